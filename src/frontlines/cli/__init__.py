@@ -1,0 +1,11 @@
+"""The `frontlines` command line: thin shells over the library.
+
+Each command opens the workspace, calls one library function and prints the
+result through `emit`, so every command shares the same `--format` handling.
+Commands live in one module per concept and are registered here.
+"""
+
+from __future__ import annotations
+
+from .base import main  # noqa: F401  (the console-script entry point)
+from . import workspace as _workspace  # noqa: F401,E402  (registers commands)

@@ -1,0 +1,130 @@
+"""The root command group, the global `--workspace` option and shared output helpers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..store import WORKSPACE_ENV, Workspace, WorkspaceError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class State:
+    """What the root group hands to every command."""
+
+    def __init__(self, workspace_path: Path):
+        self.workspace_path = workspace_path
+        self._workspace: Workspace | None = None
+
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            try:
+                self._workspace = Workspace.open(self.workspace_path)
+            except WorkspaceError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return self._workspace
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--workspace",
+    "workspace_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=WORKSPACE_ENV,
+    default=".",
+    show_default=True,
+    help="Folder holding frontlines.db and profile.toml (or set FRONTLINES_WORKSPACE).",
+)
+@click.version_option(package_name="frontlines")
+@click.pass_context
+def cli(ctx: click.Context, workspace_path: Path) -> None:
+    """frontlines: who controls what, day by day, from conflict news reports."""
+    ctx.obj = State(workspace_path)
+
+
+def main() -> None:
+    cli(prog_name="frontlines")
+
+
+def output_format(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """The shared `--format` option; the first choice is the default."""
+
+    def decorator(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(choices)),
+            default=default or choices[0],
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorator
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def emit(
+    rows: Sequence[dict[str, Any]] | Any,
+    fmt: str,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print rows as a table, JSON, JSON lines or CSV on standard output."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    cols = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=cols, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _cell(row.get(c)) for c in cols})
+        sys.stdout.write(buffer.getvalue())
+        return
+    table = Table(title=title, show_lines=False)
+    for col in cols:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        # Report text is untrusted: rich markup in it must print as text.
+        table.add_row(*(_escape(_cell(row.get(c))) for c in cols))
+    console.print(table)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def fail(message: str) -> None:
+    raise click.ClickException(message)

@@ -1,0 +1,119 @@
+"""Plain data passed between the steps of the pipeline (see DESIGN.md, "Core concepts").
+
+Every step takes and returns these dataclasses; none of them knows about the
+database, the network or the command line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+PlaceLevel = Literal["country", "admin1", "admin2", "admin3", "populated_place", "crossing"]
+ADMIN_LEVELS: dict[str, int] = {"country": 0, "admin1": 1, "admin2": 2, "admin3": 3}
+
+EventKind = Literal[
+    "capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover"
+]
+EVENT_KINDS: tuple[str, ...] = (
+    "capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover",
+)
+Certainty = Literal["confirmed", "reported", "claimed", "unverified", "denied"]
+CERTAINTIES: tuple[str, ...] = ("confirmed", "reported", "claimed", "unverified", "denied")
+DatePrecision = Literal["day", "week", "month"]
+DateBasis = Literal["explicit", "relative", "publication"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report: clean body text plus what is known about where it came from.
+
+    `published` is an ISO 8601 string: `YYYY-MM-DD` when only the day is known,
+    `YYYY-MM-DDTHH:MM` when the time is too.
+    """
+
+    id: str
+    text: str
+    content_hash: str
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    language: str | None = None
+    related: tuple[str, ...] = ()
+    origin: str | None = None  # the file path or URL it was read from
+
+    @property
+    def published_date(self) -> date | None:
+        if not self.published:
+            return None
+        return datetime.fromisoformat(self.published).date()
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer feature. `id` is the P-code for administrative units."""
+
+    id: str
+    name: str
+    level: PlaceLevel
+    parent_id: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    admin3: str | None = None
+    alt_names: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    population: int | None = None
+    source: str | None = None
+    geometry_wkb: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def admin_level(self) -> int | None:
+        return ADMIN_LEVELS.get(self.level)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    document_id: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass
+class Event:
+    """One claim about the world, extracted from one sentence (or two)."""
+
+    kind: str
+    actor: str
+    place_id: str
+    place_name: str
+    evidence: Evidence
+    opponent: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+    admin3: str | None = None
+    geo_precision: int = 1
+    date: str | None = None  # YYYY-MM-DD
+    date_precision: str = "day"
+    date_basis: str = "publication"
+    source: str | None = None
+    source_side: str = "unnamed"
+    certainty: str = "reported"
+    negated: bool = False
+    extractor: str = "rules.v1"
+    id: str | None = None
+    explanation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape of an event (issue 3, point 1)."""
+        data = dataclasses.asdict(self)
+        evidence = data.pop("evidence")
+        data["document"] = evidence["document_id"]
+        data["sentence"] = evidence["sentence"]
+        data["start"] = evidence["start"]
+        data["end"] = evidence["end"]
+        return data

@@ -1,0 +1,197 @@
+"""Profiles: everything that ties frontlines to one conflict lives in a TOML file.
+
+A profile names the country, the actors (with their aliases), which actor is
+the government, the state every unit starts in, and optional extra trigger
+phrases. The code never names a country or an actor; it reads them from here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import pycountry
+
+from .models import EVENT_KINDS
+
+SPECIAL_STATES = ("contested", "unknown")
+ACTOR_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ProfileError(ValueError):
+    """A profile file is missing, unreadable or not well formed."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    color: str | None = None
+    # Words a spokesman of this actor carries ("Taliban spokesman", "police spokesman").
+    source_markers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    actors: tuple[Actor, ...]
+    government: str
+    start_date: date
+    start_state: str
+    title: str = ""
+    triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    path: str | None = None
+
+    def actor(self, actor_id: str) -> Actor:
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        raise KeyError(actor_id)
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actors)
+
+    @property
+    def country_name(self) -> str:
+        found = pycountry.countries.get(alpha_2=self.country)
+        return found.name if found else self.country
+
+
+def builtin_profiles() -> list[str]:
+    """Names of the profiles shipped inside the package."""
+    folder = resources.files("frontlines") / "profiles"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def read_profile_text(name_or_path: str) -> tuple[str, str]:
+    """Return (text, origin) for a built-in profile name or a path to a TOML file."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except OSError as exc:
+            raise ProfileError(f"{name_or_path}: cannot read profile ({exc.strerror})") from exc
+    resource = resources.files("frontlines") / "profiles" / f"{name_or_path}.toml"
+    if not resource.is_file():
+        known = ", ".join(builtin_profiles())
+        raise ProfileError(f"unknown profile {name_or_path!r} (built-in profiles: {known})")
+    return resource.read_text(encoding="utf-8"), f"builtin:{name_or_path}"
+
+
+def load_profile(name_or_path: str) -> Profile:
+    text, origin = read_profile_text(name_or_path)
+    return parse_profile(text, origin)
+
+
+def parse_profile(text: str, origin: str = "<profile>") -> Profile:
+    """Parse and validate a profile; every error names the file and the field."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{origin}: not valid TOML: {exc}") from exc
+
+    def need(key: str, kind: type) -> object:
+        if key not in data:
+            raise ProfileError(f"{origin}: missing field '{key}'")
+        if not isinstance(data[key], kind):
+            raise ProfileError(f"{origin}: field '{key}' must be a {kind.__name__}")
+        return data[key]
+
+    name = str(need("name", str))
+    country = str(need("country", str)).upper()
+    if pycountry.countries.get(alpha_2=country) is None:
+        raise ProfileError(f"{origin}: field 'country': {country!r} is not an ISO 3166 alpha-2 code")
+
+    raw_actors = need("actors", list)
+    actors: list[Actor] = []
+    for i, raw in enumerate(raw_actors):  # type: ignore[arg-type]
+        where = f"{origin}: actors[{i}]"
+        if not isinstance(raw, dict):
+            raise ProfileError(f"{where} must be a table")
+        actor_id = raw.get("id")
+        if not isinstance(actor_id, str) or not ACTOR_ID.match(actor_id):
+            raise ProfileError(f"{where}.id must be a lower-case identifier, got {actor_id!r}")
+        if actor_id in SPECIAL_STATES:
+            raise ProfileError(f"{where}.id {actor_id!r} is reserved for a timeline state")
+        aliases = raw.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise ProfileError(f"{where}.aliases must be a list of non-empty strings")
+        markers = raw.get("source_markers", [])
+        if not isinstance(markers, list) or not all(isinstance(a, str) and a.strip() for a in markers):
+            raise ProfileError(f"{where}.source_markers must be a list of non-empty strings")
+        actors.append(
+            Actor(
+                id=actor_id,
+                name=str(raw.get("name", actor_id)),
+                aliases=tuple(aliases),
+                color=raw.get("color"),
+                source_markers=tuple(markers),
+            )
+        )
+    ids = [a.id for a in actors]
+    if len(set(ids)) != len(ids):
+        raise ProfileError(f"{origin}: field 'actors': actor ids must be unique")
+    if len(actors) < 2:
+        raise ProfileError(f"{origin}: field 'actors': a conflict needs at least two actors")
+    seen_alias: dict[str, str] = {}
+    for actor in actors:
+        for alias in actor.aliases:
+            key = alias.casefold()
+            if key in seen_alias and seen_alias[key] != actor.id:
+                raise ProfileError(
+                    f"{origin}: alias {alias!r} belongs to both {seen_alias[key]!r} and {actor.id!r}"
+                )
+            seen_alias[key] = actor.id
+
+    government = str(need("government", str))
+    if government not in ids:
+        raise ProfileError(f"{origin}: field 'government': {government!r} is not one of the actors")
+
+    start = need("start", dict)
+    assert isinstance(start, dict)
+    raw_date = start.get("date")
+    if isinstance(raw_date, str):
+        try:
+            start_date = date.fromisoformat(raw_date)
+        except ValueError as exc:
+            raise ProfileError(f"{origin}: field 'start.date': {raw_date!r} is not YYYY-MM-DD") from exc
+    elif isinstance(raw_date, date):
+        start_date = raw_date
+    else:
+        raise ProfileError(f"{origin}: field 'start.date' is required (YYYY-MM-DD)")
+    start_state = start.get("state", "unknown")
+    if start_state not in ids and start_state not in SPECIAL_STATES:
+        raise ProfileError(
+            f"{origin}: field 'start.state': {start_state!r} is neither an actor nor one of "
+            f"{', '.join(SPECIAL_STATES)}"
+        )
+
+    triggers: dict[str, tuple[str, ...]] = {}
+    raw_triggers = data.get("triggers", {})
+    if not isinstance(raw_triggers, dict):
+        raise ProfileError(f"{origin}: field 'triggers' must be a table of kind = [phrases]")
+    for kind, phrases in raw_triggers.items():
+        if kind not in EVENT_KINDS:
+            raise ProfileError(f"{origin}: field 'triggers.{kind}': unknown event kind")
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise ProfileError(f"{origin}: field 'triggers.{kind}' must be a list of phrases")
+        triggers[kind] = tuple(phrases)
+
+    return Profile(
+        name=name,
+        country=country,
+        actors=tuple(actors),
+        government=government,
+        start_date=start_date,
+        start_state=start_state,
+        title=str(data.get("title", "")),
+        triggers=triggers,
+        path=origin,
+    )

@@ -1,0 +1,494 @@
+"""The workspace and its SQLite store (SQLAlchemy 2 Core).
+
+A workspace is a folder holding `frontlines.db` and `profile.toml`. The
+schema carries a version number; `migrate` brings any older database up to
+date inside one transaction, so a workspace is never left half-migrated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from .models import Document, Event, Evidence, Place
+from .profile import Profile, ProfileError, parse_profile, read_profile_text
+
+DB_NAME = "frontlines.db"
+PROFILE_NAME = "profile.toml"
+WORKSPACE_ENV = "FRONTLINES_WORKSPACE"
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("level", String, nullable=False),
+    Column("parent_id", String, nullable=True),
+    Column("admin1", String),
+    Column("admin2", String),
+    Column("admin3", String),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("population", Integer),
+    Column("source", String),
+    Column("geometry", LargeBinary),
+    Index("ix_places_level", "level"),
+    Index("ix_places_parent", "parent_id"),
+)
+
+place_names = Table(
+    "place_names",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("place_id", String, ForeignKey("places.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String, nullable=False),
+    UniqueConstraint("place_id", "name"),
+    Index("ix_place_names_place", "place_id"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("content_hash", String, nullable=False, unique=True),
+    Column("url", String, unique=True, nullable=True),
+    Column("title", Text),
+    Column("published", String),
+    Column("outlet", String),
+    Column("language", String),
+    Column("text", Text, nullable=False),
+    Column("related", JSON, nullable=False, default=list),
+    Column("origin", Text),
+    Column("ingested_at", String, nullable=False),
+    Index("ix_documents_published", "published"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("document_id", String, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("extractor", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("opponent", String),
+    Column("place_id", String, nullable=False),
+    Column("place_name", String, nullable=False),
+    Column("admin1", String),
+    Column("admin2", String),
+    Column("admin3", String),
+    Column("geo_precision", Integer, nullable=False),
+    Column("date", String),
+    Column("date_precision", String, nullable=False),
+    Column("date_basis", String, nullable=False),
+    Column("source", Text),
+    Column("source_side", String, nullable=False),
+    Column("certainty", String, nullable=False),
+    Column("negated", Boolean, nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("explanation", Text),
+    Index("ix_events_document", "document_id"),
+    Index("ix_events_place", "place_id"),
+    Index("ix_events_admin2", "admin2"),
+    Index("ix_events_date", "date"),
+)
+
+
+def _create_v1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[meta, places, place_names, documents, events])
+
+
+# Each entry brings the schema from version i to i + 1. Append, never edit.
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class WorkspaceError(RuntimeError):
+    """The workspace folder is missing, not initialised, or unusable."""
+
+
+def _enable_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _enable_sqlite_pragmas)
+    return engine
+
+
+def schema_version(conn: Connection) -> int:
+    if not conn.dialect.has_table(conn, "meta"):
+        return 0
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(engine: Engine) -> int:
+    """Apply every pending migration in one transaction; return the new version."""
+    with engine.begin() as conn:
+        current = schema_version(conn)
+        if current > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"database schema version {current} is newer than this frontlines ({SCHEMA_VERSION})"
+            )
+        for step in MIGRATIONS[current:]:
+            step(conn)
+        if current != SCHEMA_VERSION:
+            set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+    return SCHEMA_VERSION
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(select(meta.c.key).where(meta.c.key == key)).first():
+        conn.execute(update(meta).where(meta.c.key == key).values(value=value))
+    else:
+        conn.execute(insert(meta).values(key=key, value=value))
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    row = conn.execute(select(meta.c.value).where(meta.c.key == key)).first()
+    return row[0] if row else None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Workspace:
+    """A folder with a database and a profile. Open it with `Workspace.open`."""
+
+    def __init__(self, path: Path, engine: Engine, profile: Profile):
+        self.path = path
+        self.engine = engine
+        self.profile = profile
+
+    @staticmethod
+    def default_path() -> Path:
+        return Path(os.environ.get(WORKSPACE_ENV) or ".")
+
+    @classmethod
+    def init(cls, path: Path, profile: str | None = None) -> Workspace:
+        """Create (or re-open) a workspace. Running it again is harmless.
+
+        On an existing workspace, a profile is only replaced when one is given
+        explicitly.
+        """
+        path.mkdir(parents=True, exist_ok=True)
+        profile_file = path / PROFILE_NAME
+        if profile is not None or not profile_file.exists():
+            text, origin = read_profile_text(profile or "afghanistan-2021")
+            parse_profile(text, origin)  # validate before writing anything
+            tmp = profile_file.with_suffix(".toml.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(profile_file)
+        engine = make_engine(f"sqlite:///{path / DB_NAME}")
+        migrate(engine)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path) -> Workspace:
+        db = path / DB_NAME
+        profile_file = path / PROFILE_NAME
+        if not db.exists() or not profile_file.exists():
+            raise WorkspaceError(
+                f"{path}: not a frontlines workspace (run 'frontlines --workspace {path} init')"
+            )
+        try:
+            profile = parse_profile(profile_file.read_text(encoding="utf-8"), str(profile_file))
+        except ProfileError as exc:
+            raise WorkspaceError(str(exc)) from exc
+        engine = make_engine(f"sqlite:///{db}")
+        migrate(engine)
+        return cls(path, engine, profile)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction: committed on success, rolled back on any error or Ctrl-C."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+
+# --- places -----------------------------------------------------------------
+
+
+def upsert_places(conn: Connection, items: Iterable[Place]) -> int:
+    """Insert or replace places (and their names). Returns how many were written."""
+    count = 0
+    for place in items:
+        row = {
+            "id": place.id,
+            "name": place.name,
+            "level": place.level,
+            "parent_id": place.parent_id,
+            "admin1": place.admin1,
+            "admin2": place.admin2,
+            "admin3": place.admin3,
+            "lat": place.lat,
+            "lon": place.lon,
+            "population": place.population,
+            "source": place.source,
+            "geometry": place.geometry_wkb,
+        }
+        if conn.execute(select(places.c.id).where(places.c.id == place.id)).first():
+            conn.execute(update(places).where(places.c.id == place.id).values(**row))
+            conn.execute(delete(place_names).where(place_names.c.place_id == place.id))
+        else:
+            conn.execute(insert(places).values(**row))
+        names = dict.fromkeys(n.strip() for n in (place.name, *place.alt_names) if n and n.strip())
+        if names:
+            conn.execute(
+                insert(place_names), [{"place_id": place.id, "name": n} for n in names]
+            )
+        count += 1
+    return count
+
+
+def load_places(conn: Connection, levels: Sequence[str] | None = None,
+                with_geometry: bool = False) -> list[Place]:
+    """All places (optionally of some levels), with their alternate names."""
+    query = select(places)
+    if levels:
+        query = query.where(places.c.level.in_(list(levels)))
+    names: dict[str, list[str]] = {}
+    for place_id, name in conn.execute(select(place_names.c.place_id, place_names.c.name)):
+        names.setdefault(place_id, []).append(name)
+    result = []
+    for row in conn.execute(query.order_by(places.c.id)):
+        result.append(
+            Place(
+                id=row.id,
+                name=row.name,
+                level=row.level,
+                parent_id=row.parent_id,
+                admin1=row.admin1,
+                admin2=row.admin2,
+                admin3=row.admin3,
+                alt_names=tuple(n for n in names.get(row.id, []) if n != row.name),
+                lat=row.lat,
+                lon=row.lon,
+                population=row.population,
+                source=row.source,
+                geometry_wkb=row.geometry if with_geometry else None,
+            )
+        )
+    return result
+
+
+def count_places(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(select(places.c.level, func.count()).group_by(places.c.level))
+    return {level: n for level, n in rows}
+
+
+# --- documents --------------------------------------------------------------
+
+
+def find_duplicate(conn: Connection, doc: Document) -> str | None:
+    """The id of a stored document with the same content hash, URL or id, if any."""
+    conditions = [documents.c.content_hash == doc.content_hash, documents.c.id == doc.id]
+    if doc.url:
+        conditions.append(documents.c.url == doc.url)
+    from sqlalchemy import or_
+
+    row = conn.execute(select(documents.c.id).where(or_(*conditions))).first()
+    return row[0] if row else None
+
+
+def add_document(conn: Connection, doc: Document) -> bool:
+    """Store a document unless it is already there. Returns True when it was added."""
+    if find_duplicate(conn, doc):
+        return False
+    conn.execute(
+        insert(documents).values(
+            id=doc.id,
+            content_hash=doc.content_hash,
+            url=doc.url,
+            title=doc.title,
+            published=doc.published,
+            outlet=doc.outlet,
+            language=doc.language,
+            text=doc.text,
+            related=list(doc.related),
+            origin=doc.origin,
+            ingested_at=now_iso(),
+        )
+    )
+    return True
+
+
+def _row_to_document(row: Any) -> Document:
+    return Document(
+        id=row.id,
+        text=row.text,
+        content_hash=row.content_hash,
+        title=row.title,
+        published=row.published,
+        outlet=row.outlet,
+        url=row.url,
+        language=row.language,
+        related=tuple(row.related or ()),
+        origin=row.origin,
+    )
+
+
+def get_document(conn: Connection, doc_id: str) -> Document | None:
+    row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
+    return _row_to_document(row) if row else None
+
+
+def iter_documents(conn: Connection, ids: Sequence[str] | None = None) -> Iterator[Document]:
+    query = select(documents).order_by(documents.c.published, documents.c.id)
+    if ids is not None:
+        query = query.where(documents.c.id.in_(list(ids)))
+    for row in conn.execute(query):
+        yield _row_to_document(row)
+
+
+def list_documents(conn: Connection) -> list[dict[str, Any]]:
+    query = select(
+        documents.c.id, documents.c.title, documents.c.published, documents.c.outlet,
+        documents.c.url,
+    ).order_by(documents.c.published, documents.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+# --- events -----------------------------------------------------------------
+
+EVENT_FIELDS = (
+    "kind", "actor", "opponent", "place_id", "place_name", "admin1", "admin2", "admin3",
+    "geo_precision", "date", "date_precision", "date_basis", "source", "source_side",
+    "certainty", "negated", "extractor", "explanation",
+)
+
+
+def event_id(doc_id: str, index: int) -> str:
+    """Event ids are stable for a document and the extractor's order of events."""
+    return f"{doc_id}#{index + 1}"
+
+
+def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> list[str]:
+    """Store the events extracted from one document, replacing earlier ones."""
+    conn.execute(delete(events).where(events.c.document_id == doc_id))
+    ids = []
+    rows = []
+    for i, ev in enumerate(items):
+        ev.id = event_id(doc_id, i)
+        ids.append(ev.id)
+        row = {f: getattr(ev, f) for f in EVENT_FIELDS}
+        row.update(
+            id=ev.id,
+            document_id=doc_id,
+            sentence=ev.evidence.sentence,
+            start=ev.evidence.start,
+            end=ev.evidence.end,
+        )
+        rows.append(row)
+    if rows:
+        conn.execute(insert(events), rows)
+    return ids
+
+
+def row_to_event(row: Any) -> Event:
+    data = {f: getattr(row, f) for f in EVENT_FIELDS}
+    return Event(
+        id=row.id,
+        evidence=Evidence(row.document_id, row.sentence, row.start, row.end),
+        **data,
+    )
+
+
+def query_events(
+    conn: Connection,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    place: str | None = None,
+    actor: str | None = None,
+    kind: str | None = None,
+    document_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Event]:
+    """Events filtered by date range, place (any admin level), actor and kind."""
+    query = select(events)
+    if since:
+        query = query.where(events.c.date >= since)
+    if until:
+        query = query.where(events.c.date <= until)
+    if place:
+        from sqlalchemy import or_
+
+        query = query.where(
+            or_(
+                events.c.place_id == place,
+                events.c.admin1 == place,
+                events.c.admin2 == place,
+                events.c.admin3 == place,
+            )
+        )
+    if actor:
+        query = query.where(events.c.actor == actor)
+    if kind:
+        query = query.where(events.c.kind == kind)
+    if document_id:
+        query = query.where(events.c.document_id == document_id)
+    query = query.order_by(events.c.date, events.c.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [row_to_event(row) for row in conn.execute(query)]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
