@@ -46,6 +46,9 @@ class Profile:
     start_state: str
     title: str = ""
     triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Optional `[capitals]` table: admin1 place id = id of the admin2 unit holding
+    # its capital, where the gazetteer's population heuristic would guess wrong.
+    capitals: dict[str, str] = field(default_factory=dict)
     path: str | None = None
 
     def actor(self, actor_id: str) -> Actor:
@@ -184,6 +187,16 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
             raise ProfileError(f"{origin}: field 'triggers.{kind}' must be a list of phrases")
         triggers[kind] = tuple(phrases)
 
+    raw_capitals = data.get("capitals", {})
+    if not isinstance(raw_capitals, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+        for k, v in raw_capitals.items()
+    ):
+        raise ProfileError(
+            f"{origin}: field 'capitals' must be a table of admin1 id = admin2 id (strings)"
+        )
+    capitals = {k.strip(): v.strip() for k, v in raw_capitals.items()}
+
     return Profile(
         name=name,
         country=country,
@@ -193,5 +206,6 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         start_state=start_state,
         title=str(data.get("title", "")),
         triggers=triggers,
+        capitals=capitals,
         path=origin,
     )

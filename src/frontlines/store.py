@@ -492,3 +492,73 @@ def query_events(
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# --- gazetteer helpers --------------------------------------------------------
+# Bulk writes for the gazetteer: GeoNames brings thousands of places with tens of
+# thousands of names, too many for `upsert_places`' row-by-row checks.
+
+
+def _place_row(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.id,
+        "name": place.name,
+        "level": place.level,
+        "parent_id": place.parent_id,
+        "admin1": place.admin1,
+        "admin2": place.admin2,
+        "admin3": place.admin3,
+        "lat": place.lat,
+        "lon": place.lon,
+        "population": place.population,
+        "source": place.source,
+        "geometry": place.geometry_wkb,
+    }
+
+
+def insert_places(conn: Connection, items: Sequence[Place]) -> int:
+    """Insert places that are not stored yet (and their names) in bulk."""
+    if not items:
+        return 0
+    conn.execute(insert(places), [_place_row(p) for p in items])
+    name_rows = []
+    for place in items:
+        names = dict.fromkeys(n.strip() for n in (place.name, *place.alt_names) if n and n.strip())
+        name_rows.extend({"place_id": place.id, "name": n} for n in names)
+    if name_rows:
+        conn.execute(insert(place_names), name_rows)
+    return len(items)
+
+
+def delete_places(conn: Connection, *, source: str | None = None,
+                  level: str | None = None) -> int:
+    """Delete the places (and their names) of one source and/or level."""
+    if source is None and level is None:
+        raise ValueError("delete_places needs a source or a level")
+    ids = select(places.c.id)
+    if source is not None:
+        ids = ids.where(places.c.source == source)
+    if level is not None:
+        ids = ids.where(places.c.level == level)
+    conn.execute(delete(place_names).where(place_names.c.place_id.in_(ids.scalar_subquery())))
+    result = conn.execute(delete(places).where(places.c.id.in_(ids.scalar_subquery())))
+    return int(result.rowcount or 0)
+
+
+def set_place_parents(conn: Connection, items: Iterable[Place]) -> None:
+    """Rewrite where places lie (parent and admin codes), nothing else."""
+    rows = [
+        {"pid": p.id, "parent_id": p.parent_id, "admin1": p.admin1, "admin2": p.admin2,
+         "admin3": p.admin3}
+        for p in items
+    ]
+    if rows:
+        from sqlalchemy import bindparam
+
+        conn.execute(
+            update(places)
+            .where(places.c.id == bindparam("pid"))
+            .values(parent_id=bindparam("parent_id"), admin1=bindparam("admin1"),
+                    admin2=bindparam("admin2"), admin3=bindparam("admin3")),
+            rows,
+        )

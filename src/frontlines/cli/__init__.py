@@ -9,3 +9,6 @@ from __future__ import annotations
 
 from .base import main  # noqa: F401  (the console-script entry point)
 from . import workspace as _workspace  # noqa: F401,E402  (registers commands)
+from . import evaluate as _evaluate  # noqa: F401,E402  (registers commands)
+from . import documents as _documents  # noqa: F401,E402  (registers commands)
+from . import gazetteer as _gazetteer  # noqa: F401,E402  (registers commands)

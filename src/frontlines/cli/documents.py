@@ -1,0 +1,239 @@
+"""`frontlines ingest`, `frontlines documents list|show` and `frontlines status`.
+
+Thin shells over `frontlines.ingest` and the store. Report text is untrusted,
+so it is printed with click (never through rich markup), and error lines are
+printed unwrapped: one line per problem, whatever the terminal width.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from types import TracebackType
+from typing import Any
+
+import click
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from sqlalchemy import func, select
+
+from ..documents import DEFAULT_MAX_BYTES
+from ..ingest import IngestInterrupted, IngestSummary, ingest
+from ..ingest import Progress as IngestProgress
+from ..store import count_places, documents, events, get_document, list_documents
+from .base import State, cli, emit, err_console, output_format, pass_state
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, shown only when a run has several units.
+
+    Only on a terminal: in logs and pipes it would just add noise.
+    """
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: Any = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __call__(self, p: IngestProgress) -> None:
+        if p.total <= 1 or not err_console.is_terminal:
+            return
+        if self._bar is None:
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("ingesting", total=p.total)
+        label = p.current.rsplit("/", 1)[-1][-40:]
+        self._bar.update(
+            self._task,
+            completed=p.done,
+            description=f"+{p.added} ={p.duplicates} !{p.failed} {label}",
+        )
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    click.echo(summary.headline())
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for failure in summary.failed:
+        click.echo(f"error: {failure}", err=True)
+
+
+@cli.command("ingest")
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow URLs on loopback, private or link-local addresses (refused by default).",
+)
+@click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_BYTES / (1024 * 1024),
+    show_default=True,
+    help="Size cap in MB for a file, a JSONL record or a download.",
+)
+@pass_state
+def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
+                   max_mb: float) -> None:
+    """Read reports from files, directories, JSON/JSONL corpora, URLs and feeds.
+
+    Each new document is stored in its own transaction; duplicates (same
+    normalised text or URL) are skipped. Exits non-zero if anything failed.
+    """
+    ws = state.workspace()
+    try:
+        with _ProgressBar() as bar:
+            summary = ingest(
+                ws,
+                sources,
+                allow_private=allow_private,
+                max_bytes=int(max_mb * 1024 * 1024),
+                on_progress=bar,
+                # Event extraction plugs in here: on_document=<hook(conn, doc)>,
+                # run inside each new document's transaction.
+                on_document=None,
+            )
+    except IngestInterrupted as exc:
+        _print_summary(exc.summary)
+        click.echo("interrupted: the document in progress was not stored", err=True)
+        sys.exit(130)
+    _print_summary(summary)
+    if not summary.ok:
+        sys.exit(1)
+
+
+@cli.group("documents")
+def documents_group() -> None:
+    """The reports held in the workspace."""
+
+
+@documents_group.command("list")
+@output_format("table", "json")
+@pass_state
+def documents_list(state: State, fmt: str) -> None:
+    """Every stored document, oldest publication first (undated last)."""
+    with state.workspace().connect() as conn:
+        rows = list_documents(conn)
+    rows.sort(key=lambda r: (r["published"] is None, r["published"] or "", r["id"]))
+    # The table leaves out URLs (long, and wrapped into unreadable columns); JSON has them.
+    columns = ["id", "published", "outlet", "title"] if fmt == "table" else None
+    emit(rows, fmt, columns=columns)
+
+
+@documents_group.command("show")
+@click.argument("doc_id")
+@output_format("text", "json")
+@pass_state
+def documents_show(state: State, doc_id: str, fmt: str) -> None:
+    """One document: its metadata, related headlines and full text."""
+    with state.workspace().connect() as conn:
+        doc = get_document(conn, doc_id)
+    if doc is None:
+        raise click.ClickException(
+            f"no document with id {doc_id!r} (see 'frontlines documents list')"
+        )
+    if fmt == "json":
+        data = {
+            "id": doc.id, "title": doc.title, "published": doc.published, "outlet": doc.outlet,
+            "url": doc.url, "language": doc.language, "origin": doc.origin,
+            "content_hash": doc.content_hash, "related": list(doc.related), "text": doc.text,
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    fields = [
+        ("id", doc.id), ("title", doc.title), ("published", doc.published),
+        ("outlet", doc.outlet), ("url", doc.url), ("language", doc.language),
+        ("origin", doc.origin),
+    ]
+    for name, value in fields:
+        click.echo(f"{name + ':':<11}{value if value is not None else '-'}")
+    if doc.related:
+        click.echo("related:")
+        for headline in doc.related:
+            click.echo(f"  - {headline}")
+    click.echo("")
+    click.echo(doc.text)
+
+
+def workspace_status(state: State) -> dict[str, Any]:
+    """Counts of what the workspace holds (the data behind `frontlines status`)."""
+    ws = state.workspace()
+    with ws.connect() as conn:
+        places = count_places(conn)
+        n_docs, first, last = conn.execute(
+            select(func.count(), func.min(documents.c.published), func.max(documents.c.published))
+        ).one()
+        undated = conn.execute(
+            select(func.count()).where(documents.c.published.is_(None))
+        ).scalar_one()
+        n_events, ev_first, ev_last = conn.execute(
+            select(func.count(), func.min(events.c.date), func.max(events.c.date))
+        ).one()
+    return {
+        "workspace": str(ws.path),
+        "profile": ws.profile.name,
+        "country": ws.profile.country_name,
+        "places": dict(sorted(places.items())),
+        "documents": n_docs,
+        "documents_undated": undated,
+        "published_from": first,
+        "published_to": last,
+        "events": n_events,
+        "events_from": ev_first,
+        "events_to": ev_last,
+    }
+
+
+@cli.command("status")
+@output_format("text", "json")
+@pass_state
+def status_command(state: State, fmt: str) -> None:
+    """What the workspace holds: profile, places, documents and events."""
+    info = workspace_status(state)
+    if fmt == "json":
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"workspace  {info['workspace']}")
+    click.echo(f"profile    {info['profile']} ({info['country']})")
+    places = info["places"]
+    if places:
+        per_level = ", ".join(f"{level} {n}" for level, n in places.items())
+        click.echo(f"places     {sum(places.values())} ({per_level})")
+    else:
+        click.echo("places     none (run 'frontlines gazetteer import')")
+    line = f"documents  {info['documents']}"
+    if info["published_from"]:
+        line += f" (published {info['published_from']} … {info['published_to']}"
+        line += f"; {info['documents_undated']} undated)" if info["documents_undated"] else ")"
+    click.echo(line)
+    if info["events"]:
+        span = f" ({info['events_from']} … {info['events_to']})" if info["events_from"] else ""
+        click.echo(f"events     {info['events']}{span}")
+    else:
+        click.echo("events     none")

@@ -1,0 +1,50 @@
+"""`frontlines gazetteer import | add-places | search`: thin shells over `frontlines.gazetteer`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..gazetteer import Gazetteer, add_places, import_boundary_files
+from .base import State, cli, emit, output_format, pass_state
+
+
+@cli.group("gazetteer")
+def gazetteer_group() -> None:
+    """Places: administrative boundaries, populated places and name search."""
+
+
+@gazetteer_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_state
+def import_command(state: State, paths: tuple[Path, ...]) -> None:
+    """Import boundary files (COD-AB or geoBoundaries; zip, GeoJSON, GeoPackage) or folders."""
+    failed = 0
+    for outcome in import_boundary_files(state.workspace(), paths):
+        click.echo(outcome.describe() if outcome.ok else f"error: {outcome.error}", err=not outcome.ok)
+        failed += not outcome.ok
+    if failed:
+        raise SystemExit(1)
+
+
+@gazetteer_group.command("add-places")
+@pass_state
+def add_places_command(state: State) -> None:
+    """Add the profile country's populated places from GeoNames (re-running replaces them)."""
+    ws = state.workspace()
+    with ws.begin() as conn:
+        count = add_places(conn, ws.profile)
+    click.echo(f"added {count} populated places of {ws.profile.country_name} from GeoNames")
+
+
+@gazetteer_group.command("search")
+@click.argument("name")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@output_format("table", "json")
+@pass_state
+def search_command(state: State, name: str, limit: int, fmt: str) -> None:
+    """Look a place up by name; transliteration variants and typos are found too."""
+    with state.workspace().connect() as conn:
+        hits = Gazetteer.load(conn).search(name, limit)
+    emit([h.to_dict() for h in hits], fmt, columns=["id", "name", "level", "parents", "score"])

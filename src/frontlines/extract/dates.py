@@ -1,0 +1,174 @@
+"""Finding and resolving the dates of events against a report's publication date.
+
+Written here rather than taken from a date-parsing library because news text
+needs *relative* resolution with a precision ("late Sunday" in a report
+published on Tuesday is the Sunday before, to the day; "last week" is only
+known to the week) and must never yield a date after publication. General
+parsers either guess forward in time or lose the precision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10,
+}
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+
+# (name, pattern); the first that matches at a position wins. Order matters:
+# longer, more specific forms first.
+DATE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("iso", r"\b(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b"),
+    ("month-day", r"\b" + _MONTH + r"\s+" + _DAY + r"\b" + _YEAR),
+    ("day-month", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b" + _YEAR),
+    ("weekday", r"\b(?P<modifier>last|late|early|earlier\s+on|on|this\s+past|past)?\s*" + _WEEKDAY
+     + r"(?:\s+(?:night|morning|evening|afternoon))?\b"),
+    ("yesterday", r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+day|a\s+day\s+earlier|"
+     r"the\s+day\s+before)\b"),
+    ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+in\s+the\s+day|"
+     r"earlier\s+today|hours?\s+ago|an?\s+hour\s+ago|(?:in|over)\s+the\s+(?:past|last)\s+24\s+hours"
+     r"|on\s+the\s+same\s+day|just\s+now)\b"),
+    ("days-ago", r"\b(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+"
+     r"(?:ago|earlier|before)\b"),
+    ("next-day", r"\b(?:the\s+next\s+day|the\s+following\s+day|a\s+day\s+later)\b"),
+    ("last-week", r"\b(?:last\s+week|a\s+week\s+ago|earlier\s+this\s+week|this\s+week|the\s+past\s+"
+     r"week|(?:in|over)\s+the\s+(?:past|last)\s+(?:few|several|two|three)\s+days|in\s+recent\s+days)\b"),
+    ("last-month", r"\b(?:last\s+month|a\s+month\s+ago|earlier\s+(?:this|in\s+the)\s+month|"
+     r"this\s+month)\b"),
+)
+_COMPILED = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in DATE_PATTERNS)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    kind: str
+    text: str
+    groups: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    date: date | None
+    precision: str  # day / week / month
+    basis: str  # explicit / relative / publication
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date expression in `text`, left to right, without overlaps."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for name, pattern in _COMPILED:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if name == "weekday":
+                start = match.start("weekday") if not match.group("modifier") else start
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append(DateMention(start, end, name, text[start:end], match.groupdict()))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _explicit(groups: dict[str, str | None], published: date | None,
+              default_year: int | None) -> date | None:
+    if groups.get("iso"):
+        try:
+            return date.fromisoformat(str(groups["iso"]))
+        except ValueError:
+            return None
+    month = MONTHS[str(groups["month"]).lower().rstrip(".")]
+    day = int(str(groups["day"]))
+    if groups.get("year"):
+        year = int(str(groups["year"]))
+    elif published:
+        year = published.year
+        # "December 30" in a report of 2 January is last year's.
+        if month > published.month + 1:
+            year -= 1
+    elif default_year:
+        year = default_year
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_relative_date(
+    mention: DateMention,
+    published: date | None,
+    *,
+    default_year: int | None = None,
+    previous: date | None = None,
+) -> ResolvedDate | None:
+    """Turn one date expression into a date, a precision and a basis.
+
+    `published` anchors relative expressions; `previous` is the last date the
+    text established ("the next day" counts from it). Returns None when the
+    expression cannot be resolved (relative date, no publication date) or
+    would fall after publication, which for a report of what happened means
+    it is not an event date ("the talks on Friday" in a Wednesday report).
+    """
+    kind = mention.kind
+    groups = mention.groups
+    if kind in ("iso", "month-day", "day-month"):
+        value = _explicit(groups, published, default_year)
+        if value is None or (published and value > published):
+            return None
+        return ResolvedDate(value, "day", "explicit")
+    if published is None:
+        return ResolvedDate(None, "day", "relative")
+    if kind == "weekday":
+        target = WEEKDAYS[str(groups["weekday"]).lower()]
+        back = (published.weekday() - target) % 7
+        modifier = (groups.get("modifier") or "").lower()
+        if back == 0 and modifier == "last":
+            back = 7
+        return ResolvedDate(published - timedelta(days=back), "day", "relative")
+    if kind == "yesterday":
+        return ResolvedDate(published - timedelta(days=1), "day", "relative")
+    if kind == "today":
+        return ResolvedDate(published, "day", "relative")
+    if kind == "days-ago":
+        count_word = str(groups["count"]).lower()
+        count = int(count_word) if count_word.isdigit() else NUMBER_WORDS.get(count_word, 1)
+        return ResolvedDate(published - timedelta(days=count), "day", "relative")
+    if kind == "next-day":
+        if previous is None:
+            return None
+        value = previous + timedelta(days=1)
+        return ResolvedDate(min(value, published), "day", "relative")
+    if kind == "last-week":
+        back = 7 if re.search(r"last|ago", mention.text, re.IGNORECASE) else 0
+        return ResolvedDate(published - timedelta(days=back), "week", "relative")
+    if kind == "last-month":
+        back = 30 if re.search(r"last|ago", mention.text, re.IGNORECASE) else 0
+        return ResolvedDate(published - timedelta(days=back), "month", "relative")
+    return None
+
+
+def publication_date(published: date | None) -> ResolvedDate:
+    """The fallback: no date in the text, the report's own date is the latest it can be."""
+    return ResolvedDate(published, "day", "publication")

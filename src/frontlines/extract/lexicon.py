@@ -1,0 +1,313 @@
+"""The extractor's heuristics, kept as named data rather than inline regexes.
+
+Each trigger is a small regular expression with the event kind it signals and
+its *voice*, which says where the place stands relative to the trigger:
+
+- ``active``: ACTOR <trigger> PLACE ("the Taliban captured Zaranj")
+- ``passive``: PLACE <trigger> [to/by ACTOR] ("Zaranj fell to the Taliban")
+- ``nominal``: <trigger> PLACE, actor from context ("the fall of Kunduz")
+
+`validate()` checks that every pattern compiles, names a known kind and
+voice, and matches its own examples; the test-suite runs it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import EVENT_KINDS
+
+VOICES = ("active", "passive", "nominal")
+
+# Auxiliaries between a subject and a passive participle ("has been", "was").
+_BE = r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been|is\s+being|was\s+being|will\s+be|would\s+be)\s+"
+_ADV = r"(?:(?:also|reportedly|now|already|finally|again|fully|completely|briefly|partially|effectively|recently|largely|mostly|officially|since|just)\s+)?"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    kind: str
+    voice: str
+    pattern: str
+    examples: tuple[str, ...] = ()
+
+
+TRIGGERS: tuple[Trigger, ...] = (
+    # --- capture --------------------------------------------------------
+    Trigger("took-control", "capture", "active",
+            r"\b(?:took|take|takes|taking|taken|seized|seize|seizes|seizing|gained|gain|gains|"
+            r"gaining|assumed|established|wrested|won|claimed|claim|claims|claiming|have|had|has|"
+            r"now have|now has)\s+(?:full\s+|complete\s+|total\s+|effective\s+|near\s+total\s+)?"
+            r"control\s+(?:of|over)\b",
+            ("the Taliban took control of the district", "militants seized control over the town",
+             "insurgents have taken full control of X")),
+    Trigger("took-over", "capture", "active",
+            r"\b(?:took|take|takes|taking|taken)\s+over\b(?!\s+(?:as|from)\b)",
+            ("the group took over Zaranj city",)),
+    Trigger("captured", "capture", "active",
+            r"\b(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|overran|overrun|"
+            r"overruns|overrunning|conquered|toppled|topple|occupied|occupy|occupies|stormed|"
+            r"overtook|overtaken|overtaking|took|taken|take|takes)\b(?!\s+(?:part|place|up|off|"
+            r"away|hostage|prisoner|refuge|shelter|positions?|advantage|steps|measures|action)\b)",
+            ("the Taliban captured Taloqan", "they overran Kahmard yesterday",
+             "the fighters have toppled Ghazni province")),
+    Trigger("entered", "capture", "active",
+            r"\b(?:entered|enter|enters|entering|marched\s+into|rolled\s+into|swept\s+into|"
+            r"moved\s+into|broke\s+into)\b(?!\s+(?:into\s+)?(?:talks|negotiations|force|service)\b)",
+            ("the Taliban entered Kabul", "have not entered the city")),
+    Trigger("fell", "capture", "passive",
+            r"\b(?:fell|fall|falls|falling|fallen|has fallen|have fallen|had fallen|collapsed|"
+            r"collapses)\b(?!\s+(?:ill|short|silent|sharply|by|asleep)\b)",
+            ("Sheberghan fell to the Taliban", "the district has fallen",
+             "Burka district of Baghlan falls to Taliban")),
+    Trigger("was-captured", "capture", "passive",
+            _BE + _ADV + r"(?:captured|seized|overrun|overran|taken\s+over|taken|occupied|"
+            r"conquered|lost|toppled)\b(?!\s+(?:part|place|hostage|prisoner|back)\b)",
+            ("Dawlat Shah district was captured by the Taliban", "the city was lost")),
+    Trigger("under-control", "capture", "passive",
+            r"\b(?:is|are|was|were|be|been|came|come|comes|fallen|fell|now|remain|remains|"
+            r"remained|went|gone)\s+(?:\w+\s+){0,2}under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
+            r"(?:\w+\s+){0,2}control\b",
+            ("Doshi district is under the control of the Taliban",
+             "the area had fallen under Taliban control")),
+    Trigger("in-hands", "capture", "passive",
+            r"\b(?:in|into)\s+(?:the\s+)?hands\s+of\b",
+            ("control of the district was in the hands of the group's fighters",)),
+    Trigger("fall-of", "capture", "nominal",
+            r"\b(?:the\s+)?(?:fall|capture|collapse|takeover|seizure)\s+of\b",
+            ("confirmed the fall of these two districts",)),
+    # --- recapture -------------------------------------------------------
+    Trigger("retook", "recapture", "active",
+            r"\b(?:retook|retake|retakes|retaking|retaken|recaptured|recapture|recaptures|"
+            r"recapturing|regained|regain|regains|regaining|reclaimed|reclaim|liberated|liberate|"
+            r"took\s+back|take\s+back|taken\s+back|won\s+back|cleared|clear|clears|clearing)\b"
+            r"(?!\s+(?:up|the\s+way)\b)",
+            ("government forces retook the district", "forces cleared the district of militants",
+             "Our forces managed to retake Shinwari district")),
+    Trigger("was-retaken", "recapture", "passive",
+            _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|cleared|taken\s+back)"
+            r"\b",
+            ("the district has been recaptured", "X were retaken by the Afghan government forces")),
+    # --- siege -----------------------------------------------------------
+    Trigger("besieged", "siege", "active",
+            r"\b(?:besieged|besieging|besiege|besieges|surrounded|surround|surrounding|encircled|"
+            r"encircle|encircling|laid\s+siege\s+to|laying\s+siege\s+to|closing\s+in\s+on|"
+            r"closed\s+in\s+on|reached\s+the\s+(?:outskirts|gates)\s+of|reach\s+the\s+outskirts\s+of|"
+            r"entered\s+the\s+outskirts\s+of|"
+            r"at\s+the\s+gates\s+of|on\s+the\s+outskirts\s+of|kilometers?\s+(?:from|of|away\s+from)|"
+            r"kilometres?\s+(?:from|of|away\s+from)|miles?\s+(?:from|of|away\s+from))\b",
+            ("the Taliban are one kilometer from Kunduz", "having surrounded the provincial capital")),
+    Trigger("under-siege", "siege", "passive",
+            r"\b(?:under\s+siege|besieged|surrounded|encircled|cut\s+off)\b",
+            ("The city has been under siege by the Taliban",)),
+    # --- clash -----------------------------------------------------------
+    Trigger("repelled", "clash", "passive",
+            r"\b(?:repelled|repulsed|pushed\s+back|pushed\s+the\s+\w+\s+back|beaten\s+back|"
+            r"beat\s+back|held\s+off|fended\s+off|foiled|defeated|thwarted|repel|repulse)\b",
+            ("the attack was repelled", "forces pushed back the Taliban",
+             "Taliban attacks were pushed back")),
+    Trigger("fighting", "clash", "nominal",
+            r"\b(?:fighting|clashes|clash|battles?|heavy\s+fighting|fierce\s+fighting|"
+            r"fighting\s+(?:continued|continues|still\s+rages|raged))\s+(?:\w+\s+){0,4}?"
+            r"(?:in|on\s+the\s+outskirts\s+of|near|around|for)\b",
+            ("fighting continued on the outskirts of Kandahar city",)),
+    # --- withdrawal ------------------------------------------------------
+    Trigger("retreated", "withdrawal", "active",
+            r"\b(?:retreated|retreat|retreats|retreating|withdrew|withdraw|withdrawn|withdrawing|"
+            r"pulled\s+out|pull\s+out|abandoned|abandon|evacuated|fled|left|leaving|leave|"
+            r"tactical\s+retreat|moved\s+out)\b",
+            ("security forces made a tactical retreat from the district",
+             "We retreated from the city this afternoon")),
+    # --- surrender -------------------------------------------------------
+    Trigger("surrendered", "surrender", "active",
+            r"\b(?:surrendered|surrender|surrenders|surrendering|laid\s+down\s+(?:their\s+)?arms|"
+            r"gave\s+up)\b",
+            ("the governor surrendered the city", "25 soldiers surrendered to the militants")),
+    # --- handover --------------------------------------------------------
+    Trigger("handed-over", "handover", "active",
+            r"\b(?:handed\s+over|hand\s+over|handing\s+over|handover\s+of|handed\s+(?:the\s+)?"
+            r"(?:city|district|province|town)\s+over|transferred\s+control)\b",
+            ("elders handed over the city to the Taliban",)),
+)
+
+# Words that turn a statement into a non-event: intentions, hypotheticals and
+# plans are not claims that something happened.
+INTENTION = re.compile(
+    r"\b(?:(?:plan|plans|planned|planning|preparing|prepare|prepares|aim|aims|aiming|try|tries|"
+    r"tried|trying|attempt|attempts|attempted|attempting|vowed|vow|vows|threaten|threatens|"
+    r"threatened|threatening|hope|hopes|hoping|seek|seeks|seeking|sought|want|wants|wanted|"
+    r"intend|intends|intended|expected|expect|expects|operation|operations|bid|efforts?|ready|"
+    r"able|unable|failed|fail|fails|would|will|could|may|might|can|soon|to\s+be)\s+(?:\w+\s+){0,2}?"
+    r"to\s+(?:\w+\s+)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$)",
+    re.IGNORECASE,
+)
+
+# Phrases that negate a capture: evidence *against* it.
+NEGATION = re.compile(
+    r"\b(?:not|never|n't|yet\s+to|no\s+longer|failed\s+to|fail\s+to|without)\s+(?:\w+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+
+# Hedges: the reporter does not vouch for the claim.
+HEDGES = re.compile(
+    r"\b(?:if\s+so|if\s+confirmed|if\s+true|reportedly|allegedly|unconfirmed|could\s+not\s+be\s+"
+    r"(?:independently\s+)?(?:verified|confirmed)|cannot\s+be\s+(?:independently\s+)?(?:verified|"
+    r"confirmed)|not\s+(?:been\s+)?(?:independently\s+)?(?:verified|confirmed)|unverified|"
+    r"rumou?rs?|it\s+is\s+not\s+clear|it\s+was\s+not\s+clear|unclear)\b",
+    re.IGNORECASE,
+)
+
+# Denials: the other side says it did not happen.
+DENIALS = re.compile(
+    r"\b(?:denied|denies|deny|denying|rejected|rejects|reject|dismissed|dismisses|refuted|"
+    r"refutes|rebuffed)\b(?:\s+(?:the\s+)?(?:reports?|claims?|allegations?|rumou?rs?))?",
+    re.IGNORECASE,
+)
+
+# Claims: the speaker asserts, without independent support.
+CLAIM_WORDS = re.compile(r"\b(?:claim|claims|claimed|claiming|boasted|says?\s+it\s+has)\b",
+                         re.IGNORECASE)
+
+# Vague aggregates are not events ("dozens of districts fell").
+AGGREGATE_HEADS = re.compile(
+    r"\b(?:dozens|scores|hundreds|several|many|multiple|numerous|some|most|all|\d+|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+number|a\s+string|a\s+series)\s+"
+    r"(?:\w+\s+){0,2}?(?:districts|areas|provinces|provincial\s+capitals|capitals|cities|towns|"
+    r"villages|regions|border\s+crossings|crossings)\b",
+    re.IGNORECASE,
+)
+
+# Lines that are links to other stories, not the story itself.
+RELATED_LINE = re.compile(
+    r"^\s*(?:also\s+read|read\s+more|read\s+also|related|see\s+also|more\s+on\s+this|"
+    r"recommended|watch|listen)\b\s*[:\-–—]?",
+    re.IGNORECASE,
+)
+
+# Places named after these words are not where the event happened.
+RELATION_BEFORE_PLACE = re.compile(
+    r"\b(?:near|nearby|borders?|bordering|neighbou?ring|adjoining|adjacent\s+to|next\s+to|close\s+"
+    r"to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
+    r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
+    r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|governor\s+of|police\s+chief\s+of|"
+    r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+(?:\w+\s+){0,3}?$",
+    re.IGNORECASE,
+)
+
+# A place right before one of these words names who speaks or serves, not
+# where something happened ("Baghlan police spokesman").
+ROLE_AFTER_PLACE = re.compile(
+    r"^[’'`]?s?\s*(?:provincial\s+|district\s+|city\s+|local\s+)?(?:police|governor|governorate|"
+    r"council|councillors?|councilors?|lawmakers?|officials?|official|spokesm[ae]n|"
+    r"spokesperson|spokeswoman|mp|mps|representative|residents?|security\s+officials?|army\s+"
+    r"corps|corps|authorities|administration\s+spokesman|media|tv|news|province's\s+(?:governor|"
+    r"police))\b",
+    re.IGNORECASE,
+)
+
+# Where a clause ends: a place or actor across one of these belongs elsewhere.
+CLAUSE_BREAK = re.compile(
+    r";|\s[–—]\s|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
+    r"since|because|however|meanwhile|and\s+then)\b|\s(?:but|while|whereas|although|which|who|"
+    r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|said|says|told|"
+    r"added|confirmed|reported|according)\s",
+    re.IGNORECASE,
+)
+
+# A place at the head of a line followed by a colon, a comma and a date, or a
+# bracket is a dateline ("KABUL, Jun 5 (EFE) -"), not where the news happened.
+DATELINE_AFTER = re.compile(
+    r"^\s*(?:\[[^\]]*\]\s*)?(?::|,\s*(?:\w+\.?\s+\d{1,2}|\d{1,2}\s+\w+)|\s*\(|\s*[-–—]\s)"
+)
+
+# Capitalised words that may stand right before a place name without making
+# it part of a person's or an organisation's name.
+NAME_PREFIX_ALLOWED = frozenset(
+    "the in on at of from and northern southern eastern western central northeastern "
+    "northwestern southeastern southwestern north south east west afghan province district "
+    "city capital provincial strategic key neighbouring neighboring nearby remote restive "
+    "volatile embattled besieged besieging upper lower greater".split()
+)
+
+# Words for the place a sentence talks about without naming it.
+ANAPHORA = re.compile(
+    r"\b(?:the\s+(?:(?:provincial|regional|province's|district's)\s+)?(?:capital|provincial\s+"
+    r"capital)(?:\s+city)?|the\s+(?:(?:key|strategic|northern|southern|eastern|western|central|"
+    r"entire|whole)\s+)?(?:city|town|district(?:\s+(?:center|centre|headquarters|building))?|"
+    r"province)|the\s+district's\s+(?:center|centre)|the\s+area|\bit)\b",
+    re.IGNORECASE,
+)
+
+# Words around a source that tell which side it speaks for (beyond the
+# profile's own markers): neutral voices.
+INDEPENDENT_MARKERS = (
+    "residents", "resident", "witnesses", "witness", "journalist", "reporter", "analyst",
+    "analysts", "United Nations", "UN ", "UNAMA", "Human Rights Watch", "Amnesty",
+    "Red Cross", "ICRC", "observers", "diplomat",
+)
+UNNAMED_MARKERS = ("sources", "source", "local sources", "locals", "reports", "media")
+
+
+def validate() -> list[str]:
+    """Check every heuristic is well formed; return a list of problems (empty when fine)."""
+    problems: list[str] = []
+    names = set()
+    for trigger in TRIGGERS:
+        if trigger.name in names:
+            problems.append(f"trigger {trigger.name}: duplicate name")
+        names.add(trigger.name)
+        if trigger.kind not in EVENT_KINDS:
+            problems.append(f"trigger {trigger.name}: unknown kind {trigger.kind!r}")
+        if trigger.voice not in VOICES:
+            problems.append(f"trigger {trigger.name}: unknown voice {trigger.voice!r}")
+        try:
+            compiled = re.compile(trigger.pattern, re.IGNORECASE)
+        except re.error as exc:
+            problems.append(f"trigger {trigger.name}: pattern does not compile ({exc})")
+            continue
+        if not trigger.examples:
+            problems.append(f"trigger {trigger.name}: no examples")
+        for example in trigger.examples:
+            if not compiled.search(example):
+                problems.append(f"trigger {trigger.name}: does not match its example {example!r}")
+    return problems
+
+# Sentences about the past before this conflict phase ("captured twice in the
+# past", "the last time was in 2016") carry no current event.
+HISTORICAL = re.compile(
+    r"\b(?:in\s+the\s+past|previously|in\s+(?:19|20)\d\d\b|back\s+in|the\s+last\s+time|"
+    r"(?:two|three|several)\s+times\s+(?:before|in)|during\s+(?:their|its)\s+(?:previous\s+)?rule|"
+    r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+# Lists after a trigger that name the places it applies to.
+INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+which)\b",
+                       re.IGNORECASE)
+
+# A province named after these words is where a place lies, not an event place.
+CONTEXT_BEFORE_PROVINCE = re.compile(
+    r"(?:\b(?:in|of|across|within|throughout|from)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:provinces?\s+of\s+)?|,\s*)$",
+    re.IGNORECASE,
+)
+
+# "the capital(s) of X": X names a province whose capital is meant.
+CAPITAL_OF = re.compile(
+    r"\b(?:provincial\s+)?capitals?\s+(?:city\s+)?of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:provinces?\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+# Pronouns and generic nouns for the side that fights the government.
+INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b",
+                                re.IGNORECASE)
+
+# Attribution: the verbs that introduce who says so.
+SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|confirmed|confirms|claimed|claims|added|reported|reports|"
+    r"stated|announced|denied|denies|rejected|quoted|according\s+to|citing)\b",
+    re.IGNORECASE,
+)

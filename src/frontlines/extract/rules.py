@@ -1,0 +1,652 @@
+"""`rules.v1`: the default, deterministic extractor.
+
+How it reads a report:
+
+1. **Cheap first pass.** One gazetteer scan finds every place name; one scan
+   per trigger family finds the words that signal a change of control. Only
+   sentences holding a trigger *and* a place (or a word standing for one, like
+   "the city") are analysed further; most sentences never are.
+2. **Clause roles.** For each trigger, the place is looked for where its
+   *voice* puts it: after an active verb ("captured X"), before a passive one
+   ("X fell"), in an "including X, Y" list, or through a word like "the
+   provincial capital" resolved from context. Provinces that only say where a
+   place lies ("Doshi district in Baghlan province"), places after relational
+   words ("near", "to", "borders") and places naming a speaker ("Baghlan
+   police") are not event places.
+3. **Actor, kind and polarity.** The actor comes from the profile's aliases
+   around the trigger; intentions ("preparing to retake") are dropped;
+   negations ("had not entered") become `negated` events.
+4. **Attribution and certainty.** Who says so and which side they speak for
+   (profile markers), hedges, claims and denials set the certainty.
+5. **Dates.** The date expression nearest the trigger, resolved against the
+   publication date; else the publication date itself.
+
+Every heuristic it uses is data in `lexicon.py` or in the profile.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..models import Document, Event, Evidence, Place
+from ..profile import Profile
+from . import lexicon
+from .dates import ResolvedDate, find_dates, publication_date, resolve_relative_date
+from .sentences import split_sentences
+
+CERTAINTY_RANK = {"confirmed": 4, "reported": 3, "claimed": 2, "unverified": 1, "denied": 0}
+BASIS_RANK = {"explicit": 2, "relative": 1, "publication": 0}
+
+
+@dataclass(frozen=True)
+class TriggerHit:
+    start: int
+    end: int
+    kind: str
+    voice: str
+    name: str
+
+
+@dataclass
+class ResolvedMention:
+    start: int
+    end: int
+    text: str
+    place: Place
+    role: str = "event"  # event / context / speaker / relation
+    as_capital: bool = False
+
+
+@dataclass
+class Context:
+    """What the reader remembers while moving through a report."""
+
+    provinces: Counter[str] = field(default_factory=Counter)
+    last_province: str | None = None
+    last_district: str | None = None
+    last_city: str | None = None
+    last_event_place: str | None = None
+    last_date: date | None = None
+    speakers: dict[str, str] = field(default_factory=dict)  # surname -> side
+
+
+def _compile_aliases(phrases: list[str]) -> re.Pattern[str] | None:
+    cleaned = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in cleaned)
+    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
+
+
+class RulesExtractor:
+    """Deterministic, explainable extraction driven by the profile and the lexicon."""
+
+    name = "rules.v1"
+
+    def __init__(self, gazetteer: object, profile: Profile):
+        self.gazetteer = gazetteer
+        self.profile = profile
+        self.government = profile.government
+        non_government = [a.id for a in profile.actors if a.id != profile.government]
+        self.insurgent = non_government[0]
+        self.actor_patterns: list[tuple[str, re.Pattern[str]]] = []
+        self.side_patterns: list[tuple[str, re.Pattern[str]]] = []
+        for actor in profile.actors:
+            alias_re = _compile_aliases([*actor.aliases, actor.name])
+            if alias_re:
+                self.actor_patterns.append((actor.id, alias_re))
+            side_re = _compile_aliases([*actor.aliases, *actor.source_markers, actor.name])
+            if side_re:
+                self.side_patterns.append((actor.id, side_re))
+        self.independent_re = _compile_aliases(list(lexicon.INDEPENDENT_MARKERS))
+        self.triggers: list[tuple[lexicon.Trigger, re.Pattern[str]]] = [
+            (t, re.compile(t.pattern, re.IGNORECASE)) for t in lexicon.TRIGGERS
+        ]
+        for kind, phrases in profile.triggers.items():
+            extra = _compile_aliases(list(phrases))
+            if extra is not None:
+                trigger = lexicon.Trigger(f"profile-{kind}", kind, "active", extra.pattern)
+                self.triggers.append((trigger, extra))
+        self.places: dict[str, Place] = gazetteer.places  # type: ignore[attr-defined]
+
+    # --- the first pass ---------------------------------------------------
+
+    def _find_triggers(self, text: str) -> list[TriggerHit]:
+        hits: list[TriggerHit] = []
+        for trigger, pattern in self.triggers:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                # Leading auxiliaries belong to the clause, not the trigger.
+                while start < end and text[start].isspace():
+                    start += 1
+                hits.append(TriggerHit(start, end, trigger.kind, trigger.voice, trigger.name))
+        # Where triggers overlap, the longest wins ("fallen under Taliban control"
+        # over "fallen").
+        hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+        kept: list[TriggerHit] = []
+        for hit in hits:
+            if all(hit.end <= k.start or hit.start >= k.end for k in kept):
+                kept.append(hit)
+        kept.sort(key=lambda h: h.start)
+        return kept
+
+    def extract(self, doc: Document) -> list[Event]:
+        text = doc.text
+        if not text or not text.strip():
+            return []
+        published = doc.published_date
+        mentions = self.gazetteer.find_mentions(text)  # type: ignore[attr-defined]
+        triggers = self._find_triggers(text)
+        if not triggers:
+            return []
+        mention_starts = [m.start for m in mentions]
+        trigger_starts = [t.start for t in triggers]
+        context = Context()
+        if doc.title:
+            for m in self.gazetteer.find_mentions(doc.title):  # type: ignore[attr-defined]
+                place = self._pick(m.place_ids, m.level_hint, None, context)
+                if place is not None:
+                    self._remember(place, context)
+        events: list[Event] = []
+        for s_start, s_end in split_sentences(text):
+            sentence = text[s_start:s_end]
+            lo, hi = bisect_left(mention_starts, s_start), bisect_left(mention_starts, s_end)
+            sentence_mentions = mentions[lo:hi]
+            tlo, thi = bisect_left(trigger_starts, s_start), bisect_left(trigger_starts, s_end)
+            sentence_triggers = [t for t in triggers[tlo:thi] if t.end <= s_end]
+            resolved = self._resolve_mentions(sentence, s_start, sentence_mentions, context)
+            if sentence_triggers and (resolved or lexicon.ANAPHORA.search(sentence)):
+                if not lexicon.RELATED_LINE.match(sentence) and not lexicon.HISTORICAL.search(
+                    sentence
+                ):
+                    events.extend(
+                        self._analyse_sentence(
+                            doc, sentence, s_start, resolved, sentence_triggers, context, published
+                        )
+                    )
+            for rm in resolved:
+                self._remember(rm.place, context)
+        return merge_duplicates(events)
+
+    # --- places -----------------------------------------------------------
+
+    def _pick(self, place_ids: tuple[str, ...], level_hint: str | None,
+              near_province: str | None, context: Context) -> Place | None:
+        """Choose one place among the candidates of an ambiguous name."""
+        candidates = [self.places[p] for p in place_ids if p in self.places]
+        if not candidates:
+            return None
+        admin1 = [p for p in candidates if p.level == "admin1"]
+        units = [p for p in candidates if p.level in ("admin2", "admin3")]
+        towns = [p for p in candidates if p.level in ("populated_place", "crossing")]
+        if level_hint == "province" and admin1:
+            pool = admin1
+        elif level_hint == "district" and units:
+            pool = units
+        elif units:
+            pool = units
+        elif towns:
+            pool = towns
+        else:
+            pool = admin1 or candidates
+        if len(pool) == 1:
+            return pool[0]
+
+        def score(place: Place) -> tuple[int, int, int]:
+            province = place.admin1 or place.id
+            return (
+                int(near_province is not None and province == near_province),
+                context.provinces.get(province, 0),
+                int(province == context.last_province),
+            )
+
+        return max(pool, key=score)
+
+    def _resolve_mentions(self, sentence: str, offset: int, mentions: list[object],
+                          context: Context) -> list[ResolvedMention]:
+        """Give each name in a sentence one place and a role."""
+        # Provinces named in the sentence help tell apart districts sharing a name.
+        sentence_provinces: list[tuple[int, str]] = []
+        for m in mentions:
+            ids = m.place_ids  # type: ignore[attr-defined]
+            for pid in ids:
+                place = self.places.get(pid)
+                if place is not None and place.level == "admin1":
+                    sentence_provinces.append((m.start, place.id))  # type: ignore[attr-defined]
+        resolved: list[ResolvedMention] = []
+        previous_end = 0
+        for m in mentions:
+            start = m.start - offset  # type: ignore[attr-defined]
+            end = m.end - offset  # type: ignore[attr-defined]
+            before = sentence[max(0, start - 60):start]
+            after = sentence[end:end + 40]
+            hint = m.level_hint  # type: ignore[attr-defined]
+            if hint == "district" and resolved and re.fullmatch(
+                r"\s+districts?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?", sentence[resolved[-1].end:start]
+            ):
+                hint = None  # "Burka district of Baghlan": the hint was Burka's
+            following = [p for s, p in sentence_provinces if s > m.start]  # type: ignore[attr-defined]
+            near = following[0] if following else (
+                sentence_provinces[0][1] if sentence_provinces else None
+            )
+            ids = m.place_ids  # type: ignore[attr-defined]
+            has_admin1 = any(self.places[p].level == "admin1" for p in ids if p in self.places)
+            context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and (
+                start - previous_end < 60 or re.search(r"\b(?:in|across|of)\s", before[-30:])
+            )
+            capital_reading = bool(lexicon.CAPITAL_OF.search(before)) and has_admin1
+            if has_admin1 and (hint == "province" or capital_reading or (
+                context_like and hint not in ("district", "city")
+            )):
+                place = self._pick(ids, "province", near, context)
+            else:
+                place = self._pick(ids, hint, near, context)
+            if place is None:
+                continue
+            role = "event"
+            word_before = re.search(r"([A-Z][\w’'-]*)\s$", sentence[max(0, start - 30):start])
+            line_start = start == 0 or sentence[:start].rstrip(" \t").endswith("\n")
+            if word_before and word_before.start() + max(0, start - 30) > 0 and (
+                word_before.group(1).lower() not in lexicon.NAME_PREFIX_ALLOWED
+                and not word_before.group(1).endswith(("’s", "'s"))
+                and not any(r.end >= start - len(word_before.group(0)) - 1 for r in resolved[-1:])
+            ):
+                continue  # part of a person's or an organisation's name ("Abdul Mannan Qate")
+            if line_start and lexicon.DATELINE_AFTER.match(after):
+                continue  # a dateline, not where the news happened
+            if re.match(r"^[’']s\b", after):
+                role = "context"  # "Ghazni's Jaghatu district"
+            elif lexicon.ROLE_AFTER_PLACE.match(after):
+                role = "speaker"
+            elif lexicon.RELATION_BEFORE_PLACE.search(before[-40:]):
+                role = "relation"
+            as_capital = False
+            if place.level == "admin1":
+                # "the capital of Nimroz": the capital is meant, unless a city was
+                # just named in apposition ("Zaranj, the capital of Nimroz").
+                appositive = bool(resolved) and start - resolved[-1].end < 70 and bool(
+                    re.search(r",\s*(?:the\s+)?(?:\w+\s+){0,3}?capital", sentence[resolved[-1].end:start])
+                )
+                if capital_reading and not appositive:
+                    as_capital = True
+                elif hint == "province" and not context_like:
+                    role = role if role != "event" else "event"
+                elif context_like or hint is None:
+                    role = "context" if role == "event" else role
+            resolved.append(ResolvedMention(start, end, sentence[start:end], place, role, as_capital))
+            previous_end = end
+        # A list continuing a capital reading ("the capitals of Kandahar, Helmand and Zabul").
+        for i in range(1, len(resolved)):
+            prev, cur = resolved[i - 1], resolved[i]
+            if prev.as_capital and cur.place.level == "admin1" and re.fullmatch(
+                r"\s*(?:,|and|,\s*and)\s*", sentence[prev.end:cur.start]
+            ):
+                cur.as_capital = True
+                cur.role = "event"
+        return resolved
+
+    def _remember(self, place: Place, context: Context) -> None:
+        province = place.admin1 if place.level != "admin1" else place.id
+        if province:
+            context.provinces[province] += 1
+            context.last_province = province
+        if place.level in ("admin2", "admin3"):
+            context.last_district = place.id
+            context.last_city = place.id
+        elif place.level in ("populated_place", "crossing"):
+            context.last_city = place.id
+
+    def _event_place(self, rm: ResolvedMention) -> Place | None:
+        if rm.as_capital:
+            capital = self.gazetteer.capital_of(rm.place.id)  # type: ignore[attr-defined]
+            return self.places.get(capital) if capital else None
+        return rm.place
+
+    def _anaphor_place(self, phrase: str, resolved: list[ResolvedMention], before: int,
+                       context: Context) -> Place | None:
+        """Resolve "the provincial capital", "the city", "the district", "it"."""
+        phrase = phrase.lower()
+        earlier = [r for r in resolved if r.end <= before]
+        provinces = [r.place.id for r in resolved if r.place.level == "admin1"]
+        if "capital" in phrase:
+            province = provinces[0] if provinces else context.last_province
+            capital = self.gazetteer.capital_of(province) if province else None  # type: ignore[attr-defined]
+            return self.places.get(capital) if capital else None
+        if "province" in phrase:
+            province = provinces[-1] if provinces else context.last_province
+            return self.places.get(province) if province else None
+        local = [r.place for r in earlier if r.place.level != "admin1"]
+        if local:
+            return local[-1]
+        if phrase in ("it",):
+            return self.places.get(context.last_event_place or "")
+        target = context.last_city if ("city" in phrase or "town" in phrase) else context.last_district
+        return self.places.get(target or "")
+
+    # --- one sentence -----------------------------------------------------
+
+    def _analyse_sentence(
+        self,
+        doc: Document,
+        sentence: str,
+        offset: int,
+        resolved: list[ResolvedMention],
+        triggers: list[TriggerHit],
+        context: Context,
+        published: date | None,
+    ) -> list[Event]:
+        breaks = [0] + [m.end() for m in lexicon.CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+        break_starts = [m.start() for m in lexicon.CLAUSE_BREAK.finditer(sentence)]
+        local = [TriggerHit(t.start - offset, t.end - offset, t.kind, t.voice, t.name)
+                 for t in triggers]
+        source, sides = self._attribution(sentence, context)
+        dates = find_dates(sentence)
+        produced: list[Event] = []
+        for index, hit in enumerate(local):
+            clause_start = max([b for b in breaks if b <= hit.start] or [0])
+            prefix = sentence[clause_start:hit.start]
+            if lexicon.INTENTION.search(prefix):
+                continue
+            negated = bool(lexicon.NEGATION.search(prefix))
+            previous_end = local[index - 1].end if index else 0
+            next_start = local[index + 1].start if index + 1 < len(local) else len(sentence)
+            clause_end = min([b for b in break_starts if b >= hit.end] + [len(sentence)])
+            if hit.voice == "passive":
+                span = (max(clause_start, previous_end), hit.start)
+            else:
+                span = (hit.end, min(clause_end, next_start))
+            places = self._places_in(span, sentence, resolved, hit, context)
+            # "..., including Dasht-e-Archi": the list after the trigger counts too.
+            tail = sentence[hit.end:next_start]
+            including = lexicon.INCLUDING.search(tail)
+            if including:
+                list_start = hit.end + including.end()
+                list_end = min([b for b in break_starts if b > list_start] + [next_start])
+                places += self._places_in((list_start, list_end), sentence, resolved, hit,
+                                          context, anaphora=False)
+            if not places:
+                continue
+            kind, actor = self._kind_and_actor(hit, sentence, clause_start, clause_end)
+            if kind is None or actor is None:
+                continue
+            if negated and kind != "capture":
+                continue
+            resolved_date = self._date_for(hit, dates, published, context)
+            certainty = self._certainty(sentence, kind, actor, sides, hit)
+            opponent = self._opponent(actor)
+            seen: set[str] = set()
+            for place in places:
+                if place.id in seen:
+                    continue
+                seen.add(place.id)
+                produced.append(
+                    self._event(doc, sentence, offset, place, kind, actor, opponent,
+                                resolved_date, source, sides, certainty, negated, hit)
+                )
+        for event in produced:
+            if not event.negated:
+                context.last_event_place = event.place_id
+        return produced
+
+    def _places_in(self, span: tuple[int, int], sentence: str, resolved: list[ResolvedMention],
+                   hit: TriggerHit, context: Context, anaphora: bool = True) -> list[Place]:
+        lo, hi = span
+        found: list[Place] = []
+        for rm in resolved:
+            if rm.start < lo or rm.end > hi:
+                continue
+            if rm.role == "speaker" or rm.role == "context":
+                continue
+            if rm.role == "relation":
+                # "retreated from X" names the place left; "to X" where they went.
+                between = sentence[max(lo, rm.start - 25):rm.start].lower()
+                if not (hit.kind == "withdrawal" and re.search(r"\bfrom\b", between)):
+                    continue
+            place = self._event_place(rm)
+            if place is not None:
+                found.append(place)
+        if found or not anaphora:
+            return found
+        window = sentence[lo:hi]
+        for match in lexicon.ANAPHORA.finditer(window):
+            after = window[match.end():match.end() + 30]
+            if lexicon.ROLE_AFTER_PLACE.match(after):
+                continue
+            if match.group(0).lower() == "it" and hit.voice == "passive":
+                continue
+            place = self._anaphor_place(match.group(0), resolved, lo + match.start(), context)
+            if place is not None:
+                return [place]
+        if hit.kind == "withdrawal" and context.last_event_place:
+            place = self.places.get(context.last_event_place)
+            return [place] if place else []
+        return []
+
+    # --- who, what ----------------------------------------------------------
+
+    def _actor_in(self, text: str, last: bool) -> str | None:
+        best: tuple[int, str] | None = None
+        for actor_id, pattern in self.actor_patterns:
+            for match in pattern.finditer(text):
+                pos = match.start()
+                if best is None or (pos > best[0] if last else pos < best[0]):
+                    best = (pos, actor_id)
+        return best[1] if best else None
+
+    def _kind_and_actor(self, hit: TriggerHit, sentence: str, clause_start: int,
+                        clause_end: int) -> tuple[str | None, str | None]:
+        before = sentence[clause_start:hit.start]
+        after = sentence[hit.end:clause_end]
+        trigger_text = sentence[hit.start:hit.end]
+        kind = hit.kind
+        actor: str | None
+        if hit.voice == "passive":
+            agent = re.match(r"\s*(?:\w+\s+){0,3}?(?:to|by|of)\s+(?P<rest>.*)", after, re.IGNORECASE)
+            actor = self._actor_in(trigger_text, last=False)
+            if actor is None and agent:
+                actor = self._actor_in(agent.group("rest")[:60], last=False)
+            if kind == "clash":
+                # "the attack was repelled by security forces": the attacker is the other side.
+                defender = actor or self._actor_in(before, last=True)
+                attacker = self._actor_in(before, last=True)
+                if defender and attacker and defender != attacker:
+                    actor = attacker
+                elif defender == self.government or defender is None:
+                    actor = self.insurgent
+                else:
+                    actor = self._opponent(defender) or self.insurgent
+        else:
+            actor = self._actor_in(before, last=True)
+            if actor is None and lexicon.INSURGENT_PRONOUNS.search(before):
+                actor = self.insurgent
+            if kind == "clash" and hit.name == "repelled":
+                target = self._actor_in(after[:60], last=False)
+                actor = target or (self._opponent(actor) if actor else self.insurgent)
+        if kind == "surrender":
+            giver = self._actor_in(before, last=True)
+            receiver = re.search(r"\bto\s+(?P<rest>.{0,60})", after, re.IGNORECASE)
+            taker = self._actor_in(receiver.group("rest"), last=False) if receiver else None
+            actor = taker or (self._opponent(giver) if giver else self.insurgent)
+        if actor is None and kind == "withdrawal":
+            return None, None  # "fled the country": nobody named leaves a place
+        if actor is None:
+            actor = self.government if kind == "recapture" else self.insurgent
+        if kind == "capture" and actor == self.government:
+            kind = "recapture"
+        elif kind == "recapture" and actor != self.government:
+            kind = "capture"
+        return kind, actor
+
+    def _opponent(self, actor: str) -> str | None:
+        if actor != self.government:
+            return self.government
+        return self.insurgent if len(self.profile.actors) == 2 else None
+
+    # --- who says so --------------------------------------------------------
+
+    def _attribution(self, sentence: str, context: Context) -> tuple[str | None, set[str]]:
+        """The source of a sentence as written, and the sides it speaks for."""
+        for match in lexicon.SPEECH.finditer(sentence):
+            verb = match.group(0).lower()
+            after = sentence[match.end():]
+            before = sentence[:match.start()]
+            source: str | None = None
+            if verb.startswith("according") or verb == "citing":
+                source = re.split(r"[.;]|,\s+(?:the|a|an|who|which)\b", after, maxsplit=1)[0]
+            elif re.search(r",\s*$", before) and re.match(r"\s+(?:[A-Z]|a\s|an\s|the\s)", after):
+                source = re.split(r"[.;]", after, maxsplit=1)[0]
+            else:
+                piece = re.split(r"[.;:]|\b(?:that|and|but|while)\s", before)[-1]
+                words = piece.strip(" ,").split()
+                if words:
+                    source = " ".join(words[-12:])
+            if source:
+                source = source.strip(" ,\"'“”")
+                if source.lower() in ("he", "she", "they", "it", "he also", "she also"):
+                    source = context.speakers.get("__last__", source)
+                sides = self._sides(source, context)
+                if sides:
+                    for word in re.findall(r"\b[A-Z][a-z]{3,}\b", source):
+                        context.speakers[word] = next(iter(sorted(sides)))
+                    context.speakers["__last__"] = source
+                return source, sides
+        return None, set()
+
+    def _sides(self, source: str, context: Context) -> set[str]:
+        found: set[str] = set()
+        for actor_id, pattern in self.side_patterns:
+            if actor_id != self.government and pattern.search(source):
+                return {actor_id}
+        for actor_id, pattern in self.side_patterns:
+            if pattern.search(source):
+                found.add(actor_id)
+        if not found:
+            for word in re.findall(r"\b[A-Z][a-z]{3,}\b", source):
+                if word in context.speakers:
+                    found.add(context.speakers[word])
+        if self.independent_re and self.independent_re.search(source):
+            found.add("independent")
+        return found
+
+    def _certainty(self, sentence: str, kind: str, actor: str, sides: set[str],
+                   hit: TriggerHit) -> str:
+        before = sentence[:hit.start]
+        if lexicon.DENIALS.search(before):
+            return "denied"
+        if lexicon.HEDGES.search(sentence):
+            return "unverified"
+        loser = self._opponent(actor)
+        if kind in ("clash", "siege"):
+            return "claimed" if (sides - {"independent"}) else "reported"
+        if loser and loser in sides:
+            return "confirmed"
+        if actor in sides or lexicon.CLAIM_WORDS.search(sentence):
+            return "claimed"
+        return "reported"
+
+    # --- when ---------------------------------------------------------------
+
+    def _date_for(self, hit: TriggerHit, dates: list[object], published: date | None,
+                  context: Context) -> ResolvedDate:
+        best: ResolvedDate | None = None
+        best_distance = 10**9
+        for mention in dates:
+            start, end = mention.start, mention.end  # type: ignore[attr-defined]
+            distance = hit.start - end if end <= hit.start else start - hit.end
+            distance = abs(distance)
+            resolved = resolve_relative_date(
+                mention,  # type: ignore[arg-type]
+                published,
+                default_year=self.profile.start_date.year,
+                previous=context.last_date,
+            )
+            if resolved is None:
+                continue
+            if distance < best_distance:
+                best, best_distance = resolved, distance
+        if best is None:
+            best = publication_date(published)
+        if best.date is not None:
+            context.last_date = best.date
+        return best
+
+    # --- the event ------------------------------------------------------------
+
+    def _event(self, doc: Document, sentence: str, offset: int, place: Place, kind: str,
+               actor: str, opponent: str | None, when: ResolvedDate, source: str | None,
+               sides: set[str], certainty: str, negated: bool, hit: TriggerHit) -> Event:
+        if place.level == "admin1":
+            geo_precision = 3
+        elif place.level in ("populated_place", "crossing") and place.lat is None:
+            geo_precision = 2
+        else:
+            geo_precision = 1
+        side = "unnamed"
+        parties = sorted(s for s in sides if s != "independent")
+        if parties:
+            side = parties[0]
+        elif "independent" in sides:
+            side = "independent"
+        admin1 = place.admin1 if place.level != "admin1" else place.id
+        admin2 = place.admin2 if place.level != "admin2" else place.id
+        admin3 = place.admin3 if place.level != "admin3" else place.id
+        return Event(
+            kind=kind,
+            actor=actor,
+            opponent=opponent,
+            place_id=place.id,
+            place_name=place.name,
+            admin1=admin1,
+            admin2=None if place.level == "admin1" else admin2,
+            admin3=None if place.level in ("admin1", "admin2") else admin3,
+            geo_precision=geo_precision,
+            date=when.date.isoformat() if when.date else None,
+            date_precision=when.precision,
+            date_basis=when.basis,
+            source=source,
+            source_side=side,
+            certainty=certainty,
+            negated=negated,
+            evidence=Evidence(doc.id, sentence, offset, offset + len(sentence)),
+            extractor=self.name,
+            explanation=f"trigger '{sentence[hit.start:hit.end]}' ({hit.name}, {hit.voice})",
+        )
+
+
+def _unit(event: Event) -> str:
+    return event.admin3 or event.admin2 or event.admin1 or event.place_id
+
+
+def merge_duplicates(events: list[Event]) -> list[Event]:
+    """One report saying the same thing twice is one claim, with all its sources.
+
+    Claims and denials stay apart, and so do negated statements: they are
+    different evidence.
+    """
+    merged: dict[tuple[str, str, str, bool, bool], Event] = {}
+    for event in events:
+        key = (event.kind, event.actor, _unit(event), event.negated, event.certainty == "denied")
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = event
+            continue
+        sides = {kept.source_side, event.source_side}
+        if kept.opponent in sides and event.actor in sides:
+            kept.certainty = "confirmed"
+        elif CERTAINTY_RANK[event.certainty] > CERTAINTY_RANK[kept.certainty]:
+            kept.certainty = event.certainty
+        if BASIS_RANK[event.date_basis] > BASIS_RANK[kept.date_basis]:
+            kept.date, kept.date_basis, kept.date_precision = (
+                event.date, event.date_basis, event.date_precision
+            )
+        if event.source and event.source != kept.source:
+            kept.source = f"{kept.source}; {event.source}" if kept.source else event.source
+        if kept.source_side in ("unnamed", "independent") and event.source_side not in (
+            "unnamed", "independent"
+        ):
+            kept.source_side = event.source_side
+    return list(merged.values())

@@ -1,0 +1,383 @@
+"""Name matching: one normaliser under which transliteration variants meet.
+
+Place names reach us romanised by many hands: `Kunduz`, `Qunduz` and `Kondoz`;
+`Sar-e-Pul`, `Sar-i-Pul` and `Sari Pul`; `Dawlat Abad` and `Dawlatabad`. The
+normaliser maps each spelling to a *key* on which such variants are equal.
+It works in three layers, each kept as named, documented data below rather
+than as regexes scattered through the code:
+
+1. **Words.** A text or a name is cut into words (letters and digits; hyphens,
+   spaces and punctuation separate words; an apostrophe inside a word does
+   not; a trailing possessive `'s` is not part of the word).
+2. **Particles.** Izafa particles (`-e-`, `-i-`, `-ye-`) and the "and" words
+   (`wa`, `o`) carry no identity: `Dasht-e-Archi` is `Dasht Archi`. In a name,
+   an izafa glued to the end of a word (`Dashte Archi`, `Sari Pul`) is cut off
+   too (see `IZAFA_ENDINGS`).
+3. **Letters.** Each word is transliterated to ASCII (unidecode, so diacritics
+   and other scripts go), lower-cased, and rewritten by `WORD_RULES`, an
+   ordered table of rewrite rules (vowel classes, `q`/`k`, final `h`, ...).
+
+`normalize_name` joins a name's word keys without separators, so spacing never
+matters for equality (`Lashkar Gah` = `Lashkargah`). Running text is matched
+with `normalize_text`, which keeps word boundaries (a single space between
+word keys) and a map back to the original character offsets; a name is turned
+into the few spaced spellings it may take in a text by `text_patterns`.
+
+Folding is deliberately coarse (all vowels are one class), so it can over-fold;
+`tests/test_names.py` measures it on the real district and province names, and
+the matcher guards against English words with `COMMON_WORDS` and by requiring
+a capitalised first letter in cased text (see `gazetteer.Gazetteer`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import product
+
+from unidecode import unidecode
+
+
+@dataclass(frozen=True)
+class FoldRule:
+    """One rewrite applied to every (already ASCII, lower-case) word key."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str
+    why: str
+
+
+def _rule(name: str, pattern: str, replacement: str, why: str) -> FoldRule:
+    return FoldRule(name, re.compile(pattern), replacement, why)
+
+
+# Applied in this order to each word after unidecode + lower-case + dropping
+# everything but [a-z0-9]. Order matters: glides and `y` are settled before
+# vowels are merged, the final `h` comes after, and doubled letters go last.
+WORD_RULES: tuple[FoldRule, ...] = (
+    _rule("q-is-k", r"q", "k",
+          "Arabic qaf is romanised q or k: Qunduz/Kunduz, Taloqan/Taluqan."),
+    _rule("ph-is-f", r"ph", "f",
+          "Older English romanisations write f as ph."),
+    _rule("gh-is-g", r"gh", "g",
+          "Ghain is often written plain g: Sheberghan/Shebergan, Sayghan/Saygan."),
+    _rule("v-is-w", r"v", "w",
+          "Waw and Cyrillic v are romanised v or w: Vardak/Wardak, Kharkiv/Kharkov."),
+    _rule("iy-glide", r"[ie]y(?=[aeiou])", "y",
+          "An i written before a consonantal y adds nothing: Bamiyan/Bamyan, Paktiya/Paktya."),
+    _rule("i-glide", r"(?<=[^aeiou])i(?=[aeou])", "y",
+          "i between a consonant and a vowel is the glide y: Paktia/Paktya, Nazian/Nazyan, "
+          "Kiev/Kyev (so Paryan and Parun stay apart)."),
+    _rule("inner-y-is-vowel", r"(?<=.)y(?![aeiou])", "i",
+          "Not before a vowel, y after the first letter is a vowel: Maymana/Maimana, "
+          "Shinkay/Shinkai, Fayzabad/Faizabad, Sayghan/Saighan."),
+    _rule("one-vowel-class", r"[aeiou]+", "a",
+          "Short and long vowels are written every way: Kunduz/Kondoz, Herat/Hirat, "
+          "Helmand/Hilmand, Nooristan/Nuristan, Urozgan/Oruzgan, Jawzjan/Jowzjan."),
+    _rule("epenthetic-vowel-after-w", r"awa(?=[^a])", "aw",
+          "A vowel is sometimes inserted after w before a consonant: Dawalat/Dawlat."),
+    _rule("final-vowel-takes-h", r"a$", "ah",
+          "A final vowel is often written with a silent h: Dara/Darah, Maymana/Meymaneh, "
+          "Dako/Dukoh. Adding the h (rather than dropping it) keeps one-syllable words "
+          "such as Deh apart: Deh-e-Shu is not Doshi."),
+    _rule("doubled-letters", r"(.)\1+", r"\1",
+          "Doubled consonants are written single or double: Hassas/Hasas, Jabbar/Jabar."),
+)
+
+# Whole words (after unidecode + lower-case) that are grammatical particles in
+# names: izafa ("of") and the conjunctions "and". Dropped from names and texts
+# alike, so `Dasht-e-Archi` = `Dasht Archi` and `Dand Wa Patan` = `Dand-o-Patan`.
+IZAFA_PARTICLES: frozenset[str] = frozenset({"e", "i", "y", "ye", "yi", "-e-"})
+CONJUNCTION_PARTICLES: frozenset[str] = frozenset({"wa", "va", "o", "u"})
+PARTICLES: frozenset[str] = IZAFA_PARTICLES | CONJUNCTION_PARTICLES
+
+# An izafa glued to a word (`Dashte Archi`, `Sari Pul`, `Qalai Zal`): in a
+# multi-word name, a non-final word of at least `IZAFA_MIN_WORD` letters that
+# ends in one of these letters loses it. Short words (`Ali Abad`) keep theirs.
+IZAFA_ENDINGS: tuple[str, ...] = ("e", "i")
+IZAFA_MIN_WORD = 4
+
+# Single-word names often appear split before one of these endings in text
+# (`Lashkargah` as `Lashkar Gah`, `Dawlatabad` as `Dawlat Abad`). Multi-word
+# names are matched glued as well, so this only needs the common compounds.
+SPLITTABLE_SUFFIXES: tuple[str, ...] = (
+    "abad", "gah", "shahr", "kot", "qala", "bagh", "khel", "zai", "rod", "tepa", "dara",
+)
+
+# Common English words, and words that news about a conflict uses all the time.
+# A name whose words all fold to one of these never matches in a text (the
+# place is still found by `search`): GeoNames lists "Center", "Now", "Bazar" and
+# the like as alternate names, and COD-AB gives "Centre" as an alternate name
+# of dozens of district capitals.
+COMMON_WORDS: frozenset[str] = frozenset("""
+a about above across after again against ago ahead air all along also although among an and
+another any are area areas around as at away back base based bases be because been before
+behind being below between big border both bridge but by called came camp can capital
+center centre central checkpoint checkpoints city claim claimed come control could country
+day days did district districts do does down during each early east eastern either end
+even every fall far few fight fighting first five for force forces four from front further
+gate gates get government group had half has have he her here high him his hold hospital
+house how however if in inside into is it its just key killed km known large last late
+later least left less like line local long lost low lower made main many market may me
+middle might mile miles more most mountain much must my near new next night nine no north
+northern not now of off office official officials old on once one only or other our out over
+own part past people place police post power province provinces rather region report
+reported river road said same say says second security seven several she should side
+since six so some south southern spokesman state still such take taken than that the their
+them then there these they third this those three through to today told too town towns
+two under until up upper us valley very village villages was water way we week weeks well
+were west western what when where which while who whole will with within without would
+year years yet you
+january february march april june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+""".split())
+
+# Generic words of the region's toponymy ("bazaar", "centre", "bridge", "fort",
+# "valley", "new", "upper"...) that GeoNames gives as whole alternate names of
+# many places. They are never matched on their own for populated places; an
+# administrative unit of that name (district `Dara`) still is.
+GENERIC_PLACE_WORDS: frozenset[str] = frozenset("""
+markaz bazar bazaar pul char chahar now naw nau qala qalah kala kalay kelay kili kalai deh dih
+shahr shahrak qarya kariz karez bagh band ab rud rod kalan khurd khord payin pain bala olya ulya
+sufla kohna jadid nawabad tepa tappa sar koh kuh darra dara chak bandar khel
+wuleswali woluswali uluswali hukumati
+""".split())
+
+# Words of at most this many letters are never matched as a name by themselves.
+MIN_NAME_LETTERS = 3
+
+
+# --- words ------------------------------------------------------------------
+
+# Letters/digits (plus combining marks, Arabic harakat and the Persian ZWNJ,
+# which belong inside words), joined by inner apostrophes (Ma'ruf).
+_WORD_CHARS = r"(?:[^\W_]|[\u0300-\u036f\u064b-\u065f\u0670\u200c])+"
+WORD_RE = re.compile(_WORD_CHARS + r"(?:['’ʼ`]" + _WORD_CHARS + r")*")
+_POSSESSIVE = ("'s", "’s", "ʼs", "'S", "’S")
+_NON_KEY = re.compile(r"[^a-z0-9]+")
+
+_fold_cache: dict[str, str] = {}
+_FOLD_CACHE_LIMIT = 200_000
+
+
+def ascii_word(word: str) -> str:
+    """Transliterate to lower-case ASCII letters and digits only."""
+    return _NON_KEY.sub("", unidecode(word).lower())
+
+
+def fold_ascii(word: str) -> str:
+    """Apply `WORD_RULES` to an already transliterated word."""
+    for rule in WORD_RULES:
+        word = rule.pattern.sub(rule.replacement, word)
+    return word
+
+
+def fold_word(word: str) -> str:
+    """The key of one word of a text ('' for particles). Cached: texts repeat words."""
+    key = _fold_cache.get(word)
+    if key is None:
+        plain = ascii_word(word)
+        key = "" if plain in PARTICLES else fold_ascii(plain)
+        if len(_fold_cache) >= _FOLD_CACHE_LIMIT:
+            _fold_cache.clear()
+        _fold_cache[word] = key
+    return key
+
+
+def words(text: str) -> list[str]:
+    """The words of a name or text, possessive `'s` removed."""
+    found = []
+    for match in WORD_RE.finditer(text):
+        word = match.group()
+        if word.endswith(_POSSESSIVE):
+            word = word[:-2]
+        found.append(word)
+    return found
+
+
+# --- names ------------------------------------------------------------------
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The word keys of a name, particles dropped and glued izafas cut off."""
+    plain = [ascii_word(w) for w in words(name)]
+    plain = [w for w in plain if w]
+    if len(plain) > 1:
+        plain = [w for w in plain if w not in PARTICLES] or plain
+    keys = []
+    for i, word in enumerate(plain):
+        is_last = i == len(plain) - 1
+        if not is_last and len(word) >= IZAFA_MIN_WORD and word.endswith(IZAFA_ENDINGS):
+            word = word[:-1]
+        key = fold_ascii(word)
+        if key:
+            keys.append(key)
+    return tuple(keys)
+
+
+def normalize_name(name: str) -> str:
+    """The matching key of a name: equal for transliteration variants.
+
+    >>> normalize_name("Dasht-e-Archi") == normalize_name("Dashte Archi")
+    True
+    """
+    return "".join(name_tokens(name))
+
+
+_SUFFIX_KEYS: tuple[str, ...] = tuple(
+    sorted({fold_ascii(ascii_word(s)) for s in SPLITTABLE_SUFFIXES}, key=len, reverse=True)
+)
+_MAX_PATTERN_WORDS = 4
+
+
+def text_patterns(name: str) -> set[str]:
+    """The spellings a name may take in a normalised text (see `normalize_text`).
+
+    Word keys are joined by one space, as in a normalised text. A multi-word
+    name is also matched glued (`Dawlatabad` for `Dawlat Abad`) and with a glued
+    izafa vowel (`Dashte Archi`, `Sari Pul`); a single-word name is also matched
+    split before a common ending (`Lashkar Gah` for `Lashkargah`).
+    """
+    tokens = name_tokens(name)
+    if not tokens:
+        return set()
+    if len(tokens) == 1:
+        key = tokens[0]
+        found = {key}
+        for suffix in _SUFFIX_KEYS:
+            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                found.add(key[: -len(suffix)] + " " + suffix)
+        return found
+    if len(tokens) > _MAX_PATTERN_WORDS:
+        return {" ".join(tokens)}
+    choices: list[tuple[str, ...]] = []
+    for token in tokens[:-1]:
+        forms = (token,) if token.endswith("ah") else (token, token + "ah")
+        choices.append(tuple(f + sep for f in forms for sep in (" ", "")))
+    return {"".join(parts) + tokens[-1] for parts in product(*choices)}
+
+
+def letter_count(name: str) -> int:
+    return sum(1 for ch in name if ch.isalpha())
+
+
+def scripts_of(name: str) -> frozenset[str]:
+    """Unicode scripts of a name's letters (LATIN, ARABIC, CYRILLIC, ...)."""
+    found = set()
+    for ch in name:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+            if script != "MODIFIER":
+                found.add(script)
+    return frozenset(found)
+
+
+def is_machine_romanisation(name: str) -> bool:
+    """All lower-case Latin (`kndwz`, `ka bu er`): a romanisation of a name in
+    another script, which GeoNames lists among alternate names."""
+    return name == name.lower() and name != name.upper() and scripts_of(name) <= {"LATIN"}
+
+
+def is_code(name: str) -> bool:
+    """Short all-capital codes (`KBL`, `UND`: airport codes among GeoNames names)."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) <= 4 and name == name.upper() and name != name.lower()
+
+
+_COMMON_KEYS: frozenset[str] = frozenset(normalize_name(w) for w in COMMON_WORDS)
+_GENERIC_KEYS: frozenset[str] = frozenset(normalize_name(w) for w in GENERIC_PLACE_WORDS)
+
+
+def is_common_words(name: str, *, generic_too: bool = False) -> bool:
+    """True when every word of the name is a common English (or generic place) word."""
+    tokens = [fold_word(w) for w in words(name)]
+    tokens = [t for t in tokens if t] or list(name_tokens(name))
+    if not tokens:
+        return True
+    stop = _COMMON_KEYS | _GENERIC_KEYS if generic_too else _COMMON_KEYS
+    return all(t in stop for t in tokens)
+
+
+# --- texts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A text's key string plus the map back to the original characters.
+
+    `key` holds the keys of the text's words joined by single spaces (particles
+    dropped). `word_spans[i]` is the original (start, end) of word i and
+    `key_starts[i]` where its key starts in `key` (-1 for a particle).
+    """
+
+    text: str
+    key: str
+    word_spans: tuple[tuple[int, int], ...]
+    key_starts: tuple[int, ...]
+    # Parallel, for the words that have a key: key start -> word index.
+    _keyed_starts: tuple[int, ...]
+    _keyed_words: tuple[int, ...]
+
+    def word_at(self, key_pos: int) -> int:
+        """Index of the word whose key covers `key_pos` (or precedes it)."""
+        i = bisect_right(self._keyed_starts, key_pos) - 1
+        return self._keyed_words[max(i, 0)]
+
+    def original_span(self, key_start: int, key_end: int) -> tuple[int, int]:
+        """Original (start, end) of the words covering key[key_start:key_end]."""
+        first = self.word_at(key_start)
+        last = self.word_at(max(key_start, key_end - 1))
+        return self.word_spans[first][0], self.word_spans[last][1]
+
+    def is_word_boundary(self, key_start: int, key_end: int) -> bool:
+        key = self.key
+        return (key_start == 0 or key[key_start - 1] == " ") and (
+            key_end == len(key) or key[key_end] == " "
+        )
+
+
+def normalize_text(text: str) -> NormalizedText:
+    """Tokenise a text into word keys, keeping where each word came from."""
+    spans: list[tuple[int, int]] = []
+    key_starts: list[int] = []
+    keyed_starts: list[int] = []
+    keyed_words: list[int] = []
+    parts: list[str] = []
+    position = 0
+    cache = _fold_cache
+    for index, match in enumerate(WORD_RE.finditer(text)):
+        word = match.group()
+        start, end = match.span()
+        if word.endswith(_POSSESSIVE):
+            word = word[:-2]
+            end -= 2
+        spans.append((start, end))
+        key = cache.get(word)
+        if key is None:
+            key = fold_word(word)
+        if key:
+            if parts:
+                position += 1
+            key_starts.append(position)
+            keyed_starts.append(position)
+            keyed_words.append(index)
+            parts.append(key)
+            position += len(key)
+        else:
+            key_starts.append(-1)
+    return NormalizedText(
+        text, " ".join(parts), tuple(spans), tuple(key_starts), tuple(keyed_starts),
+        tuple(keyed_words),
+    )
+
+
+def collisions(names: Iterable[str]) -> dict[str, list[str]]:
+    """Keys shared by names that were different before normalising."""
+    by_key: dict[str, set[str]] = {}
+    for name in names:
+        by_key.setdefault(normalize_name(name), set()).add(name)
+    return {key: sorted(group) for key, group in by_key.items() if len(group) > 1}

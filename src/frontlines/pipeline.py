@@ -1,0 +1,75 @@
+"""Glue between the pure steps and the store: extraction over documents.
+
+Extraction itself needs no database (Document → Events); these functions
+fetch what it needs from a workspace and write its results back, each
+document in the caller's transaction so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from .extract import DEFAULT_EXTRACTOR, get_extractor
+from .gazetteer import Gazetteer
+from .models import Document, Event
+from .profile import Profile
+from .store import Workspace, iter_documents, replace_events
+
+
+def workspace_gazetteer(ws: Workspace) -> Gazetteer:
+    with ws.connect() as conn:
+        return Gazetteer.load(conn)
+
+
+def extract_file(path: Path, gazetteer: Any, profile: Profile, *, published: str | None = None,
+                 extractor: str = DEFAULT_EXTRACTOR) -> list[Event]:
+    """Events of every report in one file (the `extract FILE` command)."""
+    from .documents import SourceProblem, read_source
+
+    component = get_extractor(extractor, gazetteer, profile)
+    events: list[Event] = []
+    problems: list[str] = []
+    for item in read_source(path):
+        if isinstance(item, Document):
+            doc = item if item.published or not published else replace(item, published=published)
+            events.extend(component.extract(doc))
+        elif isinstance(item, SourceProblem) and item.__class__.__name__ == "SourceError":
+            problems.append(str(item))
+    if problems and not events:
+        raise ValueError("; ".join(problems))
+    return events
+
+
+class StoreExtraction:
+    """The ingest hook: extract a new document's events and store them with it."""
+
+    def __init__(self, ws: Workspace, extractor: str = DEFAULT_EXTRACTOR):
+        self.ws = ws
+        self.extractor_name = extractor
+        self._component: Any = None
+        self.events = 0
+
+    def __call__(self, conn: Connection, doc: Document) -> None:
+        if self._component is None:
+            self._component = get_extractor(self.extractor_name, Gazetteer.load(conn), self.ws.profile)
+        events = self._component.extract(doc)
+        replace_events(conn, doc.id, events)
+        self.events += len(events)
+
+
+def reextract_all(ws: Workspace, extractor: str = DEFAULT_EXTRACTOR) -> tuple[int, int]:
+    """Re-run extraction over every stored document; returns (documents, events)."""
+    hook = StoreExtraction(ws, extractor)
+    with ws.connect() as conn:
+        ids = [d.id for d in iter_documents(conn)]
+    count = 0
+    for doc_id in ids:
+        with ws.begin() as conn:
+            doc = next(iter_documents(conn, [doc_id]))
+            hook(conn, doc)
+        count += 1
+    return count, hook.events
