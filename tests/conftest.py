@@ -32,3 +32,40 @@ def run_cli(*args: str, workspace: Path | None = None, input: str | None = None)
     """Invoke the real command line in-process and return its result."""
     argv = (["--workspace", str(workspace)] if workspace else []) + list(args)
     return CliRunner().invoke(cli, argv, input=input, catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def afghan_workspace(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Workspace:
+    """A workspace with the real Afghan provinces, districts and GeoNames places.
+
+    Built once per test session: importing the district shapefile takes seconds.
+    Tests must not write to it; copy it (`copy_workspace`) to change things.
+    """
+    from frontlines.gazetteer import add_places, import_boundary_files
+
+    ws = Workspace.init(tmp_path_factory.mktemp("afghan") / "ws", "afghanistan-2021")
+    geo = shared / "geo"
+    outcomes = list(import_boundary_files(ws, [geo / "afg_admbnda_adm1_agcho_20180522.zip",
+                                               geo / "afg_admbnda_adm2_agcho_20180522.zip"]))
+    assert all(o.ok for o in outcomes), [o.describe() for o in outcomes]
+    with ws.begin() as conn:
+        add_places(conn, ws.profile)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def afghan_gazetteer(afghan_workspace: Workspace):  # type: ignore[no-untyped-def]
+    from frontlines.gazetteer import Gazetteer
+
+    with afghan_workspace.connect() as conn:
+        return Gazetteer.load(conn)
+
+
+def copy_workspace(source: Workspace, target: Path) -> Workspace:
+    """A private copy of a prepared workspace, for tests that write."""
+    import shutil
+
+    with source.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copytree(source.path, target)
+    return Workspace.open(target)

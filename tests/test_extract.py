@@ -117,7 +117,7 @@ def test_the_governor_surrendered_the_city(extract) -> None:
 
 def test_loss_admitted_by_the_losing_side_is_confirmed(extract) -> None:
     events = extract(
-        "The Taliban captured Jaghatu district on Monday, said Ahmad Karimi, a provincial "
+        "The Taliban captured Jaghatu district of Ghazni on Monday, said Ahmad Karimi, a provincial "
         "police spokesman."
     )
     event = only(events, kind="capture", admin2="AF1106")[0]

@@ -46,6 +46,7 @@ from .names import (
     is_common_words,
     is_machine_romanisation,
     letter_count,
+    light_form,
     normalize_name,
     normalize_text,
     scripts_of,
@@ -794,14 +795,15 @@ def update_capitals(conn: Connection, profile: Profile) -> dict[str, str]:
 # --- the read side ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Mention:
     """A gazetteer name found in a text, with every place it may stand for.
 
     `text == original_text[start:end]`. `level_hint` is what the words around it
     say: "province", "district", "city", or "capital" ("the provincial capital
     of X": the capital of province X is meant); `context_span` covers the name
-    and those words.
+    and those words. (Not frozen: a frozen dataclass costs six times as much to
+    build, and a report yields dozens of mentions.)
     """
 
     start: int
@@ -865,6 +867,9 @@ _LIST_GLUE = re.compile(r"\s*(?:,|&|and|,\s*and|as\s+well\s+as)\s*", re.IGNORECA
 MENTION_LEVELS: frozenset[str] = frozenset(
     {"admin1", "admin2", "admin3", "populated_place", "crossing"}
 )
+# GeoNames names with keys this short are matched only as spelled (accents and
+# case aside): vowel folding makes short keys too unspecific ("Tolo" = "Tala").
+STRICT_KEY_LENGTH = 5
 
 _load_cache: dict[str, tuple[tuple[Any, ...], Gazetteer]] = {}
 
@@ -888,6 +893,8 @@ class Gazetteer:
         self._search_keys: list[str] = sorted(self._ids_by_key)
         self._automaton: Any = None
         self._id_groups: list[tuple[str, ...]] = []
+        self._strict_groups: list[dict[str, frozenset[str]]] = []
+        self._merged: dict[tuple[int, int, str], tuple[str, ...]] = {}
 
     # --- construction ---------------------------------------------------
 
@@ -1002,20 +1009,33 @@ class Gazetteer:
             *(scripts_of(n) for p in self.places.values() if p.level in ADMIN_LEVELS
               for n in (p.name, *p.alt_names))
         )
-        by_pattern: dict[str, set[str]] = defaultdict(set)
+        loose: dict[str, set[str]] = defaultdict(set)
+        strict: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for place in self.places.values():
             if place.level not in MENTION_LEVELS:
                 continue
+            is_unit = place.level in ADMIN_LEVELS
             for name in self.matchable_names(place, local_scripts):
-                for pattern in text_patterns(name):
-                    by_pattern[pattern].add(place.id)
+                patterns = text_patterns(name)
+                if not is_unit and len(normalize_name(name)) <= STRICT_KEY_LENGTH:
+                    for pattern in patterns:
+                        strict[pattern][light_form(name)].add(place.id)
+                else:
+                    for pattern in patterns:
+                        loose[pattern].add(place.id)
         automaton = ahocorasick.Automaton()
         groups: dict[tuple[str, ...], int] = {}
-        for pattern, ids in by_pattern.items():
-            group = self._order(ids)
-            index = groups.setdefault(group, len(groups))
-            automaton.add_word(pattern, (len(pattern), index))
-        if by_pattern:
+        self._strict_groups = []
+        for pattern in sorted(loose.keys() | strict.keys()):
+            group = groups.setdefault(self._order(loose.get(pattern, ())), len(groups))
+            strict_index = -1
+            if pattern in strict:
+                strict_index = len(self._strict_groups)
+                self._strict_groups.append(
+                    {light: frozenset(ids) for light, ids in strict[pattern].items()}
+                )
+            automaton.add_word(pattern, (len(pattern), group, strict_index))
+        if groups:
             automaton.make_automaton()
         self._id_groups = list(groups)
         self._automaton = automaton
@@ -1024,7 +1044,9 @@ class Gazetteer:
         """Every gazetteer name in a text, in one pass, leftmost-longest, offsets in `text`.
 
         In text that has capital letters, a name must start with one: "her at"
-        is not Herat, "kit" is not Kot.
+        is not Herat, "kit" is not Kot. Short names of populated places must be
+        spelled as GeoNames spells them (no vowel folding): "Tolo News" is not
+        the village of Tala.
         """
         if self._automaton is None:
             self._build_automaton()
@@ -1032,31 +1054,54 @@ class Gazetteer:
             return []
         normalized = normalize_text(text)
         key = normalized.key
+        key_length = len(key)
         cased = text != text.lower()
-        found: list[tuple[int, int, int]] = []
-        for key_end, (length, group) in self._automaton.iter(key):
+        groups = self._id_groups
+        found: list[tuple[int, int, tuple[str, ...]]] = []
+        for key_end, (length, group, strict_index) in self._automaton.iter(key):
             key_start = key_end - length + 1
-            if not normalized.is_word_boundary(key_start, key_end + 1):
+            if (key_start and key[key_start - 1] != " ") or (
+                key_end + 1 < key_length and key[key_end + 1] != " "
+            ):
                 continue
             start, end = normalized.original_span(key_start, key_end + 1)
             if cased and text[start].islower():
                 continue
-            found.append((start, end, group))
+            ids = groups[group]
+            if strict_index >= 0:
+                ids = self._with_strict(group, strict_index, light_form(text[start:end]))
+            if ids:
+                found.append((start, end, ids))
         found.sort(key=lambda item: (item[0], item[0] - item[1]))
-        chosen: list[tuple[int, int, int]] = []
+        chosen: list[tuple[int, int, tuple[str, ...]]] = []
         last_end = -1
-        for start, end, group in found:
-            if start >= last_end:
-                chosen.append((start, end, group))
-                last_end = end
+        for item in found:
+            if item[0] >= last_end:
+                chosen.append(item)
+                last_end = item[1]
         return self._with_hints(text, chosen)
 
-    def _with_hints(self, text: str, chosen: Sequence[tuple[int, int, int]]) -> list[Mention]:
+    def _with_strict(self, group: int, strict_index: int, light: str) -> tuple[str, ...]:
+        """A pattern's candidates plus the short GeoNames names spelled exactly so."""
+        cache_key = (group, strict_index, light)
+        ids = self._merged.get(cache_key)
+        if ids is None:
+            extra = self._strict_groups[strict_index].get(light, frozenset())
+            ids = self._order({*self._id_groups[group], *extra})
+            self._merged[cache_key] = ids
+        return ids
+
+    def _with_hints(self, text: str,
+                    chosen: Sequence[tuple[int, int, tuple[str, ...]]]) -> list[Mention]:
         hints: list[tuple[str | None, tuple[int, int] | None]] = []
         for index, (start, end, _group) in enumerate(chosen):
             hint: str | None = None
             span: tuple[int, int] | None = None
-            before = _BEFORE_RE.search(text, max(0, start - 60), start)
+            # Every HINT_BEFORE phrase ends in "of" (or "of the"): the regex only
+            # runs where one of those words just precedes the name.
+            tail = text[max(0, start - 8):start].lower().split()
+            before = (_BEFORE_RE.search(text, max(0, start - 60), start)
+                      if tail and tail[-1] in ("of", "the") else None)
             after = _AFTER_RE.match(text, end)
             if before and _BEFORE_HINT[" ".join(before.group(1).lower().split())] == "capital":
                 hint, span = "capital", (before.start(), end)
@@ -1076,6 +1121,6 @@ class Gazetteer:
                 span = (before.start(), end)
             hints.append((hint, span))
         return [
-            Mention(start, end, text[start:end], self._id_groups[group], hint, span)
-            for (start, end, group), (hint, span) in zip(chosen, hints, strict=True)
+            Mention(start, end, text[start:end], ids, hint, span)
+            for (start, end, ids), (hint, span) in zip(chosen, hints, strict=True)
         ]

@@ -36,7 +36,9 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import product
+from functools import lru_cache
+from itertools import accumulate, compress, product, repeat
+from operator import add
 
 from unidecode import unidecode
 
@@ -154,8 +156,9 @@ MIN_NAME_LETTERS = 3
 # --- words ------------------------------------------------------------------
 
 # Letters/digits (plus combining marks, Arabic harakat and the Persian ZWNJ,
-# which belong inside words), joined by inner apostrophes (Ma'ruf).
-_WORD_CHARS = r"(?:[^\W_]|[\u0300-\u036f\u064b-\u065f\u0670\u200c])+"
+# which belong inside words), joined by inner apostrophes (Ma'ruf). One
+# character class keeps the scan fast; an underscore is dropped by the folding.
+_WORD_CHARS = r"[\w\u0300-\u036f\u064b-\u065f\u0670\u200c]+"
 WORD_RE = re.compile(_WORD_CHARS + r"(?:['’ʼ`]" + _WORD_CHARS + r")*")
 _POSSESSIVE = ("'s", "’s", "ʼs", "'S", "’S")
 _NON_KEY = re.compile(r"[^a-z0-9]+")
@@ -180,7 +183,7 @@ def fold_word(word: str) -> str:
     """The key of one word of a text ('' for particles). Cached: texts repeat words."""
     key = _fold_cache.get(word)
     if key is None:
-        plain = ascii_word(word)
+        plain = ascii_word(word[:-2] if word.endswith(_POSSESSIVE) else word)
         key = "" if plain in PARTICLES else fold_ascii(plain)
         if len(_fold_cache) >= _FOLD_CACHE_LIMIT:
             _fold_cache.clear()
@@ -261,6 +264,12 @@ def text_patterns(name: str) -> set[str]:
     return {"".join(parts) + tokens[-1] for parts in product(*choices)}
 
 
+@lru_cache(maxsize=65536)
+def light_form(name: str) -> str:
+    """A name as spelled, only transliterated and lower-cased: `Dasht-e Archī` -> `dasht e archi`."""
+    return " ".join(w for w in (ascii_word(x) for x in words(name)) if w)
+
+
 def letter_count(name: str) -> int:
     return sum(1 for ch in name if ch.isalpha())
 
@@ -304,34 +313,75 @@ def is_common_words(name: str, *, generic_too: bool = False) -> bool:
 
 # --- texts ------------------------------------------------------------------
 
+# Splitting on a capturing word pattern gives [separator, word, separator, ...];
+# offsets then follow from summed lengths, with no Python object per word. The
+# plain `\w` pattern is several times faster than one with extra ranges, so it
+# serves NFC text (nearly all text); decomposed text takes the full pattern.
+_TEXT_SPLIT_FAST = re.compile(r"(\w+(?:['’ʼ`]\w+)*)")
+_TEXT_SPLIT_FULL = re.compile("(" + WORD_RE.pattern + ")")
 
-@dataclass(frozen=True)
+
 class NormalizedText:
     """A text's key string plus the map back to the original characters.
 
     `key` holds the keys of the text's words joined by single spaces (particles
-    dropped). `word_spans[i]` is the original (start, end) of word i and
-    `key_starts[i]` where its key starts in `key` (-1 for a particle).
+    dropped, so they take no room). The offsets are only worked out when a
+    match needs them, which keeps a scan that finds nothing cheap.
     """
 
-    text: str
-    key: str
-    word_spans: tuple[tuple[int, int], ...]
-    key_starts: tuple[int, ...]
-    # Parallel, for the words that have a key: key start -> word index.
-    _keyed_starts: tuple[int, ...]
-    _keyed_words: tuple[int, ...]
+    __slots__ = ("text", "key", "_parts", "_word_keys", "_offsets", "_key_ends", "_keyed")
+
+    def __init__(self, text: str, key: str, parts: list[str], word_keys: list[str]):
+        self.text = text
+        self.key = key
+        self._parts = parts
+        self._word_keys = word_keys
+        self._offsets: list[int] = []
+        self._key_ends: list[int] = []
+        self._keyed: list[int] = []
+
+    def _index(self) -> None:
+        # Word i is parts[2i + 1]; its key occupies key[end(i-1) : end(i) - 1].
+        self._offsets = list(accumulate(map(len, self._parts), initial=0))
+        self._keyed = list(compress(range(len(self._word_keys)), self._word_keys))
+        kept = filter(None, self._word_keys)
+        self._key_ends = list(accumulate(map(add, map(len, kept), repeat(1))))
+
+    @property
+    def word_count(self) -> int:
+        return len(self._word_keys)
+
+    def word_span(self, index: int) -> tuple[int, int]:
+        """Original (start, end) of word `index`, without a possessive `'s`."""
+        if not self._offsets:
+            self._index()
+        start, end = self._offsets[2 * index + 1], self._offsets[2 * index + 2]
+        if self.text.endswith(_POSSESSIVE, start, end):
+            end -= 2
+        return start, end
 
     def word_at(self, key_pos: int) -> int:
-        """Index of the word whose key covers `key_pos` (or precedes it)."""
-        i = bisect_right(self._keyed_starts, key_pos) - 1
-        return self._keyed_words[max(i, 0)]
+        """Index of the word whose key covers `key_pos` (a separator counts with
+        the word before it)."""
+        if not self._offsets:
+            self._index()
+        return self._keyed[min(bisect_right(self._key_ends, key_pos), len(self._keyed) - 1)]
 
     def original_span(self, key_start: int, key_end: int) -> tuple[int, int]:
-        """Original (start, end) of the words covering key[key_start:key_end]."""
-        first = self.word_at(key_start)
-        last = self.word_at(max(key_start, key_end - 1))
-        return self.word_spans[first][0], self.word_spans[last][1]
+        """Original (start, end) of the words covering key[key_start:key_end].
+
+        Called for every candidate match, so it is written out flat.
+        """
+        if not self._offsets:
+            self._index()
+        keyed, key_ends, offsets = self._keyed, self._key_ends, self._offsets
+        last_word = len(keyed) - 1
+        first = keyed[min(bisect_right(key_ends, key_start), last_word)]
+        last = keyed[min(bisect_right(key_ends, max(key_start, key_end - 1)), last_word)]
+        start, end = offsets[2 * first + 1], offsets[2 * last + 2]
+        if self.text.endswith(_POSSESSIVE, start, end):
+            end -= 2
+        return start, end
 
     def is_word_boundary(self, key_start: int, key_end: int) -> bool:
         key = self.key
@@ -342,37 +392,13 @@ class NormalizedText:
 
 def normalize_text(text: str) -> NormalizedText:
     """Tokenise a text into word keys, keeping where each word came from."""
-    spans: list[tuple[int, int]] = []
-    key_starts: list[int] = []
-    keyed_starts: list[int] = []
-    keyed_words: list[int] = []
-    parts: list[str] = []
-    position = 0
-    cache = _fold_cache
-    for index, match in enumerate(WORD_RE.finditer(text)):
-        word = match.group()
-        start, end = match.span()
-        if word.endswith(_POSSESSIVE):
-            word = word[:-2]
-            end -= 2
-        spans.append((start, end))
-        key = cache.get(word)
-        if key is None:
-            key = fold_word(word)
-        if key:
-            if parts:
-                position += 1
-            key_starts.append(position)
-            keyed_starts.append(position)
-            keyed_words.append(index)
-            parts.append(key)
-            position += len(key)
-        else:
-            key_starts.append(-1)
-    return NormalizedText(
-        text, " ".join(parts), tuple(spans), tuple(key_starts), tuple(keyed_starts),
-        tuple(keyed_words),
-    )
+    splitter = _TEXT_SPLIT_FAST if unicodedata.is_normalized("NFC", text) else _TEXT_SPLIT_FULL
+    parts = splitter.split(text)
+    words_of_text = parts[1::2]
+    word_keys = list(map(_fold_cache.get, words_of_text))
+    if None in word_keys:
+        word_keys = [k if k is not None else fold_word(w) for k, w in zip(word_keys, words_of_text)]
+    return NormalizedText(text, " ".join(filter(None, word_keys)), parts, word_keys)
 
 
 def collisions(names: Iterable[str]) -> dict[str, list[str]]:

@@ -161,10 +161,10 @@ def resolve_relative_date(
         value = previous + timedelta(days=1)
         return ResolvedDate(min(value, published), "day", "relative")
     if kind == "last-week":
-        back = 7 if re.search(r"last|ago", mention.text, re.IGNORECASE) else 0
+        back = 7 if re.search(r"last\s+week|week\s+ago", mention.text, re.IGNORECASE) else 0
         return ResolvedDate(published - timedelta(days=back), "week", "relative")
     if kind == "last-month":
-        back = 30 if re.search(r"last|ago", mention.text, re.IGNORECASE) else 0
+        back = 30 if re.search(r"last\s+month|month\s+ago", mention.text, re.IGNORECASE) else 0
         return ResolvedDate(published - timedelta(days=back), "month", "relative")
     return None
 

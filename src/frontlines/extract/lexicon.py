@@ -6,6 +6,8 @@ its *voice*, which says where the place stands relative to the trigger:
 - ``active``: ACTOR <trigger> PLACE ("the Taliban captured Zaranj")
 - ``passive``: PLACE <trigger> [to/by ACTOR] ("Zaranj fell to the Taliban")
 - ``nominal``: <trigger> PLACE, actor from context ("the fall of Kunduz")
+- ``either``: the place may stand on both sides ("X was repelled" and
+  "forces held off an attack on X")
 
 `validate()` checks that every pattern compiles, names a known kind and
 voice, and matches its own examples; the test-suite runs it.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 from ..models import EVENT_KINDS
 
-VOICES = ("active", "passive", "nominal")
+VOICES = ("active", "passive", "nominal", "either")
 
 # Auxiliaries between a subject and a passive participle ("has been", "was").
 _BE = r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been|is\s+being|was\s+being|will\s+be|would\s+be)\s+"
@@ -78,6 +80,13 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("fall-of", "capture", "nominal",
             r"\b(?:the\s+)?(?:fall|capture|collapse|takeover|seizure)\s+of\b",
             ("confirmed the fall of these two districts",)),
+    Trigger("list-of-fallen", "capture", "nominal",
+            r"\b(?:the\s+)?(?:fallen|captured|lost|seized)\s+(?:districts|areas|cities|towns|"
+            r"provincial\s+capitals|capitals)\s+(?:are|were|include|included)\b|"
+            r"\b(?:the\s+)?(?:districts|areas|cities)\s+(?:fallen|captured|lost)\s+(?:to\s+(?:the\s+)?"
+            r"[\w\s'’-]{1,30}?\s+)?(?:are|were|include|included)\s+(?:namely\s+)?",
+            ("The fallen districts are Obe in Herat",
+             "The districts fallen to the Taliban are namely Nirkh and Jalrez")),
     # --- recapture -------------------------------------------------------
     Trigger("retook", "recapture", "active",
             r"\b(?:retook|retake|retakes|retaking|retaken|recaptured|recapture|recaptures|"
@@ -103,21 +112,24 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"\b(?:under\s+siege|besieged|surrounded|encircled|cut\s+off)\b",
             ("The city has been under siege by the Taliban",)),
     # --- clash -----------------------------------------------------------
-    Trigger("repelled", "clash", "passive",
+    Trigger("repelled", "clash", "either",
             r"\b(?:repelled|repulsed|pushed\s+back|pushed\s+the\s+\w+\s+back|beaten\s+back|"
             r"beat\s+back|held\s+off|fended\s+off|foiled|defeated|thwarted|repel|repulse)\b",
             ("the attack was repelled", "forces pushed back the Taliban",
              "Taliban attacks were pushed back")),
+    Trigger("fighting-between", "clash", "nominal",
+            r"\b(?:fighting|clashes|battles?)\s+between\s+[^.;]{0,80}?\s+(?:in|near|around)\b",
+            ("fighting between government forces and the Taliban in Chahar Dara district",)),
     Trigger("fighting", "clash", "nominal",
-            r"\b(?:fighting|clashes|clash|battles?|heavy\s+fighting|fierce\s+fighting|"
-            r"fighting\s+(?:continued|continues|still\s+rages|raged))\s+(?:\w+\s+){0,4}?"
+            r"\b(?:heavy\s+fighting|fierce\s+fighting|(?:fighting|clashes)\s+(?:continued|"
+            r"continues|continue|still\s+rages?|raged|erupted|intensified))\s+(?:\w+\s+){0,4}?"
             r"(?:in|on\s+the\s+outskirts\s+of|near|around|for)\b",
             ("fighting continued on the outskirts of Kandahar city",)),
     # --- withdrawal ------------------------------------------------------
     Trigger("retreated", "withdrawal", "active",
             r"\b(?:retreated|retreat|retreats|retreating|withdrew|withdraw|withdrawn|withdrawing|"
-            r"pulled\s+out|pull\s+out|abandoned|abandon|evacuated|fled|left|leaving|leave|"
-            r"tactical\s+retreat|moved\s+out)\b",
+            r"pulled\s+out|pull\s+out|abandoned|abandon|evacuated|fled|left|"
+            r"tactical\s+retreat|moved\s+out)\b(?!\s+(?:the|their)\s+country)",
             ("security forces made a tactical retreat from the district",
              "We retreated from the city this afternoon")),
     # --- surrender -------------------------------------------------------
@@ -192,7 +204,7 @@ RELATION_BEFORE_PLACE = re.compile(
     r"to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|governor\s+of|police\s+chief\s+of|"
-    r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+(?:\w+\s+){0,3}?$",
+    r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+(?:\w+\s+){0,4}?$",
     re.IGNORECASE,
 )
 
@@ -209,7 +221,8 @@ ROLE_AFTER_PLACE = re.compile(
 
 # Where a clause ends: a place or actor across one of these belongs elsewhere.
 CLAUSE_BREAK = re.compile(
-    r";|\s[–—]\s|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
+    r";|\s[–—]\s|,?\s+and\s+(?:then\s+)?(?:have|has|had|are|is|were|was|pressed|launched|"
+    r"began|started|moved|seized|captured|took|overran)\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
     r"since|because|however|meanwhile|and\s+then)\b|\s(?:but|while|whereas|although|which|who|"
     r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|said|says|told|"
     r"added|confirmed|reported|according)\s",
@@ -236,7 +249,7 @@ ANAPHORA = re.compile(
     r"\b(?:the\s+(?:(?:provincial|regional|province's|district's)\s+)?(?:capital|provincial\s+"
     r"capital)(?:\s+city)?|the\s+(?:(?:key|strategic|northern|southern|eastern|western|central|"
     r"entire|whole)\s+)?(?:city|town|district(?:\s+(?:center|centre|headquarters|building))?|"
-    r"province)|the\s+district's\s+(?:center|centre)|the\s+area|\bit)\b",
+    r"province)|the\s+district's\s+(?:center|centre)|the\s+area|\bit|\bthem)\b",
     re.IGNORECASE,
 )
 
@@ -283,13 +296,21 @@ HISTORICAL = re.compile(
     re.IGNORECASE,
 )
 
+# A sentence that only lists the places a previous sentence said fell
+# ("The districts include Kofab, Argo and Yawan").
+LIST_CONTINUATION = re.compile(
+    r"^\s*(?:the|these|those|they)\s+(?:\w+\s+){0,2}?(?:districts|areas|cities|towns|capitals)\s+"
+    r"(?:include|included|are|were)\b",
+    re.IGNORECASE,
+)
+
 # Lists after a trigger that name the places it applies to.
 INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+which)\b",
                        re.IGNORECASE)
 
 # A province named after these words is where a place lies, not an event place.
 CONTEXT_BEFORE_PROVINCE = re.compile(
-    r"(?:\b(?:in|of|across|within|throughout|from)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:\b(?:in|of|across|within|throughout)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
     r"(?:provinces?\s+of\s+)?|,\s*)$",
     re.IGNORECASE,
 )
@@ -298,6 +319,16 @@ CONTEXT_BEFORE_PROVINCE = re.compile(
 CAPITAL_OF = re.compile(
     r"\b(?:provincial\s+)?capitals?\s+(?:city\s+)?of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:provinces?\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+# Who surrenders a place the report has just named: a definite, local party
+# ("the governor", "the local leadership", "some 25 soldiers"), not soldiers
+# in general.
+LOCAL_SURRENDER = re.compile(
+    r"\b(?:the\s+(?:local|district|provincial|city|police|army)?\s*(?:leadership|governor|"
+    r"officials|police\s+chief|commander|garrison|chief)|(?:some|about|around|at\s+least)?\s*\d+\s+"
+    r"(?:\w+\s+){0,2}?(?:soldiers|troops|police(?:men)?|guards|members|personnel|officers))\b",
     re.IGNORECASE,
 )
 

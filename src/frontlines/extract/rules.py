@@ -72,6 +72,9 @@ class Context:
     last_event_place: str | None = None
     last_date: date | None = None
     speakers: dict[str, str] = field(default_factory=dict)  # surname -> side
+    sentence_index: int = 0
+    last_event_sentence: int = -10
+    previous_kinds: frozenset[str] = frozenset()
 
 
 def _compile_aliases(phrases: list[str]) -> re.Pattern[str] | None:
@@ -159,7 +162,17 @@ class RulesExtractor:
             tlo, thi = bisect_left(trigger_starts, s_start), bisect_left(trigger_starts, s_end)
             sentence_triggers = [t for t in triggers[tlo:thi] if t.end <= s_end]
             resolved = self._resolve_mentions(sentence, s_start, sentence_mentions, context)
-            if sentence_triggers and (resolved or lexicon.ANAPHORA.search(sentence)):
+            continuation = lexicon.LIST_CONTINUATION.match(sentence)
+            if continuation and "capture" in context.previous_kinds:
+                sentence_triggers = [TriggerHit(s_start + continuation.start(),
+                                                s_start + continuation.end(), "capture",
+                                                "nominal", "list-continuation"),
+                                     *sentence_triggers]
+            recent_event = context.sentence_index - context.last_event_sentence <= 2
+            follows_up = recent_event and any(
+                t.kind in ("withdrawal", "surrender") for t in sentence_triggers
+            )
+            if sentence_triggers and (resolved or follows_up or lexicon.ANAPHORA.search(sentence)):
                 if not lexicon.RELATED_LINE.match(sentence) and not lexicon.HISTORICAL.search(
                     sentence
                 ):
@@ -170,6 +183,8 @@ class RulesExtractor:
                     )
             for rm in resolved:
                 self._remember(rm.place, context)
+            context.previous_kinds = frozenset(t.kind for t in sentence_triggers)
+            context.sentence_index += 1
         return merge_duplicates(events)
 
     # --- places -----------------------------------------------------------
@@ -235,9 +250,13 @@ class RulesExtractor:
             )
             ids = m.place_ids  # type: ignore[attr-defined]
             has_admin1 = any(self.places[p].level == "admin1" for p in ids if p in self.places)
-            context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and (
+            context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and bool(
                 start - previous_end < 60 or re.search(r"\b(?:in|across|of)\s", before[-30:])
             )
+            if resolved and resolved[-1].role == "context" and re.fullmatch(
+                r"\s*(?:,|and|,\s*and)\s*", sentence[resolved[-1].end:start]
+            ):
+                context_like = True  # "the provinces of Kunduz, Baghlan and Balkh"
             capital_reading = bool(lexicon.CAPITAL_OF.search(before)) and has_admin1
             if has_admin1 and (hint == "province" or capital_reading or (
                 context_like and hint not in ("district", "city")
@@ -313,7 +332,12 @@ class RulesExtractor:
         earlier = [r for r in resolved if r.end <= before]
         provinces = [r.place.id for r in resolved if r.place.level == "admin1"]
         if "capital" in phrase:
-            province = provinces[0] if provinces else context.last_province
+            named_before = [r for r in earlier if r.place.level != "admin1"]
+            if named_before and before - named_before[-1].end <= 3:
+                return named_before[-1].place  # "Kunduz, the provincial capital"
+            provinces_before = [r.place.id for r in earlier if r.place.level == "admin1"]
+            province = (provinces_before[-1] if provinces_before else
+                        provinces[0] if provinces else context.last_province)
             capital = self.gazetteer.capital_of(province) if province else None  # type: ignore[attr-defined]
             return self.places.get(capital) if capital else None
         if "province" in phrase:
@@ -322,6 +346,8 @@ class RulesExtractor:
         local = [r.place for r in earlier if r.place.level != "admin1"]
         if local:
             return local[-1]
+        if phrase == "them":
+            return None
         if phrase in ("it",):
             return self.places.get(context.last_event_place or "")
         target = context.last_city if ("city" in phrase or "town" in phrase) else context.last_district
@@ -355,11 +381,31 @@ class RulesExtractor:
             previous_end = local[index - 1].end if index else 0
             next_start = local[index + 1].start if index + 1 < len(local) else len(sentence)
             clause_end = min([b for b in break_starts if b >= hit.end] + [len(sentence)])
+            before_span = (max(clause_start, previous_end), hit.start)
+            after_span = (hit.end, min(clause_end, next_start))
             if hit.voice == "passive":
-                span = (max(clause_start, previous_end), hit.start)
+                places = self._places_in(before_span, sentence, resolved, hit, context,
+                                         anaphora=False, fallback=False)
+                if not places and clause_start > 0:
+                    # Step back over a parenthetical clause: "X, which borders Y, was retaken".
+                    earlier = max([b for b in breaks if b < clause_start - 1] or [0])
+                    places = [p for p in self._places_in((max(earlier, previous_end), clause_start),
+                                                         sentence, resolved, hit, context,
+                                                         anaphora=False, fallback=False)]
+                places = places or self._places_in(before_span, sentence, resolved, hit, context)
+            elif hit.voice == "either":
+                places = self._places_in(before_span, sentence, resolved, hit, context,
+                                         anaphora=False, fallback=False)
+                places = places or self._places_in(after_span, sentence, resolved, hit, context)
             else:
-                span = (hit.end, min(clause_end, next_start))
-            places = self._places_in(span, sentence, resolved, hit, context)
+                places = self._places_in(after_span, sentence, resolved, hit, context,
+                                         fallback=hit.kind != "withdrawal")
+                if not places and hit.kind == "withdrawal":
+                    # "forces for the Mandol district ... have also retreated"
+                    places = self._places_in((previous_end, hit.start), sentence, resolved, hit,
+                                             context, anaphora=False, fallback=False)
+                    places = places or self._places_in(after_span, sentence, resolved, hit,
+                                                       context)
             # "..., including Dasht-e-Archi": the list after the trigger counts too.
             tail = sentence[hit.end:next_start]
             including = lexicon.INCLUDING.search(tail)
@@ -390,10 +436,12 @@ class RulesExtractor:
         for event in produced:
             if not event.negated:
                 context.last_event_place = event.place_id
+                context.last_event_sentence = context.sentence_index
         return produced
 
     def _places_in(self, span: tuple[int, int], sentence: str, resolved: list[ResolvedMention],
-                   hit: TriggerHit, context: Context, anaphora: bool = True) -> list[Place]:
+                   hit: TriggerHit, context: Context, anaphora: bool = True,
+                   fallback: bool = True) -> list[Place]:
         lo, hi = span
         found: list[Place] = []
         for rm in resolved:
@@ -402,9 +450,14 @@ class RulesExtractor:
             if rm.role == "speaker" or rm.role == "context":
                 continue
             if rm.role == "relation":
-                # "retreated from X" names the place left; "to X" where they went.
+                # "retreated from X" names the place left; "to X" where they went;
+                # "one kilometer from X" carries its relation inside the trigger.
                 between = sentence[max(lo, rm.start - 25):rm.start].lower()
-                if not (hit.kind == "withdrawal" and re.search(r"\bfrom\b", between)):
+                inside_trigger = hit.kind == "siege" and not sentence[hit.end:rm.start].strip(
+                    " the")
+                if not inside_trigger and not (
+                    hit.kind == "withdrawal" and re.search(r"\bfrom\b", between)
+                ):
                     continue
             place = self._event_place(rm)
             if place is not None:
@@ -414,14 +467,33 @@ class RulesExtractor:
         window = sentence[lo:hi]
         for match in lexicon.ANAPHORA.finditer(window):
             after = window[match.end():match.end() + 30]
-            if lexicon.ROLE_AFTER_PLACE.match(after):
+            if lexicon.ROLE_AFTER_PLACE.match(after) or re.match(r"\s+of\b", after):
+                continue  # "the city police", "the province of X" name no place here
+            if re.search(r"\b(?:in|across|within|throughout)\s+$", window[:match.start()]):
+                continue  # "buildings in the district": where, not what
+            if lexicon.RELATION_BEFORE_PLACE.search(sentence[max(0, lo + match.start() - 40):
+                                                             lo + match.start()]):
                 continue
-            if match.group(0).lower() == "it" and hit.voice == "passive":
+            word = match.group(0).lower()
+            if word in ("it", "them") and hit.voice == "passive":
                 continue
+            if word == "them":
+                # "... in Khawja Ghar and Bangi districts and have regained control of them"
+                named = [self._event_place(r) for r in resolved
+                         if r.end <= lo + match.start() and r.role == "event"]
+                return [p for p in named if p is not None]
             place = self._anaphor_place(match.group(0), resolved, lo + match.start(), context)
             if place is not None:
                 return [place]
-        if hit.kind == "withdrawal" and context.last_event_place:
+        recent = context.sentence_index - context.last_event_sentence <= 2
+        local_party = hit.kind == "withdrawal" or bool(
+            lexicon.LOCAL_SURRENDER.search(sentence[max(0, hit.start - 80):hit.start])
+        )
+        if fallback and hit.kind in ("withdrawal", "surrender") and context.last_event_place and (
+            recent and local_party
+        ):
+            # "the ANDSF retreated", "the local leadership surrendered": the place
+            # the report has just been talking about.
             place = self.places.get(context.last_event_place)
             return [place] if place else []
         return []
@@ -459,13 +531,17 @@ class RulesExtractor:
                     actor = self.insurgent
                 else:
                     actor = self._opponent(defender) or self.insurgent
+        elif hit.voice == "nominal":
+            agent = re.match(r"\s*(?:[^,.;]{0,60}?)\b(?:to|by)\s+(?P<rest>.*)", after, re.IGNORECASE)
+            actor = self._actor_in(agent.group("rest")[:60], last=False) if agent else None
+            if kind == "clash":
+                actor = self.insurgent
         else:
             actor = self._actor_in(before, last=True)
             if actor is None and lexicon.INSURGENT_PRONOUNS.search(before):
                 actor = self.insurgent
             if kind == "clash" and hit.name == "repelled":
-                target = self._actor_in(after[:60], last=False)
-                actor = target or (self._opponent(actor) if actor else self.insurgent)
+                actor = self._repelled_attacker(before, after)
         if kind == "surrender":
             giver = self._actor_in(before, last=True)
             receiver = re.search(r"\bto\s+(?P<rest>.{0,60})", after, re.IGNORECASE)
@@ -475,16 +551,39 @@ class RulesExtractor:
             return None, None  # "fled the country": nobody named leaves a place
         if actor is None:
             actor = self.government if kind == "recapture" else self.insurgent
+        if kind == "withdrawal" and actor != self.government:
+            kind = "clash"  # insurgents falling back from a place they attacked
         if kind == "capture" and actor == self.government:
             kind = "recapture"
         elif kind == "recapture" and actor != self.government:
             kind = "capture"
         return kind, actor
 
+    def _repelled_attacker(self, before: str, after: str) -> str:
+        """Who attacked, in "X repelled the Taliban" / "a Taliban attack ... was pushed back"."""
+        agent = re.match(r"\s*(?:\w+\s+){0,2}?by\s+(?P<rest>.{0,60})", after, re.IGNORECASE)
+        if agent:
+            defender = self._actor_in(agent.group("rest"), last=False)
+            if defender:
+                return self._opponent(defender) or self.insurgent
+        repelled = self._actor_in(after[:60], last=False)
+        if repelled:
+            return repelled
+        named = self._actor_in(before, last=True)
+        if named is None:
+            return self.insurgent
+        if re.search(r"\b(?:attacks?|assault|offensive|advance)\b", before, re.IGNORECASE):
+            return named
+        return self._opponent(named) or self.insurgent
+
     def _opponent(self, actor: str) -> str | None:
-        if actor != self.government:
+        """The side an actor fights: the government and the main insurgent face each
+        other; any further armed group is taken to fight the main insurgent."""
+        if actor == self.government:
+            return self.insurgent
+        if actor == self.insurgent:
             return self.government
-        return self.insurgent if len(self.profile.actors) == 2 else None
+        return self.insurgent
 
     # --- who says so --------------------------------------------------------
 
@@ -501,6 +600,9 @@ class RulesExtractor:
                 source = re.split(r"[.;]", after, maxsplit=1)[0]
             else:
                 piece = re.split(r"[.;:]|\b(?:that|and|but|while)\s", before)[-1]
+                last_part = piece.rstrip(" ,").split(",")[-1].strip()
+                if last_part and len(last_part.split()) <= 4 and "," in piece.rstrip(" ,"):
+                    piece = last_part  # "..., Rahmani said" / "..., he said"
                 words = piece.strip(" ,").split()
                 if words:
                     source = " ".join(words[-12:])
