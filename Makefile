@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: install
 	$(FL) init
-	$(FL) gazetteer import $(SHARED)/geo/afg_admbnda_adm1_agcho_20180522.zip $(SHARED)/geo/afg_admbnda_adm2_agcho_20180522.zip
+	$(FL) gazetteer import $(SHARED)/geo
 	$(FL) gazetteer add-places
 	$(FL) ingest $(SHARED)/examples $(SHARED)/eval/dev/corpus.jsonl
 	$(FL) status

@@ -147,7 +147,7 @@ def test_denials_are_kept_as_denied(extract) -> None:
     events = extract(
         "The interior ministry rejected reports that the Taliban had captured Ghoryan district."
     )
-    event = only(events, kind="capture", admin2="AF3212")
+    event = only(events, kind="capture", admin2="AF3211")
     assert event and event[0].certainty == "denied"
 
 

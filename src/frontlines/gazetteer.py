@@ -59,10 +59,12 @@ from .store import (
     get_meta,
     insert_places,
     load_places,
-    places as places_table,
     set_meta,
     set_place_parents,
     upsert_places,
+)
+from .store import (
+    places as places_table,
 )
 
 LEVEL_NAMES: dict[int, str] = {0: "country", 1: "admin1", 2: "admin2", 3: "admin3"}
@@ -293,6 +295,11 @@ def _country_of_layer(layer: BoundaryLayer, frame: Any, ids: Sequence[str]) -> s
     return country.alpha_2 if country else None
 
 
+def _country_label(code: str) -> str:
+    found = pycountry.countries.get(alpha_2=code)
+    return f"{code} ({found.name})" if found else code
+
+
 def _read_frame(layer: BoundaryLayer) -> Any:
     frame = pyogrio.read_dataframe(layer.uri, layer=layer.layer)
     if frame.crs is None:
@@ -421,8 +428,8 @@ def read_boundaries(path: Path | str, known_units: Iterable[Place] = (),
         declared = _country_of_layer(layer, frame, [u.id for u in units]) or declared
         if country and declared and declared != country.upper():
             raise BoundaryFileError(
-                f"{path}: boundaries of {declared}, but the workspace profile is for "
-                f"{country.upper()}"
+                f"{path}: boundaries of {_country_label(declared)}, but the workspace "
+                f"profile is for {_country_label(country.upper())}"
             )
         source = f"{layer.layout}:{path.name}"
         for unit in units:
@@ -874,6 +881,18 @@ STRICT_KEY_LENGTH = 5
 _load_cache: dict[str, tuple[tuple[Any, ...], Gazetteer]] = {}
 
 
+@lru_cache(maxsize=1)
+def country_name_keys() -> frozenset[str]:
+    """Keys of every country's names (pycountry): never a village in a text."""
+    keys = set()
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                keys.add(normalize_name(value))
+    return frozenset(keys - {""})
+
+
 class Gazetteer:
     """Places of one workspace, indexed for finding names in text and searching."""
 
@@ -988,18 +1007,20 @@ class Gazetteer:
 
         Names of fewer than `MIN_NAME_LETTERS` letters, made only of common
         English words, and (for GeoNames places) generic toponym words, airport
-        codes, machine romanisations and names in scripts foreign to the
-        country are left out: they would flood the mentions with noise.
+        codes, machine romanisations, names in scripts foreign to the country
+        and names of countries (a village called "China") are left out: they
+        would flood the mentions with noise.
         """
         is_unit = place.level in ADMIN_LEVELS
         kept = []
         for name in dict.fromkeys((place.name, *place.alt_names)):
-            if letter_count(name) < MIN_NAME_LETTERS or len(normalize_name(name)) < 3:
+            if len(normalize_name(name)) < 3 or letter_count(name) < MIN_NAME_LETTERS:
                 continue
             if is_common_words(name, generic_too=not is_unit):
                 continue
             if not is_unit and (is_code(name) or is_machine_romanisation(name)
-                                or not scripts_of(name) <= local_scripts):
+                                or not scripts_of(name) <= local_scripts
+                                or normalize_name(name) in country_name_keys()):
                 continue
             kept.append(name)
         return kept

@@ -71,6 +71,9 @@ WORD_RULES: tuple[FoldRule, ...] = (
           "Waw and Cyrillic v are romanised v or w: Vardak/Wardak, Kharkiv/Kharkov."),
     _rule("iy-glide", r"[ie]y(?=[aeiou])", "y",
           "An i written before a consonantal y adds nothing: Bamiyan/Bamyan, Paktiya/Paktya."),
+    _rule("intervocalic-y", r"(?<=[aeiou])y(?=[aeiou])", "",
+          "A y between vowels is a weak glide, written or not: Sayed/Said (Saydabad/"
+          "Sayeed Abad), Panjwayi/Panjwai, Mandozayi/Mandozai."),
     _rule("i-glide", r"(?<=[^aeiou])i(?=[aeou])", "y",
           "i between a consonant and a vowel is the glide y: Paktia/Paktya, Nazian/Nazyan, "
           "Kiev/Kyev (so Paryan and Parun stay apart)."),
@@ -115,39 +118,13 @@ SPLITTABLE_SUFFIXES: tuple[str, ...] = (
 # place is still found by `search`): GeoNames lists "Center", "Now", "Bazar" and
 # the like as alternate names, and COD-AB gives "Centre" as an alternate name
 # of dozens of district capitals.
-COMMON_WORDS: frozenset[str] = frozenset("""
-a about above across after again against ago ahead air all along also although among an and
-another any are area areas around as at away back base based bases be because been before
-behind being below between big border both bridge but by called came camp can capital
-center centre central checkpoint checkpoints city claim claimed come control could country
-day days did district districts do does down during each early east eastern either end
-even every fall far few fight fighting first five for force forces four from front further
-gate gates get government group had half has have he her here high him his hold hospital
-house how however if in inside into is it its just key killed km known large last late
-later least left less like line local long lost low lower made main many market may me
-middle might mile miles more most mountain much must my near new next night nine no north
-northern not now of off office official officials old on once one only or other our out over
-own part past people place police post power province provinces rather region report
-reported river road said same say says second security seven several she should side
-since six so some south southern spokesman state still such take taken than that the their
-them then there these they third this those three through to today told too town towns
-two under until up upper us valley very village villages was water way we week weeks well
-were west western what when where which while who whole will with within without would
-year years yet you
-january february march april june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday
-""".split())
+COMMON_WORDS: frozenset[str] = frozenset(["a", "about", "above", "across", "after", "again", "against", "ago", "ahead", "air", "all", "along", "also", "although", "among", "an", "and", "another", "any", "are", "area", "areas", "around", "as", "at", "away", "back", "base", "based", "bases", "be", "because", "been", "before", "behind", "being", "below", "between", "big", "border", "both", "bridge", "but", "by", "called", "came", "camp", "can", "capital", "center", "centre", "central", "checkpoint", "checkpoints", "city", "claim", "claimed", "come", "control", "could", "country", "day", "days", "did", "district", "districts", "do", "does", "down", "during", "each", "early", "east", "eastern", "either", "end", "even", "every", "fall", "far", "few", "fight", "fighting", "first", "five", "for", "force", "forces", "four", "from", "front", "further", "gate", "gates", "get", "government", "group", "had", "half", "has", "have", "he", "her", "here", "high", "him", "his", "hold", "hospital", "house", "how", "however", "if", "in", "inside", "into", "is", "it", "its", "just", "key", "killed", "km", "known", "large", "last", "late", "later", "least", "left", "less", "like", "line", "local", "long", "lost", "low", "lower", "made", "main", "many", "market", "may", "me", "middle", "might", "mile", "miles", "more", "most", "mountain", "much", "must", "my", "near", "new", "next", "night", "nine", "no", "north", "northern", "not", "now", "of", "off", "office", "official", "officials", "old", "on", "once", "one", "only", "or", "other", "our", "out", "over", "own", "part", "past", "people", "place", "police", "post", "power", "province", "provinces", "rather", "region", "report", "reported", "river", "road", "said", "same", "say", "says", "second", "security", "seven", "several", "she", "should", "side", "since", "six", "so", "some", "south", "southern", "spokesman", "state", "still", "such", "take", "taken", "than", "that", "the", "their", "them", "then", "there", "these", "they", "third", "this", "those", "three", "through", "to", "today", "told", "too", "town", "towns", "two", "under", "until", "up", "upper", "us", "valley", "very", "village", "villages", "was", "water", "way", "we", "week", "weeks", "well", "were", "west", "western", "what", "when", "where", "which", "while", "who", "whole", "will", "with", "within", "without", "would", "year", "years", "yet", "you", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 
 # Generic words of the region's toponymy ("bazaar", "centre", "bridge", "fort",
 # "valley", "new", "upper"...) that GeoNames gives as whole alternate names of
 # many places. They are never matched on their own for populated places; an
 # administrative unit of that name (district `Dara`) still is.
-GENERIC_PLACE_WORDS: frozenset[str] = frozenset("""
-markaz bazar bazaar pul char chahar now naw nau qala qalah kala kalay kelay kili kalai deh dih
-shahr shahrak qarya kariz karez bagh band ab rud rod kalan khurd khord payin pain bala olya ulya
-sufla kohna jadid nawabad tepa tappa sar koh kuh darra dara chak bandar khel
-wuleswali woluswali uluswali hukumati
-""".split())
+GENERIC_PLACE_WORDS: frozenset[str] = frozenset(["markaz", "bazar", "bazaar", "pul", "char", "chahar", "now", "naw", "nau", "qala", "qalah", "kala", "kalay", "kelay", "kili", "kalai", "deh", "dih", "shahr", "shahrak", "qarya", "kariz", "karez", "bagh", "band", "ab", "rud", "rod", "kalan", "khurd", "khord", "payin", "pain", "bala", "olya", "ulya", "sufla", "kohna", "jadid", "nawabad", "tepa", "tappa", "sar", "koh", "kuh", "darra", "dara", "chak", "bandar", "khel", "wuleswali", "woluswali", "uluswali", "hukumati"])
 
 # Words of at most this many letters are never matched as a name by themselves.
 MIN_NAME_LETTERS = 3
@@ -158,8 +135,11 @@ MIN_NAME_LETTERS = 3
 # Letters/digits (plus combining marks, Arabic harakat and the Persian ZWNJ,
 # which belong inside words), joined by inner apostrophes (Ma'ruf). One
 # character class keeps the scan fast; an underscore is dropped by the folding.
+# Apostrophes (and the ayn/hamza marks GeoNames writes: Qal‘ah, Ma'ruf) join
+# the letters around them into one word.
+_APOSTROPHES = "['’‘ʼʻ`´]"
 _WORD_CHARS = r"[\w\u0300-\u036f\u064b-\u065f\u0670\u200c]+"
-WORD_RE = re.compile(_WORD_CHARS + r"(?:['’ʼ`]" + _WORD_CHARS + r")*")
+WORD_RE = re.compile(_WORD_CHARS + r"(?:" + _APOSTROPHES + _WORD_CHARS + r")*")
 _POSSESSIVE = ("'s", "’s", "ʼs", "'S", "’S")
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -172,6 +152,7 @@ def ascii_word(word: str) -> str:
     return _NON_KEY.sub("", unidecode(word).lower())
 
 
+@lru_cache(maxsize=1 << 18)
 def fold_ascii(word: str) -> str:
     """Apply `WORD_RULES` to an already transliterated word."""
     for rule in WORD_RULES:
@@ -205,63 +186,72 @@ def words(text: str) -> list[str]:
 # --- names ------------------------------------------------------------------
 
 
-def name_tokens(name: str) -> tuple[str, ...]:
-    """The word keys of a name, particles dropped and glued izafas cut off."""
-    plain = [ascii_word(w) for w in words(name)]
-    plain = [w for w in plain if w]
+@lru_cache(maxsize=1 << 18)
+def name_words(name: str) -> tuple[str, ...]:
+    """A name's words in lower-case ASCII, particles dropped and glued izafas cut off."""
+    plain = [w for w in (ascii_word(x) for x in words(name)) if w]
     if len(plain) > 1:
         plain = [w for w in plain if w not in PARTICLES] or plain
-    keys = []
-    for i, word in enumerate(plain):
-        is_last = i == len(plain) - 1
-        if not is_last and len(word) >= IZAFA_MIN_WORD and word.endswith(IZAFA_ENDINGS):
-            word = word[:-1]
-        key = fold_ascii(word)
-        if key:
-            keys.append(key)
-    return tuple(keys)
+    return tuple(
+        w[:-1] if i < len(plain) - 1 and len(w) >= IZAFA_MIN_WORD and w.endswith(IZAFA_ENDINGS)
+        else w
+        for i, w in enumerate(plain)
+    )
 
 
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The key of each word of a name, as the words would fold in a text."""
+    return tuple(k for k in (fold_ascii(w) for w in name_words(name)) if k)
+
+
+@lru_cache(maxsize=1 << 18)
 def normalize_name(name: str) -> str:
     """The matching key of a name: equal for transliteration variants.
+
+    The name's words are glued before folding, so spacing never matters
+    (`Lashkar Gah` = `Lashkargah`, `Musa Qala` = `Musaqala`).
 
     >>> normalize_name("Dasht-e-Archi") == normalize_name("Dashte Archi")
     True
     """
-    return "".join(name_tokens(name))
+    return fold_ascii("".join(name_words(name)))
 
 
-_SUFFIX_KEYS: tuple[str, ...] = tuple(
-    sorted({fold_ascii(ascii_word(s)) for s in SPLITTABLE_SUFFIXES}, key=len, reverse=True)
-)
 _MAX_PATTERN_WORDS = 4
 
 
 def text_patterns(name: str) -> set[str]:
     """The spellings a name may take in a normalised text (see `normalize_text`).
 
-    Word keys are joined by one space, as in a normalised text. A multi-word
-    name is also matched glued (`Dawlatabad` for `Dawlat Abad`) and with a glued
-    izafa vowel (`Dashte Archi`, `Sari Pul`); a single-word name is also matched
-    split before a common ending (`Lashkar Gah` for `Lashkargah`).
+    A text's words fold one by one and are joined by single spaces, so a
+    pattern is one way of grouping the name's words into text words: spaced as
+    written, glued (`Dawlatabad` for `Dawlat Abad`), with an izafa glued on
+    (`Dashte Archi`, `Sari Pul`); a single-word name is also matched split
+    before a common ending (`Lashkar Gah` for `Lashkargah`).
     """
-    tokens = name_tokens(name)
-    if not tokens:
+    name_parts = name_words(name)
+    if not name_parts:
         return set()
-    if len(tokens) == 1:
-        key = tokens[0]
-        found = {key}
-        for suffix in _SUFFIX_KEYS:
-            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
-                found.add(key[: -len(suffix)] + " " + suffix)
-        return found
-    if len(tokens) > _MAX_PATTERN_WORDS:
-        return {" ".join(tokens)}
-    choices: list[tuple[str, ...]] = []
-    for token in tokens[:-1]:
-        forms = (token,) if token.endswith("ah") else (token, token + "ah")
-        choices.append(tuple(f + sep for f in forms for sep in (" ", "")))
-    return {"".join(parts) + tokens[-1] for parts in product(*choices)}
+    if len(name_parts) == 1:
+        word = name_parts[0]
+        found = {fold_ascii(word)}
+        for suffix in SPLITTABLE_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                found.add(fold_ascii(word[: -len(suffix)]) + " " + fold_ascii(suffix))
+        return {f for f in found if f.strip()}
+    if len(name_parts) > _MAX_PATTERN_WORDS:
+        return {" ".join(name_tokens(name))}
+    # Each non-final word, with or without a glued izafa, followed by a space
+    # (a new text word) or by nothing (glued to the next word).
+    choices = [
+        tuple((form, glue) for form in dict.fromkeys((w, w + "e")) for glue in (" ", ""))
+        for w in name_parts[:-1]
+    ]
+    found = set()
+    for combination in product(*choices):
+        spelled = "".join(form + glue for form, glue in combination) + name_parts[-1]
+        found.add(" ".join(k for k in (fold_ascii(w) for w in spelled.split(" ")) if k))
+    return {f for f in found if f}
 
 
 @lru_cache(maxsize=65536)
@@ -274,6 +264,7 @@ def letter_count(name: str) -> int:
     return sum(1 for ch in name if ch.isalpha())
 
 
+@lru_cache(maxsize=1 << 16)
 def scripts_of(name: str) -> frozenset[str]:
     """Unicode scripts of a name's letters (LATIN, ARABIC, CYRILLIC, ...)."""
     found = set()
@@ -317,7 +308,7 @@ def is_common_words(name: str, *, generic_too: bool = False) -> bool:
 # offsets then follow from summed lengths, with no Python object per word. The
 # plain `\w` pattern is several times faster than one with extra ranges, so it
 # serves NFC text (nearly all text); decomposed text takes the full pattern.
-_TEXT_SPLIT_FAST = re.compile(r"(\w+(?:['’ʼ`]\w+)*)")
+_TEXT_SPLIT_FAST = re.compile(r"(\w+(?:" + _APOSTROPHES + r"\w+)*)")
 _TEXT_SPLIT_FULL = re.compile("(" + WORD_RE.pattern + ")")
 
 

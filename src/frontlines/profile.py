@@ -113,8 +113,10 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         raise ProfileError(f"{origin}: field 'country': {country!r} is not an ISO 3166 alpha-2 code")
 
     raw_actors = need("actors", list)
+    assert isinstance(raw_actors, list)
     actors: list[Actor] = []
-    for i, raw in enumerate(raw_actors):  # type: ignore[arg-type]
+    raw: object
+    for i, raw in enumerate(raw_actors):
         where = f"{origin}: actors[{i}]"
         if not isinstance(raw, dict):
             raise ProfileError(f"{where} must be a table")

@@ -139,8 +139,76 @@ def _create_v1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[meta, places, place_names, documents, events])
 
 
+# --- the timeline's tables (issue 4; used by timeline_store.py) ----------------
+# Cached intervals are derived data: `timeline_store.recompute_all` rebuilds
+# them from events + decisions at any time. Decisions are the analyst's input
+# and are never derived. Copy clusters cache the MinHash signature and LSH
+# buckets of each document so a new report is matched without rereading all.
+
+timeline_intervals = Table(
+    "timeline_intervals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_id", String, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("state", String, nullable=False),
+    Column("holder", String, nullable=False),
+    Column("status", String, nullable=False),
+    Column("start", String, nullable=False),  # YYYY-MM-DD
+    Column("end", String, nullable=True),  # YYYY-MM-DD, inclusive; NULL = still holds
+    Column("since", String, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("event_ids", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    UniqueConstraint("unit_id", "seq"),
+    Index("ix_timeline_intervals_span", "start", "end"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String, nullable=False),  # reject | pin
+    Column("event_id", String),
+    Column("unit_id", String),
+    Column("state", String),
+    Column("start", String),
+    Column("end", String),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", String, nullable=False),
+    Index("ix_decisions_unit", "unit_id"),
+    Index("ix_decisions_event", "event_id"),
+)
+
+document_copies = Table(
+    "document_copies",
+    metadata,
+    Column("document_id", String, ForeignKey("documents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("cluster_id", String, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Index("ix_document_copies_cluster", "cluster_id"),
+)
+
+document_buckets = Table(
+    "document_buckets",
+    metadata,
+    Column("document_id", String, ForeignKey("documents.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("bucket", String, nullable=False),
+    Index("ix_document_buckets_bucket", "bucket"),
+    Index("ix_document_buckets_document", "document_id"),
+)
+
+
+def _create_v2_timeline(conn: Connection) -> None:
+    metadata.create_all(
+        conn, tables=[timeline_intervals, decisions, document_copies, document_buckets]
+    )
+
+
 # Each entry brings the schema from version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2_timeline]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from ..documents import DEFAULT_MAX_BYTES
 from ..ingest import IngestInterrupted, IngestSummary, ingest
 from ..ingest import Progress as IngestProgress
+from ..pipeline import StoreExtraction
 from ..store import count_places, documents, events, get_document, list_documents
 from .base import State, cli, emit, err_console, output_format, pass_state
 
@@ -107,6 +108,7 @@ def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
     normalised text or URL) are skipped. Exits non-zero if anything failed.
     """
     ws = state.workspace()
+    extraction = StoreExtraction(ws)
     try:
         with _ProgressBar() as bar:
             summary = ingest(
@@ -115,15 +117,15 @@ def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
                 allow_private=allow_private,
                 max_bytes=int(max_mb * 1024 * 1024),
                 on_progress=bar,
-                # Event extraction plugs in here: on_document=<hook(conn, doc)>,
-                # run inside each new document's transaction.
-                on_document=None,
+                # Events are extracted and stored in each new document's transaction.
+                on_document=extraction,
             )
     except IngestInterrupted as exc:
         _print_summary(exc.summary)
         click.echo("interrupted: the document in progress was not stored", err=True)
         sys.exit(130)
     _print_summary(summary)
+    click.echo(f"events extracted: {extraction.events}")
     if not summary.ok:
         sys.exit(1)
 

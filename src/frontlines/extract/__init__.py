@@ -67,8 +67,9 @@ def _rules_v1(gazetteer: Any, profile: Profile) -> Extractor:
     return RulesExtractor(gazetteer, profile)
 
 
-def extract_document(doc: Document, gazetteer: Any, profile: Profile,
-                     extractor: str = DEFAULT_EXTRACTOR) -> list[Event]:
+def extract_document(
+    doc: Document, gazetteer: Any, profile: Profile, extractor: str = DEFAULT_EXTRACTOR
+) -> list[Event]:
     return get_extractor(extractor, gazetteer, profile).extract(doc)
 
 
@@ -81,8 +82,9 @@ def read_corpus(path: Path) -> Iterator[Document]:
             yield item
 
 
-def extract_corpus(path: Path, gazetteer: Any, profile: Profile,
-                   extractor: str = DEFAULT_EXTRACTOR) -> Iterator[tuple[str, list[Event]]]:
+def extract_corpus(
+    path: Path, gazetteer: Any, profile: Profile, extractor: str = DEFAULT_EXTRACTOR
+) -> Iterator[tuple[str, list[Event]]]:
     """(document id, events) for every report of a corpus file, in file order."""
     component = get_extractor(extractor, gazetteer, profile)
     for doc in read_corpus(path):
@@ -91,5 +93,4 @@ def extract_corpus(path: Path, gazetteer: Any, profile: Profile,
 
 def events_to_jsonl(results: Iterator[tuple[str, list[Event]]]) -> Iterator[str]:
     for doc_id, events in results:
-        yield json.dumps({"document": doc_id, "events": [e.to_dict() for e in events]},
-                         ensure_ascii=False)
+        yield json.dumps({"document": doc_id, "events": [e.to_dict() for e in events]}, ensure_ascii=False)

@@ -14,18 +14,53 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
     "dec": 12,
 }
 WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
     "sunday": 6,
 }
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -39,20 +74,39 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"\b(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b"),
     ("month-day", r"\b" + _MONTH + r"\s+" + _DAY + r"\b" + _YEAR),
     ("day-month", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b" + _YEAR),
-    ("weekday", r"\b(?P<modifier>last|late|early|earlier\s+on|on|this\s+past|past)?\s*" + _WEEKDAY
-     + r"(?:\s+(?:night|morning|evening|afternoon))?\b"),
-    ("yesterday", r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+day|a\s+day\s+earlier|"
-     r"the\s+day\s+before)\b"),
-    ("today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+in\s+the\s+day|"
-     r"earlier\s+today|hours?\s+ago|an?\s+hour\s+ago|(?:in|over)\s+the\s+(?:past|last)\s+24\s+hours"
-     r"|on\s+the\s+same\s+day|just\s+now)\b"),
-    ("days-ago", r"\b(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+"
-     r"(?:ago|earlier|before)\b"),
+    (
+        "weekday",
+        r"\b(?P<modifier>last|late|early|earlier\s+on|on|this\s+past|past)?\s*"
+        + _WEEKDAY
+        + r"(?:\s+(?:night|morning|evening|afternoon))?\b",
+    ),
+    (
+        "yesterday",
+        r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+day|a\s+day\s+earlier|"
+        r"the\s+day\s+before)\b",
+    ),
+    (
+        "today",
+        r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|earlier\s+in\s+the\s+day|"
+        r"earlier\s+today|hours?\s+ago|an?\s+hour\s+ago|(?:in|over)\s+the\s+(?:past|last)\s+24\s+hours"
+        r"|on\s+the\s+same\s+day|just\s+now)\b",
+    ),
+    (
+        "days-ago",
+        r"\b(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+"
+        r"(?:ago|earlier|before)\b",
+    ),
     ("next-day", r"\b(?:the\s+next\s+day|the\s+following\s+day|a\s+day\s+later)\b"),
-    ("last-week", r"\b(?:last\s+week|a\s+week\s+ago|earlier\s+this\s+week|this\s+week|the\s+past\s+"
-     r"week|(?:in|over)\s+the\s+(?:past|last)\s+(?:few|several|two|three)\s+days|in\s+recent\s+days)\b"),
-    ("last-month", r"\b(?:last\s+month|a\s+month\s+ago|earlier\s+(?:this|in\s+the)\s+month|"
-     r"this\s+month)\b"),
+    (
+        "last-week",
+        r"\b(?:last\s+week|a\s+week\s+ago|earlier\s+this\s+week|this\s+week|the\s+past\s+"
+        r"week|(?:in|over)\s+the\s+(?:past|last)\s+(?:few|several|two|three)\s+days|in\s+recent\s+days)\b",
+    ),
+    (
+        "last-month",
+        r"\b(?:last\s+month|a\s+month\s+ago|earlier\s+(?:this|in\s+the)\s+month|"
+        r"this\s+month)\b",
+    ),
 )
 _COMPILED = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in DATE_PATTERNS)
 
@@ -84,14 +138,16 @@ def find_dates(text: str) -> list[DateMention]:
                 start = match.start("weekday") if not match.group("modifier") else start
             if any(start < e and s < end for s, e in taken):
                 continue
+            if re.search(r"\b(?:since|until|till|by)\s+$", text[max(0, start - 8) : start], re.IGNORECASE):
+                taken.append((start, end))
+                continue  # "since May 1" bounds a period; it dates no event
             taken.append((start, end))
             found.append(DateMention(start, end, name, text[start:end], match.groupdict()))
     found.sort(key=lambda d: d.start)
     return found
 
 
-def _explicit(groups: dict[str, str | None], published: date | None,
-              default_year: int | None) -> date | None:
+def _explicit(groups: dict[str, str | None], published: date | None, default_year: int | None) -> date | None:
     if groups.get("iso"):
         try:
             return date.fromisoformat(str(groups["iso"]))

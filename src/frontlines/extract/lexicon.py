@@ -23,8 +23,14 @@ from ..models import EVENT_KINDS
 VOICES = ("active", "passive", "nominal", "either")
 
 # Auxiliaries between a subject and a passive participle ("has been", "was").
-_BE = r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been|is\s+being|was\s+being|will\s+be|would\s+be)\s+"
-_ADV = r"(?:(?:also|reportedly|now|already|finally|again|fully|completely|briefly|partially|effectively|recently|largely|mostly|officially|since|just)\s+)?"
+_BE = (
+    r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been|is\s+being|"
+    r"was\s+being|will\s+be|would\s+be)\s+"
+)
+_ADV = (
+    r"(?:(?:also|reportedly|now|already|finally|again|fully|completely|briefly|partially|"
+    r"effectively|recently|largely|mostly|officially|since|just)\s+)?"
+)
 
 
 @dataclass(frozen=True)
@@ -38,110 +44,204 @@ class Trigger:
 
 TRIGGERS: tuple[Trigger, ...] = (
     # --- capture --------------------------------------------------------
-    Trigger("took-control", "capture", "active",
-            r"\b(?:took|take|takes|taking|taken|seized|seize|seizes|seizing|gained|gain|gains|"
-            r"gaining|assumed|established|wrested|won|claimed|claim|claims|claiming|have|had|has|"
-            r"now have|now has)\s+(?:full\s+|complete\s+|total\s+|effective\s+|near\s+total\s+)?"
-            r"control\s+(?:of|over)\b",
-            ("the Taliban took control of the district", "militants seized control over the town",
-             "insurgents have taken full control of X")),
-    Trigger("took-over", "capture", "active",
-            r"\b(?:took|take|takes|taking|taken)\s+over\b(?!\s+(?:as|from)\b)",
-            ("the group took over Zaranj city",)),
-    Trigger("captured", "capture", "active",
-            r"\b(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|overran|overrun|"
-            r"overruns|overrunning|conquered|toppled|topple|occupied|occupy|occupies|stormed|"
-            r"overtook|overtaken|overtaking|took|taken|take|takes)\b(?!\s+(?:part|place|up|off|"
-            r"away|hostage|prisoner|refuge|shelter|positions?|advantage|steps|measures|action)\b)",
-            ("the Taliban captured Taloqan", "they overran Kahmard yesterday",
-             "the fighters have toppled Ghazni province")),
-    Trigger("entered", "capture", "active",
-            r"\b(?:entered|enter|enters|entering|marched\s+into|rolled\s+into|swept\s+into|"
-            r"moved\s+into|broke\s+into)\b(?!\s+(?:into\s+)?(?:talks|negotiations|force|service)\b)",
-            ("the Taliban entered Kabul", "have not entered the city")),
-    Trigger("fell", "capture", "passive",
-            r"\b(?:fell|fall|falls|falling|fallen|has fallen|have fallen|had fallen|collapsed|"
-            r"collapses)\b(?!\s+(?:ill|short|silent|sharply|by|asleep)\b)",
-            ("Sheberghan fell to the Taliban", "the district has fallen",
-             "Burka district of Baghlan falls to Taliban")),
-    Trigger("was-captured", "capture", "passive",
-            _BE + _ADV + r"(?:captured|seized|overrun|overran|taken\s+over|taken|occupied|"
-            r"conquered|lost|toppled)\b(?!\s+(?:part|place|hostage|prisoner|back)\b)",
-            ("Dawlat Shah district was captured by the Taliban", "the city was lost")),
-    Trigger("under-control", "capture", "passive",
-            r"\b(?:is|are|was|were|be|been|came|come|comes|fallen|fell|now|remain|remains|"
-            r"remained|went|gone)\s+(?:\w+\s+){0,2}under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
-            r"(?:\w+\s+){0,2}control\b",
-            ("Doshi district is under the control of the Taliban",
-             "the area had fallen under Taliban control")),
-    Trigger("in-hands", "capture", "passive",
-            r"\b(?:in|into)\s+(?:the\s+)?hands\s+of\b",
-            ("control of the district was in the hands of the group's fighters",)),
-    Trigger("fall-of", "capture", "nominal",
-            r"\b(?:the\s+)?(?:fall|capture|collapse|takeover|seizure)\s+of\b",
-            ("confirmed the fall of these two districts",)),
-    Trigger("list-of-fallen", "capture", "nominal",
-            r"\b(?:the\s+)?(?:fallen|captured|lost|seized)\s+(?:districts|areas|cities|towns|"
-            r"provincial\s+capitals|capitals)\s+(?:are|were|include|included)\b|"
-            r"\b(?:the\s+)?(?:districts|areas|cities)\s+(?:fallen|captured|lost)\s+(?:to\s+(?:the\s+)?"
-            r"[\w\s'’-]{1,30}?\s+)?(?:are|were|include|included)\s+(?:namely\s+)?",
-            ("The fallen districts are Obe in Herat",
-             "The districts fallen to the Taliban are namely Nirkh and Jalrez")),
+    Trigger(
+        "took-control",
+        "capture",
+        "active",
+        r"\b(?:took|take|takes|taking|taken|seized|seize|seizes|seizing|gained|gain|gains|"
+        r"gaining|assumed|established|wrested|won|claimed|claim|claims|claiming|have|had|has|"
+        r"now have|now has)\s+(?:full\s+|complete\s+|total\s+|effective\s+|near\s+total\s+)?"
+        r"control\s+(?:of|over)\b",
+        (
+            "the Taliban took control of the district",
+            "militants seized control over the town",
+            "insurgents have taken full control of X",
+        ),
+    ),
+    Trigger(
+        "took-over",
+        "capture",
+        "active",
+        r"\b(?:took|take|takes|taking|taken)\s+over\b(?!\s+(?:as|from)\b)",
+        ("the group took over Zaranj city",),
+    ),
+    Trigger(
+        "captured",
+        "capture",
+        "active",
+        r"\b(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|overran|overrun|"
+        r"overruns|overrunning|conquered|toppled|topple|occupied|occupy|occupies|stormed|"
+        r"overtook|overtaken|overtaking|took|taken|take|takes)\b(?!\s+(?:part|place|up|off|"
+        r"away|hostage|prisoner|refuge|shelter|positions?|advantage|steps|measures|action)\b)",
+        (
+            "the Taliban captured Taloqan",
+            "they overran Kahmard yesterday",
+            "the fighters have toppled Ghazni province",
+        ),
+    ),
+    Trigger(
+        "entered",
+        "capture",
+        "active",
+        r"\b(?:entered|enter|enters|entering|marched\s+into|rolled\s+into|swept\s+into|"
+        r"moved\s+into|broke\s+into)\b(?!\s+(?:into\s+)?(?:talks|negotiations|force|service)\b)",
+        ("the Taliban entered Kabul", "have not entered the city"),
+    ),
+    Trigger(
+        "fell",
+        "capture",
+        "passive",
+        r"\b(?:fell|fall|falls|falling|fallen|has fallen|have fallen|had fallen|collapsed|"
+        r"collapses)\b(?!\s+(?:ill|short|silent|sharply|by|asleep)\b)",
+        (
+            "Sheberghan fell to the Taliban",
+            "the district has fallen",
+            "Burka district of Baghlan falls to Taliban",
+        ),
+    ),
+    Trigger(
+        "was-captured",
+        "capture",
+        "passive",
+        _BE + _ADV + r"(?:captured|seized|overrun|overran|taken\s+over|taken|occupied|"
+        r"conquered|lost|toppled)\b(?!\s+(?:part|place|hostage|prisoner|back)\b)",
+        ("Dawlat Shah district was captured by the Taliban", "the city was lost"),
+    ),
+    Trigger(
+        "under-control",
+        "capture",
+        "passive",
+        r"\b(?:is|are|was|were|be|been|came|come|comes|fallen|fell|now|remain|remains|"
+        r"remained|went|gone)\s+(?:\w+\s+){0,2}under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
+        r"(?:\w+\s+){0,2}control\b",
+        ("Doshi district is under the control of the Taliban", "the area had fallen under Taliban control"),
+    ),
+    Trigger(
+        "in-hands",
+        "capture",
+        "passive",
+        r"\b(?:in|into)\s+(?:the\s+)?hands\s+of\b",
+        ("control of the district was in the hands of the group's fighters",),
+    ),
+    Trigger(
+        "fall-of",
+        "capture",
+        "nominal",
+        r"\b(?:the\s+)?(?:fall|capture|collapse|takeover|seizure)\s+of\b",
+        ("confirmed the fall of these two districts",),
+    ),
+    Trigger(
+        "list-of-fallen",
+        "capture",
+        "nominal",
+        r"\b(?:the\s+)?(?:fallen|captured|lost|seized)\s+(?:districts|areas|cities|towns|"
+        r"provincial\s+capitals|capitals)\s+(?:are|were|include|included)\b|"
+        r"\b(?:the\s+)?(?:districts|areas|cities)\s+(?:fallen|captured|lost)\s+(?:to\s+(?:the\s+)?"
+        r"[\w\s'’-]{1,30}?\s+)?(?:are|were|include|included)\s+(?:namely\s+)?",
+        (
+            "The fallen districts are Obe in Herat",
+            "The districts fallen to the Taliban are namely Nirkh and Jalrez",
+        ),
+    ),
     # --- recapture -------------------------------------------------------
-    Trigger("retook", "recapture", "active",
-            r"\b(?:retook|retake|retakes|retaking|retaken|recaptured|recapture|recaptures|"
-            r"recapturing|regained|regain|regains|regaining|reclaimed|reclaim|liberated|liberate|"
-            r"took\s+back|take\s+back|taken\s+back|won\s+back|cleared|clear|clears|clearing)\b"
-            r"(?!\s+(?:up|the\s+way)\b)",
-            ("government forces retook the district", "forces cleared the district of militants",
-             "Our forces managed to retake Shinwari district")),
-    Trigger("was-retaken", "recapture", "passive",
-            _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|cleared|taken\s+back)"
-            r"\b",
-            ("the district has been recaptured", "X were retaken by the Afghan government forces")),
+    Trigger(
+        "retook",
+        "recapture",
+        "active",
+        r"\b(?:retook|retake|retakes|retaking|retaken|recaptured|recapture|recaptures|"
+        r"recapturing|regained|regain|regains|regaining|reclaimed|reclaim|liberated|liberate|"
+        r"took\s+back|take\s+back|taken\s+back|won\s+back|cleared|clear|clears|clearing)\b"
+        r"(?!\s+(?:up|the\s+way)\b)",
+        (
+            "government forces retook the district",
+            "forces cleared the district of militants",
+            "Our forces managed to retake Shinwari district",
+        ),
+    ),
+    Trigger(
+        "was-retaken",
+        "recapture",
+        "passive",
+        _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|cleared|taken\s+back)"
+        r"\b",
+        ("the district has been recaptured", "X were retaken by the Afghan government forces"),
+    ),
     # --- siege -----------------------------------------------------------
-    Trigger("besieged", "siege", "active",
-            r"\b(?:besieged|besieging|besiege|besieges|surrounded|surround|surrounding|encircled|"
-            r"encircle|encircling|laid\s+siege\s+to|laying\s+siege\s+to|closing\s+in\s+on|"
-            r"closed\s+in\s+on|reached\s+the\s+(?:outskirts|gates)\s+of|reach\s+the\s+outskirts\s+of|"
-            r"entered\s+the\s+outskirts\s+of|"
-            r"at\s+the\s+gates\s+of|on\s+the\s+outskirts\s+of|kilometers?\s+(?:from|of|away\s+from)|"
-            r"kilometres?\s+(?:from|of|away\s+from)|miles?\s+(?:from|of|away\s+from))\b",
-            ("the Taliban are one kilometer from Kunduz", "having surrounded the provincial capital")),
-    Trigger("under-siege", "siege", "passive",
-            r"\b(?:under\s+siege|besieged|surrounded|encircled|cut\s+off)\b",
-            ("The city has been under siege by the Taliban",)),
+    Trigger(
+        "besieged",
+        "siege",
+        "active",
+        r"\b(?:besieged|besieging|besiege|besieges|surrounded|surround|surrounding|encircled|"
+        r"encircle|encircling|laid\s+siege\s+to|laying\s+siege\s+to|closing\s+in\s+on|"
+        r"closed\s+in\s+on|reached\s+the\s+(?:outskirts|gates)\s+of|reach\s+the\s+outskirts\s+of|"
+        r"entered\s+the\s+outskirts\s+of|"
+        r"at\s+the\s+gates\s+of|on\s+the\s+outskirts\s+of|kilometers?\s+(?:from|of|away\s+from)|"
+        r"kilometres?\s+(?:from|of|away\s+from)|miles?\s+(?:from|of|away\s+from))\b",
+        ("the Taliban are one kilometer from Kunduz", "having surrounded the provincial capital"),
+    ),
+    Trigger(
+        "under-siege",
+        "siege",
+        "passive",
+        r"\b(?:under\s+siege|besieged|surrounded|encircled|cut\s+off)\b",
+        ("The city has been under siege by the Taliban",),
+    ),
     # --- clash -----------------------------------------------------------
-    Trigger("repelled", "clash", "either",
-            r"\b(?:repelled|repulsed|pushed\s+back|pushed\s+the\s+\w+\s+back|beaten\s+back|"
-            r"beat\s+back|held\s+off|fended\s+off|foiled|defeated|thwarted|repel|repulse)\b",
-            ("the attack was repelled", "forces pushed back the Taliban",
-             "Taliban attacks were pushed back")),
-    Trigger("fighting-between", "clash", "nominal",
-            r"\b(?:fighting|clashes|battles?)\s+between\s+[^.;]{0,80}?\s+(?:in|near|around)\b",
-            ("fighting between government forces and the Taliban in Chahar Dara district",)),
-    Trigger("fighting", "clash", "nominal",
-            r"\b(?:heavy\s+fighting|fierce\s+fighting|(?:fighting|clashes)\s+(?:continued|"
-            r"continues|continue|still\s+rages?|raged|erupted|intensified))\s+(?:\w+\s+){0,4}?"
-            r"(?:in|on\s+the\s+outskirts\s+of|near|around|for)\b",
-            ("fighting continued on the outskirts of Kandahar city",)),
+    Trigger(
+        "repelled",
+        "clash",
+        "either",
+        r"\b(?:repelled|repulsed|pushed\s+back|pushed\s+the\s+\w+\s+back|beaten\s+back|"
+        r"beat\s+back|held\s+off|fended\s+off|foiled|defeated|thwarted|repel|repulse)\b",
+        ("the attack was repelled", "forces pushed back the Taliban", "Taliban attacks were pushed back"),
+    ),
+    Trigger(
+        "fighting-between",
+        "clash",
+        "nominal",
+        r"\b(?:fighting|clashes|battles?)\s+between\s+[^.;]{0,80}?\s+(?:in|near|around)\b",
+        ("fighting between government forces and the Taliban in Chahar Dara district",),
+    ),
+    Trigger(
+        "fighting",
+        "clash",
+        "nominal",
+        r"\b(?:heavy\s+fighting|fierce\s+fighting|(?:fighting|clashes)\s+(?:continued|"
+        r"continues|continue|still\s+rages?|raged|erupted|intensified))\s+(?:\w+\s+){0,4}?"
+        r"(?:in|on\s+the\s+outskirts\s+of|near|around|for)\b",
+        ("fighting continued on the outskirts of Kandahar city",),
+    ),
     # --- withdrawal ------------------------------------------------------
-    Trigger("retreated", "withdrawal", "active",
-            r"\b(?:retreated|retreat|retreats|retreating|withdrew|withdraw|withdrawn|withdrawing|"
-            r"pulled\s+out|pull\s+out|abandoned|abandon|evacuated|fled|left|"
-            r"tactical\s+retreat|moved\s+out)\b(?!\s+(?:the|their)\s+country)",
-            ("security forces made a tactical retreat from the district",
-             "We retreated from the city this afternoon")),
+    Trigger(
+        "retreated",
+        "withdrawal",
+        "active",
+        r"\b(?:retreated|retreat|retreats|retreating|withdrew|withdraw|withdrawn|withdrawing|"
+        r"pulled\s+out|pull\s+out|abandoned|abandon|evacuated|fled|left|"
+        r"tactical\s+retreat|moved\s+out)\b(?!\s+(?:the|their)\s+country)",
+        (
+            "security forces made a tactical retreat from the district",
+            "We retreated from the city this afternoon",
+        ),
+    ),
     # --- surrender -------------------------------------------------------
-    Trigger("surrendered", "surrender", "active",
-            r"\b(?:surrendered|surrender|surrenders|surrendering|laid\s+down\s+(?:their\s+)?arms|"
-            r"gave\s+up)\b",
-            ("the governor surrendered the city", "25 soldiers surrendered to the militants")),
+    Trigger(
+        "surrendered",
+        "surrender",
+        "active",
+        r"\b(?:surrendered|surrender|surrenders|surrendering|laid\s+down\s+(?:their\s+)?arms|"
+        r"gave\s+up)\b",
+        ("the governor surrendered the city", "25 soldiers surrendered to the militants"),
+    ),
     # --- handover --------------------------------------------------------
-    Trigger("handed-over", "handover", "active",
-            r"\b(?:handed\s+over|hand\s+over|handing\s+over|handover\s+of|handed\s+(?:the\s+)?"
-            r"(?:city|district|province|town)\s+over|transferred\s+control)\b",
-            ("elders handed over the city to the Taliban",)),
+    Trigger(
+        "handed-over",
+        "handover",
+        "active",
+        r"\b(?:handed\s+over|hand\s+over|handing\s+over|handover\s+of|handed\s+(?:the\s+)?"
+        r"(?:city|district|province|town)\s+over|transferred\s+control)\b",
+        ("elders handed over the city to the Taliban",),
+    ),
 )
 
 # Words that turn a statement into a non-event: intentions, hypotheticals and
@@ -179,8 +279,7 @@ DENIALS = re.compile(
 )
 
 # Claims: the speaker asserts, without independent support.
-CLAIM_WORDS = re.compile(r"\b(?:claim|claims|claimed|claiming|boasted|says?\s+it\s+has)\b",
-                         re.IGNORECASE)
+CLAIM_WORDS = re.compile(r"\b(?:claim|claims|claimed|claiming|boasted|says?\s+it\s+has)\b", re.IGNORECASE)
 
 # Vague aggregates are not events ("dozens of districts fell").
 AGGREGATE_HEADS = re.compile(
@@ -238,10 +337,48 @@ DATELINE_AFTER = re.compile(
 # Capitalised words that may stand right before a place name without making
 # it part of a person's or an organisation's name.
 NAME_PREFIX_ALLOWED = frozenset(
-    "the in on at of from and northern southern eastern western central northeastern "
-    "northwestern southeastern southwestern north south east west afghan province district "
-    "city capital provincial strategic key neighbouring neighboring nearby remote restive "
-    "volatile embattled besieged besieging upper lower greater".split()
+    [
+        "the",
+        "in",
+        "on",
+        "at",
+        "of",
+        "from",
+        "and",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "north",
+        "south",
+        "east",
+        "west",
+        "afghan",
+        "province",
+        "district",
+        "city",
+        "capital",
+        "provincial",
+        "strategic",
+        "key",
+        "neighbouring",
+        "neighboring",
+        "nearby",
+        "remote",
+        "restive",
+        "volatile",
+        "embattled",
+        "besieged",
+        "besieging",
+        "upper",
+        "lower",
+        "greater",
+    ]
 )
 
 # Words for the place a sentence talks about without naming it.
@@ -256,9 +393,23 @@ ANAPHORA = re.compile(
 # Words around a source that tell which side it speaks for (beyond the
 # profile's own markers): neutral voices.
 INDEPENDENT_MARKERS = (
-    "residents", "resident", "witnesses", "witness", "journalist", "reporter", "analyst",
-    "analysts", "United Nations", "UN ", "UNAMA", "Human Rights Watch", "Amnesty",
-    "Red Cross", "ICRC", "observers", "diplomat",
+    "residents",
+    "resident",
+    "witnesses",
+    "witness",
+    "journalist",
+    "reporter",
+    "analyst",
+    "analysts",
+    "United Nations",
+    "UN ",
+    "UNAMA",
+    "Human Rights Watch",
+    "Amnesty",
+    "Red Cross",
+    "ICRC",
+    "observers",
+    "diplomat",
 )
 UNNAMED_MARKERS = ("sources", "source", "local sources", "locals", "reports", "media")
 
@@ -287,6 +438,7 @@ def validate() -> list[str]:
                 problems.append(f"trigger {trigger.name}: does not match its example {example!r}")
     return problems
 
+
 # Sentences about the past before this conflict phase ("captured twice in the
 # past", "the last time was in 2016") carry no current event.
 HISTORICAL = re.compile(
@@ -305,8 +457,7 @@ LIST_CONTINUATION = re.compile(
 )
 
 # Lists after a trigger that name the places it applies to.
-INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+which)\b",
-                       re.IGNORECASE)
+INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+which)\b", re.IGNORECASE)
 
 # A province named after these words is where a place lies, not an event place.
 CONTEXT_BEFORE_PROVINCE = re.compile(
@@ -333,8 +484,7 @@ LOCAL_SURRENDER = re.compile(
 )
 
 # Pronouns and generic nouns for the side that fights the government.
-INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b",
-                                re.IGNORECASE)
+INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b", re.IGNORECASE)
 
 # Attribution: the verbs that introduce who says so.
 SPEECH = re.compile(

@@ -32,10 +32,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..gazetteer import Gazetteer, Mention
 from ..models import Document, Event, Evidence, Place
 from ..profile import Profile
 from . import lexicon
-from .dates import ResolvedDate, find_dates, publication_date, resolve_relative_date
+from .dates import DateMention, ResolvedDate, find_dates, publication_date, resolve_relative_date
 from .sentences import split_sentences
 
 CERTAINTY_RANK = {"confirmed": 4, "reported": 3, "claimed": 2, "unverified": 1, "denied": 0}
@@ -90,7 +91,7 @@ class RulesExtractor:
 
     name = "rules.v1"
 
-    def __init__(self, gazetteer: object, profile: Profile):
+    def __init__(self, gazetteer: Gazetteer, profile: Profile):
         self.gazetteer = gazetteer
         self.profile = profile
         self.government = profile.government
@@ -114,7 +115,7 @@ class RulesExtractor:
             if extra is not None:
                 trigger = lexicon.Trigger(f"profile-{kind}", kind, "active", extra.pattern)
                 self.triggers.append((trigger, extra))
-        self.places: dict[str, Place] = gazetteer.places  # type: ignore[attr-defined]
+        self.places: dict[str, Place] = gazetteer.places
 
     # --- the first pass ---------------------------------------------------
 
@@ -142,7 +143,7 @@ class RulesExtractor:
         if not text or not text.strip():
             return []
         published = doc.published_date
-        mentions = self.gazetteer.find_mentions(text)  # type: ignore[attr-defined]
+        mentions = self.gazetteer.find_mentions(text)
         triggers = self._find_triggers(text)
         if not triggers:
             return []
@@ -150,7 +151,7 @@ class RulesExtractor:
         trigger_starts = [t.start for t in triggers]
         context = Context()
         if doc.title:
-            for m in self.gazetteer.find_mentions(doc.title):  # type: ignore[attr-defined]
+            for m in self.gazetteer.find_mentions(doc.title):
                 place = self._pick(m.place_ids, m.level_hint, None, context)
                 if place is not None:
                     self._remember(place, context)
@@ -164,23 +165,31 @@ class RulesExtractor:
             resolved = self._resolve_mentions(sentence, s_start, sentence_mentions, context)
             continuation = lexicon.LIST_CONTINUATION.match(sentence)
             if continuation and "capture" in context.previous_kinds:
-                sentence_triggers = [TriggerHit(s_start + continuation.start(),
-                                                s_start + continuation.end(), "capture",
-                                                "nominal", "list-continuation"),
-                                     *sentence_triggers]
+                sentence_triggers = [
+                    TriggerHit(
+                        s_start + continuation.start(),
+                        s_start + continuation.end(),
+                        "capture",
+                        "nominal",
+                        "list-continuation",
+                    ),
+                    *sentence_triggers,
+                ]
             recent_event = context.sentence_index - context.last_event_sentence <= 2
             follows_up = recent_event and any(
                 t.kind in ("withdrawal", "surrender") for t in sentence_triggers
             )
-            if sentence_triggers and (resolved or follows_up or lexicon.ANAPHORA.search(sentence)):
-                if not lexicon.RELATED_LINE.match(sentence) and not lexicon.HISTORICAL.search(
-                    sentence
-                ):
-                    events.extend(
-                        self._analyse_sentence(
-                            doc, sentence, s_start, resolved, sentence_triggers, context, published
-                        )
+            worth_reading = sentence_triggers and (
+                resolved or follows_up or lexicon.ANAPHORA.search(sentence)
+            )
+            if worth_reading and not (
+                lexicon.RELATED_LINE.match(sentence) or lexicon.HISTORICAL.search(sentence)
+            ):
+                events.extend(
+                    self._analyse_sentence(
+                        doc, sentence, s_start, resolved, sentence_triggers, context, published
                     )
+                )
             for rm in resolved:
                 self._remember(rm.place, context)
             context.previous_kinds = frozenset(t.kind for t in sentence_triggers)
@@ -189,8 +198,9 @@ class RulesExtractor:
 
     # --- places -----------------------------------------------------------
 
-    def _pick(self, place_ids: tuple[str, ...], level_hint: str | None,
-              near_province: str | None, context: Context) -> Place | None:
+    def _pick(
+        self, place_ids: tuple[str, ...], level_hint: str | None, near_province: str | None, context: Context
+    ) -> Place | None:
         """Choose one place among the candidates of an ambiguous name."""
         candidates = [self.places[p] for p in place_ids if p in self.places]
         if not candidates:
@@ -200,9 +210,7 @@ class RulesExtractor:
         towns = [p for p in candidates if p.level in ("populated_place", "crossing")]
         if level_hint == "province" and admin1:
             pool = admin1
-        elif level_hint == "district" and units:
-            pool = units
-        elif units:
+        elif level_hint == "district" and units or units:
             pool = units
         elif towns:
             pool = towns
@@ -221,58 +229,67 @@ class RulesExtractor:
 
         return max(pool, key=score)
 
-    def _resolve_mentions(self, sentence: str, offset: int, mentions: list[object],
-                          context: Context) -> list[ResolvedMention]:
+    def _resolve_mentions(
+        self, sentence: str, offset: int, mentions: list[Mention], context: Context
+    ) -> list[ResolvedMention]:
         """Give each name in a sentence one place and a role."""
         # Provinces named in the sentence help tell apart districts sharing a name.
         sentence_provinces: list[tuple[int, str]] = []
         for m in mentions:
-            ids = m.place_ids  # type: ignore[attr-defined]
+            ids = m.place_ids
             for pid in ids:
                 place = self.places.get(pid)
                 if place is not None and place.level == "admin1":
-                    sentence_provinces.append((m.start, place.id))  # type: ignore[attr-defined]
+                    sentence_provinces.append((m.start, place.id))
         resolved: list[ResolvedMention] = []
         previous_end = 0
         for m in mentions:
-            start = m.start - offset  # type: ignore[attr-defined]
-            end = m.end - offset  # type: ignore[attr-defined]
-            before = sentence[max(0, start - 60):start]
-            after = sentence[end:end + 40]
-            hint = m.level_hint  # type: ignore[attr-defined]
-            if hint == "district" and resolved and re.fullmatch(
-                r"\s+districts?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?", sentence[resolved[-1].end:start]
+            start = m.start - offset
+            end = m.end - offset
+            before = sentence[max(0, start - 60) : start]
+            after = sentence[end : end + 40]
+            hint = m.level_hint
+            if (
+                hint == "district"
+                and resolved
+                and re.fullmatch(
+                    r"\s+districts?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?", sentence[resolved[-1].end : start]
+                )
             ):
                 hint = None  # "Burka district of Baghlan": the hint was Burka's
-            following = [p for s, p in sentence_provinces if s > m.start]  # type: ignore[attr-defined]
-            near = following[0] if following else (
-                sentence_provinces[0][1] if sentence_provinces else None
-            )
-            ids = m.place_ids  # type: ignore[attr-defined]
+            following = [p for s, p in sentence_provinces if s > m.start]
+            near = following[0] if following else (sentence_provinces[0][1] if sentence_provinces else None)
+            ids = m.place_ids
             has_admin1 = any(self.places[p].level == "admin1" for p in ids if p in self.places)
             context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and bool(
                 start - previous_end < 60 or re.search(r"\b(?:in|across|of)\s", before[-30:])
             )
-            if resolved and resolved[-1].role == "context" and re.fullmatch(
-                r"\s*(?:,|and|,\s*and)\s*", sentence[resolved[-1].end:start]
+            if (
+                resolved
+                and resolved[-1].role == "context"
+                and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[resolved[-1].end : start])
             ):
                 context_like = True  # "the provinces of Kunduz, Baghlan and Balkh"
             capital_reading = bool(lexicon.CAPITAL_OF.search(before)) and has_admin1
-            if has_admin1 and (hint == "province" or capital_reading or (
-                context_like and hint not in ("district", "city")
-            )):
+            if has_admin1 and (
+                hint == "province" or capital_reading or (context_like and hint not in ("district", "city"))
+            ):
                 place = self._pick(ids, "province", near, context)
             else:
                 place = self._pick(ids, hint, near, context)
             if place is None:
                 continue
             role = "event"
-            word_before = re.search(r"([A-Z][\w’'-]*)\s$", sentence[max(0, start - 30):start])
+            word_before = re.search(r"([A-Z][\w’'-]*)\s$", sentence[max(0, start - 30) : start])
             line_start = start == 0 or sentence[:start].rstrip(" \t").endswith("\n")
-            if word_before and word_before.start() + max(0, start - 30) > 0 and (
-                word_before.group(1).lower() not in lexicon.NAME_PREFIX_ALLOWED
-                and not word_before.group(1).endswith(("’s", "'s"))
-                and not any(r.end >= start - len(word_before.group(0)) - 1 for r in resolved[-1:])
+            if (
+                word_before
+                and word_before.start() + max(0, start - 30) > 0
+                and (
+                    word_before.group(1).lower() not in lexicon.NAME_PREFIX_ALLOWED
+                    and not word_before.group(1).endswith(("’s", "'s"))
+                    and not any(r.end >= start - len(word_before.group(0)) - 1 for r in resolved[-1:])
+                )
             ):
                 continue  # part of a person's or an organisation's name ("Abdul Mannan Qate")
             if line_start and lexicon.DATELINE_AFTER.match(after):
@@ -287,11 +304,30 @@ class RulesExtractor:
             if place.level == "admin1":
                 # "the capital of Nimroz": the capital is meant, unless a city was
                 # just named in apposition ("Zaranj, the capital of Nimroz").
-                appositive = bool(resolved) and start - resolved[-1].end < 70 and bool(
-                    re.search(r",\s*(?:the\s+)?(?:\w+\s+){0,3}?capital", sentence[resolved[-1].end:start])
+                appositive = (
+                    bool(resolved)
+                    and start - resolved[-1].end < 70
+                    and bool(
+                        re.search(
+                            r",\s*(?:the\s+)?(?:\w+\s+){0,3}?capital", sentence[resolved[-1].end : start]
+                        )
+                    )
                 )
+                object_of_verb = re.search(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$", before)
                 if capital_reading and not appositive:
                     as_capital = True
+                elif object_of_verb and object_of_verb.group(1).lower() not in (
+                    "in",
+                    "of",
+                    "across",
+                    "within",
+                    "throughout",
+                    "from",
+                    "to",
+                    "near",
+                    "and",
+                ):
+                    role = "event" if role == "event" else role  # "captured the province of X"
                 elif hint == "province" and not context_like:
                     role = role if role != "event" else "event"
                 elif context_like or hint is None:
@@ -301,8 +337,10 @@ class RulesExtractor:
         # A list continuing a capital reading ("the capitals of Kandahar, Helmand and Zabul").
         for i in range(1, len(resolved)):
             prev, cur = resolved[i - 1], resolved[i]
-            if prev.as_capital and cur.place.level == "admin1" and re.fullmatch(
-                r"\s*(?:,|and|,\s*and)\s*", sentence[prev.end:cur.start]
+            if (
+                prev.as_capital
+                and cur.place.level == "admin1"
+                and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[prev.end : cur.start])
             ):
                 cur.as_capital = True
                 cur.role = "event"
@@ -321,12 +359,13 @@ class RulesExtractor:
 
     def _event_place(self, rm: ResolvedMention) -> Place | None:
         if rm.as_capital:
-            capital = self.gazetteer.capital_of(rm.place.id)  # type: ignore[attr-defined]
+            capital = self.gazetteer.capital_of(rm.place.id)
             return self.places.get(capital) if capital else None
         return rm.place
 
-    def _anaphor_place(self, phrase: str, resolved: list[ResolvedMention], before: int,
-                       context: Context) -> Place | None:
+    def _anaphor_place(
+        self, phrase: str, resolved: list[ResolvedMention], before: int, context: Context
+    ) -> Place | None:
         """Resolve "the provincial capital", "the city", "the district", "it"."""
         phrase = phrase.lower()
         earlier = [r for r in resolved if r.end <= before]
@@ -336,9 +375,14 @@ class RulesExtractor:
             if named_before and before - named_before[-1].end <= 3:
                 return named_before[-1].place  # "Kunduz, the provincial capital"
             provinces_before = [r.place.id for r in earlier if r.place.level == "admin1"]
-            province = (provinces_before[-1] if provinces_before else
-                        provinces[0] if provinces else context.last_province)
-            capital = self.gazetteer.capital_of(province) if province else None  # type: ignore[attr-defined]
+            province = (
+                provinces_before[-1]
+                if provinces_before
+                else provinces[0]
+                if provinces
+                else context.last_province
+            )
+            capital = self.gazetteer.capital_of(province) if province else None
             return self.places.get(capital) if capital else None
         if "province" in phrase:
             province = provinces[-1] if provinces else context.last_province
@@ -367,14 +411,13 @@ class RulesExtractor:
     ) -> list[Event]:
         breaks = [0] + [m.end() for m in lexicon.CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
         break_starts = [m.start() for m in lexicon.CLAUSE_BREAK.finditer(sentence)]
-        local = [TriggerHit(t.start - offset, t.end - offset, t.kind, t.voice, t.name)
-                 for t in triggers]
+        local = [TriggerHit(t.start - offset, t.end - offset, t.kind, t.voice, t.name) for t in triggers]
         source, sides = self._attribution(sentence, context)
         dates = find_dates(sentence)
         produced: list[Event] = []
         for index, hit in enumerate(local):
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
-            prefix = sentence[clause_start:hit.start]
+            prefix = sentence[clause_start : hit.start]
             if lexicon.INTENTION.search(prefix):
                 continue
             negated = bool(lexicon.NEGATION.search(prefix))
@@ -384,36 +427,55 @@ class RulesExtractor:
             before_span = (max(clause_start, previous_end), hit.start)
             after_span = (hit.end, min(clause_end, next_start))
             if hit.voice == "passive":
-                places = self._places_in(before_span, sentence, resolved, hit, context,
-                                         anaphora=False, fallback=False)
+                places = self._places_in(
+                    before_span, sentence, resolved, hit, context, anaphora=False, fallback=False
+                )
                 if not places and clause_start > 0:
                     # Step back over a parenthetical clause: "X, which borders Y, was retaken".
                     earlier = max([b for b in breaks if b < clause_start - 1] or [0])
-                    places = [p for p in self._places_in((max(earlier, previous_end), clause_start),
-                                                         sentence, resolved, hit, context,
-                                                         anaphora=False, fallback=False)]
+                    places = [
+                        p
+                        for p in self._places_in(
+                            (max(earlier, previous_end), clause_start),
+                            sentence,
+                            resolved,
+                            hit,
+                            context,
+                            anaphora=False,
+                            fallback=False,
+                        )
+                    ]
                 places = places or self._places_in(before_span, sentence, resolved, hit, context)
             elif hit.voice == "either":
-                places = self._places_in(before_span, sentence, resolved, hit, context,
-                                         anaphora=False, fallback=False)
+                places = self._places_in(
+                    before_span, sentence, resolved, hit, context, anaphora=False, fallback=False
+                )
                 places = places or self._places_in(after_span, sentence, resolved, hit, context)
             else:
-                places = self._places_in(after_span, sentence, resolved, hit, context,
-                                         fallback=hit.kind != "withdrawal")
+                places = self._places_in(
+                    after_span, sentence, resolved, hit, context, fallback=hit.kind != "withdrawal"
+                )
                 if not places and hit.kind == "withdrawal":
                     # "forces for the Mandol district ... have also retreated"
-                    places = self._places_in((previous_end, hit.start), sentence, resolved, hit,
-                                             context, anaphora=False, fallback=False)
-                    places = places or self._places_in(after_span, sentence, resolved, hit,
-                                                       context)
+                    places = self._places_in(
+                        (previous_end, hit.start),
+                        sentence,
+                        resolved,
+                        hit,
+                        context,
+                        anaphora=False,
+                        fallback=False,
+                    )
+                    places = places or self._places_in(after_span, sentence, resolved, hit, context)
             # "..., including Dasht-e-Archi": the list after the trigger counts too.
-            tail = sentence[hit.end:next_start]
+            tail = sentence[hit.end : next_start]
             including = lexicon.INCLUDING.search(tail)
             if including:
                 list_start = hit.end + including.end()
                 list_end = min([b for b in break_starts if b > list_start] + [next_start])
-                places += self._places_in((list_start, list_end), sentence, resolved, hit,
-                                          context, anaphora=False)
+                places += self._places_in(
+                    (list_start, list_end), sentence, resolved, hit, context, anaphora=False
+                )
             if not places:
                 continue
             kind, actor = self._kind_and_actor(hit, sentence, clause_start, clause_end)
@@ -430,8 +492,21 @@ class RulesExtractor:
                     continue
                 seen.add(place.id)
                 produced.append(
-                    self._event(doc, sentence, offset, place, kind, actor, opponent,
-                                resolved_date, source, sides, certainty, negated, hit)
+                    self._event(
+                        doc,
+                        sentence,
+                        offset,
+                        place,
+                        kind,
+                        actor,
+                        opponent,
+                        resolved_date,
+                        source,
+                        sides,
+                        certainty,
+                        negated,
+                        hit,
+                    )
                 )
         for event in produced:
             if not event.negated:
@@ -439,9 +514,16 @@ class RulesExtractor:
                 context.last_event_sentence = context.sentence_index
         return produced
 
-    def _places_in(self, span: tuple[int, int], sentence: str, resolved: list[ResolvedMention],
-                   hit: TriggerHit, context: Context, anaphora: bool = True,
-                   fallback: bool = True) -> list[Place]:
+    def _places_in(
+        self,
+        span: tuple[int, int],
+        sentence: str,
+        resolved: list[ResolvedMention],
+        hit: TriggerHit,
+        context: Context,
+        anaphora: bool = True,
+        fallback: bool = True,
+    ) -> list[Place]:
         lo, hi = span
         found: list[Place] = []
         for rm in resolved:
@@ -452,12 +534,9 @@ class RulesExtractor:
             if rm.role == "relation":
                 # "retreated from X" names the place left; "to X" where they went;
                 # "one kilometer from X" carries its relation inside the trigger.
-                between = sentence[max(lo, rm.start - 25):rm.start].lower()
-                inside_trigger = hit.kind == "siege" and not sentence[hit.end:rm.start].strip(
-                    " the")
-                if not inside_trigger and not (
-                    hit.kind == "withdrawal" and re.search(r"\bfrom\b", between)
-                ):
+                between = sentence[max(lo, rm.start - 25) : rm.start].lower()
+                inside_trigger = hit.kind == "siege" and not sentence[hit.end : rm.start].strip(" the")
+                if not inside_trigger and not (hit.kind == "withdrawal" and re.search(r"\bfrom\b", between)):
                     continue
             place = self._event_place(rm)
             if place is not None:
@@ -466,31 +545,38 @@ class RulesExtractor:
             return found
         window = sentence[lo:hi]
         for match in lexicon.ANAPHORA.finditer(window):
-            after = window[match.end():match.end() + 30]
+            after = window[match.end() : match.end() + 30]
             if lexicon.ROLE_AFTER_PLACE.match(after) or re.match(r"\s+of\b", after):
                 continue  # "the city police", "the province of X" name no place here
-            if re.search(r"\b(?:in|across|within|throughout)\s+$", window[:match.start()]):
+            if re.search(r"\b(?:in|across|within|throughout)\s+$", window[: match.start()]):
                 continue  # "buildings in the district": where, not what
-            if lexicon.RELATION_BEFORE_PLACE.search(sentence[max(0, lo + match.start() - 40):
-                                                             lo + match.start()]):
+            if lexicon.RELATION_BEFORE_PLACE.search(
+                sentence[max(0, lo + match.start() - 40) : lo + match.start()]
+            ):
                 continue
             word = match.group(0).lower()
             if word in ("it", "them") and hit.voice == "passive":
                 continue
             if word == "them":
                 # "... in Khawja Ghar and Bangi districts and have regained control of them"
-                named = [self._event_place(r) for r in resolved
-                         if r.end <= lo + match.start() and r.role == "event"]
+                named = [
+                    self._event_place(r)
+                    for r in resolved
+                    if r.end <= lo + match.start() and r.role == "event"
+                ]
                 return [p for p in named if p is not None]
             place = self._anaphor_place(match.group(0), resolved, lo + match.start(), context)
             if place is not None:
                 return [place]
         recent = context.sentence_index - context.last_event_sentence <= 2
         local_party = hit.kind == "withdrawal" or bool(
-            lexicon.LOCAL_SURRENDER.search(sentence[max(0, hit.start - 80):hit.start])
+            lexicon.LOCAL_SURRENDER.search(sentence[max(0, hit.start - 80) : hit.start])
         )
-        if fallback and hit.kind in ("withdrawal", "surrender") and context.last_event_place and (
-            recent and local_party
+        if (
+            fallback
+            and hit.kind in ("withdrawal", "surrender")
+            and context.last_event_place
+            and (recent and local_party)
         ):
             # "the ANDSF retreated", "the local leadership surrendered": the place
             # the report has just been talking about.
@@ -509,11 +595,12 @@ class RulesExtractor:
                     best = (pos, actor_id)
         return best[1] if best else None
 
-    def _kind_and_actor(self, hit: TriggerHit, sentence: str, clause_start: int,
-                        clause_end: int) -> tuple[str | None, str | None]:
-        before = sentence[clause_start:hit.start]
-        after = sentence[hit.end:clause_end]
-        trigger_text = sentence[hit.start:hit.end]
+    def _kind_and_actor(
+        self, hit: TriggerHit, sentence: str, clause_start: int, clause_end: int
+    ) -> tuple[str | None, str | None]:
+        before = sentence[clause_start : hit.start]
+        after = sentence[hit.end : clause_end]
+        trigger_text = sentence[hit.start : hit.end]
         kind = hit.kind
         actor: str | None
         if hit.voice == "passive":
@@ -591,8 +678,8 @@ class RulesExtractor:
         """The source of a sentence as written, and the sides it speaks for."""
         for match in lexicon.SPEECH.finditer(sentence):
             verb = match.group(0).lower()
-            after = sentence[match.end():]
-            before = sentence[:match.start()]
+            after = sentence[match.end() :]
+            before = sentence[: match.start()]
             source: str | None = None
             if verb.startswith("according") or verb == "citing":
                 source = re.split(r"[.;]|,\s+(?:the|a|an|who|which)\b", after, maxsplit=1)[0]
@@ -634,9 +721,8 @@ class RulesExtractor:
             found.add("independent")
         return found
 
-    def _certainty(self, sentence: str, kind: str, actor: str, sides: set[str],
-                   hit: TriggerHit) -> str:
-        before = sentence[:hit.start]
+    def _certainty(self, sentence: str, kind: str, actor: str, sides: set[str], hit: TriggerHit) -> str:
+        before = sentence[: hit.start]
         if lexicon.DENIALS.search(before):
             return "denied"
         if lexicon.HEDGES.search(sentence):
@@ -652,16 +738,17 @@ class RulesExtractor:
 
     # --- when ---------------------------------------------------------------
 
-    def _date_for(self, hit: TriggerHit, dates: list[object], published: date | None,
-                  context: Context) -> ResolvedDate:
+    def _date_for(
+        self, hit: TriggerHit, dates: list[DateMention], published: date | None, context: Context
+    ) -> ResolvedDate:
         best: ResolvedDate | None = None
         best_distance = 10**9
         for mention in dates:
-            start, end = mention.start, mention.end  # type: ignore[attr-defined]
+            start, end = mention.start, mention.end
             distance = hit.start - end if end <= hit.start else start - hit.end
             distance = abs(distance)
             resolved = resolve_relative_date(
-                mention,  # type: ignore[arg-type]
+                mention,
                 published,
                 default_year=self.profile.start_date.year,
                 previous=context.last_date,
@@ -678,9 +765,22 @@ class RulesExtractor:
 
     # --- the event ------------------------------------------------------------
 
-    def _event(self, doc: Document, sentence: str, offset: int, place: Place, kind: str,
-               actor: str, opponent: str | None, when: ResolvedDate, source: str | None,
-               sides: set[str], certainty: str, negated: bool, hit: TriggerHit) -> Event:
+    def _event(
+        self,
+        doc: Document,
+        sentence: str,
+        offset: int,
+        place: Place,
+        kind: str,
+        actor: str,
+        opponent: str | None,
+        when: ResolvedDate,
+        source: str | None,
+        sides: set[str],
+        certainty: str,
+        negated: bool,
+        hit: TriggerHit,
+    ) -> Event:
         if place.level == "admin1":
             geo_precision = 3
         elif place.level in ("populated_place", "crossing") and place.lat is None:
@@ -715,7 +815,7 @@ class RulesExtractor:
             negated=negated,
             evidence=Evidence(doc.id, sentence, offset, offset + len(sentence)),
             extractor=self.name,
-            explanation=f"trigger '{sentence[hit.start:hit.end]}' ({hit.name}, {hit.voice})",
+            explanation=f"trigger '{sentence[hit.start : hit.end]}' ({hit.name}, {hit.voice})",
         )
 
 
@@ -743,12 +843,15 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
             kept.certainty = event.certainty
         if BASIS_RANK[event.date_basis] > BASIS_RANK[kept.date_basis]:
             kept.date, kept.date_basis, kept.date_precision = (
-                event.date, event.date_basis, event.date_precision
+                event.date,
+                event.date_basis,
+                event.date_precision,
             )
         if event.source and event.source != kept.source:
             kept.source = f"{kept.source}; {event.source}" if kept.source else event.source
         if kept.source_side in ("unnamed", "independent") and event.source_side not in (
-            "unnamed", "independent"
+            "unnamed",
+            "independent",
         ):
             kept.source_side = event.source_side
     return list(merged.values())

@@ -12,8 +12,49 @@ from collections.abc import Iterator
 
 # Abbreviations that end with a period but rarely end a sentence.
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gen lt col maj capt sgt brig adm gov sen rep st no jr sr prof vs etc u.s "
-    "u.n u.k a.m p.m jan feb mar apr jun jul aug sep sept oct nov dec mt ft".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "brig",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "st",
+        "no",
+        "jr",
+        "sr",
+        "prof",
+        "vs",
+        "etc",
+        "u.s",
+        "u.n",
+        "u.k",
+        "a.m",
+        "p.m",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+    ]
 )
 
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*\S)")
