@@ -146,9 +146,9 @@ def _column_map(columns: Iterable[str]) -> dict[str, str]:
 
 def _detect_layout(path: Path, uri: str, layer: str, columns: Sequence[str]) -> BoundaryLayer:
     upper = _column_map(columns)
-    levels = [int(m.group(1)) for c in upper if (m := _PCODE_COLUMN.match(c))]
-    if levels:
-        level = max(levels)
+    pcode_levels = [int(m.group(1)) for c in upper if (m := _PCODE_COLUMN.match(c))]
+    if pcode_levels:
+        level = max(pcode_levels)
         if _name_column(upper, level) is None:
             raise BoundaryFileError(
                 f"{path}: has ADM{level}_PCODE but no ADM{level}_EN (or other ADM{level}_xx) "
@@ -156,27 +156,31 @@ def _detect_layout(path: Path, uri: str, layer: str, columns: Sequence[str]) -> 
             )
         return BoundaryLayer(path, uri, layer, "cod-ab", level, tuple(columns))
     if "SHAPENAME" in upper and "SHAPEID" in upper:
-        level = None
-        if "SHAPETYPE" in upper:
-            sample = pyogrio.read_dataframe(
-                uri, layer=layer, columns=[upper["SHAPETYPE"]], read_geometry=False,
-                max_features=1,
-            )
-            if len(sample):
-                found = _LEVEL_IN_TEXT.search(str(sample.iloc[0, 0]))
-                level = int(found.group(1)) if found else None
-        if level is None:
-            found = _LEVEL_IN_TEXT.search(path.name)
-            level = int(found.group(1)) if found else None
-        if level is None:
+        gb_level = _geoboundaries_level(path, uri, layer, upper)
+        if gb_level is None:
             raise BoundaryFileError(
                 f"{path}: geoBoundaries layout without a shapeType or ADMn in the file name"
             )
-        return BoundaryLayer(path, uri, layer, "geoboundaries", level, tuple(columns))
+        return BoundaryLayer(path, uri, layer, "geoboundaries", gb_level, tuple(columns))
     raise BoundaryFileError(
         f"{path}: no recognisable boundary columns (expected ADMn_PCODE with ADMn_EN, or "
         f"shapeName with shapeID); columns: {', '.join(columns) or 'none'}"
     )
+
+
+def _geoboundaries_level(path: Path, uri: str, layer: str,
+                         upper: Mapping[str, str]) -> int | None:
+    """The level in `shapeType` ("ADM1"), else in the file name."""
+    if "SHAPETYPE" in upper:
+        sample = pyogrio.read_dataframe(
+            uri, layer=layer, columns=[upper["SHAPETYPE"]], read_geometry=False, max_features=1,
+        )
+        if len(sample):
+            found = _LEVEL_IN_TEXT.search(str(sample.iloc[0, 0]))
+            if found:
+                return int(found.group(1))
+    found = _LEVEL_IN_TEXT.search(path.name)
+    return int(found.group(1)) if found else None
 
 
 def boundary_layers(path: Path | str) -> list[BoundaryLayer]:
@@ -565,8 +569,8 @@ def import_boundary_file(conn: Connection, path: Path | str, profile: Profile) -
     retie_populated_places(conn)
     update_capitals(conn, profile)
     mark_gazetteer_changed(conn)
-    counts = Counter(p.level for p in read.places)
-    return ImportOutcome(Path(path), dict(counts), read.skipped_rows)
+    counts: dict[str, int] = dict(Counter(str(p.level) for p in read.places))
+    return ImportOutcome(Path(path), counts, read.skipped_rows)
 
 
 def mark_gazetteer_changed(conn: Connection) -> None:

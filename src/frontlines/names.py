@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, product, repeat
 from operator import add
+from typing import cast
 
 from unidecode import unidecode
 
@@ -58,9 +59,12 @@ def _rule(name: str, pattern: str, replacement: str, why: str) -> FoldRule:
 
 
 # Applied in this order to each word after unidecode + lower-case + dropping
-# everything but [a-z0-9]. Order matters: glides and `y` are settled before
-# vowels are merged, the final `h` comes after, and doubled letters go last.
+# everything but [a-z0-9]. Order matters: doubled letters go first, glides and
+# `y` are settled before vowels are merged, and the final `h` comes last.
 WORD_RULES: tuple[FoldRule, ...] = (
+    _rule("doubled-letters", r"(.)\1+", r"\1",
+          "Doubled letters are written single or double: Hassas/Hasas, Sayyad/Sayad, "
+          "Nooristan/Nuristan. First, so the rules below see single letters."),
     _rule("q-is-k", r"q", "k",
           "Arabic qaf is romanised q or k: Qunduz/Kunduz, Taloqan/Taluqan."),
     _rule("ph-is-f", r"ph", "f",
@@ -89,14 +93,12 @@ WORD_RULES: tuple[FoldRule, ...] = (
           "A final vowel is often written with a silent h: Dara/Darah, Maymana/Meymaneh, "
           "Dako/Dukoh. Adding the h (rather than dropping it) keeps one-syllable words "
           "such as Deh apart: Deh-e-Shu is not Doshi."),
-    _rule("doubled-letters", r"(.)\1+", r"\1",
-          "Doubled consonants are written single or double: Hassas/Hasas, Jabbar/Jabar."),
 )
 
 # Whole words (after unidecode + lower-case) that are grammatical particles in
 # names: izafa ("of") and the conjunctions "and". Dropped from names and texts
 # alike, so `Dasht-e-Archi` = `Dasht Archi` and `Dand Wa Patan` = `Dand-o-Patan`.
-IZAFA_PARTICLES: frozenset[str] = frozenset({"e", "i", "y", "ye", "yi", "-e-"})
+IZAFA_PARTICLES: frozenset[str] = frozenset({"e", "i", "y", "ye", "yi"})
 CONJUNCTION_PARTICLES: frozenset[str] = frozenset({"wa", "va", "o", "u"})
 PARTICLES: frozenset[str] = IZAFA_PARTICLES | CONJUNCTION_PARTICLES
 
@@ -118,13 +120,49 @@ SPLITTABLE_SUFFIXES: tuple[str, ...] = (
 # place is still found by `search`): GeoNames lists "Center", "Now", "Bazar" and
 # the like as alternate names, and COD-AB gives "Centre" as an alternate name
 # of dozens of district capitals.
-COMMON_WORDS: frozenset[str] = frozenset(["a", "about", "above", "across", "after", "again", "against", "ago", "ahead", "air", "all", "along", "also", "although", "among", "an", "and", "another", "any", "are", "area", "areas", "around", "as", "at", "away", "back", "base", "based", "bases", "be", "because", "been", "before", "behind", "being", "below", "between", "big", "border", "both", "bridge", "but", "by", "called", "came", "camp", "can", "capital", "center", "centre", "central", "checkpoint", "checkpoints", "city", "claim", "claimed", "come", "control", "could", "country", "day", "days", "did", "district", "districts", "do", "does", "down", "during", "each", "early", "east", "eastern", "either", "end", "even", "every", "fall", "far", "few", "fight", "fighting", "first", "five", "for", "force", "forces", "four", "from", "front", "further", "gate", "gates", "get", "government", "group", "had", "half", "has", "have", "he", "her", "here", "high", "him", "his", "hold", "hospital", "house", "how", "however", "if", "in", "inside", "into", "is", "it", "its", "just", "key", "killed", "km", "known", "large", "last", "late", "later", "least", "left", "less", "like", "line", "local", "long", "lost", "low", "lower", "made", "main", "many", "market", "may", "me", "middle", "might", "mile", "miles", "more", "most", "mountain", "much", "must", "my", "near", "new", "next", "night", "nine", "no", "north", "northern", "not", "now", "of", "off", "office", "official", "officials", "old", "on", "once", "one", "only", "or", "other", "our", "out", "over", "own", "part", "past", "people", "place", "police", "post", "power", "province", "provinces", "rather", "region", "report", "reported", "river", "road", "said", "same", "say", "says", "second", "security", "seven", "several", "she", "should", "side", "since", "six", "so", "some", "south", "southern", "spokesman", "state", "still", "such", "take", "taken", "than", "that", "the", "their", "them", "then", "there", "these", "they", "third", "this", "those", "three", "through", "to", "today", "told", "too", "town", "towns", "two", "under", "until", "up", "upper", "us", "valley", "very", "village", "villages", "was", "water", "way", "we", "week", "weeks", "well", "were", "west", "western", "what", "when", "where", "which", "while", "who", "whole", "will", "with", "within", "without", "would", "year", "years", "yet", "you", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+COMMON_WORDS: frozenset[str] = frozenset({
+    "a", "about", "above", "across", "after", "again", "against", "ago", "ahead", "air", "all",
+    "along", "also", "although", "among", "an", "and", "another", "any", "april", "are", "area",
+    "areas", "around", "as", "at", "august", "away", "back", "base", "based", "bases", "be",
+    "because", "been", "before", "behind", "being", "below", "between", "big", "border", "both",
+    "bridge", "but", "by", "called", "came", "camp", "can", "capital", "center", "central",
+    "centre", "checkpoint", "checkpoints", "city", "claim", "claimed", "come", "control", "could",
+    "country", "day", "days", "december", "did", "district", "districts", "do", "does", "down",
+    "during", "each", "early", "east", "eastern", "either", "end", "even", "every", "fall", "far",
+    "february", "few", "fight", "fighting", "first", "five", "for", "force", "forces", "four",
+    "friday", "from", "front", "further", "gate", "gates", "get", "government", "group", "had",
+    "half", "has", "have", "he", "her", "here", "high", "him", "his", "hold", "hospital", "house",
+    "how", "however", "if", "in", "inside", "into", "is", "it", "its", "january", "july", "june",
+    "just", "key", "killed", "km", "known", "large", "last", "late", "later", "least", "left",
+    "less", "like", "line", "local", "long", "lost", "low", "lower", "made", "main", "many",
+    "march", "market", "may", "me", "middle", "might", "mile", "miles", "monday", "more", "most",
+    "mountain", "much", "must", "my", "near", "new", "next", "night", "nine", "no", "north",
+    "northern", "not", "november", "now", "october", "of", "off", "office", "official",
+    "officials", "old", "on", "once", "one", "only", "or", "other", "our", "out", "over", "own",
+    "part", "past", "people", "place", "police", "post", "power", "province", "provinces",
+    "rather", "region", "report", "reported", "river", "road", "said", "same", "saturday", "say",
+    "says", "second", "security", "september", "seven", "several", "she", "should", "side",
+    "since", "six", "so", "some", "south", "southern", "spokesman", "state", "still", "such",
+    "sunday", "take", "taken", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "third", "this", "those", "three", "through", "thursday", "to", "today", "told", "too",
+    "town", "towns", "tuesday", "two", "under", "until", "up", "upper", "us", "valley", "very",
+    "village", "villages", "was", "water", "way", "we", "wednesday", "week", "weeks", "well",
+    "were", "west", "western", "what", "when", "where", "which", "while", "who", "whole", "will",
+    "with", "within", "without", "would", "year", "years", "yet", "you",
+})
 
 # Generic words of the region's toponymy ("bazaar", "centre", "bridge", "fort",
 # "valley", "new", "upper"...) that GeoNames gives as whole alternate names of
 # many places. They are never matched on their own for populated places; an
 # administrative unit of that name (district `Dara`) still is.
-GENERIC_PLACE_WORDS: frozenset[str] = frozenset(["markaz", "bazar", "bazaar", "pul", "char", "chahar", "now", "naw", "nau", "qala", "qalah", "kala", "kalay", "kelay", "kili", "kalai", "deh", "dih", "shahr", "shahrak", "qarya", "kariz", "karez", "bagh", "band", "ab", "rud", "rod", "kalan", "khurd", "khord", "payin", "pain", "bala", "olya", "ulya", "sufla", "kohna", "jadid", "nawabad", "tepa", "tappa", "sar", "koh", "kuh", "darra", "dara", "chak", "bandar", "khel", "wuleswali", "woluswali", "uluswali", "hukumati"])
+GENERIC_PLACE_WORDS: frozenset[str] = frozenset({
+    "ab", "bagh", "bala", "band", "bandar", "bazaar", "bazar", "chahar", "chak", "char", "dara",
+    "darra", "deh", "dih", "hukumati", "jadid", "kala", "kalai", "kalan", "kalay", "karez",
+    "kariz", "kelay", "khel", "khord", "khurd", "kili", "koh", "kohna", "kuh", "markaz", "nau",
+    "naw", "nawabad", "now", "olya", "pain", "payin", "pul", "qala", "qalah", "qarya", "rod",
+    "rud", "sar", "shahr", "shahrak", "sufla", "tappa", "tepa", "uluswali", "ulya", "woluswali",
+    "wuleswali",
+})
 
 # Words of at most this many letters are never matched as a name by themselves.
 MIN_NAME_LETTERS = 3
@@ -386,10 +424,12 @@ def normalize_text(text: str) -> NormalizedText:
     splitter = _TEXT_SPLIT_FAST if unicodedata.is_normalized("NFC", text) else _TEXT_SPLIT_FULL
     parts = splitter.split(text)
     words_of_text = parts[1::2]
-    word_keys = list(map(_fold_cache.get, words_of_text))
-    if None in word_keys:
-        word_keys = [k if k is not None else fold_word(w) for k, w in zip(word_keys, words_of_text)]
-    return NormalizedText(text, " ".join(filter(None, word_keys)), parts, word_keys)
+    cached = list(map(_fold_cache.get, words_of_text))
+    keys = (
+        [k if k is not None else fold_word(w) for k, w in zip(cached, words_of_text, strict=True)]
+        if None in cached else cast(list[str], cached)
+    )
+    return NormalizedText(text, " ".join(filter(None, keys)), parts, keys)
 
 
 def collisions(names: Iterable[str]) -> dict[str, list[str]]:

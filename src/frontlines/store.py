@@ -589,7 +589,7 @@ def insert_places(conn: Connection, items: Sequence[Place]) -> int:
     if not items:
         return 0
     conn.execute(insert(places), [_place_row(p) for p in items])
-    name_rows = []
+    name_rows: list[dict[str, str]] = []
     for place in items:
         names = dict.fromkeys(n.strip() for n in (place.name, *place.alt_names) if n and n.strip())
         name_rows.extend({"place_id": place.id, "name": n} for n in names)

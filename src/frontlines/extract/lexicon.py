@@ -175,8 +175,12 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"encircle|encircling|laid\s+siege\s+to|laying\s+siege\s+to|closing\s+in\s+on|"
         r"closed\s+in\s+on|reached\s+the\s+(?:outskirts|gates)\s+of|reach\s+the\s+outskirts\s+of|"
         r"entered\s+the\s+outskirts\s+of|"
-        r"at\s+the\s+gates\s+of|on\s+the\s+outskirts\s+of|kilometers?\s+(?:from|of|away\s+from)|"
-        r"kilometres?\s+(?:from|of|away\s+from)|miles?\s+(?:from|of|away\s+from))\b",
+        r"at\s+the\s+gates\s+of|on\s+the\s+outskirts\s+of|"
+        # A distance is a siege only when the attackers stand there: "are one
+        # kilometer from", "some 11 kilometers south of" - not "X, 42 km from Y".
+        r"(?:are|is|were|was|now|just|only|within|some|about|around|nearly|barely|reached)\s+"
+        r"(?:\w+\s+){0,2}?(?:kilometers?|kilometres?|km|miles?)\s+(?:\([^)]{0,20}\)\s+)?"
+        r"(?:from|of|away\s+from|outside|(?:south|north|east|west)\s+of))\b",
         ("the Taliban are one kilometer from Kunduz", "having surrounded the provincial capital"),
     ),
     Trigger(
@@ -303,7 +307,11 @@ RELATION_BEFORE_PLACE = re.compile(
     r"to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|governor\s+of|police\s+chief\s+of|"
-    r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+(?:\w+\s+){0,4}?$",
+    r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+"
+    # Only determiners and place words may stand between the relation and the name.
+    r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
+    r"central|north|south|east|west|provincial|key|strategic|capital|city|town|of|district|"
+    r"province|border|main)\s+){0,4}$",
     re.IGNORECASE,
 )
 
@@ -461,8 +469,8 @@ INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+wh
 
 # A province named after these words is where a place lies, not an event place.
 CONTEXT_BEFORE_PROVINCE = re.compile(
-    r"(?:\b(?:in|of|across|within|throughout)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
-    r"(?:provinces?\s+of\s+)?|,\s*)$",
+    r"\b(?:in|of|across|within|throughout)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:provinces?\s+of\s+)?$",
     re.IGNORECASE,
 )
 

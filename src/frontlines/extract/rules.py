@@ -116,6 +116,9 @@ class RulesExtractor:
                 trigger = lexicon.Trigger(f"profile-{kind}", kind, "active", extra.pattern)
                 self.triggers.append((trigger, extra))
         self.places: dict[str, Place] = gazetteer.places
+        self.country_re = re.compile(
+            r"\b(?:the\s+country|" + re.escape(profile.country_name) + r")\b", re.IGNORECASE
+        )
 
     # --- the first pass ---------------------------------------------------
 
@@ -191,7 +194,7 @@ class RulesExtractor:
                     )
                 )
             for rm in resolved:
-                self._remember(rm.place, context)
+                self._remember(rm.place, context, local=rm.role in ("event", "relation"))
             context.previous_kinds = frozenset(t.kind for t in sentence_triggers)
             context.sentence_index += 1
         return merge_duplicates(events)
@@ -219,10 +222,13 @@ class RulesExtractor:
         if len(pool) == 1:
             return pool[0]
 
-        def score(place: Place) -> tuple[int, int, int]:
+        def score(place: Place) -> tuple[int, int, int, int]:
             province = place.admin1 or place.id
             return (
                 int(near_province is not None and province == near_province),
+                # Provincial capitals are far more often in the news than
+                # namesake rural districts (Fayzabad of Badakhshan vs of Jawzjan).
+                int(self.gazetteer.capital_of(province) == place.id),
                 context.provinces.get(province, 0),
                 int(province == context.last_province),
             )
@@ -265,6 +271,13 @@ class RulesExtractor:
                 start - previous_end < 60 or re.search(r"\b(?:in|across|of)\s", before[-30:])
             )
             if (
+                hint == "province"
+                and resolved
+                and resolved[-1].place.level != "admin1"
+                and re.fullmatch(r",\s*", sentence[resolved[-1].end : start])
+            ):
+                context_like = True  # "Dand Patan district, Paktia province"
+            if (
                 resolved
                 and resolved[-1].role == "context"
                 and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[resolved[-1].end : start])
@@ -298,6 +311,8 @@ class RulesExtractor:
                 role = "context"  # "Ghazni's Jaghatu district"
             elif lexicon.ROLE_AFTER_PLACE.match(after):
                 role = "speaker"
+                if has_admin1 and place.level != "admin1":
+                    place = self._pick(ids, "province", near, context) or place
             elif lexicon.RELATION_BEFORE_PLACE.search(before[-40:]):
                 role = "relation"
             as_capital = False
@@ -346,11 +361,13 @@ class RulesExtractor:
                 cur.role = "event"
         return resolved
 
-    def _remember(self, place: Place, context: Context) -> None:
+    def _remember(self, place: Place, context: Context, local: bool = True) -> None:
         province = place.admin1 if place.level != "admin1" else place.id
         if province:
             context.provinces[province] += 1
             context.last_province = province
+        if not local:
+            return  # "Baghlan police", "in Kunduz province": no district to refer back to
         if place.level in ("admin2", "admin3"):
             context.last_district = place.id
             context.last_city = place.id
@@ -425,7 +442,9 @@ class RulesExtractor:
             next_start = local[index + 1].start if index + 1 < len(local) else len(sentence)
             clause_end = min([b for b in break_starts if b >= hit.end] + [len(sentence)])
             before_span = (max(clause_start, previous_end), hit.start)
-            after_span = (hit.end, min(clause_end, next_start))
+            after_span = (hit.end, _list_end(sentence, hit.end, min(clause_end, next_start), resolved))
+            if hit.kind == "withdrawal" and self.country_re.search(sentence[hit.end : hit.end + 40]):
+                continue  # foreign troops leaving the country, not a place changing hands
             if hit.voice == "passive":
                 places = self._places_in(
                     before_span, sentence, resolved, hit, context, anaphora=False, fallback=False
@@ -817,6 +836,26 @@ class RulesExtractor:
             extractor=self.name,
             explanation=f"trigger '{sentence[hit.start : hit.end]}' ({hit.name}, {hit.voice})",
         )
+
+
+def _list_end(sentence: str, start: int, end: int, resolved: list[ResolvedMention]) -> int:
+    """Where the noun phrase after a trigger ends: at the first comma that does
+    not go on with another place of a list ("captured X, Y and Z districts" goes
+    on; "took over X, 42 kilometers from Y" stops at the comma)."""
+    starts = {r.start for r in resolved}
+    for match in re.finditer(r"[,(]", sentence[start:end]):
+        cut = start + match.start()
+        rest = sentence[cut + 1 : end]
+        gap = len(rest) - len(rest.lstrip(" "))
+        following = cut + 1 + gap
+        if following in starts or re.match(
+            r"\s*(?:and\s|or\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?capital\s+of\s)", rest
+        ):
+            continue  # the list goes on (with a name the gazetteer may not know)
+        if not any(start <= r.start < cut for r in resolved):
+            continue  # nothing named yet: "took control of the city, the capital of X"
+        return cut
+    return end
 
 
 def _unit(event: Event) -> str:

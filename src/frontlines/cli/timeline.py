@@ -1,0 +1,228 @@
+"""`frontlines control`, `changes`, `explain`, `summary` and `decide`: the timeline's commands.
+
+Each is a few lines over `timeline_store`: bring the cached timeline up to
+date if the store changed behind its back, run one query, print it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy import Connection
+
+from ..profile import Profile
+from ..timeline import TimelineError
+from ..timeline_store import (
+    changes,
+    control,
+    ensure_timeline,
+    event_details,
+    explain,
+    load_decisions,
+    parse_day,
+    pin_state,
+    reject_event,
+    remove_decision,
+    render_explanation,
+    summary,
+)
+from .base import State, cli, console, emit, output_format, pass_state
+
+T = TypeVar("T")
+
+CONTROL_COLUMNS = ("place_id", "place_name", "admin1", "state", "status", "since", "confidence",
+                   "evidence")
+
+
+@contextmanager
+def _timeline(state: State) -> Iterator[tuple[Connection, Profile]]:
+    """A connection to an up-to-date timeline; timeline errors become one-line CLI errors."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            ensure_timeline(conn, ws.profile)
+        with ws.connect() as conn:
+            yield conn, ws.profile
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _day(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value, what)
+    except TimelineError as exc:
+        raise click.BadParameter(str(exc), param_hint=what) from exc
+
+
+def _run(state: State, query: Callable[[Connection, Profile], T]) -> T:
+    with _timeline(state) as (conn, profile):
+        try:
+            return query(conn, profile)
+        except TimelineError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@cli.command("control")
+@click.option("--date", "day_text", required=True, help="The day (YYYY-MM-DD).")
+@click.option("--level", type=click.IntRange(1, 3), default=None,
+              help="Admin level: 1 = provinces; default the finest the boundaries have.")
+@output_format("table", "json", "csv")
+@pass_state
+def control_command(state: State, day_text: str, level: int | None, fmt: str) -> None:
+    """Who holds each unit on a date, how sure we are and since when."""
+    day = _day(day_text, "--date")
+    assert day is not None
+    rows = _run(state, lambda conn, profile: control(conn, profile, day, level))
+    emit(rows, fmt, CONTROL_COLUMNS)
+
+
+@cli.command("changes")
+@click.option("--since", "since_text", required=True, help="First day (YYYY-MM-DD).")
+@click.option("--until", "until_text", default=None, help="Last day (YYYY-MM-DD).")
+@output_format("table", "json")
+@pass_state
+def changes_command(state: State, since_text: str, until_text: str | None, fmt: str) -> None:
+    """Every change of state between two dates, with the reports behind it."""
+    since = _day(since_text, "--since")
+    until = _day(until_text, "--until")
+    assert since is not None
+
+    def query(conn: Connection, profile: Profile) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        rows = changes(conn, profile, since, until)
+        details = event_details(conn, (e for r in rows for e in r["events"])) \
+            if fmt == "table" else {}
+        return rows, details
+
+    rows, details = _run(state, query)
+    if fmt == "json":
+        emit(rows, fmt)
+        return
+    table_rows = []
+    for row in rows:
+        lines = []
+        for event_id in row["events"]:
+            detail = details.get(event_id)
+            if detail is not None:
+                ev = detail.event
+                lines.append(f"{detail.outlet or ev.evidence.document_id} "
+                             f"({ev.source or 'unattributed'}, {ev.certainty}): "
+                             f"{ev.evidence.sentence.strip()}")
+        table_rows.append({**row, "evidence": "\n".join(lines)})
+    emit(table_rows, "table", ("date", "place_id", "place_name", "from", "to", "status",
+                               "confidence", "evidence"),
+         title=f"{len(rows)} changes")
+
+
+@cli.command("explain")
+@click.argument("place")
+@click.option("--date", "day_text", default=None, help="History up to this day (YYYY-MM-DD).")
+@pass_state
+def explain_command(state: State, place: str, day_text: str | None) -> None:
+    """A unit's whole history: each state, the reports behind it, and why."""
+    day = _day(day_text, "--date")
+    lines = _run(state, lambda conn, profile: render_explanation(
+        explain(conn, profile, place, day), profile))
+    for line in lines:
+        click.echo(line)
+
+
+@cli.command("summary")
+@click.option("--date", "day_text", required=True, help="The day (YYYY-MM-DD).")
+@click.option("--level", type=click.IntRange(1, 3), default=None,
+              help="Admin level: 1 = provinces; default the finest the boundaries have.")
+@output_format("table", "json")
+@pass_state
+def summary_command(state: State, day_text: str, level: int | None, fmt: str) -> None:
+    """How many units each state holds on a date."""
+    day = _day(day_text, "--date")
+    assert day is not None
+    result = _run(state, lambda conn, profile: summary(conn, profile, day, level))
+    if fmt == "json":
+        emit(result, fmt)
+        return
+    total = result["units"]
+    rows = [{"state": s["state"], "status": s["status"],
+             "units": f"{s['count']} of {total} {result['unit_word']}",
+             "share": f"{100 * s['count'] / total:.0f}%" if total else ""}
+            for s in result["states"]]
+    emit(rows, "table", ("state", "status", "units", "share"),
+         title=f"Control on {result['date']}")
+
+
+# --- analyst decisions ------------------------------------------------------------
+
+
+@cli.group("decide")
+def decide_group() -> None:
+    """Correct the machine: reject an event or pin a state; the timeline respects both."""
+
+
+@decide_group.command("reject")
+@click.argument("event_id")
+@click.option("--note", default="", help="Why (kept with the decision).")
+@pass_state
+def decide_reject(state: State, event_id: str, note: str) -> None:
+    """Ignore one event everywhere (e.g. a misread sentence)."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            decision = reject_event(conn, ws.profile, event_id, note)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"decision #{decision.id}: event {event_id} rejected")
+
+
+@decide_group.command("pin")
+@click.argument("unit_id")
+@click.argument("state_name", metavar="STATE")
+@click.option("--from", "start_text", required=True, help="First day (YYYY-MM-DD).")
+@click.option("--to", "end_text", default=None, help="Last day (YYYY-MM-DD); default open.")
+@click.option("--note", default="", help="Why (kept with the decision).")
+@pass_state
+def decide_pin(state: State, unit_id: str, state_name: str, start_text: str,
+               end_text: str | None, note: str) -> None:
+    """Force UNIT_ID's STATE over a date range."""
+    start = _day(start_text, "--from")
+    end = _day(end_text, "--to")
+    assert start is not None
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            decision = pin_state(conn, ws.profile, unit_id, state_name, start, end, note)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"decision #{decision.id}: {unit_id} pinned to {state_name}")
+
+
+@decide_group.command("list")
+@output_format("table", "json")
+@pass_state
+def decide_list(state: State, fmt: str) -> None:
+    """The analyst's decisions."""
+    ws = state.workspace()
+    with ws.connect() as conn:
+        rows = [{"id": d.id, "kind": d.kind, "event_id": d.event_id, "unit_id": d.unit_id,
+                 "state": d.state, "start": d.start.isoformat() if d.start else None,
+                 "end": d.end.isoformat() if d.end else None, "note": d.note}
+                for d in load_decisions(conn)]
+    emit(rows, fmt, ("id", "kind", "event_id", "unit_id", "state", "start", "end", "note"))
+
+
+@decide_group.command("remove")
+@click.argument("decision_id", type=int)
+@pass_state
+def decide_remove(state: State, decision_id: int) -> None:
+    """Withdraw a decision."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            remove_decision(conn, ws.profile, decision_id)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console.print(f"decision #{decision_id} removed")

@@ -1,0 +1,820 @@
+"""The timeline's store layer: load the engine's inputs, cache its intervals, answer queries.
+
+The engine (`timeline.py`) is pure; this module is the only place the
+timeline touches the database. It keeps three kinds of derived data and one
+kind of input:
+
+- `timeline_intervals`: every unit's intervals, so `control` for a date is one
+  indexed query instead of a recompute;
+- `document_copies` / `document_buckets`: each document's MinHash signature
+  (5-word shingles, 128 permutations) and its 16 LSH buckets of 8 rows, which
+  put documents with an estimated Jaccard similarity of about 0.7 or more in a
+  shared bucket. A new report is matched against the stored ones with an
+  indexed lookup, not a rescan; documents whose signatures agree on at least
+  `copy_threshold` of the permutations are copies of one story and share a
+  `cluster_id` (the smallest document id of the connected group, so the
+  clusters do not depend on the order in which reports arrive);
+- meta keys `timeline.structure` and `timeline.events`: fingerprints of what
+  the cache was built from (engine version, settings, profile, units,
+  decisions; and an order-independent XOR digest of the events). A read finds
+  a stale cache by comparing them and rebuilds it, so a missed hook costs
+  time, never a wrong answer;
+- `decisions` (input, never derived): the analyst's rejections and pins.
+
+Entry points for the ingest path: `recompute_documents(conn, profile, doc_ids)`
+inside the transaction that stored the documents' events; `recompute_all`
+after anything wholesale (re-extraction, a gazetteer import).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from datasketch import MinHash
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+
+from .models import Event, Place
+from .profile import Profile
+from .store import (
+    decisions,
+    document_buckets,
+    document_copies,
+    documents,
+    events,
+    get_meta,
+    now_iso,
+    places,
+    row_to_event,
+    set_meta,
+    timeline_intervals,
+)
+from .timeline import (
+    CONTESTED,
+    ENGINE_VERSION,
+    Decision,
+    DocumentInfo,
+    Interval,
+    TimelineError,
+    TimelineSettings,
+    Unit,
+    aggregate_timeline,
+    compute_unit,
+    event_day,
+    group_events_by_unit,
+    interval_on,
+    profile_settings,
+    unit_of_event,
+)
+
+LEVEL_NAMES = {1: "admin1", 2: "admin2", 3: "admin3"}
+UNIT_WORDS = {1: "provinces", 2: "districts", 3: "sub-districts"}
+STRUCTURE_KEY = "timeline.structure"
+EVENTS_KEY = "timeline.events"
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+LSH_BANDS = 16
+LSH_ROWS = NUM_PERM // LSH_BANDS
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    """A YYYY-MM-DD date from the command line, or a one-line error."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise TimelineError(f"{what} {text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+# --- units ----------------------------------------------------------------------
+
+
+def unit_level(conn: Connection) -> int:
+    """The finest admin level the workspace's boundaries have (3, 2 or 1)."""
+    present = {row[0] for row in conn.execute(select(places.c.level).distinct())}
+    for level in (3, 2, 1):
+        if LEVEL_NAMES[level] in present:
+            return level
+    raise TimelineError("the workspace has no admin units: run 'frontlines gazetteer import' first")
+
+
+def load_units(conn: Connection, level: int) -> list[Unit]:
+    query = (select(places.c.id, places.c.name, places.c.admin1)
+             .where(places.c.level == LEVEL_NAMES[level]).order_by(places.c.id))
+    return [Unit(row.id, row.name, row.admin1 or (row.id if level == 1 else None))
+            for row in conn.execute(query)]
+
+
+def _unit_parents(conn: Connection, finest: int, level: int) -> dict[str, str]:
+    """Finest unit id → the id of its unit at a coarser `level`."""
+    column = places.c[LEVEL_NAMES[level]]
+    query = select(places.c.id, column).where(places.c.level == LEVEL_NAMES[finest])
+    return {row[0]: row[1] for row in conn.execute(query) if row[1]}
+
+
+# --- copies of one story (MinHash LSH) --------------------------------------------------
+
+
+def shingles(text: str) -> set[bytes]:
+    """5-word shingles of a text, lower-cased; too short a text has none."""
+    words = _WORD.findall(text.casefold())
+    return {" ".join(words[i:i + SHINGLE_WORDS]).encode()
+            for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def signature(text: str) -> np.ndarray | None:
+    found = shingles(text)
+    if not found:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash.update_batch(sorted(found))
+    return np.asarray(minhash.hashvalues, dtype=np.uint64)
+
+
+def _buckets(sig: np.ndarray) -> list[str]:
+    return [
+        f"{band}:" + hashlib.blake2b(sig[band * LSH_ROWS:(band + 1) * LSH_ROWS].tobytes(),
+                                     digest_size=8).hexdigest()
+        for band in range(LSH_BANDS)
+    ]
+
+
+def update_copy_clusters(conn: Connection, doc_ids: Iterable[str] | None = None,
+                         threshold: float = 0.7) -> set[str]:
+    """Sign the given (default: all unsigned) documents and merge their copy clusters.
+
+    Returns every document whose cluster id was set or changed, so that the
+    units of their events can be recomputed.
+    """
+    if doc_ids is None:
+        signed = select(document_copies.c.document_id)
+        todo = [r[0] for r in conn.execute(
+            select(documents.c.id).where(documents.c.id.not_in(signed)).order_by(documents.c.id))]
+    else:
+        wanted = sorted(set(doc_ids))
+        done = {r[0] for r in conn.execute(select(document_copies.c.document_id)
+                                           .where(document_copies.c.document_id.in_(wanted)))}
+        todo = [d for d in wanted if d not in done]
+    changed: set[str] = set()
+    for doc_id in todo:
+        text = conn.execute(select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+        if text is None:
+            continue
+        sig = signature(text)
+        cluster = doc_id
+        if sig is not None:
+            buckets = _buckets(sig)
+            candidates = {r[0] for r in conn.execute(
+                select(document_buckets.c.document_id)
+                .where(document_buckets.c.bucket.in_(buckets)))} - {doc_id}
+            merged: set[str] = set()
+            for row in conn.execute(select(document_copies).where(
+                    document_copies.c.document_id.in_(sorted(candidates)))):
+                other = np.frombuffer(row.signature, dtype=np.uint64)
+                if float(np.mean(other == sig)) >= threshold:
+                    merged.add(row.cluster_id)
+            cluster = min(merged | {doc_id})
+            for old in sorted(merged - {cluster}):
+                members = [r[0] for r in conn.execute(select(document_copies.c.document_id)
+                                                      .where(document_copies.c.cluster_id == old))]
+                changed.update(members)
+                conn.execute(update(document_copies).where(document_copies.c.cluster_id == old)
+                             .values(cluster_id=cluster))
+            conn.execute(insert(document_buckets),
+                         [{"document_id": doc_id, "bucket": b} for b in buckets])
+        conn.execute(insert(document_copies).values(
+            document_id=doc_id, cluster_id=cluster,
+            signature=sig.tobytes() if sig is not None else b""))
+        changed.add(doc_id)
+    return changed
+
+
+def load_document_infos(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentInfo]:
+    ids = sorted(set(doc_ids))
+    result: dict[str, DocumentInfo] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        query = (select(documents.c.id, documents.c.outlet, documents.c.published,
+                        documents.c.title, document_copies.c.cluster_id)
+                 .select_from(documents.outerjoin(
+                     document_copies, document_copies.c.document_id == documents.c.id))
+                 .where(documents.c.id.in_(chunk)))
+        for row in conn.execute(query):
+            result[row.id] = DocumentInfo(row.id, row.outlet, row.published, row.title,
+                                          row.cluster_id)
+    return result
+
+
+# --- decisions --------------------------------------------------------------------
+
+
+def _row_to_decision(row: Any) -> Decision:
+    return Decision(
+        kind=row.kind, event_id=row.event_id, unit_id=row.unit_id, state=row.state,
+        start=date.fromisoformat(row.start) if row.start else None,
+        end=date.fromisoformat(row.end) if row.end else None,
+        note=row.note or "", id=row.id,
+    )
+
+
+def _inserted_id(key: Any) -> int:
+    return int(key[0])
+
+
+def load_decisions(conn: Connection) -> list[Decision]:
+    return [_row_to_decision(r) for r in conn.execute(select(decisions).order_by(decisions.c.id))]
+
+
+def reject_event(conn: Connection, profile: Profile, event_id: str, note: str = "") -> Decision:
+    """Tell the timeline to ignore one event (a misread sentence, a false report)."""
+    row = conn.execute(select(events).where(events.c.id == event_id)).first()
+    if row is None:
+        raise TimelineError(f"no event {event_id!r}")
+    new_id = _inserted_id(conn.execute(insert(decisions).values(
+        kind="reject", event_id=event_id, note=note, created_at=now_iso())).inserted_primary_key)
+    level = unit_level(conn)
+    unit = unit_of_event(row_to_event(row), level, {u.id for u in load_units(conn, level)})
+    _after_decision(conn, profile, [unit] if unit else [])
+    return Decision("reject", event_id=event_id, note=note, id=new_id)
+
+
+def pin_state(conn: Connection, profile: Profile, unit_id: str, state: str, start: date,
+              end: date | None = None, note: str = "") -> Decision:
+    """Force a unit's state over [start, end] (end inclusive; None = from then on)."""
+    level = unit_level(conn)
+    if unit_id not in {u.id for u in load_units(conn, level)}:
+        raise TimelineError(f"{unit_id!r} is not a unit of this workspace ({LEVEL_NAMES[level]})")
+    if state not in (*profile.actor_ids, CONTESTED, "unknown"):
+        raise TimelineError(f"state {state!r} is neither an actor of the profile nor "
+                            "'contested' or 'unknown'")
+    if end is not None and end < start:
+        raise TimelineError("a pin's end comes before its start")
+    new_id = _inserted_id(conn.execute(insert(decisions).values(
+        kind="pin", unit_id=unit_id, state=state, start=start.isoformat(),
+        end=end.isoformat() if end else None, note=note,
+        created_at=now_iso())).inserted_primary_key)
+    _after_decision(conn, profile, [unit_id])
+    return Decision("pin", unit_id=unit_id, state=state, start=start, end=end, note=note,
+                    id=new_id)
+
+
+def remove_decision(conn: Connection, profile: Profile, decision_id: int) -> None:
+    row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
+    if row is None:
+        raise TimelineError(f"no decision {decision_id}")
+    conn.execute(delete(decisions).where(decisions.c.id == decision_id))
+    units = [row.unit_id] if row.unit_id else []
+    if row.event_id:
+        erow = conn.execute(select(events).where(events.c.id == row.event_id)).first()
+        if erow is not None:
+            level = unit_level(conn)
+            unit = unit_of_event(row_to_event(erow), level,
+                                 {u.id for u in load_units(conn, level)})
+            units += [unit] if unit else []
+    _after_decision(conn, profile, units)
+
+
+def _after_decision(conn: Connection, profile: Profile, unit_ids: Sequence[str]) -> None:
+    if _structure_fingerprint(conn, profile, ignore_decisions=True) == _stored_structure(conn):
+        recompute_units(conn, profile, unit_ids, trust=True)
+    else:
+        recompute_all(conn, profile)
+
+
+# --- fingerprints -------------------------------------------------------------------
+
+
+def _structure_fingerprint(conn: Connection, profile: Profile, *,
+                           ignore_decisions: bool = False) -> str:
+    level = unit_level(conn)
+    unit_ids = [u.id for u in load_units(conn, level)]
+    decided = [] if ignore_decisions else [
+        (d.kind, d.event_id, d.unit_id, d.state, str(d.start), str(d.end), d.id)
+        for d in load_decisions(conn)]
+    payload = json.dumps([
+        ENGINE_VERSION, profile_settings(profile).fingerprint(), profile.government,
+        profile.start_date.isoformat(), profile.start_state, list(profile.actor_ids), level,
+        hashlib.sha256("\n".join(unit_ids).encode()).hexdigest(), decided,
+    ], default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _stored_structure(conn: Connection) -> str | None:
+    raw = get_meta(conn, STRUCTURE_KEY)
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return str(data.get("without_decisions"))
+
+
+_EVENT_COLUMNS = (events.c.id, events.c.document_id, events.c.kind, events.c.actor,
+                  events.c.opponent, events.c.place_id, events.c.admin1, events.c.admin2,
+                  events.c.admin3, events.c.date, events.c.certainty, events.c.negated,
+                  events.c.source_side, events.c.source)
+
+
+def _events_digest(conn: Connection, exclude_documents: Iterable[str] = ()) -> str:
+    """XOR of per-event hashes: order-free, and one document's share can be taken out."""
+    excluded = set(exclude_documents)
+    total = 0
+    for row in conn.execute(select(*_EVENT_COLUMNS)):
+        if row.document_id in excluded:
+            continue
+        total ^= int.from_bytes(hashlib.blake2b(repr(tuple(row)).encode(),
+                                                digest_size=16).digest(), "big")
+    count = conn.execute(select(func.count()).select_from(events)
+                         .where(events.c.document_id.not_in(sorted(excluded)))).scalar_one()
+    return f"{count}:{total:032x}"
+
+
+def _save_fingerprints(conn: Connection, profile: Profile) -> None:
+    set_meta(conn, STRUCTURE_KEY, json.dumps({
+        "with_decisions": _structure_fingerprint(conn, profile),
+        "without_decisions": _structure_fingerprint(conn, profile, ignore_decisions=True),
+    }))
+    set_meta(conn, EVENTS_KEY, _events_digest(conn))
+
+
+def _unsigned_documents(conn: Connection) -> int:
+    signed = select(document_copies.c.document_id)
+    return int(conn.execute(select(func.count()).select_from(documents)
+                            .where(documents.c.id.not_in(signed))).scalar_one())
+
+
+def timeline_is_fresh(conn: Connection, profile: Profile) -> bool:
+    """True when the cached intervals were computed from exactly what the store holds now."""
+    raw = get_meta(conn, STRUCTURE_KEY)
+    if raw is None or json.loads(raw).get("with_decisions") != _structure_fingerprint(conn,
+                                                                                      profile):
+        return False
+    if get_meta(conn, EVENTS_KEY) != _events_digest(conn):
+        return False
+    return _unsigned_documents(conn) == 0
+
+
+# --- computing and caching ---------------------------------------------------------------
+
+
+def _unit_events(conn: Connection, level: int, unit_ids: Sequence[str]) -> list[Event]:
+    column = events.c[LEVEL_NAMES[level]]
+    found: list[Event] = []
+    for start in range(0, len(unit_ids), 500):
+        chunk = list(unit_ids[start:start + 500])
+        query = select(events).where(or_(column.in_(chunk),
+                                         (column.is_(None)) & events.c.place_id.in_(chunk)))
+        found.extend(row_to_event(r) for r in conn.execute(query))
+    return found
+
+
+def _write_intervals(conn: Connection, timeline: Mapping[str, Sequence[Interval]]) -> None:
+    ids = sorted(timeline)
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(timeline_intervals)
+                     .where(timeline_intervals.c.unit_id.in_(ids[start:start + 500])))
+    rows = [
+        {"unit_id": unit_id, "seq": seq, "state": iv.state, "holder": iv.holder,
+         "status": iv.status, "start": iv.start.isoformat(),
+         "end": iv.end.isoformat() if iv.end else None, "since": iv.since.isoformat(),
+         "confidence": iv.confidence, "event_ids": list(iv.event_ids), "reason": iv.reason}
+        for unit_id in ids for seq, iv in enumerate(timeline[unit_id])
+    ]
+    if rows:
+        conn.execute(insert(timeline_intervals), rows)
+
+
+def _compute(conn: Connection, profile: Profile, level: int, units: Sequence[Unit],
+             settings: TimelineSettings) -> dict[str, list[Interval]]:
+    unit_ids = [u.id for u in units]
+    found = _unit_events(conn, level, unit_ids)
+    grouped = group_events_by_unit(found, set(unit_ids), level)
+    infos = load_document_infos(conn, (e.evidence.document_id for e in found))
+    decided = load_decisions(conn)
+    rejects = [d for d in decided if d.kind == "reject"]
+    pins: dict[str, list[Decision]] = defaultdict(list)
+    for d in decided:
+        if d.kind == "pin" and d.unit_id:
+            pins[d.unit_id].append(d)
+    return {uid: compute_unit(uid, grouped.get(uid, []), profile, infos,
+                              rejects + pins.get(uid, []), settings) for uid in unit_ids}
+
+
+def recompute_all(conn: Connection, profile: Profile) -> int:
+    """Rebuild every unit's intervals (and sign any unsigned document). Returns the unit count."""
+    settings = profile_settings(profile)
+    update_copy_clusters(conn, None, settings.copy_threshold)
+    level = unit_level(conn)
+    units = load_units(conn, level)
+    timeline = _compute(conn, profile, level, units, settings)
+    conn.execute(delete(timeline_intervals))
+    _write_intervals(conn, timeline)
+    _save_fingerprints(conn, profile)
+    return len(units)
+
+
+def recompute_units(conn: Connection, profile: Profile, unit_ids: Iterable[str],
+                    *, trust: bool = False) -> int:
+    """Recompute only these units; the caller vouches nothing else changed.
+
+    Without `trust`, a cache built from other settings, units or decisions
+    (or never built) is rebuilt whole instead. Returns the units recomputed.
+    """
+    if not trust and (get_meta(conn, STRUCTURE_KEY) is None or json.loads(
+            get_meta(conn, STRUCTURE_KEY) or "{}").get("with_decisions")
+            != _structure_fingerprint(conn, profile)):
+        return recompute_all(conn, profile)
+    level = unit_level(conn)
+    wanted = set(unit_ids)
+    units = [u for u in load_units(conn, level) if u.id in wanted]
+    if units:
+        _write_intervals(conn, _compute(conn, profile, level, units, profile_settings(profile)))
+    _save_fingerprints(conn, profile)
+    return len(units)
+
+
+def units_of_documents(conn: Connection, doc_ids: Iterable[str]) -> set[str]:
+    """The units the events of these documents move."""
+    level = unit_level(conn)
+    unit_ids = {u.id for u in load_units(conn, level)}
+    ids = sorted(set(doc_ids))
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        query = select(events).where(events.c.document_id.in_(ids[start:start + 500]))
+        for row in conn.execute(query):
+            unit = unit_of_event(row_to_event(row), level, unit_ids)
+            if unit:
+                found.add(unit)
+    return found
+
+
+def recompute_documents(conn: Connection, profile: Profile, doc_ids: Iterable[str]) -> set[str]:
+    """The ingest hook: after new documents' events are stored, update only what they touch.
+
+    Signs the documents (copy clusters), then recomputes the units moved by
+    their events and by the events of any older document whose copy cluster
+    they merged. If anything besides these documents changed since the cache
+    was built (or it never was), rebuilds everything instead. Returns the
+    units recomputed (all of them after a rebuild).
+    """
+    ids = sorted(set(doc_ids))
+    settings = profile_settings(profile)
+    stored = get_meta(conn, STRUCTURE_KEY)
+    fresh = (stored is not None
+             and json.loads(stored).get("with_decisions") == _structure_fingerprint(conn, profile)
+             and get_meta(conn, EVENTS_KEY) == _events_digest(conn, exclude_documents=ids))
+    touched_docs = update_copy_clusters(conn, ids, settings.copy_threshold)
+    if not fresh or _unsigned_documents(conn):
+        recompute_all(conn, profile)
+        return {u.id for u in load_units(conn, unit_level(conn))}
+    units = units_of_documents(conn, touched_docs | set(ids))
+    recompute_units(conn, profile, units, trust=True)
+    return units
+
+
+def ensure_timeline(conn: Connection, profile: Profile) -> bool:
+    """Rebuild the cache if it is stale (call in a write transaction). True if rebuilt."""
+    if timeline_is_fresh(conn, profile):
+        return False
+    recompute_all(conn, profile)
+    return True
+
+
+def load_intervals(conn: Connection, unit_ids: Sequence[str] | None = None,
+                   until: date | None = None) -> dict[str, list[Interval]]:
+    """Cached intervals per unit, in order (optionally only those starting by `until`)."""
+    query = select(timeline_intervals).order_by(timeline_intervals.c.unit_id,
+                                                timeline_intervals.c.seq)
+    if unit_ids is not None:
+        query = query.where(timeline_intervals.c.unit_id.in_(list(unit_ids)))
+    if until is not None:
+        query = query.where(timeline_intervals.c.start <= until.isoformat())
+    result: dict[str, list[Interval]] = defaultdict(list)
+    for row in conn.execute(query):
+        result[row.unit_id].append(_row_to_interval(row))
+    return dict(result)
+
+
+def _row_to_interval(row: Any) -> Interval:
+    return Interval(
+        unit_id=row.unit_id, state=row.state, status=row.status,
+        start=date.fromisoformat(row.start), end=date.fromisoformat(row.end) if row.end else None,
+        since=date.fromisoformat(row.since), confidence=row.confidence,
+        event_ids=tuple(row.event_ids or ()), reason=row.reason, holder=row.holder,
+    )
+
+
+# --- queries behind the commands -------------------------------------------------------
+
+
+def _check_day(profile: Profile, day: date) -> None:
+    if day < profile.start_date:
+        raise TimelineError(f"{day.isoformat()} is before the timeline starts "
+                            f"({profile.start_date.isoformat()}, the profile's start date)")
+
+
+def _names(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    wanted = sorted(set(ids))
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(places.c.id, places.c.name, places.c.admin1, places.c.level).where(
+            places.c.id.in_(wanted[start:start + 500]))
+        for row in conn.execute(query):
+            found[row.id] = (row.name, row.admin1 or (row.id if row.level == "admin1" else None))
+    return found
+
+
+def _control_row(interval: Interval, names: Mapping[str, tuple[str, str | None]],
+                 ) -> dict[str, Any]:
+    name, admin1 = names.get(interval.unit_id, (interval.unit_id, None))
+    return {
+        "place_id": interval.unit_id, "place_name": name, "admin1": admin1,
+        "state": interval.state, "status": interval.status,
+        "since": interval.since.isoformat(), "confidence": interval.confidence,
+        "evidence": list(interval.event_ids),
+    }
+
+
+def _check_level(conn: Connection, level: int | None) -> tuple[int, int]:
+    finest = unit_level(conn)
+    chosen = finest if level is None else level
+    if chosen not in LEVEL_NAMES or chosen > finest:
+        raise TimelineError(f"--level {chosen}: this workspace's units go from 1 to {finest}")
+    return finest, chosen
+
+
+def aggregated_intervals(conn: Connection, finest: int, level: int,
+                         until: date | None = None) -> dict[str, list[Interval]]:
+    parents = _unit_parents(conn, finest, level)
+    members: dict[str, dict[str, list[Interval]]] = defaultdict(dict)
+    for unit_id, ivs in load_intervals(conn, until=until).items():
+        parent = parents.get(unit_id)
+        if parent:
+            members[parent][unit_id] = ivs
+    return {parent: aggregate_timeline(parent, member) for parent, member in members.items()}
+
+
+def control(conn: Connection, profile: Profile, day: date,
+            level: int | None = None) -> list[dict[str, Any]]:
+    """One row per unit of the level: the state on `day` (JSON shape of `frontlines control`)."""
+    _check_day(profile, day)
+    finest, chosen = _check_level(conn, level)
+    if chosen == finest:
+        text = day.isoformat()
+        query = select(timeline_intervals).where(
+            timeline_intervals.c.start <= text,
+            or_(timeline_intervals.c.end.is_(None), timeline_intervals.c.end >= text),
+        ).order_by(timeline_intervals.c.unit_id)
+        current = [_row_to_interval(r) for r in conn.execute(query)]
+    else:
+        found = (interval_on(ivs, day) for ivs in
+                 aggregated_intervals(conn, finest, chosen, until=day).values())
+        current = sorted((iv for iv in found if iv is not None), key=lambda iv: iv.unit_id)
+    names = _names(conn, (iv.unit_id for iv in current))
+    return [_control_row(iv, names) for iv in current]
+
+
+def summary(conn: Connection, profile: Profile, day: date,
+            level: int | None = None) -> dict[str, Any]:
+    """Units per state and status on `day` ("N of 399 districts")."""
+    rows = control(conn, profile, day, level)
+    finest, chosen = _check_level(conn, level)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        counts[(row["state"], row["status"])] += 1
+    return {
+        "date": day.isoformat(), "level": chosen, "units": len(rows),
+        "unit_word": UNIT_WORDS[chosen],
+        "states": [{"state": s, "status": st, "count": n}
+                   for (s, st), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+    }
+
+
+def changes(conn: Connection, profile: Profile, since: date,
+            until: date | None = None) -> list[dict[str, Any]]:
+    """Every change of state dated within [since, until] (JSON shape of `frontlines changes`)."""
+    if until is not None and until < since:
+        raise TimelineError("--until comes before --since")
+    cur = timeline_intervals.alias("cur")
+    prev = timeline_intervals.alias("prev")
+    query = (select(cur, prev.c.state.label("before"))
+             .select_from(cur.join(prev, (prev.c.unit_id == cur.c.unit_id)
+                                   & (prev.c.seq == cur.c.seq - 1)))
+             .where(cur.c.start >= since.isoformat(), prev.c.state != cur.c.state))
+    if until is not None:
+        query = query.where(cur.c.start <= until.isoformat())
+    rows = list(conn.execute(query.order_by(cur.c.start, cur.c.unit_id)))
+    names = _names(conn, (r.unit_id for r in rows))
+    return [
+        {"place_id": r.unit_id, "place_name": names.get(r.unit_id, (r.unit_id, None))[0],
+         "from": r.before, "to": r.state, "status": r.status, "date": r.start,
+         "confidence": r.confidence, "events": list(r.event_ids or ())}
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    """An event with what a reader needs to judge it: sentence, outlet, source, dates."""
+
+    event: Event
+    outlet: str | None
+    published: str | None
+    title: str | None
+
+
+def event_details(conn: Connection, ids: Iterable[str]) -> dict[str, EventDetail]:
+    wanted = sorted(set(ids))
+    found: dict[str, EventDetail] = {}
+    for start in range(0, len(wanted), 500):
+        query = (select(events, documents.c.outlet, documents.c.published, documents.c.title)
+                 .select_from(events.join(documents, documents.c.id == events.c.document_id))
+                 .where(events.c.id.in_(wanted[start:start + 500])))
+        for row in conn.execute(query):
+            found[row.id] = EventDetail(row_to_event(row), row.outlet, row.published, row.title)
+    return found
+
+
+# --- explain -------------------------------------------------------------------------------
+
+
+@dataclass
+class Explanation:
+    """A unit's history as the engine saw it, with everything needed to print it."""
+
+    place: Place
+    level: int
+    unit_word: str
+    intervals: list[Interval]
+    details: dict[str, EventDetail]
+    day: date | None
+    unplaced: list[EventDetail] = field(default_factory=list)
+    rejected: list[tuple[Decision, EventDetail | None]] = field(default_factory=list)
+    pins: list[Decision] = field(default_factory=list)
+    members: dict[str, str] = field(default_factory=dict)  # aggregated: unit id → name
+    note: str = ""
+    contested_days: int = 14
+
+
+def resolve_place(conn: Connection, text: str) -> Place:
+    """A place from a P-code or a name: the finest admin unit of that name first."""
+    query = text.strip()
+    if not query:
+        raise TimelineError("no place given")
+    row = conn.execute(select(places.c.id).where(func.upper(places.c.id) == query.upper())).first()
+    if row is None:
+        from .gazetteer import Gazetteer
+
+        hits = Gazetteer.load(conn).search(query, limit=10)
+        if not hits:
+            raise TimelineError(f"unknown place {query!r} (try 'frontlines gazetteer search')")
+        top = max(h.score for h in hits)
+        best = [h for h in hits if h.score == top]
+        order = {"admin3": 0, "admin2": 1, "populated_place": 2, "admin1": 3}
+        best.sort(key=lambda h: (order.get(h.level, 9), h.id))
+        if top < 85:
+            raise TimelineError(f"unknown place {query!r}; closest: "
+                                + ", ".join(f"{h.name} ({h.id})" for h in hits[:3]))
+        place_id = best[0].id
+    else:
+        place_id = row[0]
+    found = load_places_by_id(conn, [place_id])
+    return found[place_id]
+
+
+def load_places_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, Place]:
+    query = select(places).where(places.c.id.in_(list(ids)))
+    return {r.id: Place(id=r.id, name=r.name, level=r.level, parent_id=r.parent_id,
+                        admin1=r.admin1, admin2=r.admin2, admin3=r.admin3)
+            for r in conn.execute(query)}
+
+
+def explain(conn: Connection, profile: Profile, place_text: str,
+            day: date | None = None) -> Explanation:
+    """A unit's whole history (up to `day`) with the evidence and the reasons behind it."""
+    if day is not None:
+        _check_day(profile, day)
+    finest = unit_level(conn)
+    place = resolve_place(conn, place_text)
+    note = ""
+    if place.level not in LEVEL_NAMES.values():
+        unit_id = getattr(place, LEVEL_NAMES[finest])
+        if not unit_id:
+            raise TimelineError(f"{place.name} ({place.id}) lies in no {UNIT_WORDS[finest][:-1]}")
+        note = f"{place.name} ({place.id}, {place.level}) lies in this unit"
+        place = load_places_by_id(conn, [unit_id])[unit_id]
+    level = int(place.level[-1])
+    if level > finest:
+        raise TimelineError(f"{place.id} is finer than this workspace's units")
+    members: dict[str, str] = {}
+    if level == finest:
+        intervals = load_intervals(conn, [place.id]).get(place.id, [])
+        unit_events = _unit_events(conn, finest, [place.id])
+    else:
+        intervals = aggregated_intervals(conn, finest, level).get(place.id, [])
+        column = places.c[LEVEL_NAMES[level]]
+        members = {r.id: r.name for r in conn.execute(
+            select(places.c.id, places.c.name).where(
+                places.c.level == LEVEL_NAMES[finest], column == place.id))}
+        unit_events = list(_unit_events(conn, finest, sorted(members)))
+        # Events about the province as a whole: shown, though they move no district.
+        coarse = select(events).where(events.c[LEVEL_NAMES[level]] == place.id,
+                                      events.c[LEVEL_NAMES[finest]].is_(None))
+        unit_events += [row_to_event(r) for r in conn.execute(coarse)]
+    if day is not None:
+        intervals = [iv for iv in intervals if iv.start <= day]
+    ids = {e for iv in intervals for e in iv.event_ids} | {e.id or "" for e in unit_events}
+    details = event_details(conn, ids)
+    decided = load_decisions(conn)
+    unplaced = [details[e.id] for e in unit_events if e.id in details and (
+        event_day(e) is None or (event_day(e) or profile.start_date) < profile.start_date
+        or getattr(e, LEVEL_NAMES[finest]) is None)]
+    rejected = [(d, details.get(d.event_id or "")) for d in decided
+                if d.kind == "reject" and d.event_id in {e.id for e in unit_events}]
+    pins = [d for d in decided if d.kind == "pin" and (d.unit_id == place.id
+                                                       or d.unit_id in members)]
+    explanation = Explanation(place, level, UNIT_WORDS[level], intervals, details, day,
+                              unplaced, rejected, pins, members, note,
+                              profile_settings(profile).contested_days)
+    return explanation
+
+
+def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
+    """The explanation as lines of plain text for a person."""
+    place = explanation.place
+    lines = [f"{place.name} ({place.id}), {place.level}"
+             + (f" in {place.admin1}" if place.admin1 and place.admin1 != place.id else "")]
+    if explanation.note:
+        lines.append(explanation.note)
+    if explanation.members:
+        lines.append(f"Aggregated from {len(explanation.members)} units: the state held by a "
+                     "majority of them, 'contested' when none has one.")
+    ivs = explanation.intervals
+    if explanation.day is not None:
+        current = interval_on(ivs, explanation.day)
+        if current is not None:
+            lines.append(f"On {explanation.day.isoformat()}: {current.state} ({current.status}, "
+                         f"confidence {current.confidence:.2f}) since {current.since.isoformat()}")
+    lines.append("")
+    for index, iv in enumerate(ivs):
+        end = iv.end.isoformat() if iv.end else "now"
+        lines.append(f"{iv.start.isoformat()} → {end}: {iv.state} ({iv.status}, confidence "
+                     f"{iv.confidence:.2f})" + ("" if iv.since == iv.start
+                                                 else f", {iv.state} since {iv.since.isoformat()}"))
+        lines.append(f"  why: {iv.reason}")
+        nxt = ivs[index + 1] if index + 1 < len(ivs) else None
+        if iv.state == CONTESTED and nxt is not None and not explanation.members:
+            if nxt.state == iv.holder:
+                lines.append(f"  then: no change of hands followed within "
+                             f"{explanation.contested_days} days of the last fighting; back to "
+                             f"{iv.holder} on {nxt.start.isoformat()}")
+            elif nxt.state != CONTESTED:
+                lines.append(f"  then: {nxt.state} from {nxt.start.isoformat()}")
+        shown = iv.event_ids if not explanation.members else iv.event_ids[:10]
+        for event_id in shown:
+            detail = explanation.details.get(event_id)
+            if detail is not None:
+                lines.extend("  " + line for line in _describe_event(detail))
+        if len(shown) < len(iv.event_ids):
+            lines.append(f"  … and {len(iv.event_ids) - len(shown)} more events")
+    if explanation.pins:
+        lines.append("")
+        lines.append("Analyst pins:")
+        for pin in explanation.pins:
+            lines.append(f"  #{pin.id} {pin.unit_id}: {pin.state} from {pin.start} to "
+                         f"{pin.end or 'open'} {pin.note}")
+    if explanation.rejected:
+        lines.append("")
+        lines.append("Rejected by an analyst (ignored):")
+        for decision, detail in explanation.rejected:
+            lines.append(f"  #{decision.id} {decision.event_id}: {decision.note}")
+            if detail is not None:
+                lines.extend("    " + line for line in _describe_event(detail))
+    if explanation.unplaced:
+        lines.append("")
+        lines.append("Not placed on the timeline (no date, dated before the start, or only the "
+                     "province known):")
+        for detail in explanation.unplaced:
+            lines.extend("  " + line for line in _describe_event(detail))
+    return lines
+
+
+def _describe_event(detail: EventDetail) -> list[str]:
+    ev = detail.event
+    flags = []
+    if ev.negated:
+        flags.append("negated")
+    head = (f"[{ev.id}] {ev.date or 'no date'} ({ev.date_precision}, {ev.date_basis}): "
+            f"{ev.kind} by {ev.actor} at {ev.place_name} — {ev.certainty}"
+            + (f", {', '.join(flags)}" if flags else ""))
+    source = f"source: {ev.source or 'unattributed'} [{ev.source_side}]"
+    where = f"in {detail.outlet or ev.evidence.document_id}"
+    if detail.published:
+        where += f", published {detail.published}"
+    return [head, f"  {source}; {where}", f"  “{ev.evidence.sentence.strip()}”"]
