@@ -69,8 +69,6 @@ WORD_RULES: tuple[FoldRule, ...] = (
           "Arabic qaf is romanised q or k: Qunduz/Kunduz, Taloqan/Taluqan."),
     _rule("ph-is-f", r"ph", "f",
           "Older English romanisations write f as ph."),
-    _rule("gh-is-g", r"gh", "g",
-          "Ghain is often written plain g: Sheberghan/Shebergan, Sayghan/Saygan."),
     _rule("v-is-w", r"v", "w",
           "Waw and Cyrillic v are romanised v or w: Vardak/Wardak, Kharkiv/Kharkov."),
     _rule("iy-glide", r"[ie]y(?=[aeiou])", "y",

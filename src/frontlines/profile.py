@@ -50,6 +50,9 @@ class Profile:
     # its capital, where the gazetteer's population heuristic would guess wrong.
     capitals: dict[str, str] = field(default_factory=dict)
     path: str | None = None
+    # Optional `[timeline]` table: overrides of `timeline.TimelineSettings`
+    # (e.g. `contested_days = 21`), validated when the profile is read.
+    timeline: dict[str, int | float] = field(default_factory=dict)
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
@@ -210,4 +213,18 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         triggers=triggers,
         capitals=capitals,
         path=origin,
+        timeline=_timeline_table(data.get("timeline", {}), origin),
     )
+
+
+def _timeline_table(raw: object, origin: str) -> dict[str, int | float]:
+    """The optional `[timeline]` table, checked against the engine's settings."""
+    from .timeline import settings_from_mapping
+
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{origin}: field 'timeline' must be a table of settings")
+    try:
+        settings_from_mapping(raw)
+    except ValueError as exc:
+        raise ProfileError(f"{origin}: field {exc}") from exc
+    return dict(raw)

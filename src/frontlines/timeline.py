@@ -81,10 +81,10 @@ Claims are not facts
     winner's word) and *unverified* ("if so", "reportedly"). Denials
     (certainty `denied`) and negated reports ("had not entered the city") of
     a capture by the same actor within `claim_window_days` are evidence
-    against it. The status is `assessed` when the loser admitted it, or when
-    independent sources outnumber the sources against it; otherwise —
-    the winner's word alone, an unverified report, or a denied claim — it is
-    `claimed`.
+    against it. The status is `assessed` when the sources that admit it or
+    report it independently outnumber the sources against it; otherwise —
+    the winner's word alone, an unverified report, or a claim denied as often
+    as it is confirmed — it is `claimed`.
 
 Corroboration counts sources, not copies
     Reports are grouped into sources before counting: documents that are
@@ -434,9 +434,10 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
                 heard[cls].append(ev)
     against_groups = source_groups(holding.against, documents)
     n_independent = len(best["independent"])
+    n_admitted = len(best["admitted"])
     n_against = len(against_groups)
-    admitted = bool(best["admitted"])
-    status = ASSESSED if admitted or (n_independent >= 1 and n_independent > n_against) else CLAIMED
+    admitted = n_admitted > 0
+    status = ASSESSED if n_admitted + n_independent > n_against else CLAIMED
     confidence = _combine(SUPPORT_WEIGHTS[c] for c, evs in best.items() for _ in evs)
     if status == CLAIMED:
         confidence = min(confidence, settings.claimed_cap)
@@ -463,9 +464,12 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
             + f" by {_who(g[0], documents)}" for g in against_groups))
     if status == ASSESSED:
         head = (f"assessed: admitted by {loser_name}" if admitted
-                else f"assessed: {n_independent} independent source(s) against {n_against}")
+                else f"assessed: reported by {n_independent} independent source(s)")
+        if n_against:
+            head += f", more than the {n_against} source(s) against it"
     elif against_groups:
-        head = f"claimed: denied or contradicted ({n_against} source(s) against)"
+        head = (f"claimed: denied or contradicted by {n_against} source(s), as many as or more "
+                f"than the {n_admitted + n_independent} that admit or report it")
     elif best["claimed"] and not best["independent"] and not best["unverified"]:
         head = f"claimed: only {holder_name}'s word"
     elif best["unverified"] and not best["claimed"] and not best["independent"]:

@@ -756,6 +756,7 @@ def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
         lines.append(f"Aggregated from {len(explanation.members)} units: the state held by a "
                      "majority of them, 'contested' when none has one.")
     ivs = explanation.intervals
+    seen_in_state: set[str] = set()
     if explanation.day is not None:
         current = interval_on(ivs, explanation.day)
         if current is not None:
@@ -776,13 +777,20 @@ def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
                              f"{iv.holder} on {nxt.start.isoformat()}")
             elif nxt.state != CONTESTED:
                 lines.append(f"  then: {nxt.state} from {nxt.start.isoformat()}")
-        shown = iv.event_ids if not explanation.members else iv.event_ids[:10]
+        # Within one state, show each report once: where it first counted.
+        if index == 0 or ivs[index - 1].state != iv.state:
+            seen_in_state = set()
+        fresh = [e for e in iv.event_ids if e not in seen_in_state]
+        seen_in_state.update(fresh)
+        shown = fresh if not explanation.members else fresh[:10]
+        if len(fresh) < len(iv.event_ids):
+            lines.append(f"  (+ {len(iv.event_ids) - len(fresh)} report(s) listed above)")
         for event_id in shown:
             detail = explanation.details.get(event_id)
             if detail is not None:
                 lines.extend("  " + line for line in _describe_event(detail))
-        if len(shown) < len(iv.event_ids):
-            lines.append(f"  … and {len(iv.event_ids) - len(shown)} more events")
+        if len(shown) < len(fresh):
+            lines.append(f"  … and {len(fresh) - len(shown)} more events")
     if explanation.pins:
         lines.append("")
         lines.append("Analyst pins:")

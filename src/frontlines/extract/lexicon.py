@@ -175,7 +175,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"encircle|encircling|laid\s+siege\s+to|laying\s+siege\s+to|closing\s+in\s+on|"
         r"closed\s+in\s+on|reached\s+the\s+(?:outskirts|gates)\s+of|reach\s+the\s+outskirts\s+of|"
         r"entered\s+the\s+outskirts\s+of|"
-        r"at\s+the\s+gates\s+of|on\s+the\s+outskirts\s+of|"
+        r"at\s+the\s+gates\s+of|"
         # A distance is a siege only when the attackers stand there: "are one
         # kilometer from", "some 11 kilometers south of" - not "X, 42 km from Y".
         r"(?:are|is|were|was|now|just|only|within|some|about|around|nearly|barely|reached)\s+"
@@ -469,8 +469,9 @@ INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+wh
 
 # A province named after these words is where a place lies, not an event place.
 CONTEXT_BEFORE_PROVINCE = re.compile(
-    r"\b(?:in|of|across|within|throughout)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
-    r"(?:provinces?\s+of\s+)?$",
+    r"(?:\b(?:in|across|within|throughout)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:provinces?\s+of\s+)?"
+    r"|\b(?:districts?|areas?|parts?|villages?|regions?|towns?|provinces?)\s+of\s+(?:the\s+)?"
+    r"(?:\w+\s+){0,2}?)$",
     re.IGNORECASE,
 )
 

@@ -331,6 +331,9 @@ class RulesExtractor:
                 object_of_verb = re.search(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$", before)
                 if capital_reading and not appositive:
                     as_capital = True
+                elif capital_reading or re.match(r"\s+(?:districts|areas|villages|towns)\b", after):
+                    # "Zaranj, the capital of Nimroz", "the Kapisa districts": where, not what
+                    role = "context" if role == "event" else role
                 elif object_of_verb and object_of_verb.group(1).lower() not in (
                     "in",
                     "of",
@@ -657,6 +660,10 @@ class RulesExtractor:
             return None, None  # "fled the country": nobody named leaves a place
         if actor is None:
             actor = self.government if kind == "recapture" else self.insurgent
+        if kind == "siege" and actor == self.government:
+            # Governments defend places; "battling government forces 11 km from X"
+            # names the defenders, not the besiegers.
+            actor = self.insurgent
         if kind == "withdrawal" and actor != self.government:
             kind = "clash"  # insurgents falling back from a place they attacked
         if kind == "capture" and actor == self.government:
@@ -852,7 +859,7 @@ def _list_end(sentence: str, start: int, end: int, resolved: list[ResolvedMentio
             r"\s*(?:and\s|or\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?capital\s+of\s)", rest
         ):
             continue  # the list goes on (with a name the gazetteer may not know)
-        if not any(start <= r.start < cut for r in resolved):
+        if not any(start <= r.start < cut for r in resolved) and lexicon.ANAPHORA.search(sentence[start:cut]):
             continue  # nothing named yet: "took control of the city, the capital of X"
         return cut
     return end
