@@ -478,19 +478,25 @@ class RulesExtractor:
                     after_span, sentence, resolved, hit, context, fallback=hit.kind != "withdrawal"
                 )
                 if not places and hit.kind == "withdrawal":
-                    # "forces for the Mandol district ... have also retreated"
+                    # Where the leavers were: "forces stationed in the district's
+                    # centre retreated", "forces for the Mandol district ... retreated".
                     places = self._places_in(
-                        (previous_end, hit.start),
-                        sentence,
-                        resolved,
-                        hit,
-                        context,
-                        anaphora=False,
-                        fallback=False,
+                        before_span, sentence, resolved, hit, context, fallback=False, locative=True
                     )
+                    if not places and clause_start > 0:
+                        earlier = max([b for b in breaks if b < clause_start - 1] or [0])
+                        places = self._places_in(
+                            (max(earlier, previous_end), clause_start),
+                            sentence,
+                            resolved,
+                            hit,
+                            context,
+                            anaphora=False,
+                            fallback=False,
+                        )
                     places = places or self._places_in(after_span, sentence, resolved, hit, context)
             # "..., including Dasht-e-Archi": the list after the trigger counts too.
-            tail = sentence[hit.end : next_start]
+            tail = sentence[hit.end : min(next_start, clause_end)]
             including = lexicon.INCLUDING.search(tail)
             if including:
                 list_start = hit.end + including.end()
@@ -545,6 +551,7 @@ class RulesExtractor:
         context: Context,
         anaphora: bool = True,
         fallback: bool = True,
+        locative: bool = False,
     ) -> list[Place]:
         lo, hi = span
         found: list[Place] = []
@@ -570,7 +577,7 @@ class RulesExtractor:
             after = window[match.end() : match.end() + 30]
             if lexicon.ROLE_AFTER_PLACE.match(after) or re.match(r"\s+of\b", after):
                 continue  # "the city police", "the province of X" name no place here
-            if re.search(r"\b(?:in|across|within|throughout)\s+$", window[: match.start()]):
+            if not locative and re.search(r"\b(?:in|across|within|throughout)\s+$", window[: match.start()]):
                 continue  # "buildings in the district": where, not what
             if lexicon.RELATION_BEFORE_PLACE.search(
                 sentence[max(0, lo + match.start() - 40) : lo + match.start()]
