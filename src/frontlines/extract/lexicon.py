@@ -248,6 +248,20 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
 )
 
+# The cheap first pass: a sentence none of whose words starts like a trigger
+# is never analysed further. Every trigger example must contain one of these
+# stems (`validate` checks it).
+TRIGGER_STEMS = re.compile(
+    r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
+    r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
+    r"liberat|back|clear|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
+    r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|"
+    r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
+    r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
+    r"cut\s+off|districts|areas|cities|capitals|towns",
+    re.IGNORECASE,
+)
+
 # Words that turn a statement into a non-event: intentions, hypotheticals and
 # plans are not claims that something happened.
 INTENTION = re.compile(
@@ -444,6 +458,8 @@ def validate() -> list[str]:
         for example in trigger.examples:
             if not compiled.search(example):
                 problems.append(f"trigger {trigger.name}: does not match its example {example!r}")
+            if not TRIGGER_STEMS.search(example):
+                problems.append(f"trigger {trigger.name}: example {example!r} escapes the first pass")
     return problems
 
 

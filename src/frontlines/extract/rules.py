@@ -122,7 +122,10 @@ class RulesExtractor:
 
     # --- the first pass ---------------------------------------------------
 
-    def _find_triggers(self, text: str) -> list[TriggerHit]:
+    def _find_triggers(self, text: str, offset: int = 0) -> list[TriggerHit]:
+        """Every trigger in `text` (one sentence), with offsets in the document."""
+        if not lexicon.TRIGGER_STEMS.search(text):
+            return []
         hits: list[TriggerHit] = []
         for trigger, pattern in self.triggers:
             for match in pattern.finditer(text):
@@ -130,7 +133,9 @@ class RulesExtractor:
                 # Leading auxiliaries belong to the clause, not the trigger.
                 while start < end and text[start].isspace():
                     start += 1
-                hits.append(TriggerHit(start, end, trigger.kind, trigger.voice, trigger.name))
+                hits.append(
+                    TriggerHit(start + offset, end + offset, trigger.kind, trigger.voice, trigger.name)
+                )
         # Where triggers overlap, the longest wins ("fallen under Taliban control"
         # over "fallen").
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
@@ -147,11 +152,7 @@ class RulesExtractor:
             return []
         published = doc.published_date
         mentions = self.gazetteer.find_mentions(text)
-        triggers = self._find_triggers(text)
-        if not triggers:
-            return []
         mention_starts = [m.start for m in mentions]
-        trigger_starts = [t.start for t in triggers]
         context = Context()
         if doc.title:
             for m in self.gazetteer.find_mentions(doc.title):
@@ -163,8 +164,7 @@ class RulesExtractor:
             sentence = text[s_start:s_end]
             lo, hi = bisect_left(mention_starts, s_start), bisect_left(mention_starts, s_end)
             sentence_mentions = mentions[lo:hi]
-            tlo, thi = bisect_left(trigger_starts, s_start), bisect_left(trigger_starts, s_end)
-            sentence_triggers = [t for t in triggers[tlo:thi] if t.end <= s_end]
+            sentence_triggers = self._find_triggers(sentence, s_start)
             resolved = self._resolve_mentions(sentence, s_start, sentence_mentions, context)
             continuation = lexicon.LIST_CONTINUATION.match(sentence)
             if continuation and "capture" in context.previous_kinds:
