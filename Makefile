@@ -5,15 +5,32 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 DEMO := demo
 FL := $(BIN)/frontlines --workspace $(DEMO)
+WEB_VENDOR := src/frontlines/web/vendor
 
 .PHONY: install demo test lint bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(WEB_VENDOR)/.installed $(VENV)/.chromium
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Leaflet from the npm registry, served by `frontlines serve` itself (no CDN:
+# users may be offline). node_modules/ and the vendor folder are git-ignored.
+$(WEB_VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(WEB_VENDOR)/leaflet
+	mkdir -p $(WEB_VENDOR)/leaflet
+	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+		node_modules/leaflet/dist/images $(WEB_VENDOR)/leaflet/
+	touch $@
+
+# Debian's chromium for the browser test (Playwright cannot download its own here).
+$(VENV)/.chromium: $(VENV)/.installed
+	test -x /usr/bin/chromium || (apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	touch $@
 
 demo: install
@@ -34,4 +51,4 @@ bench: install
 	$(BIN)/python benchmarks/extract_throughput.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

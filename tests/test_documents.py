@@ -437,3 +437,15 @@ def test_the_content_hash_survives_any_whitespace_changes(gaps: list[str]) -> No
     words = REPORT.split()
     spaced = "".join(w + gaps[i % len(gaps)] for i, w in enumerate(words))
     assert content_hash(spaced) == content_hash(REPORT)
+
+
+def test_hard_wrapped_paragraphs_are_joined_not_taken_for_headers() -> None:
+    from frontlines.documents import clean_text_page
+
+    page = clean_text_page(
+        "Fighting in the north\n\n"
+        "Government troops withdrew from the centre of Kohistan district late on\n"
+        "Friday, a provincial council member told reporters by telephone.\n"
+    )
+    assert page.body.startswith("Government troops withdrew from the centre of Kohistan district late on Friday")
+    assert page.title == "Fighting in the north"

@@ -41,6 +41,8 @@ each record, and the file is streamed.
 """
 
 MIN_BODY_WORDS = 8
+# Lines at least this long that stop mid-sentence are taken as hard-wrapped.
+WRAPPED_LINE_MIN_CHARS = 60
 """Fewer words than this is not an article body (a cookie wall, a nav bar)."""
 
 TEXT_SUFFIXES = (".txt",)
@@ -435,7 +437,30 @@ def _squash(line: str) -> str:
 def _normalise_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
-    return [line.replace("\xa0", " ").strip() for line in text.split("\n")]
+    return _unwrap([line.replace("\xa0", " ").strip() for line in text.split("\n")])
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped paragraphs back into one line each.
+
+    A long line that stops mid-sentence (on a lower-case word or a comma) and
+    is followed by a line going on in lower case is the first part of a
+    wrapped paragraph; left alone, the header detection would take it for a
+    headline and drop it. Headlines end on capitalised words, so they stay.
+    """
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1] if joined else ""
+        if (
+            line
+            and len(previous) >= WRAPPED_LINE_MIN_CHARS
+            and re.search(r"[a-z,;]$", previous)
+            and re.match(r"[a-z(]", line)
+        ):
+            joined[-1] = f"{previous} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def clean_text_page(text: str) -> CleanPage:

@@ -19,6 +19,7 @@ unit holds a province's capital.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import zipfile
@@ -612,12 +613,12 @@ def tie_to_units(items: Sequence[Place], units: Sequence[Place]) -> list[Place]:
     admin2 always agree with each other.
     """
     finest: list[Place | None] = [None] * len(items)
-    points = [shapely.Point(p.lon, p.lat) if p.lat is not None and p.lon is not None
-              else shapely.Point() for p in items]
+    located = [i for i, p in enumerate(items) if p.lat is not None and p.lon is not None]
+    points = [shapely.Point(items[i].lon, items[i].lat) for i in located]
     for level in UNIT_LEVELS:
         level_units = [u for u in units if u.level == level and u.geometry_wkb]
-        for index, unit in enumerate(_locate(points, level_units)):
-            if unit is not None and not points[index].is_empty:
+        for index, unit in zip(located, _locate(points, level_units), strict=True):
+            if unit is not None:
                 finest[index] = unit
     tied = []
     for place, unit in zip(items, finest, strict=True):
@@ -632,14 +633,10 @@ def tie_to_units(items: Sequence[Place], units: Sequence[Place]) -> list[Place]:
 def retie_populated_places(conn: Connection) -> int:
     """Re-tie stored GeoNames places after the boundaries changed."""
     populated = load_places(conn, levels=("populated_place",))
-    if not populated:
-        return 0
     units = load_places(conn, levels=UNIT_LEVELS, with_geometry=True)
-    if any(u.geometry_wkb for u in units):
-        tied = tie_to_units(populated, units)
-    else:
-        tied = [replace(p, parent_id=None, admin1=None, admin2=None, admin3=None)
-                for p in populated]
+    if not populated or not any(u.geometry_wkb for u in units):
+        return 0  # nothing to tie, or nothing to tie to (ties by admin1 code stay)
+    tied = tie_to_units(populated, units)
     set_place_parents(conn, tied)
     return len(tied)
 
@@ -927,20 +924,30 @@ class Gazetteer:
         return cls(places, capitals)
 
     @classmethod
-    def load(cls, conn: Connection) -> Gazetteer:
-        """The workspace's gazetteer; cached per database and change counter."""
+    def load(cls, conn: Connection, profile: Profile | None = None) -> Gazetteer:
+        """The workspace's gazetteer; cached per database and change counter.
+
+        Capitals are worked out whenever the gazetteer is written (import,
+        add-places); a `profile` given here applies its current `[capitals]`
+        on top, so editing that table needs no re-import.
+        """
         database = conn.engine.url.database
         count = conn.execute(select(func.count()).select_from(places_table)).scalar_one()
         stamp = (get_meta(conn, VERSION_META_KEY), count)
         cacheable = bool(database) and database != ":memory:"
-        if cacheable:
-            cached = _load_cache.get(str(database))
-            if cached and cached[0] == stamp:
-                return cached[1]
-        capitals = json.loads(get_meta(conn, CAPITALS_META_KEY) or "{}")
-        gazetteer = cls(load_places(conn), capitals)
-        if cacheable:
-            _load_cache[str(database)] = (stamp, gazetteer)
+        cached = _load_cache.get(str(database)) if cacheable else None
+        if cached is not None and cached[0] == stamp:
+            gazetteer = cached[1]
+        else:
+            capitals = json.loads(get_meta(conn, CAPITALS_META_KEY) or "{}")
+            gazetteer = cls(load_places(conn), capitals)
+            if cacheable:
+                _load_cache[str(database)] = (stamp, gazetteer)
+        overrides = profile.capitals if profile else {}
+        if any(gazetteer.capitals.get(k) != v for k, v in overrides.items()):
+            # A shallow copy shares the indexes; only the capitals differ.
+            gazetteer = copy.copy(gazetteer)
+            gazetteer.capitals = {**gazetteer.capitals, **overrides}
         return gazetteer
 
     # --- structure ------------------------------------------------------
@@ -1006,27 +1013,37 @@ class Gazetteer:
 
     # --- mentions -------------------------------------------------------
 
-    def matchable_names(self, place: Place, local_scripts: frozenset[str]) -> list[str]:
-        """The names of a place worth looking for in running text.
+    def matchable_names(self, place: Place,
+                        local_scripts: frozenset[str]) -> list[tuple[str, bool]]:
+        """The names of a place worth looking for in running text, each with
+        whether it must be matched as spelled (`strict`).
 
-        Names of fewer than `MIN_NAME_LETTERS` letters, made only of common
-        English words, and (for GeoNames places) generic toponym words, airport
-        codes, machine romanisations, names in scripts foreign to the country
-        and names of countries (a village called "China") are left out: they
-        would flood the mentions with noise.
+        Left out: names of fewer than `MIN_NAME_LETTERS` letters, names that are
+        common English words as written ("Centre"), and for GeoNames places
+        generic toponym words, airport codes, machine romanisations, names in
+        scripts foreign to the country and names of countries (a village
+        called "China"): they would flood the mentions with noise.
+
+        Matched only as spelled (no vowel folding): names that fold like common
+        English words (district Andar folds like "under", Sayad like "said")
+        and short GeoNames names ("Tala" would otherwise match "Tolo News").
         """
         is_unit = place.level in ADMIN_LEVELS
         kept = []
         for name in dict.fromkeys((place.name, *place.alt_names)):
-            if len(normalize_name(name)) < 3 or letter_count(name) < MIN_NAME_LETTERS:
+            key = normalize_name(name)
+            if len(key) < 3 or letter_count(name) < MIN_NAME_LETTERS:
                 continue
-            if is_common_words(name, generic_too=not is_unit):
+            if is_common_words(name, generic_too=not is_unit, as_spelled=True):
                 continue
             if not is_unit and (is_code(name) or is_machine_romanisation(name)
                                 or not scripts_of(name) <= local_scripts
-                                or normalize_name(name) in country_name_keys()):
+                                or key in country_name_keys()):
                 continue
-            kept.append(name)
+            strict = is_common_words(name, generic_too=not is_unit) or (
+                not is_unit and len(key) <= STRICT_KEY_LENGTH
+            )
+            kept.append((name, strict))
         return kept
 
     def _build_automaton(self) -> None:
@@ -1039,14 +1056,11 @@ class Gazetteer:
         for place in self.places.values():
             if place.level not in MENTION_LEVELS:
                 continue
-            is_unit = place.level in ADMIN_LEVELS
-            for name in self.matchable_names(place, local_scripts):
-                patterns = text_patterns(name)
-                if not is_unit and len(normalize_name(name)) <= STRICT_KEY_LENGTH:
-                    for pattern in patterns:
+            for name, as_spelled in self.matchable_names(place, local_scripts):
+                for pattern in text_patterns(name):
+                    if as_spelled:
                         strict[pattern][light_form(name)].add(place.id)
-                else:
-                    for pattern in patterns:
+                    else:
                         loose[pattern].add(place.id)
         automaton = ahocorasick.Automaton()
         groups: dict[tuple[str, ...], int] = {}
@@ -1069,9 +1083,8 @@ class Gazetteer:
         """Every gazetteer name in a text, in one pass, leftmost-longest, offsets in `text`.
 
         In text that has capital letters, a name must start with one: "her at"
-        is not Herat, "kit" is not Kot. Short names of populated places must be
-        spelled as GeoNames spells them (no vowel folding): "Tolo News" is not
-        the village of Tala.
+        is not Herat, "kit" is not Kot. Some names must be spelled as written
+        (see `matchable_names`): "Under" is not Andar, "Tolo News" is not Tala.
         """
         if self._automaton is None:
             self._build_automaton()
@@ -1107,7 +1120,7 @@ class Gazetteer:
         return self._with_hints(text, chosen)
 
     def _with_strict(self, group: int, strict_index: int, light: str) -> tuple[str, ...]:
-        """A pattern's candidates plus the short GeoNames names spelled exactly so."""
+        """A pattern's candidates plus the names matched only as spelled, if spelled so."""
         cache_key = (group, strict_index, light)
         ids = self._merged.get(cache_key)
         if ids is None:
@@ -1119,14 +1132,14 @@ class Gazetteer:
     def _with_hints(self, text: str,
                     chosen: Sequence[tuple[int, int, tuple[str, ...]]]) -> list[Mention]:
         hints: list[tuple[str | None, tuple[int, int] | None]] = []
-        for index, (start, end, _group) in enumerate(chosen):
+        for index, (start, end, _ids) in enumerate(chosen):
             hint: str | None = None
             span: tuple[int, int] | None = None
             # Every HINT_BEFORE phrase ends in "of" (or "of the"): the regex only
             # runs where one of those words just precedes the name.
-            tail = text[max(0, start - 8):start].lower().split()
-            before = (_BEFORE_RE.search(text, max(0, start - 60), start)
-                      if tail and tail[-1] in ("of", "the") else None)
+            tail = text[max(0, start - 9):start].lower().split()
+            before = (_BEFORE_RE.search(text, max(0, start - 45), start)
+                      if tail[-1:] == ["of"] or tail[-2:] == ["of", "the"] else None)
             after = _AFTER_RE.match(text, end)
             if before and _BEFORE_HINT[" ".join(before.group(1).lower().split())] == "capital":
                 hint, span = "capital", (before.start(), end)
@@ -1144,6 +1157,10 @@ class Gazetteer:
             elif before:
                 hint = _BEFORE_HINT[" ".join(before.group(1).lower().split())]
                 span = (before.start(), end)
+            else:
+                # The name itself may end in the word ("Kharkiv Oblast").
+                hint = _AFTER_HINT.get(text[start:end].rsplit(None, 1)[-1].lower())
+                span = (start, end) if hint else None
             hints.append((hint, span))
         return [
             Mention(start, end, text[start:end], ids, hint, span)

@@ -17,11 +17,12 @@ than as regexes scattered through the code:
    and other scripts go), lower-cased, and rewritten by `WORD_RULES`, an
    ordered table of rewrite rules (vowel classes, `q`/`k`, final `h`, ...).
 
-`normalize_name` joins a name's word keys without separators, so spacing never
-matters for equality (`Lashkar Gah` = `Lashkargah`). Running text is matched
-with `normalize_text`, which keeps word boundaries (a single space between
-word keys) and a map back to the original character offsets; a name is turned
-into the few spaced spellings it may take in a text by `text_patterns`.
+`normalize_name` glues a name's words together before folding them, so spacing
+never matters for equality (`Lashkar Gah` = `Lashkargah`). Running text is
+matched with `normalize_text`, which folds word by word, keeps word boundaries
+(a single space between word keys) and a map back to the original character
+offsets; `text_patterns` turns a name into the few ways its words may be
+grouped in a text (spaced, glued, with a glued izafa).
 
 Folding is deliberately coarse (all vowels are one class), so it can over-fold;
 `tests/test_names.py` measures it on the real district and province names, and
@@ -149,9 +150,9 @@ COMMON_WORDS: frozenset[str] = frozenset({
     "with", "within", "without", "would", "year", "years", "yet", "you",
 })
 
-# Generic words of the region's toponymy ("bazaar", "centre", "bridge", "fort",
-# "valley", "new", "upper"...) that GeoNames gives as whole alternate names of
-# many places. They are never matched on their own for populated places; an
+# Generic words of the region's toponymy (bazaar, centre, bridge, fort, valley,
+# new, upper, district office...) that GeoNames gives as whole alternate names
+# of many places. They are never matched on their own for populated places; an
 # administrative unit of that name (district `Dara`) still is.
 GENERIC_PLACE_WORDS: frozenset[str] = frozenset({
     "ab", "bagh", "bala", "band", "bandar", "bazaar", "bazar", "chahar", "chak", "char", "dara",
@@ -162,15 +163,14 @@ GENERIC_PLACE_WORDS: frozenset[str] = frozenset({
     "wuleswali",
 })
 
-# Words of at most this many letters are never matched as a name by themselves.
+# Names with fewer letters than this are never matched in text ("Ab", "Do").
 MIN_NAME_LETTERS = 3
 
 
 # --- words ------------------------------------------------------------------
 
 # Letters/digits (plus combining marks, Arabic harakat and the Persian ZWNJ,
-# which belong inside words), joined by inner apostrophes (Ma'ruf). One
-# character class keeps the scan fast; an underscore is dropped by the folding.
+# which belong inside words); an underscore is dropped by the folding.
 # Apostrophes (and the ayn/hamza marks GeoNames writes: Qal‘ah, Ma'ruf) join
 # the letters around them into one word.
 _APOSTROPHES = "['’‘ʼʻ`´]"
@@ -328,8 +328,16 @@ _COMMON_KEYS: frozenset[str] = frozenset(normalize_name(w) for w in COMMON_WORDS
 _GENERIC_KEYS: frozenset[str] = frozenset(normalize_name(w) for w in GENERIC_PLACE_WORDS)
 
 
-def is_common_words(name: str, *, generic_too: bool = False) -> bool:
-    """True when every word of the name is a common English (or generic place) word."""
+def is_common_words(name: str, *, generic_too: bool = False, as_spelled: bool = False) -> bool:
+    """True when every word of the name is a common English (or generic place) word.
+
+    By default words are compared folded, so `Andar` counts (it folds like
+    "under"); `as_spelled=True` compares the words as written (`Centre`).
+    """
+    if as_spelled:
+        spelled = light_form(name).split()
+        stop_words = COMMON_WORDS | GENERIC_PLACE_WORDS if generic_too else COMMON_WORDS
+        return all(w in stop_words for w in spelled)
     tokens = [fold_word(w) for w in words(name)]
     tokens = [t for t in tokens if t] or list(name_tokens(name))
     if not tokens:

@@ -207,8 +207,30 @@ def _create_v2_timeline(conn: Connection) -> None:
     )
 
 
+# --- API tokens (issue 5; used by api.py) -------------------------------------------
+# Only a SHA-256 digest of each bearer token is kept: a leaked database does
+# not leak write access. Tokens are 256-bit random strings, so a fast hash is
+# enough (no salt or key stretching needed, unlike passwords).
+
+api_tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String, nullable=False),
+    Column("token_hash", String, nullable=False, unique=True),
+    Column("created_at", String, nullable=False),
+    Column("revoked_at", String, nullable=True),
+)
+
+
+def _create_v3_api_tokens(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[api_tokens])
+
+
 # Each entry brings the schema from version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _create_v2_timeline]
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _create_v1, _create_v2_timeline, _create_v3_api_tokens,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

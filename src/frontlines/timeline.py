@@ -43,10 +43,12 @@ Time
 Changes of hands
     capture, recapture, surrender and handover give the unit to the event's
     actor. A withdrawal gives it to the other side: the event's opponent when
-    the extractor named one, else the only other actor of a two-party
-    profile; with more parties and no opponent it only makes the unit
-    contested. (ACLED codes a government withdrawal as the other side taking
-    the place without a fight; a government handover or surrender is the same.)
+    the extractor named one, else the side attacking the unit at the time
+    (the latest siege or clash by someone other than the holder), else the
+    only other actor of a two-party profile; failing all three it only makes
+    the unit contested. (ACLED codes a government withdrawal as the other
+    side taking the place without a fight: "Non-state actor overtakes
+    territory".) Surrender and handover go to the actor that receives the place.
     "Recapture" is for the government only (ACLED's "Government regains
     territory"): a recapture reported for another actor is read as a capture
     by that actor, and a capture by the government of a unit it lost is
@@ -57,9 +59,9 @@ ACLED's conventions on reversals
     dates have day precision at best, so "within one day" is read as "dated
     the same day": a window reaching into the next day would make the answer
     for D depend on an event dated D + 1, which the time rule forbids (so the
-    window is deliberately not a setting). Within a day,
-    each report's last word counts: when every report's final change of the
-    day names the same new holder, the unit changes once, to it — after
+    window is deliberately not a setting). Within a day, each report's last
+    word counts: when every report's final change of the day names the same
+    new holder, the unit changes once, to it — after
     repeated fighting only the final capture changes the state, the earlier
     ones count as fighting. When a report's final word is that the old
     holder kept or retook the unit, the change was reversed: the unit is
@@ -70,8 +72,9 @@ Contested
     A siege, attack or clash makes the unit `contested` for
     `contested_days` (default 14) from the last such event, unless a change
     of hands follows (then the new holder) or a report that the holder
-    keeps it (e.g. the attackers withdrew) ends the fighting early. When the
-    time runs out the unit goes back to its holder.
+    keeps it (e.g. the attackers withdrew) ends the fighting early. Fighting
+    reported on the day of a capture is part of that capture, not a new
+    contest. When the time runs out the unit goes back to its holder.
 
 Claims are not facts
     Each change is judged on everything reported about it up to the day in
@@ -123,6 +126,8 @@ from typing import Any
 from .models import Event
 from .profile import Profile
 
+# Part of the cache fingerprint: bump it whenever a rule changes, so every
+# workspace's cached intervals are rebuilt on the next read.
 ENGINE_VERSION = "timeline.v1"
 
 CHANGE_KINDS = frozenset({"capture", "recapture", "surrender", "withdrawal", "handover"})
@@ -444,39 +449,29 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
     confidence *= settings.against_factor ** n_against
 
     loser_name = _actor_name(profile, holding.loser) if holding.loser else "the other side"
-    parts: list[str] = []
-    if heard["admitted"]:
-        parts.append("admitted by " + "; ".join(
-            f"{loser_name if e.source_side == holding.loser else 'both sides'}"
-            f" ({_who(e, documents)})" for e in heard["admitted"]))
-    if heard["independent"]:
-        parts.append(f"reported by {n_independent} independent source(s) ("
-                     + "; ".join(_who(e, documents) for e in heard["independent"]) + ")")
-    if heard["claimed"]:
-        parts.append(f"claimed by {holder_name} (" + "; ".join(_who(e, documents)
-                                                              for e in heard["claimed"]) + ")")
-    if heard["unverified"]:
-        parts.append("unverified report (" + "; ".join(_who(e, documents)
-                                                      for e in heard["unverified"]) + ")")
-    if against_groups:
-        parts.append("against it: " + "; ".join(
-            ("denied" if g[0].certainty == "denied" else "negated")
-            + f" by {_who(g[0], documents)}" for g in against_groups))
+    labels = {"admitted": f"admits it for {loser_name}", "independent": "independent report",
+              "claimed": f"{holder_name}'s claim", "unverified": "unverified"}
+    sources = [f"{_who(e, documents)} ({labels[cls]})"
+               for cls in ("admitted", "independent", "claimed", "unverified")
+               for e in heard[cls]]
+    sources += [f"{_who(g[0], documents)} "
+                f"({'denies it' if g[0].certainty == 'denied' else 'says it did not happen'})"
+                for g in against_groups]
     if status == ASSESSED:
         head = (f"assessed: admitted by {loser_name}" if admitted
                 else f"assessed: reported by {n_independent} independent source(s)")
         if n_against:
             head += f", more than the {n_against} source(s) against it"
     elif against_groups:
-        head = (f"claimed: denied or contradicted by {n_against} source(s), as many as or more "
-                f"than the {n_admitted + n_independent} that admit or report it")
+        head = (f"claimed: denied or contradicted ({n_against} source(s) against it, "
+                f"{n_admitted + n_independent} admitting or reporting it independently)")
     elif best["claimed"] and not best["independent"] and not best["unverified"]:
         head = f"claimed: only {holder_name}'s word"
-    elif best["unverified"] and not best["claimed"] and not best["independent"]:
+    elif best["unverified"] and not best["independent"]:
         head = "claimed: unverified report"
     else:
         head = "claimed: not corroborated by enough independent sources"
-    return status, _clamp(confidence), head + " — " + "; ".join(parts)
+    return status, _clamp(confidence), head + ". Sources: " + "; ".join(sources)
 
 
 def _describe_change(holding: _Holding, profile: Profile, government: str) -> str:
@@ -666,9 +661,11 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
                                tuple(sorted({e.kind for e in movers})), movers, kept_against, note)
             contest = None
         elif changes:
-            # Reports that the holder (still) holds it: corroboration, and the end of any fighting.
+            # Reports that the holder (still) holds it: corroboration, and the end of any
+            # fighting — including fighting reported the same day, as with a change of hands.
             holding.support.extend(changes)
             contest = None
+            fights = []
 
         for ev in against:
             target = gains(ev)

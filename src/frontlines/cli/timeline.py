@@ -103,20 +103,20 @@ def changes_command(state: State, since_text: str, until_text: str | None, fmt: 
     if fmt == "json":
         emit(rows, fmt)
         return
-    table_rows = []
+    # The table form is a list of blocks: a rich table folds long sentences unreadably.
+    click.echo(f"{len(rows)} change(s) of state")
     for row in rows:
-        lines = []
+        click.echo(f"{row['date']}  {row['place_name']} ({row['place_id']}): {row['from']} → "
+                   f"{row['to']}  [{row['status']}, confidence {row['confidence']:.2f}]")
         for event_id in row["events"]:
             detail = details.get(event_id)
-            if detail is not None:
-                ev = detail.event
-                lines.append(f"{detail.outlet or ev.evidence.document_id} "
-                             f"({ev.source or 'unattributed'}, {ev.certainty}): "
-                             f"{ev.evidence.sentence.strip()}")
-        table_rows.append({**row, "evidence": "\n".join(lines)})
-    emit(table_rows, "table", ("date", "place_id", "place_name", "from", "to", "status",
-                               "confidence", "evidence"),
-         title=f"{len(rows)} changes")
+            if detail is None:
+                continue
+            ev = detail.event
+            click.echo(f"    {detail.outlet or ev.evidence.document_id} — "
+                       f"{ev.source or 'unattributed'} ({ev.certainty}"
+                       f"{', negated' if ev.negated else ''}) [{event_id}]")
+            click.echo(f"      “{ev.evidence.sentence.strip()}”")
 
 
 @cli.command("explain")

@@ -66,6 +66,8 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     for match in _BOUNDARY.finditer(text):
         cut = match.start()
         before = text[start:cut]
+        if match.group(0).strip(" \t") == "\n" and _wrapped(text, cut):
+            continue
         if before.endswith((".",)) and "\n" not in match.group(0):
             word = re.search(r"([A-Za-z.]+)\.$", before)
             if word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1):
@@ -73,6 +75,20 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
         yield from _trimmed(text, start, cut)
         start = match.end()
     yield from _trimmed(text, start, len(text))
+
+
+def _wrapped(text: str, cut: int) -> bool:
+    """A single line break inside a hard-wrapped paragraph is no sentence end.
+
+    Headlines end on capitalised words; a long line that stops on a lower-case
+    word or a comma and goes on in lower case is one sentence wrapped.
+    """
+    line_start = text.rfind("\n", 0, cut) + 1
+    line = text[line_start:cut]
+    following = text[cut:].lstrip()
+    return len(line) >= 60 and bool(re.search(r"[a-z,;]$", line)) and bool(
+        re.match(r"[a-z(]", following)
+    )
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

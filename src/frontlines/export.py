@@ -1,0 +1,304 @@
+"""Exports: events as ACLED-like tables, control as GIS layers.
+
+Analysts open our data in QGIS, pandas and Excel, and many of them already
+have ACLED pipelines. So the event export keeps ACLED's column names and
+vocabulary where a column means the same thing (`event_date`,
+`time_precision`, `sub_event_type` …), then adds what only we have
+(`certainty`, `negated`, the report's URL and publication date). The control
+export is one feature per admin unit with its polygon, readable by any GIS.
+
+Everything here is built on the store and the timeline's own queries
+(`timeline_store.control`); nothing re-derives control.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, func, select
+
+from .models import Event
+from .profile import Profile
+from .store import documents, events, places, query_events
+from .timeline import TimelineError, gained_by
+from .timeline_store import LEVEL_NAMES, control, unit_level
+
+if TYPE_CHECKING:  # geopandas is imported lazily: the API's cold start does not need it
+    import geopandas as gpd
+
+# ACLED's event types and sub-event types (ACLED Codebook, "Battles" and
+# "Strategic developments"), keyed by our event kinds.
+BATTLES = "Battles"
+STRATEGIC = "Strategic developments"
+OVERTAKES = "Non-state actor overtakes territory"
+REGAINS = "Government regains territory"
+ARMED_CLASH = "Armed clash"
+NON_VIOLENT_TRANSFER = "Non-violent transfer of territory"
+
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3}
+"""ACLED's time_precision: 1 = the day is known, 2 = the week, 3 = the month."""
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    # ACLED-compatible, in ACLED's order
+    "event_id", "event_date", "time_precision", "event_type", "sub_event_type",
+    "actor1", "actor2", "admin1", "admin2", "location", "latitude", "longitude",
+    "geo_precision", "source", "notes",
+    # ours
+    "certainty", "negated", "document_url", "published",
+    "kind", "place_id", "attribution", "source_side", "document_id",
+)
+"""Columns of `frontlines export events`. `source` is the outlet, as in ACLED;
+who said it ("provincial police spokesman …") is in `attribution`."""
+
+EVENT_FORMATS = ("csv", "geojson", "jsonl")
+CONTROL_FORMATS = ("geojson", "csv", "gpkg")
+CONTROL_COLUMNS: tuple[str, ...] = (
+    "place_id", "place_name", "admin1", "level", "state", "status", "since", "confidence",
+    "evidence",
+)
+
+
+class ExportError(ValueError):
+    """An export that cannot be written as asked (bad format, level or date)."""
+
+
+def acled_types(event: Event, profile: Profile) -> tuple[str, str]:
+    """(event_type, sub_event_type) of an event in ACLED's vocabulary.
+
+    A capture or recapture by the government is ACLED's "Government regains
+    territory", by anyone else "Non-state actor overtakes territory". A
+    surrender, handover or withdrawal moves territory without a battle:
+    "Non-violent transfer of territory". Sieges and clashes are armed clashes.
+    """
+    if event.kind in ("capture", "recapture"):
+        return BATTLES, REGAINS if event.actor == profile.government else OVERTAKES
+    if event.kind in ("surrender", "handover", "withdrawal"):
+        return STRATEGIC, NON_VIOLENT_TRANSFER
+    return BATTLES, ARMED_CLASH
+
+
+def _actor_label(profile: Profile, actor_id: str | None) -> str | None:
+    if not actor_id:
+        return None
+    try:
+        return profile.actor(actor_id).name
+    except KeyError:
+        return actor_id
+
+
+def acled_actors(event: Event, profile: Profile) -> tuple[str | None, str | None]:
+    """(actor1, actor2) as ACLED codes them.
+
+    For a withdrawal ACLED names the side that takes over as actor1, so the
+    withdrawing side (our `actor`) becomes actor2; the timeline's
+    `gained_by` says who takes over.
+    """
+    if event.kind == "withdrawal":
+        taker = gained_by(event, profile)
+        if taker and taker != event.actor:
+            return _actor_label(profile, taker), _actor_label(profile, event.actor)
+    return _actor_label(profile, event.actor), _actor_label(profile, event.opponent)
+
+
+@dataclass(frozen=True)
+class _PlaceFacts:
+    name: str
+    lat: float | None
+    lon: float | None
+
+
+def _place_facts(conn: Connection) -> dict[str, _PlaceFacts]:
+    query = select(places.c.id, places.c.name, places.c.lat, places.c.lon)
+    return {row.id: _PlaceFacts(row.name, row.lat, row.lon) for row in conn.execute(query)}
+
+
+def event_records(conn: Connection, profile: Profile, *, since: str | None = None,
+                  until: str | None = None, place: str | None = None,
+                  actor: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    """Events (filtered as `query_events` does) as rows with `EVENT_COLUMNS`."""
+    found = query_events(conn, since=since, until=until, place=place, actor=actor, kind=kind)
+    doc_ids = sorted({e.evidence.document_id for e in found})
+    docs: dict[str, Any] = {}
+    for start in range(0, len(doc_ids), 500):
+        query = select(documents.c.id, documents.c.url, documents.c.published,
+                       documents.c.outlet).where(documents.c.id.in_(doc_ids[start:start + 500]))
+        docs.update({row.id: row for row in conn.execute(query)})
+    facts = _place_facts(conn)
+    return [_event_record(ev, profile, docs.get(ev.evidence.document_id), facts) for ev in found]
+
+
+def _event_record(event: Event, profile: Profile, doc: Any,
+                  facts: dict[str, _PlaceFacts]) -> dict[str, Any]:
+    event_type, sub_event_type = acled_types(event, profile)
+    actor1, actor2 = acled_actors(event, profile)
+    here = facts.get(event.place_id)
+    # Without a point of its own (rare), an event sits at its district, then its province.
+    located = next((f for f in (here, facts.get(event.admin2 or ""), facts.get(event.admin1 or ""))
+                    if f is not None and f.lat is not None), None)
+    admin1 = facts.get(event.admin1 or "")
+    admin2 = facts.get(event.admin2 or "")
+    return {
+        "event_id": event.id,
+        "event_date": event.date,
+        "time_precision": TIME_PRECISION.get(event.date_precision, 3),
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": actor1,
+        "actor2": actor2,
+        "admin1": admin1.name if admin1 else event.admin1,
+        "admin2": admin2.name if admin2 else event.admin2,
+        "location": event.place_name,
+        "latitude": located.lat if located else None,
+        "longitude": located.lon if located else None,
+        "geo_precision": event.geo_precision,
+        "source": (doc.outlet if doc is not None else None) or event.evidence.document_id,
+        "notes": event.evidence.sentence.strip(),
+        "certainty": event.certainty,
+        "negated": bool(event.negated),
+        "document_url": doc.url if doc is not None else None,
+        "published": doc.published if doc is not None else None,
+        "kind": event.kind,
+        "place_id": event.place_id,
+        "attribution": event.source,
+        "source_side": event.source_side,
+        "document_id": event.evidence.document_id,
+    }
+
+
+def write_events(records: Sequence[dict[str, Any]], fmt: str, out: Path) -> int:
+    """Write event rows as csv, jsonl or geojson (points); returns the rows written."""
+    if fmt not in EVENT_FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (expected {', '.join(EVENT_FORMATS)})")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        with out.open("w", encoding="utf-8") as fh:
+            for row in records:
+                fh.write(json.dumps({c: row[c] for c in EVENT_COLUMNS}, ensure_ascii=False) + "\n")
+        return len(records)
+    import pandas as pd
+
+    frame = pd.DataFrame(list(records), columns=list(EVENT_COLUMNS))
+    if fmt == "csv":
+        # utf-8-sig: Excel reads Dari names right only with the byte-order mark.
+        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        return len(frame)
+    import geopandas as gpd
+
+    points = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs="EPSG:4326")
+    layer = gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
+    _write_vector(layer, out, "GeoJSON", "events")
+    return len(layer)
+
+
+def _write_vector(frame: gpd.GeoDataFrame, out: Path, driver: str, layer: str) -> None:
+    if out.exists():
+        out.unlink()  # GDAL appends a layer to an existing GeoPackage otherwise
+    if driver == "GPKG":
+        frame.to_file(out, driver=driver, layer=layer, engine="pyogrio")
+    else:
+        frame.to_file(out, driver=driver, engine="pyogrio")
+
+
+# --- control --------------------------------------------------------------------------
+
+
+def unit_geometries(conn: Connection, level: int) -> gpd.GeoDataFrame:
+    """The admin units of one level with their polygons (EPSG:4326), indexed by id."""
+    import geopandas as gpd
+    import shapely
+
+    query = (select(places.c.id, places.c.name, places.c.admin1, places.c.lat, places.c.lon,
+                    places.c.geometry)
+             .where(places.c.level == LEVEL_NAMES[level]).order_by(places.c.id))
+    rows = list(conn.execute(query))
+    geometry = [shapely.from_wkb(r.geometry) if r.geometry else None for r in rows]
+    frame = gpd.GeoDataFrame(
+        {"place_id": [r.id for r in rows], "place_name": [r.name for r in rows],
+         "admin1": [r.admin1 or (r.id if level == 1 else None) for r in rows],
+         "lat": [r.lat for r in rows], "lon": [r.lon for r in rows]},
+        geometry=geometry, crs="EPSG:4326",
+    )
+    return frame.set_index("place_id", drop=False)
+
+
+def resolve_level(conn: Connection, level: int | None) -> int:
+    """The level asked for, or the finest one the workspace has; an ExportError if too fine."""
+    finest = unit_level(conn)
+    chosen = finest if level is None else level
+    if chosen not in LEVEL_NAMES or chosen > finest:
+        raise ExportError(f"--level {chosen}: this workspace's units go from 1 to {finest}")
+    return chosen
+
+
+def control_frame(conn: Connection, profile: Profile, day: date,
+                  level: int | None = None) -> gpd.GeoDataFrame:
+    """One row per unit: its polygon and the timeline's answer for `day`.
+
+    Call `timeline_store.ensure_timeline` first (in a write transaction) if the
+    store may have changed since the cache was built.
+    """
+    chosen = resolve_level(conn, level)
+    try:
+        rows = control(conn, profile, day, chosen)
+    except TimelineError as exc:
+        raise ExportError(str(exc)) from exc
+    units = unit_geometries(conn, chosen)
+    by_id = {row["place_id"]: row for row in rows}
+    frame = units.copy()
+    frame["level"] = LEVEL_NAMES[chosen]
+    for column in ("state", "status", "since"):
+        frame[column] = [by_id.get(pid, {}).get(column) for pid in frame["place_id"]]
+    frame["confidence"] = [by_id.get(pid, {}).get("confidence") for pid in frame["place_id"]]
+    frame["evidence"] = [" ".join(by_id.get(pid, {}).get("evidence") or ())
+                         for pid in frame["place_id"]]
+    return frame
+
+
+def write_control(frame: gpd.GeoDataFrame, fmt: str, out: Path) -> int:
+    """Write a `control_frame` as geojson, gpkg (layer `control`) or csv; returns the units."""
+    if fmt not in CONTROL_FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (expected {', '.join(CONTROL_FORMATS)})")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        table = frame[list(CONTROL_COLUMNS)].copy()
+        table["latitude"] = frame["lat"]
+        table["longitude"] = frame["lon"]
+        table.to_csv(out, index=False, encoding="utf-8-sig")
+        return len(table)
+    layer = frame[[*CONTROL_COLUMNS, "geometry"]].reset_index(drop=True)
+    _write_vector(layer, out, "GPKG" if fmt == "gpkg" else "GeoJSON", "control")
+    return len(layer)
+
+
+# --- small shared queries ------------------------------------------------------------------
+
+
+def latest_event_day(conn: Connection, profile: Profile) -> date:
+    """The date of the latest dated event (the profile's start date when there is none).
+
+    Where a map or chart "ends" by default: the last day any report speaks of.
+    """
+    raw = conn.execute(select(func.max(events.c.date))).scalar()
+    try:
+        found = date.fromisoformat(str(raw)[:10]) if raw else None
+    except ValueError:
+        found = None
+    return max(found, profile.start_date) if found else profile.start_date
+
+
+def reports_behind(conn: Connection, day: date) -> tuple[int, int]:
+    """(reports, events) with an event dated on or before `day`: what a map of `day` rests on."""
+    query = select(func.count(func.distinct(events.c.document_id)), func.count()).where(
+        events.c.date <= day.isoformat())
+    reports, count = conn.execute(query).one()
+    return int(reports), int(count)
+
+
+def ids_in(values: Iterable[str | None]) -> list[str]:
+    """Distinct non-empty ids, in first-seen order."""
+    return list(dict.fromkeys(v for v in values if v))

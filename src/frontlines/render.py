@@ -1,0 +1,485 @@
+"""Static pictures: the control map for a day and the units-per-state chart.
+
+People look at maps before they read tables, so both pictures must read at a
+glance: one colour per actor (the profile's), a paler hatched variant when
+only the winner says so (`claimed`), amber cross-hatching for `contested`
+and grey dots for `unknown`; a legend that counts units per state; the date
+and the number of reports behind the map in the title; and the provincial
+capitals that changed hands in the last week labelled on the map.
+
+The data behind the chart (`daily_state_counts`) is plain Python so the API
+serves the same numbers to the web app without importing matplotlib.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from .export import control_frame, latest_event_day, reports_behind, resolve_level, unit_geometries
+from .gazetteer import Gazetteer
+from .profile import Profile
+from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, interval_on
+from .timeline_store import UNIT_WORDS, load_intervals, unit_level
+
+CONTESTED_COLOR = "#f0a030"
+UNKNOWN_COLOR = "#d5d8dc"
+FALLBACK_COLORS = ("#c0392b", "#2e86c1", "#7d3c98", "#27ae60", "#d35400", "#16a085")
+MIN_PNG_WIDTH = 1600
+CHANGE_WINDOW_DAYS = 7
+
+
+class RenderError(ValueError):
+    """A picture that cannot be drawn as asked (bad date, level or output file)."""
+
+
+# --- styles -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StateStyle:
+    """How one (state, status) pair is drawn, and how the legend names it."""
+
+    key: str  # "taliban", "taliban:claimed", "contested", "unknown"
+    label: str
+    face: str
+    hatch: str | None
+    edge: str
+    order: int
+
+
+def _lighter(color: str, amount: float = 0.55) -> str:
+    """`color` mixed with white: the pale variant used for claimed control."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    r, g, b = to_rgb(color)
+    return to_hex((r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount))
+
+
+def actor_colors(profile: Profile) -> dict[str, str]:
+    """Each actor's colour: the profile's, or a fixed fallback palette in profile order."""
+    colors: dict[str, str] = {}
+    for index, actor in enumerate(profile.actors):
+        colors[actor.id] = actor.color or FALLBACK_COLORS[index % len(FALLBACK_COLORS)]
+    return colors
+
+
+def state_style(profile: Profile, state: str, status: str) -> StateStyle:
+    """The style of a unit in `state` with `status` (see the module docstring)."""
+    if state == CONTESTED:
+        return StateStyle(CONTESTED, "Contested", CONTESTED_COLOR, "xxx", "#9c5d00", 100)
+    if state == UNKNOWN or state not in profile.actor_ids:
+        return StateStyle(UNKNOWN, "Unknown", UNKNOWN_COLOR, "...", "#7f8c8d", 101)
+    color = actor_colors(profile)[state]
+    name = profile.actor(state).name
+    # Order (legend, chart stack): challengers first, then the fighting, the government last,
+    # so the stacked chart puts the front line between the challengers and the government.
+    order = 200 if state == profile.government else 2 * profile.actor_ids.index(state)
+    if status == CLAIMED:
+        return StateStyle(f"{state}:{CLAIMED}", f"{name}, claimed only",
+                          _lighter(color), "///", color, order + 1 if order < 200 else order - 1)
+    return StateStyle(state, name, color, None, color, order)
+
+
+def style_key(state: str, status: str) -> str:
+    """The legend key of a unit: its state, split by status for actors only."""
+    if state in (CONTESTED, UNKNOWN):
+        return state
+    return f"{state}:{CLAIMED}" if status == CLAIMED else state
+
+
+# --- the map -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapitalChange:
+    """A provincial capital whose holder changed within the week before the map's day."""
+
+    unit_id: str
+    name: str
+    day: date
+    before: str
+    after: str
+    lat: float
+    lon: float
+
+
+@dataclass
+class MapSummary:
+    """What a map shows, for the command to print and tests to check."""
+
+    path: Path
+    day: date
+    level: int
+    units: int
+    counts: dict[str, int]
+    reports: int
+    events: int
+    capital_changes: list[CapitalChange] = field(default_factory=list)
+    seconds: float = 0.0
+    width_px: int = 0
+
+
+def capital_changes(conn: Connection, profile: Profile, day: date,
+                    window_days: int = CHANGE_WINDOW_DAYS) -> list[CapitalChange]:
+    """Provincial capitals that changed hands in the `window_days` days up to `day`.
+
+    "Changed hands" means the holder underneath changed (a unit that is only
+    contested has not changed hands), judged on the finest-level intervals of
+    each province's capital unit.
+    """
+    capitals = Gazetteer.load(conn).capitals
+    finest = unit_level(conn)
+    if not capitals or finest < 2:
+        return []
+    first = day - timedelta(days=window_days - 1)
+    intervals = load_intervals(conn, sorted(set(capitals.values())), until=day)
+    units = unit_geometries(conn, finest)
+    found: list[CapitalChange] = []
+    for unit_id, ivs in sorted(intervals.items()):
+        for prev, cur in zip(ivs, ivs[1:], strict=False):
+            if first <= cur.start <= day and cur.holder != prev.holder and unit_id in units.index:
+                row = units.loc[unit_id]
+                point = row.geometry.representative_point() if row.geometry is not None else None
+                lat = float(point.y) if point is not None else float(row.lat or 0)
+                lon = float(point.x) if point is not None else float(row.lon or 0)
+                found.append(CapitalChange(unit_id, str(row.place_name), cur.start, prev.holder,
+                                           cur.holder, lat, lon))
+    # A capital that changed twice in the week is labelled once, with its last change.
+    latest: dict[str, CapitalChange] = {}
+    for change in sorted(found, key=lambda c: c.day):
+        latest[change.unit_id] = change
+    return sorted(latest.values(), key=lambda c: (c.day, c.name))
+
+
+def _format_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _check_output(out: Path, allowed: Sequence[str]) -> str:
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in allowed:
+        raise RenderError(f"{out}: the output must end in " + " or ".join(f".{a}" for a in allowed))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return suffix
+
+
+def render_map(conn: Connection, profile: Profile, day: date, out: Path,
+               level: int | None = None) -> MapSummary:
+    """Draw the control map of `day` to a PNG or SVG file.
+
+    Call `timeline_store.ensure_timeline` first if the store may have changed.
+    """
+    started = time.perf_counter()
+    fmt = _check_output(out, ("png", "svg"))
+    chosen = resolve_level(conn, level)
+    try:
+        frame = control_frame(conn, profile, day, chosen)
+    except ValueError as exc:
+        raise RenderError(str(exc)) from exc
+    reports, n_events = reports_behind(conn, day)
+    changes = capital_changes(conn, profile, day)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import patheffects
+    from matplotlib.patches import Patch
+
+    styles = {key: state_style(profile, *key) for key in
+              {(s or UNKNOWN, st or "") for s, st in zip(frame["state"], frame["status"],
+                                                        strict=True)}}
+    frame["style"] = [style_key(s or UNKNOWN, st or "") for s, st in
+                      zip(frame["state"], frame["status"], strict=True)]
+    by_key = {style.key: style for style in styles.values()}
+    counts = {key: int(n) for key, n in frame["style"].value_counts().items()}
+
+    fig = plt.figure(figsize=(16, 10), dpi=120, facecolor="white")
+    ax = fig.add_axes((0.01, 0.04, 0.71, 0.80))
+    ax.set_axis_off()
+    for key, part in frame.groupby("style"):
+        style = by_key[str(key)]
+        part.plot(ax=ax, color=style.face, edgecolor="white", linewidth=0.35)
+        if style.hatch:
+            # Hatching in the style's dark edge colour, drawn without fill above the face.
+            part.plot(ax=ax, facecolor="none", edgecolor=style.edge, hatch=style.hatch,
+                      linewidth=0)
+    if chosen > 1:
+        provinces = unit_geometries(conn, 1)
+        provinces.boundary.plot(ax=ax, color="#1c2833", linewidth=0.9)
+    else:
+        frame.boundary.plot(ax=ax, color="#1c2833", linewidth=0.9)
+    outline = frame.geometry.union_all()
+    ax.plot(*_outline_xy(outline), color="#17202a", linewidth=1.6)
+
+    colors = actor_colors(profile)
+    for change in changes:
+        ax.plot(change.lon, change.lat, marker="o", markersize=8,
+                color=colors.get(change.after, "#333"), markeredgecolor="#111",
+                markeredgewidth=1.3, zorder=5)
+    _place_labels(fig, ax, [(change.lon, change.lat,
+                             f"{change.name}\n→ {_state_name(profile, change.after)}, "
+                             f"{change.day.day} {change.day:%b}") for change in changes],
+                  patheffects.withStroke(linewidth=3.2, foreground="white"))
+
+    unit_word = UNIT_WORDS[chosen]
+    title = profile.title or profile.country_name
+    fig.text(0.02, 0.955, title, fontsize=22, fontweight="bold", color="#17202a", va="top")
+    fig.text(0.02, 0.905, f"Who controls what on {_format_day(day)}"
+             f" — {len(frame)} {unit_word}", fontsize=16, color="#283747", va="top")
+    fig.text(0.02, 0.87, f"Based on {reports} report{'s' if reports != 1 else ''} "
+             f"({n_events} events dated on or before this day)", fontsize=12,
+             color="#566573", va="top")
+
+    handles = []
+    for style in sorted(by_key.values(), key=lambda s: s.order):
+        n = counts.get(style.key, 0)
+        handles.append(Patch(facecolor=style.face, edgecolor=style.edge, hatch=style.hatch,
+                             label=f"{style.label}: {n} {unit_word if n != 1 else unit_word[:-1]}"))
+    legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.73, 0.80),
+                        fontsize=13, title="Control", title_fontsize=14, frameon=False,
+                        handlelength=2.6, handleheight=1.6, labelspacing=0.9)
+    legend._legend_box.align = "left"
+    notes = [
+        "Hatched pale colour: claimed only by the side",
+        "that gained it, or unverified.",
+        "Contested: fighting reported in the last 14 days.",
+    ]
+    if changes:
+        notes += ["", "Labelled: provincial capitals that changed",
+                  f"hands in the {CHANGE_WINDOW_DAYS} days up to this date."]
+    fig.text(0.735, 0.80 - 0.055 * (len(handles) + 1.2), "\n".join(notes), fontsize=11,
+             color="#566573", va="top", linespacing=1.5)
+    fig.text(0.02, 0.015, f"frontlines · boundaries: {_boundary_source(conn)} · every unit "
+             "traces back to report sentences (frontlines explain)", fontsize=9, color="#808b96")
+
+    fig.savefig(out, format=fmt, dpi=120, facecolor="white")
+    width = int(fig.get_size_inches()[0] * 120)
+    plt.close(fig)
+    return MapSummary(out, day, chosen, len(frame), counts, reports, n_events, changes,
+                      time.perf_counter() - started, width)
+
+
+def _place_labels(fig: Any, ax: Any, items: Sequence[tuple[float, float, str]],
+                  halo: Any) -> None:
+    """Label points without letting labels cover each other.
+
+    Greedy: each label takes the first of eight positions around its point
+    whose box overlaps no label placed before; if none is free it takes the
+    least crowded one. Enough for the handful of capitals a week can change.
+    """
+    offsets = [(7, 5, "left", "bottom"), (7, -5, "left", "top"), (-7, 5, "right", "bottom"),
+               (-7, -5, "right", "top"), (9, 0, "left", "center"), (-9, 0, "right", "center"),
+               (0, 9, "center", "bottom"), (0, -9, "center", "top")]
+    renderer = fig.canvas.get_renderer()
+    placed: list[Any] = []
+    for x, y, text in sorted(items, key=lambda item: -item[1]):
+        best: tuple[int, Any] | None = None
+        for dx, dy, ha, va in offsets:
+            label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
+                                ha=ha, va=va, fontsize=10, fontweight="bold", color="#111",
+                                path_effects=[halo], zorder=6, linespacing=1.1)
+            box = label.get_window_extent(renderer).expanded(1.04, 1.08)
+            clashes = sum(1 for other in placed if box.overlaps(other))
+            if best is None or clashes < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (clashes, label)
+            else:
+                label.remove()
+            if clashes == 0:
+                break
+        assert best is not None
+        placed.append(best[1].get_window_extent(renderer))
+
+
+def _outline_xy(geometry: Any) -> tuple[list[float], list[float]]:
+    """x and y of every exterior ring (NaN-separated) of a polygon or multipolygon."""
+    xs: list[float] = []
+    ys: list[float] = []
+    polygons = getattr(geometry, "geoms", [geometry])
+    for polygon in polygons:
+        exterior = getattr(polygon, "exterior", None)
+        if exterior is None:
+            continue
+        x, y = exterior.xy
+        xs.extend([*x, float("nan")])
+        ys.extend([*y, float("nan")])
+    return xs, ys
+
+
+def _state_name(profile: Profile, state: str) -> str:
+    try:
+        return profile.actor(state).name
+    except KeyError:
+        return state
+
+
+def _boundary_source(conn: Connection) -> str:
+    from sqlalchemy import select
+
+    from .store import places
+
+    row = conn.execute(select(places.c.source).where(places.c.level == "admin2")
+                       .limit(1)).first() or conn.execute(
+        select(places.c.source).where(places.c.level == "admin1").limit(1)).first()
+    text = str(row[0]) if row and row[0] else "unknown"
+    return text.split(":", 1)[-1]
+
+
+# --- the chart ------------------------------------------------------------------------------
+
+
+@dataclass
+class DailyCounts:
+    """Units per (state, status) per day: the data behind the chart."""
+
+    days: list[date]
+    series: dict[str, list[int]]  # style key → count per day
+    labels: dict[str, str]
+    colors: dict[str, str]
+    level: int
+    units: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "days": [d.isoformat() for d in self.days], "level": self.level,
+            "units": self.units, "unit_word": UNIT_WORDS[self.level],
+            "series": [{"key": k, "label": self.labels[k], "color": self.colors[k],
+                        "counts": v} for k, v in self.series.items()],
+        }
+
+
+def daily_state_counts(conn: Connection, profile: Profile, since: date | None = None,
+                       until: date | None = None, level: int | None = None) -> DailyCounts:
+    """How many units each state (split by status) held on each day from `since` to `until`.
+
+    Defaults: from the profile's start to the latest event. One pass over the
+    cached intervals: each interval adds one to its key over the days it covers.
+    """
+    first = since or profile.start_date
+    last = until or latest_event_day(conn, profile)
+    if first < profile.start_date:
+        raise RenderError(f"{first.isoformat()} is before the timeline starts "
+                          f"({profile.start_date.isoformat()})")
+    if last < first:
+        raise RenderError("--until comes before --since")
+    chosen = resolve_level(conn, level)
+    n_days = (last - first).days + 1
+    days = [first + timedelta(days=i) for i in range(n_days)]
+    if chosen == unit_level(conn):
+        intervals = load_intervals(conn, until=last)
+    else:
+        from .timeline_store import aggregated_intervals
+
+        intervals = aggregated_intervals(conn, unit_level(conn), chosen, until=last)
+    deltas: dict[str, list[int]] = defaultdict(lambda: [0] * (n_days + 1))
+    for ivs in intervals.values():
+        for iv in ivs:
+            start = max(iv.start, first)
+            end = min(iv.end or last, last)
+            if end < start:
+                continue
+            key = style_key(iv.state, iv.status)
+            deltas[key][(start - first).days] += 1
+            deltas[key][(end - first).days + 1] -= 1
+    styles = {}
+    for key in deltas:
+        state, _, status = key.partition(":")
+        styles[key] = state_style(profile, state, status)
+    series: dict[str, list[int]] = {}
+    for key in sorted(deltas, key=lambda k: styles[k].order):
+        running = 0
+        values = []
+        for delta in deltas[key][:n_days]:
+            running += delta
+            values.append(running)
+        if any(values):
+            series[key] = values
+    return DailyCounts(days, series, {k: styles[k].label for k in series},
+                       {k: styles[k].face for k in series}, chosen, len(intervals))
+
+
+@dataclass
+class ChartSummary:
+    path: Path
+    since: date
+    until: date
+    final: dict[str, int]
+    seconds: float
+
+
+def render_chart(conn: Connection, profile: Profile, out: Path, since: date | None = None,
+                 until: date | None = None, level: int | None = None) -> ChartSummary:
+    """Draw units per state per day (stacked) to a PNG or SVG file."""
+    started = time.perf_counter()
+    fmt = _check_output(out, ("png", "svg"))
+    try:
+        data = daily_state_counts(conn, profile, since, until, level)
+    except (TimelineError, ValueError) as exc:
+        raise RenderError(str(exc)) from exc
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(16, 8), dpi=120, facecolor="white")
+    fig.subplots_adjust(left=0.06, right=0.74, top=0.86, bottom=0.09)
+    keys = list(data.series)
+    hatches = [state_style(profile, *_split_key(k)).hatch for k in keys]
+    stacks = ax.stackplot(data.days, *[data.series[k] for k in keys],
+                          colors=[data.colors[k] for k in keys], linewidth=0.4,
+                          edgecolor="white")
+    for poly, hatch, key in zip(stacks, hatches, keys, strict=True):
+        if hatch:
+            poly.set_hatch(hatch)
+            poly.set_edgecolor(state_style(profile, *_split_key(key)).edge)
+    ax.set_xlim(data.days[0], data.days[-1])
+    ax.set_ylim(0, data.units)
+    ax.set_ylabel(UNIT_WORDS[data.level].capitalize(), fontsize=13)
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b %Y"))
+    ax.tick_params(labelsize=12)
+    ax.grid(axis="y", color="white", alpha=0.6, linewidth=0.8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+    final = {k: v[-1] for k, v in data.series.items()}
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=data.colors[k],
+                             hatch=state_style(profile, *_split_key(k)).hatch,
+                             edgecolor=state_style(profile, *_split_key(k)).edge)
+               for k in reversed(keys)]
+    labels = [f"{data.labels[k]}: {final[k]}" for k in reversed(keys)]
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.755, 0.87), fontsize=12,
+               frameon=False, title=f"On {_format_day(data.days[-1])}", title_fontsize=13,
+               handleheight=1.5, labelspacing=0.9)
+    title = profile.title or profile.country_name
+    fig.text(0.06, 0.95, title, fontsize=20, fontweight="bold", color="#17202a", va="top")
+    fig.text(0.06, 0.905, f"{UNIT_WORDS[data.level].capitalize()} held by each side, day by day"
+             f" ({_format_day(data.days[0])} – {_format_day(data.days[-1])})", fontsize=14,
+             color="#283747", va="top")
+    fig.savefig(out, format=fmt, dpi=120, facecolor="white")
+    plt.close(fig)
+    return ChartSummary(out, data.days[0], data.days[-1], final, time.perf_counter() - started)
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    state, _, status = key.partition(":")
+    return state, status
+
+
+def day_state(conn: Connection, unit_id: str, day: date) -> str | None:
+    """The state of one finest-level unit on `day` (a small helper for tests and the API)."""
+    found = interval_on(load_intervals(conn, [unit_id]).get(unit_id, []), day)
+    return found.state if found else None
