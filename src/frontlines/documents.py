@@ -440,12 +440,20 @@ def _normalise_lines(text: str) -> list[str]:
     return _unwrap([line.replace("\xa0", " ").strip() for line in text.split("\n")])
 
 
+# Words no sentence or headline ends on: the line goes on below.
+_CONTINUES = re.compile(
+    r"(?:[,;]|\b(?:said|told|and|or|but|of|in|on|at|by|for|from|with|to|the|a|an|that|which|"
+    r"who|as|into|near|after|before|late|early)\b)$"
+)
+
+
 def _unwrap(lines: list[str]) -> list[str]:
     """Join hard-wrapped paragraphs back into one line each.
 
     A long line that stops mid-sentence (on a lower-case word or a comma) and
-    is followed by a line going on in lower case is the first part of a
-    wrapped paragraph; left alone, the header detection would take it for a
+    is followed by a line going on in lower case, or stops on a word no
+    sentence ends on ("said", "of", "late"), is the first part of a wrapped
+    paragraph; left alone, the header detection would take it for a
     headline and drop it. Headlines end on capitalised words, so they stay.
     """
     joined: list[str] = []
@@ -455,7 +463,7 @@ def _unwrap(lines: list[str]) -> list[str]:
             line
             and len(previous) >= WRAPPED_LINE_MIN_CHARS
             and re.search(r"[a-z,;]$", previous)
-            and re.match(r"[a-z(]", line)
+            and (re.match(r"[a-z(]", line) or _CONTINUES.search(previous))
         ):
             joined[-1] = f"{previous} {line}"
         else:

@@ -283,7 +283,10 @@ def remove_decision(conn: Connection, profile: Profile, decision_id: int) -> Non
 
 
 def _after_decision(conn: Connection, profile: Profile, unit_ids: Sequence[str]) -> None:
-    if _structure_fingerprint(conn, profile, ignore_decisions=True) == _stored_structure(conn):
+    """Recompute the units a decision touches, or everything if the cache was stale anyway."""
+    if (_structure_fingerprint(conn, profile, ignore_decisions=True) == _stored_structure(conn)
+            and get_meta(conn, EVENTS_KEY) == _events_digest(conn)
+            and not _unsigned_documents(conn)):
         recompute_units(conn, profile, unit_ids, trust=True)
     else:
         recompute_all(conn, profile)

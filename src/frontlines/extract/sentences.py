@@ -57,6 +57,12 @@ ABBREVIATIONS = frozenset(
     ]
 )
 
+# Words no sentence ends on: a line stopping on one goes on below.
+_CONTINUES = re.compile(
+    r"(?:[,;]|\b(?:said|told|and|or|but|of|in|on|at|by|for|from|with|to|the|a|an|that|which|"
+    r"who|as|into|near|after|before|late|early)\b)$"
+)
+
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*\S)")
 
 
@@ -86,8 +92,10 @@ def _wrapped(text: str, cut: int) -> bool:
     line_start = text.rfind("\n", 0, cut) + 1
     line = text[line_start:cut]
     following = text[cut:].lstrip()
-    return len(line) >= 60 and bool(re.search(r"[a-z,;]$", line)) and bool(
-        re.match(r"[a-z(]", following)
+    return (
+        len(line) >= 60
+        and bool(re.search(r"[a-z,;]$", line))
+        and bool(re.match(r"[a-z(]", following) or _CONTINUES.search(line))
     )
 
 
