@@ -320,6 +320,7 @@ RELATION_BEFORE_PLACE = re.compile(
     r"\b(?:near|nearby|borders?|bordering|neighbou?ring|adjoining|adjacent\s+to|next\s+to|close\s+"
     r"to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
+    r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|"
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|governor\s+of|police\s+chief\s+of|"
     r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+"
     # Only determiners and place words may stand between the relation and the name.
@@ -402,6 +403,10 @@ NAME_PREFIX_ALLOWED = frozenset(
         "greater",
     ]
 )
+
+# A verb-like trigger word used as a noun ("the city's fall", "its fall") is
+# not a clause of its own.
+NOUN_USE_BEFORE = re.compile(r"(?:[’']s|\bits|\btheir|\bthe|\ba)\s+$", re.IGNORECASE)
 
 # Words for the place a sentence talks about without naming it.
 ANAPHORA = re.compile(

@@ -133,6 +133,10 @@ class RulesExtractor:
                 # Leading auxiliaries belong to the clause, not the trigger.
                 while start < end and text[start].isspace():
                     start += 1
+                if trigger.voice == "passive" and lexicon.NOUN_USE_BEFORE.search(
+                    text[max(0, start - 8) : start]
+                ):
+                    continue  # "the city's fall": a noun, not a verb
                 hits.append(
                     TriggerHit(start + offset, end + offset, trigger.kind, trigger.voice, trigger.name)
                 )
@@ -274,9 +278,11 @@ class RulesExtractor:
                 hint == "province"
                 and resolved
                 and resolved[-1].place.level != "admin1"
-                and re.fullmatch(r",\s*", sentence[resolved[-1].end : start])
+                and re.fullmatch(
+                    r"(?:,|\s+(?:of|in))\s+(?:the\s+)?(?:\w+\s+)?", sentence[resolved[-1].end : start]
+                )
             ):
-                context_like = True  # "Dand Patan district, Paktia province"
+                context_like = True  # "Dand Patan district, Paktia province", "X of Parwan province"
             if (
                 resolved
                 and resolved[-1].role == "context"
