@@ -641,17 +641,6 @@ def test_wire_copies_are_one_source(afghan_workspace: Workspace, tmp_path: Path)
     assert len(clusters) == 4 and len(set(clusters.values())) == 3
 
 
-# Events of the rules.v1 extractor that put a provincial capital in Taliban hands
-# before its fall (the sentence is about somewhere else); the engine cannot know.
-# Remove an entry when the extractor stops producing that event.
-KNOWN_EXTRACTOR_ERRORS = {
-    "AF0101": "a070#5: 'the city's fall ... Mazar-i-Sharif' read as Kabul (2021-08-10)",
-    "AF1801": "a090#5: villages near Taluqan 'cleared of the Taliban' read as a Taliban capture",
-    "AF1901": "a041#1: 'captured Shir Khan port and the town' read as Kunduz city (2021-06-22)",
-    "AF2701": "a038#2: 'Kandahar customs have come under Mujahideen control' (2021-07-14)",
-}
-
-
 @pytest.mark.slow
 def test_dev_corpus_capitals_fall_on_the_day_the_reports_say(
         afghan_workspace: Workspace, shared: Path, tmp_path: Path) -> None:
@@ -675,6 +664,5 @@ def test_dev_corpus_capitals_fall_on_the_day_the_reports_say(
         on_fall = interval_on(timeline[capital], D(fall))
         if first != D(fall) or on_fall is None or on_fall.state != "taliban":
             wrong[capital] = f"gold {fall}, first taliban {first}"
-    assert falls["AF3401"] == "2021-08-06" and "AF3401" not in wrong
-    assert set(wrong) <= set(KNOWN_EXTRACTOR_ERRORS), wrong
-    assert len(falls) - len(wrong) >= 19
+    assert falls["AF3401"] == "2021-08-06" and falls["AF1901"] == "2021-08-08"
+    assert not wrong, wrong

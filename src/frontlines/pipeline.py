@@ -18,6 +18,7 @@ from .gazetteer import Gazetteer
 from .models import Document, Event
 from .profile import Profile
 from .store import Workspace, iter_documents, replace_events
+from .timeline_store import has_admin_units, recompute_all, recompute_documents
 
 
 def workspace_gazetteer(ws: Workspace) -> Gazetteer:
@@ -25,8 +26,14 @@ def workspace_gazetteer(ws: Workspace) -> Gazetteer:
         return Gazetteer.load(conn)
 
 
-def extract_file(path: Path, gazetteer: Any, profile: Profile, *, published: str | None = None,
-                 extractor: str = DEFAULT_EXTRACTOR) -> list[Event]:
+def extract_file(
+    path: Path,
+    gazetteer: Any,
+    profile: Profile,
+    *,
+    published: str | None = None,
+    extractor: str = DEFAULT_EXTRACTOR,
+) -> list[Event]:
     """Events of every report in one file (the `extract FILE` command)."""
     from .documents import SourceProblem, read_source
 
@@ -45,10 +52,13 @@ def extract_file(path: Path, gazetteer: Any, profile: Profile, *, published: str
 
 
 class StoreExtraction:
-    """The ingest hook: extract a new document's events and store them with it."""
+    """The ingest hook: extract a new document's events, store them with it, and
+    recompute the timeline of the units they touch (all in the document's
+    transaction). `recompute=False` leaves the timeline for one full rebuild."""
 
-    def __init__(self, ws: Workspace, extractor: str = DEFAULT_EXTRACTOR):
+    def __init__(self, ws: Workspace, extractor: str = DEFAULT_EXTRACTOR, recompute: bool = True):
         self.ws = ws
+        self.recompute = recompute
         self.extractor_name = extractor
         self._component: Any = None
         self.events = 0
@@ -59,11 +69,15 @@ class StoreExtraction:
         events = self._component.extract(doc)
         replace_events(conn, doc.id, events)
         self.events += len(events)
+        if self.recompute and has_admin_units(conn):
+            # Without boundaries there is no map to keep: events are stored all the
+            # same, and the timeline is built once units are imported.
+            recompute_documents(conn, self.ws.profile, [doc.id])
 
 
 def reextract_all(ws: Workspace, extractor: str = DEFAULT_EXTRACTOR) -> tuple[int, int]:
     """Re-run extraction over every stored document; returns (documents, events)."""
-    hook = StoreExtraction(ws, extractor)
+    hook = StoreExtraction(ws, extractor, recompute=False)
     with ws.connect() as conn:
         ids = [d.id for d in iter_documents(conn)]
     count = 0
@@ -72,4 +86,7 @@ def reextract_all(ws: Workspace, extractor: str = DEFAULT_EXTRACTOR) -> tuple[in
             doc = next(iter_documents(conn, [doc_id]))
             hook(conn, doc)
         count += 1
+    with ws.begin() as conn:
+        if has_admin_units(conn):
+            recompute_all(conn, ws.profile)
     return count, hook.events

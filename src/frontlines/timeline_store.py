@@ -106,6 +106,12 @@ def unit_level(conn: Connection) -> int:
     raise TimelineError("the workspace has no admin units: run 'frontlines gazetteer import' first")
 
 
+def has_admin_units(conn: Connection) -> bool:
+    """Whether any boundaries were imported (a timeline needs units to colour)."""
+    levels = [LEVEL_NAMES[level] for level in (3, 2, 1)]
+    return conn.execute(select(places.c.id).where(places.c.level.in_(levels)).limit(1)).first() is not None
+
+
 def load_units(conn: Connection, level: int) -> list[Unit]:
     query = (select(places.c.id, places.c.name, places.c.admin1)
              .where(places.c.level == LEVEL_NAMES[level]).order_by(places.c.id))

@@ -320,13 +320,21 @@ RELATION_BEFORE_PLACE = re.compile(
     r"\b(?:near|nearby|borders?|bordering|neighbou?ring|adjoining|adjacent\s+to|next\s+to|close\s+"
     r"to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
-    r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|"
+    r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|outskirts\s+of|"
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|governor\s+of|police\s+chief\s+of|"
     r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+"
     # Only determiners and place words may stand between the relation and the name.
     r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
     r"central|north|south|east|west|provincial|key|strategic|capital|city|town|of|district|"
     r"province|border|main)\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+# A place right before one of these words names a facility in it, not the
+# place itself ("Kandahar airport", "Kandahar customs").
+FACILITY_AFTER_PLACE = re.compile(
+    r"^[’']?s?\s+(?:international\s+)?(?:airport|airfield|air\s+base|customs|prison|jail|road|"
+    r"highway|dam|base|garrison|checkpoints?|check\s+posts?|bazaar|market|university|hospital)\b",
     re.IGNORECASE,
 )
 

@@ -58,7 +58,7 @@ class ResolvedMention:
     end: int
     text: str
     place: Place
-    role: str = "event"  # event / context / speaker / relation
+    role: str = "event"  # event / context / speaker / relation / facility
     as_capital: bool = False
 
 
@@ -315,6 +315,8 @@ class RulesExtractor:
                 continue  # a dateline, not where the news happened
             if re.match(r"^[’']s\b", after):
                 role = "context"  # "Ghazni's Jaghatu district"
+            elif lexicon.FACILITY_AFTER_PLACE.match(after):
+                role = "facility"
             elif lexicon.ROLE_AFTER_PLACE.match(after):
                 role = "speaker"
                 if has_admin1 and place.level != "admin1":
@@ -388,6 +390,19 @@ class RulesExtractor:
             capital = self.gazetteer.capital_of(rm.place.id)
             return self.places.get(capital) if capital else None
         return rm.place
+
+    def _names_unknown_place(self, text: str) -> bool:
+        """Does `text` name something the gazetteer does not know (a capitalised word
+        that is neither an actor nor a known place)?"""
+        for word in re.finditer(r"(?<![\w’'])[A-Z][a-z]{2,}", text):
+            if word.start() == 0 and text[:1].isupper():
+                continue  # sentence-initial capital
+            if any(p.search(word.group(0)) for _, p in self.actor_patterns):
+                continue
+            if word.group(0).lower() in lexicon.NAME_PREFIX_ALLOWED:
+                continue
+            return True
+        return False
 
     def _anaphor_place(
         self, phrase: str, resolved: list[ResolvedMention], before: int, context: Context
@@ -564,14 +579,18 @@ class RulesExtractor:
         for rm in resolved:
             if rm.start < lo or rm.end > hi:
                 continue
-            if rm.role == "speaker" or rm.role == "context":
+            if rm.role in ("speaker", "context", "facility"):
                 continue
             if rm.role == "relation":
                 # "retreated from X" names the place left; "to X" where they went;
                 # "one kilometer from X" carries its relation inside the trigger.
                 between = sentence[max(lo, rm.start - 25) : rm.start].lower()
                 inside_trigger = hit.kind == "siege" and not sentence[hit.end : rm.start].strip(" the")
-                if not inside_trigger and not (hit.kind == "withdrawal" and re.search(r"\bfrom\b", between)):
+                attacked_near = hit.kind in ("siege", "clash") and re.search(
+                    r"\b(?:outskirts|near|around)\b", between
+                )
+                leaving = hit.kind == "withdrawal" and re.search(r"\bfrom\b", between)
+                if not (inside_trigger or attacked_near or leaving):
                     continue
             place = self._event_place(rm)
             if place is not None:
@@ -580,6 +599,8 @@ class RulesExtractor:
             return found
         window = sentence[lo:hi]
         for match in lexicon.ANAPHORA.finditer(window):
+            if self._names_unknown_place(window[: match.start()]):
+                break  # "captured Shir Khan port and the town": the town is that unknown place
             after = window[match.end() : match.end() + 30]
             if lexicon.ROLE_AFTER_PLACE.match(after) or re.match(r"\s+of\b", after):
                 continue  # "the city police", "the province of X" name no place here
@@ -643,6 +664,10 @@ class RulesExtractor:
             actor = self._actor_in(trigger_text, last=False)
             if actor is None and agent:
                 actor = self._actor_in(agent.group("rest")[:60], last=False)
+                loser_named = re.match(r"\s*(?:\w+\s+){0,3}?(?:of|from)\s", after, re.IGNORECASE)
+                if kind == "recapture" and actor is not None and loser_named:
+                    # "cleared of the Taliban", "retaken from the Taliban": the loser
+                    actor = self._opponent(actor)
             if kind == "clash":
                 # "the attack was repelled by security forces": the attacker is the other side.
                 defender = actor or self._actor_in(before, last=True)

@@ -1,0 +1,856 @@
+"""The HTTP API and the web app: `frontlines serve` runs `create_app(workspace)` under uvicorn.
+
+Reads are open; the one write (`POST /api/documents`, ingest one report)
+needs a bearer token made by `frontlines token create`. Only a SHA-256
+digest of each token is stored (see `store.api_tokens`).
+
+Every route is a thin shell over a library function (`timeline_store`'s
+`control`, `changes`, `explain`, `summary`; `store.query_events`;
+`ingest.ingest` with the same extraction hook as the command line). Bad
+requests get a 4xx with a JSON body `{"error": …, "status": …}`, never a 500:
+an unknown place or document is 404, a bad date or level 400, a page past
+the end 404, a body over the size cap 413, a missing or wrong token 401.
+
+Before answering, a read brings the cached timeline up to date if the store
+changed behind its back (another process ingested reports), under a lock, so
+concurrent requests never rebuild it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import secrets
+import tempfile
+import threading
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import shapely
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, func, insert, or_, select, update
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .export import latest_event_day
+from .models import EVENT_KINDS
+from .pipeline import StoreExtraction
+from .render import RenderError, actor_colors, daily_state_counts, state_style
+from .store import (
+    Workspace,
+    api_tokens,
+    documents,
+    events,
+    get_document,
+    now_iso,
+    places,
+    query_events,
+)
+from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, interval_on
+from .timeline_store import (
+    LEVEL_NAMES,
+    UNIT_WORDS,
+    changes,
+    control,
+    ensure_timeline,
+    event_details,
+    explain,
+    load_places_by_id,
+    parse_day,
+    recompute_documents,
+    summary,
+    timeline_is_fresh,
+    unit_level,
+)
+
+log = logging.getLogger("frontlines.api")
+
+WEB_DIR = Path(__file__).parent / "web"
+VENDOR_DIR = WEB_DIR / "vendor"
+DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_PAGE_SIZE = 500
+TOKEN_PREFIX = "fl_"
+SIMPLIFY_DEGREES = 0.002
+"""Tolerance for the web map's polygons (~200 m): 10× smaller GeoJSON, invisible on screen."""
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+"""Defence in depth: the web app renders report text as text, and even if a bug let
+markup through, no inline script or event handler could run under this policy."""
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, turned into the JSON error body."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(conn: Connection, name: str) -> str:
+    """Make a new bearer token; only its hash is stored, so it is shown once, here."""
+    if not name.strip():
+        raise ValueError("a token needs a name (who or what uses it)")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    conn.execute(insert(api_tokens).values(name=name.strip(), token_hash=hash_token(token),
+                                           created_at=now_iso()))
+    return token
+
+
+def verify_token(conn: Connection, token: str) -> str | None:
+    """The name of the live token `token` is, or None.
+
+    Looked up by digest: the stored value is never compared with the secret,
+    and a timing attack on the index reveals only digests.
+    """
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = conn.execute(select(api_tokens.c.name, api_tokens.c.revoked_at).where(
+        api_tokens.c.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    return str(row.name)
+
+
+def list_tokens(conn: Connection) -> list[dict[str, Any]]:
+    query = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at,
+                   api_tokens.c.revoked_at).order_by(api_tokens.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def revoke_token(conn: Connection, token_id: int) -> bool:
+    """Revoke a token by its id; False if there is no such live token."""
+    result = conn.execute(update(api_tokens).where(api_tokens.c.id == token_id,
+                                                   api_tokens.c.revoked_at.is_(None))
+                          .values(revoked_at=now_iso()))
+    return bool(result.rowcount)
+
+
+# --- response models ---------------------------------------------------------------------
+
+
+class ErrorOut(BaseModel):
+    error: str
+    status: int
+    detail: list[dict[str, Any]] | None = None
+
+
+class ActorOut(BaseModel):
+    id: str
+    name: str
+    color: str
+    government: bool
+
+
+class StateStyleOut(BaseModel):
+    key: str
+    label: str
+    color: str
+    hatch: str | None
+    edge: str
+
+
+class MetaOut(BaseModel):
+    name: str
+    title: str
+    country: str
+    start: str
+    latest: str
+    level: int
+    levels: list[int]
+    unit_word: str
+    actors: list[ActorOut]
+    styles: list[StateStyleOut]
+    documents: int
+    events: int
+
+
+class PlaceOut(BaseModel):
+    id: str
+    name: str
+    level: str
+    parent_id: str | None
+    admin1: str | None
+    admin2: str | None
+    lat: float | None
+    lon: float | None
+
+
+class EventOut(BaseModel):
+    id: str | None
+    kind: str
+    actor: str
+    opponent: str | None
+    place_id: str
+    place_name: str
+    admin1: str | None
+    admin2: str | None
+    admin3: str | None
+    geo_precision: int
+    date: str | None
+    date_precision: str
+    date_basis: str
+    source: str | None
+    source_side: str
+    certainty: str
+    negated: bool
+    extractor: str
+    explanation: str | None
+    document: str
+    sentence: str
+    start: int
+    end: int
+
+
+class EventPage(BaseModel):
+    items: list[EventOut]
+    page: int
+    page_size: int
+    total: int
+    pages: int
+
+
+class ControlRowOut(BaseModel):
+    place_id: str
+    place_name: str
+    admin1: str | None
+    state: str
+    status: str
+    since: str
+    confidence: float
+    evidence: list[str]
+
+
+class ControlOut(BaseModel):
+    date: str
+    level: int
+    unit_word: str
+    units: list[ControlRowOut]
+
+
+class EvidenceOut(BaseModel):
+    """One report sentence behind a state, with what a reader needs to judge it."""
+
+    event_id: str
+    kind: str
+    actor: str
+    date: str | None
+    certainty: str
+    negated: bool
+    source: str | None
+    source_side: str
+    place_name: str
+    sentence: str
+    document_id: str
+    outlet: str | None
+    published: str | None
+    title: str | None
+    url: str | None
+
+
+class ChangeOut(BaseModel):
+    place_id: str
+    place_name: str
+    from_: str = Field(alias="from")
+    to: str
+    status: str
+    date: str
+    confidence: float
+    events: list[str]
+    evidence: list[EvidenceOut]
+
+    model_config = {"populate_by_name": True}
+
+
+class IntervalOut(BaseModel):
+    state: str
+    status: str
+    start: str
+    end: str | None
+    since: str
+    confidence: float
+    holder: str
+    reason: str
+    evidence: list[EvidenceOut]
+
+
+class TimelineOut(BaseModel):
+    place: PlaceOut
+    unit_id: str
+    note: str
+    date: str | None
+    current: IntervalOut | None
+    intervals: list[IntervalOut]
+
+
+class SummaryStateOut(BaseModel):
+    state: str
+    status: str
+    count: int
+
+
+class SummaryOut(BaseModel):
+    date: str
+    level: int
+    units: int
+    unit_word: str
+    states: list[SummaryStateOut]
+
+
+class SeriesOut(BaseModel):
+    key: str
+    label: str
+    color: str
+    counts: list[int]
+
+
+class DailyCountsOut(BaseModel):
+    days: list[str]
+    level: int
+    units: int
+    unit_word: str
+    series: list[SeriesOut]
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str | None
+    published: str | None
+    outlet: str | None
+    url: str | None
+    language: str | None
+    related: list[str]
+    text: str
+    events: list[EventOut]
+
+
+class DocumentIn(BaseModel):
+    """One report to ingest; the same fields as a record of a JSON corpus file."""
+
+    text: str = Field(min_length=1, description="The report's body text.")
+    title: str | None = None
+    published: str | None = Field(None, description="YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+    outlet: str | None = None
+    url: str | None = None
+    id: str | None = Field(None, description="Keep this id instead of deriving one")
+
+
+class IngestOut(BaseModel):
+    id: str | None
+    added: bool
+    duplicate: bool
+    events: int
+    units_recomputed: int
+    messages: list[str]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _day(value: str | None, what: str) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_day(value, what)
+    except TimelineError as exc:
+        raise ApiError(400, str(exc)) from exc
+
+
+def _place_out(row: Any) -> PlaceOut:
+    return PlaceOut(id=row.id, name=row.name, level=row.level, parent_id=row.parent_id,
+                    admin1=row.admin1, admin2=row.admin2, lat=row.lat, lon=row.lon)
+
+
+def _document_urls(conn: Connection, doc_ids: set[str]) -> dict[str, str | None]:
+    ids = sorted(doc_ids)
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ids), 500):
+        query = select(documents.c.id, documents.c.url).where(documents.c.id.in_(ids[start:start + 500]))
+        found.update({row.id: row.url for row in conn.execute(query)})
+    return found
+
+
+def evidence_for(conn: Connection, event_ids: list[str]) -> dict[str, EvidenceOut]:
+    """Evidence records for events (their sentence, outlet, dates, who says so, the report's URL)."""
+    details = event_details(conn, event_ids)
+    urls = _document_urls(conn, {d.event.evidence.document_id for d in details.values()})
+    found: dict[str, EvidenceOut] = {}
+    for event_id, detail in details.items():
+        ev = detail.event
+        found[event_id] = EvidenceOut(
+            event_id=event_id, kind=ev.kind, actor=ev.actor, date=ev.date,
+            certainty=ev.certainty, negated=bool(ev.negated), source=ev.source,
+            source_side=ev.source_side, place_name=ev.place_name,
+            sentence=ev.evidence.sentence.strip(), document_id=ev.evidence.document_id,
+            outlet=detail.outlet, published=detail.published, title=detail.title,
+            url=urls.get(ev.evidence.document_id),
+        )
+    return found
+
+
+def count_events(conn: Connection, *, since: str | None, until: str | None, place: str | None,
+                 actor: str | None, kind: str | None) -> int:
+    """How many events `store.query_events` returns for the same filters (for pagination)."""
+    query = select(func.count()).select_from(events)
+    if since:
+        query = query.where(events.c.date >= since)
+    if until:
+        query = query.where(events.c.date <= until)
+    if place:
+        query = query.where(or_(events.c.place_id == place, events.c.admin1 == place,
+                                events.c.admin2 == place, events.c.admin3 == place))
+    if actor:
+        query = query.where(events.c.actor == actor)
+    if kind:
+        query = query.where(events.c.kind == kind)
+    return int(conn.execute(query).scalar_one())
+
+
+def _rounded_geometry(wkb: bytes | None) -> dict[str, Any] | None:
+    if not wkb:
+        return None
+    geometry = shapely.simplify(shapely.from_wkb(wkb), SIMPLIFY_DEGREES, preserve_topology=True)
+    geometry = shapely.set_precision(geometry, 1e-4)
+    return json.loads(shapely.to_geojson(geometry))
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse a request body over `max_bytes` with 413 before it is parsed.
+
+    Checks the Content-Length header first and counts the bytes of a chunked
+    body as they arrive, so a lying or missing header cannot get past it.
+    """
+
+    def __init__(self, app: Any, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable[[], Awaitable[Any]],
+                       send: Callable[[Any], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                size = int(declared)
+            except ValueError:
+                await _send_error(send, 400, "invalid Content-Length header")
+                return
+            if size > self.max_bytes:
+                await _send_error(send, 413, self._message())
+                return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Any:
+            nonlocal received
+            message = await receive()
+            if message.get("type") == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message.get("type") == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _send_error(send, 413, self._message())
+
+    def _message(self) -> str:
+        return f"request body over the {self.max_bytes // 1024} kB limit"
+
+
+async def _send_error(send: Callable[[Any], Awaitable[None]], status: int, message: str) -> None:
+    body = json.dumps({"error": message, "status": status}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+# --- the app -------------------------------------------------------------------------------
+
+
+class AppState:
+    """What the routes share: the workspace, the timeline lock and cached geometry."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.timeline_lock = threading.Lock()
+        self.write_lock = threading.Lock()
+        self.geometry: dict[int, dict[str, Any]] = {}
+        self.geometry_lock = threading.Lock()
+
+    def reader(self) -> Iterator[Connection]:
+        """A read connection over an up-to-date timeline cache."""
+        ws = self.workspace
+        with ws.connect() as conn:
+            fresh = timeline_is_fresh(conn, ws.profile)
+        if not fresh:
+            with self.timeline_lock, ws.begin() as conn:
+                ensure_timeline(conn, ws.profile)
+        with ws.connect() as conn:
+            yield conn
+
+    def unit_geometry(self, conn: Connection, level: int) -> dict[str, Any]:
+        """Simplified GeoJSON geometry of every unit of a level, built once per process."""
+        with self.geometry_lock:
+            if level not in self.geometry:
+                query = select(places.c.id, places.c.geometry).where(
+                    places.c.level == LEVEL_NAMES[level])
+                self.geometry[level] = {row.id: _rounded_geometry(row.geometry)
+                                        for row in conn.execute(query)}
+            return self.geometry[level]
+
+
+def create_app(workspace_path: Path | str, *,
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+    """The FastAPI app serving the API and the web app for one workspace."""
+    workspace = Workspace.open(Path(workspace_path))
+    state = AppState(workspace)
+    profile = workspace.profile
+    app = FastAPI(
+        title="frontlines",
+        version="1",
+        description="Who controls what, day by day, from conflict news reports — with the "
+                    "evidence behind every state. Reads are open; writing needs a bearer token "
+                    "(`frontlines token create`).",
+        responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut},
+                   422: {"model": ErrorOut}},
+    )
+    app.state.frontlines = state
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    bearer = HTTPBearer(auto_error=False)
+    _install_error_handlers(app)
+
+    def reader() -> Iterator[Connection]:
+        yield from state.reader()
+
+    Reader = Annotated[Connection, Depends(reader)]
+
+    def level_of(conn: Connection, level: int | None) -> int:
+        finest = unit_level(conn)
+        chosen = finest if level is None else level
+        if chosen < 1 or chosen > finest:
+            raise ApiError(400, f"level {chosen}: this workspace's units go from 1 to {finest}")
+        return chosen
+
+    def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                             Depends(bearer)]) -> str:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise ApiError(401, "this endpoint needs a bearer token "
+                                "(create one with 'frontlines token create')")
+        with workspace.connect() as conn:
+            name = verify_token(conn, credentials.credentials)
+        if name is None:
+            raise ApiError(401, "invalid or revoked token")
+        return name
+
+    # --- the web app ---
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", headers=_page_headers())
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR, check_dir=False), name="static")
+
+    # --- reads ---
+
+    @app.get("/api/meta", response_model=MetaOut, tags=["reads"])
+    def meta(conn: Reader) -> MetaOut:
+        """The profile, the date range with data, the actors and how each state is drawn."""
+        finest = unit_level(conn)
+        colors = actor_colors(profile)
+        styles = []
+        for actor in profile.actors:
+            for status in ("assessed", CLAIMED):
+                styles.append(state_style(profile, actor.id, status))
+        styles += [state_style(profile, CONTESTED, ""), state_style(profile, UNKNOWN, "")]
+        n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
+        n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+        return MetaOut(
+            name=profile.name, title=profile.title or profile.country_name,
+            country=profile.country_name, start=profile.start_date.isoformat(),
+            latest=latest_event_day(conn, profile).isoformat(), level=finest,
+            levels=list(range(1, finest + 1)), unit_word=UNIT_WORDS[finest],
+            actors=[ActorOut(id=a.id, name=a.name, color=colors[a.id],
+                             government=a.id == profile.government) for a in profile.actors],
+            styles=[StateStyleOut(key=s.key, label=s.label, color=s.face, hatch=s.hatch,
+                                  edge=s.edge) for s in sorted(styles, key=lambda s: s.order)],
+            documents=int(n_docs), events=int(n_events),
+        )
+
+    @app.get("/api/places", tags=["reads"], response_model=list[PlaceOut],
+             responses={200: {"content": {"application/geo+json": {}}}})
+    def list_places(conn: Reader,
+                    level: Annotated[int | None, Query(ge=1, le=3, description="Admin level")] = None,
+                    kind: Annotated[Literal["admin", "populated_place", "all"],
+                                    Query(description="Which places without a level")] = "admin",
+                    format: Literal["json", "geojson"] = "json") -> Any:
+        """Gazetteer places; `format=geojson` gives the units' polygons for a map."""
+        query = select(places.c.id, places.c.name, places.c.level, places.c.parent_id,
+                       places.c.admin1, places.c.admin2, places.c.lat, places.c.lon)
+        if level is not None:
+            query = query.where(places.c.level == LEVEL_NAMES[level_of(conn, level)])
+        elif kind == "admin":
+            query = query.where(places.c.level.in_(list(LEVEL_NAMES.values())))
+        elif kind == "populated_place":
+            query = query.where(places.c.level == "populated_place")
+        rows = [_place_out(r) for r in conn.execute(query.order_by(places.c.id))]
+        if format == "json":
+            return rows
+        if level is None:
+            raise ApiError(400, "format=geojson needs a level (the polygons of one admin level)")
+        geometry = state.unit_geometry(conn, level)
+        return _geojson([{**p.model_dump(), "geometry": geometry.get(p.id)} for p in rows])
+
+    @app.get("/api/events", response_model=EventPage, tags=["reads"])
+    def list_events(conn: Reader, since: str | None = None, until: str | None = None,
+                    place: str | None = None, actor: str | None = None,
+                    kind: Annotated[str | None, Query(description=", ".join(EVENT_KINDS))] = None,
+                    page: Annotated[int, Query(ge=1)] = 1,
+                    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50) -> EventPage:
+        """Stored events, oldest first, filtered by date range, place (any level), actor, kind."""
+        first, last = _day(since, "since"), _day(until, "until")
+        if first and last and last < first:
+            raise ApiError(400, "until comes before since")
+        if place is not None and not load_places_by_id(conn, [place]):
+            raise ApiError(404, f"unknown place {place!r}")
+        if actor is not None and actor not in profile.actor_ids:
+            raise ApiError(400, f"unknown actor {actor!r} (known: {', '.join(profile.actor_ids)})")
+        if kind is not None and kind not in EVENT_KINDS:
+            raise ApiError(400, f"unknown kind {kind!r} (known: {', '.join(EVENT_KINDS)})")
+        filters = {"since": first.isoformat() if first else None,
+                   "until": last.isoformat() if last else None,
+                   "place": place, "actor": actor, "kind": kind}
+        total = count_events(conn, **filters)
+        pages = max(1, math.ceil(total / page_size))
+        if page > pages:
+            raise ApiError(404, f"page {page} is out of range ({pages} page"
+                                f"{'s' if pages != 1 else ''} of {page_size})")
+        found = query_events(conn, **filters, limit=page_size, offset=(page - 1) * page_size)
+        return EventPage(items=[EventOut(**e.to_dict()) for e in found], page=page,
+                         page_size=page_size, total=total, pages=pages)
+
+    @app.get("/api/control", response_model=ControlOut, tags=["reads"],
+             responses={200: {"content": {"application/geo+json": {}}}})
+    def get_control(conn: Reader, date: str, level: Annotated[int | None, Query()] = None,
+                    format: Literal["json", "geojson"] = "json") -> Any:
+        """Who holds each unit on `date`, since when and how surely (`format=geojson`: with polygons)."""
+        day = _day(date, "date")
+        assert day is not None
+        chosen = level_of(conn, level)
+        rows = control(conn, profile, day, chosen)
+        if format == "geojson":
+            geometry = state.unit_geometry(conn, chosen)
+            return _geojson([{**r, "date": day.isoformat(), "geometry": geometry.get(r["place_id"])}
+                             for r in rows])
+        return ControlOut(date=day.isoformat(), level=chosen, unit_word=UNIT_WORDS[chosen],
+                          units=[ControlRowOut(**r) for r in rows])
+
+    @app.get("/api/changes", response_model=list[ChangeOut], tags=["reads"],
+             response_model_by_alias=True)
+    def get_changes(conn: Reader, since: str, until: str | None = None,
+                    evidence: Annotated[int, Query(ge=0, le=50,
+                                                   description="Evidence sentences per change")] = 3,
+                    ) -> list[ChangeOut]:
+        """Every change of state between two dates, each with the sentences behind it."""
+        first, last = _day(since, "since"), _day(until, "until")
+        assert first is not None
+        rows = changes(conn, profile, first, last)
+        wanted = [e for r in rows for e in r["events"][:evidence]]
+        found = evidence_for(conn, wanted)
+        return [ChangeOut(**{**r, "evidence": [found[e] for e in r["events"][:evidence]
+                                               if e in found]}) for r in rows]
+
+    @app.get("/api/places/{place_id}/timeline", response_model=TimelineOut, tags=["reads"])
+    def place_timeline(conn: Reader, place_id: str, date: str | None = None) -> TimelineOut:
+        """A unit's whole history (up to `date`): each state, why, and the reports behind it."""
+        day = _day(date, "date")
+        row = conn.execute(select(places).where(places.c.id == place_id)).first()
+        if row is None:
+            raise ApiError(404, f"unknown place {place_id!r}")
+        story = explain(conn, profile, place_id, day)
+        ids = [e for iv in story.intervals for e in iv.event_ids]
+        found = evidence_for(conn, ids)
+
+        def interval_out(iv: Any) -> IntervalOut:
+            return IntervalOut(state=iv.state, status=iv.status, start=iv.start.isoformat(),
+                               end=iv.end.isoformat() if iv.end else None,
+                               since=iv.since.isoformat(), confidence=iv.confidence,
+                               holder=iv.holder, reason=iv.reason,
+                               evidence=[found[e] for e in iv.event_ids if e in found])
+
+        current = interval_on(story.intervals, day) if day else (
+            story.intervals[-1] if story.intervals else None)
+        return TimelineOut(place=_place_out(row), unit_id=story.place.id, note=story.note,
+                           date=day.isoformat() if day else None,
+                           current=interval_out(current) if current else None,
+                           intervals=[interval_out(iv) for iv in story.intervals])
+
+    @app.get("/api/documents/{document_id}", response_model=DocumentOut, tags=["reads"])
+    def get_one_document(conn: Reader, document_id: str) -> DocumentOut:
+        """One stored report: its text, metadata and the events read from it."""
+        doc = get_document(conn, document_id)
+        if doc is None:
+            raise ApiError(404, f"unknown document {document_id!r}")
+        found = query_events(conn, document_id=doc.id)
+        return DocumentOut(id=doc.id, title=doc.title, published=doc.published,
+                           outlet=doc.outlet, url=doc.url, language=doc.language,
+                           related=list(doc.related), text=doc.text,
+                           events=[EventOut(**e.to_dict()) for e in found])
+
+    @app.get("/api/summary", response_model=SummaryOut, tags=["reads"])
+    def get_summary(conn: Reader, date: str,
+                    level: Annotated[int | None, Query()] = None) -> SummaryOut:
+        """How many units each state holds on `date`."""
+        day = _day(date, "date")
+        assert day is not None
+        return SummaryOut(**summary(conn, profile, day, level_of(conn, level)))
+
+    @app.get("/api/series", response_model=DailyCountsOut, tags=["reads"])
+    def get_series(conn: Reader, since: str | None = None, until: str | None = None,
+                   level: Annotated[int | None, Query()] = None) -> DailyCountsOut:
+        """Units per state per day (the data of `frontlines chart`)."""
+        try:
+            data = daily_state_counts(conn, profile, _day(since, "since"), _day(until, "until"),
+                                      level_of(conn, level))
+        except RenderError as exc:
+            raise ApiError(400, str(exc)) from exc
+        return DailyCountsOut(**data.as_json())
+
+    # --- the one write ---
+
+    @app.post("/api/documents", response_model=IngestOut, status_code=201, tags=["writes"],
+              responses={200: {"model": IngestOut, "description": "Already stored"},
+                         401: {"model": ErrorOut}, 413: {"model": ErrorOut}})
+    def post_document(item: DocumentIn, response: Response,
+                      token_name: Annotated[str, Depends(require_token)]) -> IngestOut:
+        """Ingest one report through the same path as `frontlines ingest` (needs a token)."""
+        result = ingest_record(workspace, item.model_dump(exclude_none=True), state.write_lock,
+                               origin=f"api:{token_name}")
+        if not result.added:
+            response.status_code = 200
+        log.info("POST /api/documents by %s: %s", token_name, result.model_dump())
+        return result
+
+    return app
+
+
+def ingest_record(workspace: Workspace, record: dict[str, Any], lock: threading.Lock,
+                  origin: str = "api") -> IngestOut:
+    """Store one report record with its events, then bring the timeline up to date.
+
+    Goes through `ingest.ingest` (a one-record JSON file) with the command
+    line's `StoreExtraction` hook, so the API and `frontlines ingest` cannot
+    drift apart. If the hook did not already update the timeline, the units
+    the report touches are recomputed incrementally.
+    """
+    from .ingest import ingest
+
+    hook = StoreExtraction(workspace)
+    with lock, tempfile.TemporaryDirectory(prefix="frontlines-api-") as folder:
+        path = Path(folder) / "report.json"
+        path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        outcome = ingest(workspace, [path], on_document=hook)
+        messages = [str(p).replace(str(path), origin) for p in [*outcome.failed, *outcome.warnings]]
+        if outcome.failed:
+            raise ApiError(422, "; ".join(messages))
+        recomputed = 0
+        if outcome.added:
+            with workspace.begin() as conn:
+                if not timeline_is_fresh(conn, workspace.profile):
+                    recomputed = len(recompute_documents(conn, workspace.profile, outcome.added))
+    doc_id = outcome.added[0] if outcome.added else None
+    return IngestOut(id=doc_id, added=bool(outcome.added), duplicate=bool(outcome.duplicates),
+                     events=hook.events, units_recomputed=recomputed, messages=messages)
+
+
+def _geojson(features: list[dict[str, Any]]) -> JSONResponse:
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "id": f.get("id") or f.get("place_id"),
+                      "geometry": f.get("geometry"),
+                      "properties": {k: v for k, v in f.items() if k != "geometry"}}
+                     for f in features],
+    }
+    return JSONResponse(collection, media_type="application/geo+json")
+
+
+def _page_headers() -> dict[str, str]:
+    return {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Every error as `{"error": message, "status": code}`; never an HTML page or a bare 500."""
+
+    def body(status: int, message: str, detail: list[dict[str, Any]] | None = None,
+             headers: dict[str, str] | None = None) -> JSONResponse:
+        content: dict[str, Any] = {"error": message, "status": status}
+        if detail is not None:
+            content["detail"] = detail
+        return JSONResponse(content, status_code=status, headers=headers)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return body(exc.status, exc.message, headers=headers)
+
+    @app.exception_handler(TimelineError)
+    async def timeline_error(_request: Request, exc: TimelineError) -> JSONResponse:
+        message = str(exc)
+        return body(404 if message.startswith("unknown place") else 400, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "no such route"
+        return body(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [{"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg"))}
+                  for err in exc.errors()]
+        summary_text = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in detail[:5])
+        return body(422, f"invalid request: {summary_text}", detail)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return body(500, f"internal error: {type(exc).__name__}")
+
+
+def default_window(day: date, days: int = 7) -> tuple[date, date]:
+    """The week up to `day` (inclusive): the web app's feed of recent changes."""
+    return day - timedelta(days=days - 1), day
