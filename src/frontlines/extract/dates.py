@@ -83,7 +83,7 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "yesterday",
         r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+day|a\s+day\s+earlier|"
-        r"the\s+day\s+before)\b",
+        r"the\s+day\s+before|(?:comes?|came)\s+a\s+day\s+after)\b",
     ),
     (
         "today",

@@ -506,7 +506,7 @@ CONTEXT_BEFORE_PROVINCE = re.compile(
 
 # "the capital(s) of X": X names a province whose capital is meant.
 CAPITAL_OF = re.compile(
-    r"\b(?:provincial\s+)?capitals?\s+(?:city\s+)?of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"\b(?:provincial\s+)?capitals?\s+(?:city\s+)?of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?"
     r"(?:provinces?\s+of\s+)?$",
     re.IGNORECASE,
 )

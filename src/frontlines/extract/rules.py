@@ -39,6 +39,12 @@ from . import lexicon
 from .dates import DateMention, ResolvedDate, find_dates, publication_date, resolve_relative_date
 from .sentences import split_sentences
 
+# How far (in characters) a date outside the trigger's clause may stand and
+# still date it.
+MAX_DATE_DISTANCE = 60
+# "In the past 24 hours" only says "by the time of writing": any other date
+# in the sentence is better.
+WEAK_DATE_PENALTY = 200
 CERTAINTY_RANK = {"confirmed": 4, "reported": 3, "claimed": 2, "unverified": 1, "denied": 0}
 BASIS_RANK = {"explicit": 2, "relative": 1, "publication": 0}
 
@@ -189,14 +195,22 @@ class RulesExtractor:
             worth_reading = sentence_triggers and (
                 resolved or follows_up or lexicon.ANAPHORA.search(sentence)
             )
+            produced: list[Event] = []
             if worth_reading and not (
                 lexicon.RELATED_LINE.match(sentence) or lexicon.HISTORICAL.search(sentence)
             ):
-                events.extend(
-                    self._analyse_sentence(
-                        doc, sentence, s_start, resolved, sentence_triggers, context, published
-                    )
+                produced = self._analyse_sentence(
+                    doc, sentence, s_start, resolved, sentence_triggers, context, published
                 )
+                events.extend(produced)
+            if sentence_triggers and not produced:
+                # "Nine more districts were captured on Sunday": no place, but a date
+                # the next sentence's list may need.
+                first = sentence_triggers[0]
+                local_hit = TriggerHit(
+                    first.start - s_start, first.end - s_start, first.kind, first.voice, first.name
+                )
+                self._date_for(local_hit, find_dates(sentence), published, context, (0, len(sentence)))
             for rm in resolved:
                 self._remember(rm.place, context, local=rm.role in ("event", "relation"))
             context.previous_kinds = frozenset(t.kind for t in sentence_triggers)
@@ -532,7 +546,7 @@ class RulesExtractor:
                 continue
             if negated and kind != "capture":
                 continue
-            resolved_date = self._date_for(hit, dates, published, context)
+            resolved_date = self._date_for(hit, dates, published, context, (clause_start, clause_end))
             certainty = self._certainty(sentence, kind, actor, sides, hit)
             opponent = self._opponent(actor)
             seen: set[str] = set()
@@ -803,14 +817,23 @@ class RulesExtractor:
     # --- when ---------------------------------------------------------------
 
     def _date_for(
-        self, hit: TriggerHit, dates: list[DateMention], published: date | None, context: Context
+        self,
+        hit: TriggerHit,
+        dates: list[DateMention],
+        published: date | None,
+        context: Context,
+        clause: tuple[int, int],
     ) -> ResolvedDate:
+        """The date expression nearest the trigger: in its clause, or close by."""
         best: ResolvedDate | None = None
         best_distance = 10**9
         for mention in dates:
             start, end = mention.start, mention.end
             distance = hit.start - end if end <= hit.start else start - hit.end
             distance = abs(distance)
+            in_clause = clause[0] <= start and end <= clause[1]
+            if not in_clause and distance > MAX_DATE_DISTANCE:
+                continue  # "... since the withdrawal began on May 1" dates something else
             resolved = resolve_relative_date(
                 mention,
                 published,
@@ -819,8 +842,13 @@ class RulesExtractor:
             )
             if resolved is None:
                 continue
+            if mention.kind == "today" and "24" in mention.text:
+                distance += WEAK_DATE_PENALTY  # "in the last 24 hours" yields to "on Sunday"
             if distance < best_distance:
                 best, best_distance = resolved, distance
+        if best is None and hit.name == "list-continuation" and context.last_date:
+            # "The districts include X, Y and Z": they fell when the sentence before said.
+            best = ResolvedDate(context.last_date, "day", "relative")
         if best is None:
             best = publication_date(published)
         if best.date is not None:
@@ -925,7 +953,12 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
             kept.certainty = "confirmed"
         elif CERTAINTY_RANK[event.certainty] > CERTAINTY_RANK[kept.certainty]:
             kept.certainty = event.certainty
-        if BASIS_RANK[event.date_basis] > BASIS_RANK[kept.date_basis]:
+        earlier = bool(event.date and kept.date and event.date < kept.date)
+        if BASIS_RANK[event.date_basis] > BASIS_RANK[kept.date_basis] or (
+            # Reports confirm after the fact: of two dates as good, the earlier
+            # is the event's ("confirmed Wednesday" / "fell on Tuesday night").
+            BASIS_RANK[event.date_basis] == BASIS_RANK[kept.date_basis] and earlier
+        ):
             kept.date, kept.date_basis, kept.date_precision = (
                 event.date,
                 event.date_basis,
