@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -546,7 +547,7 @@ class RulesExtractor:
                 continue
             if negated and kind != "capture":
                 continue
-            resolved_date = self._date_for(hit, dates, published, context, (clause_start, clause_end))
+            resolved_date = self._date_for(hit, dates, published, context, (clause_start, clause_end), local)
             certainty = self._certainty(sentence, kind, actor, sides, hit)
             opponent = self._opponent(actor)
             seen: set[str] = set()
@@ -823,14 +824,18 @@ class RulesExtractor:
         published: date | None,
         context: Context,
         clause: tuple[int, int],
+        others: Sequence[TriggerHit] = (),
     ) -> ResolvedDate:
-        """The date expression nearest the trigger: in its clause, or close by."""
+        """The date expression nearest the trigger: in its clause, or close by, and
+        not nearer to another trigger of the sentence ("the takeover of Jalalabad
+        followed the capture of Mazar on Saturday": Saturday is Mazar's)."""
         best: ResolvedDate | None = None
         best_distance = 10**9
         for mention in dates:
             start, end = mention.start, mention.end
-            distance = hit.start - end if end <= hit.start else start - hit.end
-            distance = abs(distance)
+            distance = _gap(hit, start, end)
+            if any(_gap(other, start, end) < distance for other in others if other != hit):
+                continue
             in_clause = clause[0] <= start and end <= clause[1]
             if not in_clause and distance > MAX_DATE_DISTANCE:
                 continue  # "... since the withdrawal began on May 1" dates something else
@@ -909,6 +914,11 @@ class RulesExtractor:
             extractor=self.name,
             explanation=f"trigger '{sentence[hit.start : hit.end]}' ({hit.name}, {hit.voice})",
         )
+
+
+def _gap(hit: TriggerHit, start: int, end: int) -> int:
+    """Characters between a trigger and a span, whichever comes first."""
+    return hit.start - end if end <= hit.start else max(0, start - hit.end)
 
 
 def _list_end(sentence: str, start: int, end: int, resolved: list[ResolvedMention]) -> int:
