@@ -416,6 +416,14 @@ NAME_PREFIX_ALLOWED = frozenset(
 # not a clause of its own.
 NOUN_USE_BEFORE = re.compile(r"(?:[’']s|\bits|\btheir|\bthe|\ba)\s+$", re.IGNORECASE)
 
+# The seat of a unit's authority: when it falls, the unit falls ("all
+# government buildings in the district have fallen").
+SEAT_OF_POWER = re.compile(
+    r"\b(?:government\s+)?(?:buildings|facilities|headquarters|offices|compound|administration|"
+    r"centre|center)\b[^,.;]{0,40}\b(?:in|of)\s+$",
+    re.IGNORECASE,
+)
+
 # Words for the place a sentence talks about without naming it.
 ANAPHORA = re.compile(
     r"\b(?:the\s+(?:(?:provincial|regional|province's|district's)\s+)?(?:capital|provincial\s+"

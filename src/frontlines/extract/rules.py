@@ -619,8 +619,13 @@ class RulesExtractor:
             after = window[match.end() : match.end() + 30]
             if lexicon.ROLE_AFTER_PLACE.match(after) or re.match(r"\s+of\b", after):
                 continue  # "the city police", "the province of X" name no place here
-            if not locative and re.search(r"\b(?:in|across|within|throughout)\s+$", window[: match.start()]):
-                continue  # "buildings in the district": where, not what
+            seat_of_power = lexicon.SEAT_OF_POWER.search(window[: match.start()])
+            if (
+                not locative
+                and not seat_of_power
+                and re.search(r"\b(?:in|across|within|throughout)\s+$", window[: match.start()])
+            ):
+                continue  # "clashes in the district": where, not what
             if lexicon.RELATION_BEFORE_PLACE.search(
                 sentence[max(0, lo + match.start() - 40) : lo + match.start()]
             ):
@@ -774,6 +779,11 @@ class RulesExtractor:
                     source = " ".join(words[-12:])
             if source:
                 source = source.strip(" ,\"'“”")
+                # "ToloNews has confirmed", "he also said": keep the speaker only.
+                source = re.sub(
+                    r"(?:\s+(?:has|have|had|also|further|earlier|later|previously|again))+$", "", source
+                )
+                source = re.sub(r"\s+(?:at|on|in)\s+(?:around\s+)?\d[^,;]*$", "", source)
                 if source.lower() in ("he", "she", "they", "it", "he also", "she also"):
                     source = context.speakers.get("__last__", source)
                 sides = self._sides(source, context)
