@@ -17,14 +17,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Leaflet from the npm registry, served by `frontlines serve` itself (no CDN:
-# users may be offline). node_modules/ and the vendor folder are git-ignored.
+# Leaflet (the web map) and Swagger UI (the API docs at /docs) from the npm
+# registry, served by `frontlines serve` itself (no CDN: users may be offline).
+# Only their dist files are needed, so no package's install script runs.
+# node_modules/ and the vendor folder are git-ignored.
 $(WEB_VENDOR)/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf $(WEB_VENDOR)/leaflet
-	mkdir -p $(WEB_VENDOR)/leaflet
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(WEB_VENDOR)/leaflet $(WEB_VENDOR)/swagger-ui
+	mkdir -p $(WEB_VENDOR)/leaflet $(WEB_VENDOR)/swagger-ui
 	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/dist/images $(WEB_VENDOR)/leaflet/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		$(WEB_VENDOR)/swagger-ui/
 	touch $@
 
 # Debian's chromium for the browser test (Playwright cannot download its own here).
@@ -39,6 +43,9 @@ demo: install
 	$(FL) gazetteer add-places
 	$(FL) ingest $(SHARED)/examples $(SHARED)/eval/dev/corpus.jsonl
 	$(FL) status
+	$(FL) map --out $(DEMO)/map.png
+	$(FL) chart --out $(DEMO)/chart.png
+	@echo "The web app on the demo workspace: $(FL) serve   (then open http://127.0.0.1:8000/)"
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
@@ -49,6 +56,7 @@ test: install lint
 
 bench: install
 	$(BIN)/python benchmarks/extract_throughput.py
+	$(BIN)/python benchmarks/timeline.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

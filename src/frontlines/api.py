@@ -26,14 +26,16 @@ import secrets
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import shapely
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -54,7 +56,7 @@ from .store import (
     places,
     query_events,
 )
-from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, interval_on
+from .timeline import ASSESSED, CLAIMED, CONTESTED, UNKNOWN, TimelineError, interval_on
 from .timeline_store import (
     LEVEL_NAMES,
     UNIT_WORDS,
@@ -356,7 +358,6 @@ class IngestOut(BaseModel):
     added: bool
     duplicate: bool
     events: int
-    units_recomputed: int
     messages: list[str]
 
 
@@ -370,6 +371,13 @@ def _day(value: str | None, what: str) -> date | None:
         return parse_day(value, what)
     except TimelineError as exc:
         raise ApiError(400, str(exc)) from exc
+
+
+def _required_day(value: str, what: str) -> date:
+    found = _day(value, what)
+    if found is None:
+        raise ApiError(400, f"{what} is required (YYYY-MM-DD)")
+    return found
 
 
 def _place_out(row: Any) -> PlaceOut:
@@ -430,15 +438,13 @@ def _rounded_geometry(wkb: bytes | None) -> dict[str, Any] | None:
     return json.loads(shapely.to_geojson(geometry))
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
     """ASGI middleware: refuse a request body over `max_bytes` with 413 before it is parsed.
 
-    Checks the Content-Length header first and counts the bytes of a chunked
-    body as they arrive, so a lying or missing header cannot get past it.
+    Checks the Content-Length header first, then reads the body (declared or
+    chunked) into memory up to the cap before the app sees it, so a lying or
+    missing header cannot get past it. Buffering is fine at a cap of a few MB,
+    and it lets the 413 be sent before any route or parser has run.
     """
 
     def __init__(self, app: Any, max_bytes: int):
@@ -452,6 +458,9 @@ class BodySizeLimit:
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # no body
+            return
         if declared is not None:
             try:
                 size = int(declared)
@@ -461,29 +470,30 @@ class BodySizeLimit:
             if size > self.max_bytes:
                 await _send_error(send, 413, self._message())
                 return
+        chunks: list[bytes] = []
         received = 0
-        started = False
-
-        async def limited_receive() -> Any:
-            nonlocal received
+        while True:
             message = await receive()
-            if message.get("type") == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracking_send(message: Any) -> None:
-            nonlocal started
-            if message.get("type") == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
+            if message.get("type") != "http.request":
+                break  # the client went away; the app will see the disconnect itself
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
                 await _send_error(send, 413, self._message())
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     def _message(self) -> str:
         return f"request body over the {self.max_bytes // 1024} kB limit"
@@ -532,13 +542,46 @@ class AppState:
             return self.geometry[level]
 
 
+def _reader(request: Request) -> Iterator[Connection]:
+    app_state: AppState = request.app.state.frontlines
+    yield from app_state.reader()
+
+
+Reader = Annotated[Connection, Depends(_reader)]
+"""A route parameter: a read connection over an up-to-date timeline."""
+
+_bearer = HTTPBearer(auto_error=False, description="A token from 'frontlines token create'")
+
+
+def _require_token(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "this endpoint needs a bearer token "
+                            "(create one with 'frontlines token create')")
+    app_state: AppState = request.app.state.frontlines
+    with app_state.workspace.connect() as conn:
+        name = verify_token(conn, credentials.credentials)
+    if name is None:
+        raise ApiError(401, "invalid or revoked token")
+    return name
+
+
+TokenName = Annotated[str, Depends(_require_token)]
+"""A route parameter: the name of the caller's valid token (401 without one)."""
+
+
 def create_app(workspace_path: Path | str, *,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """The FastAPI app serving the API and the web app for one workspace."""
     workspace = Workspace.open(Path(workspace_path))
     state = AppState(workspace)
     profile = workspace.profile
+    if not (VENDOR_DIR / "leaflet" / "leaflet.js").exists():
+        log.warning("%s is missing: the web map needs 'make install' (Leaflet from npm)",
+                    VENDOR_DIR / "leaflet")
     app = FastAPI(
+        docs_url=None,  # served below from our own copy of Swagger UI, not a CDN
+        redoc_url=None,
         title="frontlines",
         version="1",
         description="Who controls what, day by day, from conflict news reports — with the "
@@ -548,14 +591,11 @@ def create_app(workspace_path: Path | str, *,
                    422: {"model": ErrorOut}},
     )
     app.state.frontlines = state
+    # Outermost: the size check runs before anything reads the body. GZip shrinks the map's
+    # GeoJSON about fourfold.
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    bearer = HTTPBearer(auto_error=False)
     _install_error_handlers(app)
-
-    def reader() -> Iterator[Connection]:
-        yield from state.reader()
-
-    Reader = Annotated[Connection, Depends(reader)]
 
     def level_of(conn: Connection, level: int | None) -> int:
         finest = unit_level(conn)
@@ -564,17 +604,6 @@ def create_app(workspace_path: Path | str, *,
             raise ApiError(400, f"level {chosen}: this workspace's units go from 1 to {finest}")
         return chosen
 
-    def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                             Depends(bearer)]) -> str:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise ApiError(401, "this endpoint needs a bearer token "
-                                "(create one with 'frontlines token create')")
-        with workspace.connect() as conn:
-            name = verify_token(conn, credentials.credentials)
-        if name is None:
-            raise ApiError(401, "invalid or revoked token")
-        return name
-
     # --- the web app ---
 
     @app.get("/", include_in_schema=False)
@@ -582,6 +611,14 @@ def create_app(workspace_path: Path | str, *,
         return FileResponse(WEB_DIR / "index.html", headers=_page_headers())
 
     app.mount("/static", StaticFiles(directory=WEB_DIR, check_dir=False), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title="frontlines API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="data:,")
 
     # --- reads ---
 
@@ -592,7 +629,7 @@ def create_app(workspace_path: Path | str, *,
         colors = actor_colors(profile)
         styles = []
         for actor in profile.actors:
-            for status in ("assessed", CLAIMED):
+            for status in (ASSESSED, CLAIMED):
                 styles.append(state_style(profile, actor.id, status))
         styles += [state_style(profile, CONTESTED, ""), state_style(profile, UNKNOWN, "")]
         n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
@@ -666,8 +703,7 @@ def create_app(workspace_path: Path | str, *,
     def get_control(conn: Reader, date: str, level: Annotated[int | None, Query()] = None,
                     format: Literal["json", "geojson"] = "json") -> Any:
         """Who holds each unit on `date`, since when and how surely (`format=geojson`: with polygons)."""
-        day = _day(date, "date")
-        assert day is not None
+        day = _required_day(date, "date")
         chosen = level_of(conn, level)
         rows = control(conn, profile, day, chosen)
         if format == "geojson":
@@ -684,8 +720,7 @@ def create_app(workspace_path: Path | str, *,
                                                    description="Evidence sentences per change")] = 3,
                     ) -> list[ChangeOut]:
         """Every change of state between two dates, each with the sentences behind it."""
-        first, last = _day(since, "since"), _day(until, "until")
-        assert first is not None
+        first, last = _required_day(since, "since"), _day(until, "until")
         rows = changes(conn, profile, first, last)
         wanted = [e for r in rows for e in r["events"][:evidence]]
         found = evidence_for(conn, wanted)
@@ -733,8 +768,7 @@ def create_app(workspace_path: Path | str, *,
     def get_summary(conn: Reader, date: str,
                     level: Annotated[int | None, Query()] = None) -> SummaryOut:
         """How many units each state holds on `date`."""
-        day = _day(date, "date")
-        assert day is not None
+        day = _required_day(date, "date")
         return SummaryOut(**summary(conn, profile, day, level_of(conn, level)))
 
     @app.get("/api/series", response_model=DailyCountsOut, tags=["reads"])
@@ -754,7 +788,7 @@ def create_app(workspace_path: Path | str, *,
               responses={200: {"model": IngestOut, "description": "Already stored"},
                          401: {"model": ErrorOut}, 413: {"model": ErrorOut}})
     def post_document(item: DocumentIn, response: Response,
-                      token_name: Annotated[str, Depends(require_token)]) -> IngestOut:
+                      token_name: TokenName) -> IngestOut:
         """Ingest one report through the same path as `frontlines ingest` (needs a token)."""
         result = ingest_record(workspace, item.model_dump(exclude_none=True), state.write_lock,
                                origin=f"api:{token_name}")
@@ -771,9 +805,9 @@ def ingest_record(workspace: Workspace, record: dict[str, Any], lock: threading.
     """Store one report record with its events, then bring the timeline up to date.
 
     Goes through `ingest.ingest` (a one-record JSON file) with the command
-    line's `StoreExtraction` hook, so the API and `frontlines ingest` cannot
-    drift apart. If the hook did not already update the timeline, the units
-    the report touches are recomputed incrementally.
+    line's `StoreExtraction` hook (which also recomputes the timeline of the
+    units the report touches), so the API and `frontlines ingest` cannot
+    drift apart.
     """
     from .ingest import ingest
 
@@ -785,14 +819,14 @@ def ingest_record(workspace: Workspace, record: dict[str, Any], lock: threading.
         messages = [str(p).replace(str(path), origin) for p in [*outcome.failed, *outcome.warnings]]
         if outcome.failed:
             raise ApiError(422, "; ".join(messages))
-        recomputed = 0
         if outcome.added:
+            # The hook recomputes the units it touches; this only catches a hook that did not.
             with workspace.begin() as conn:
                 if not timeline_is_fresh(conn, workspace.profile):
-                    recomputed = len(recompute_documents(conn, workspace.profile, outcome.added))
+                    recompute_documents(conn, workspace.profile, outcome.added)
     doc_id = outcome.added[0] if outcome.added else None
     return IngestOut(id=doc_id, added=bool(outcome.added), duplicate=bool(outcome.duplicates),
-                     events=hook.events, units_recomputed=recomputed, messages=messages)
+                     events=hook.events, messages=messages)
 
 
 def _geojson(features: list[dict[str, Any]]) -> JSONResponse:
@@ -850,7 +884,3 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.exception("unexpected error", exc_info=exc)
         return body(500, f"internal error: {type(exc).__name__}")
 
-
-def default_window(day: date, days: int = 7) -> tuple[date, date]:
-    """The week up to `day` (inclusive): the web app's feed of recent changes."""
-    return day - timedelta(days=days - 1), day

@@ -14,7 +14,7 @@ Everything here is built on the store and the timeline's own queries
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -298,7 +298,3 @@ def reports_behind(conn: Connection, day: date) -> tuple[int, int]:
     reports, count = conn.execute(query).one()
     return int(reports), int(count)
 
-
-def ids_in(values: Iterable[str | None]) -> list[str]:
-    """Distinct non-empty ids, in first-seen order."""
-    return list(dict.fromkeys(v for v in values if v))

@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 from .export import control_frame, latest_event_day, reports_behind, resolve_level, unit_geometries
 from .gazetteer import Gazetteer
 from .profile import Profile
-from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, interval_on
+from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError
 from .timeline_store import UNIT_WORDS, load_intervals, unit_level
 
 CONTESTED_COLOR = "#f0a030"
@@ -246,8 +246,7 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
                              label=f"{style.label}: {n} {unit_word if n != 1 else unit_word[:-1]}"))
     legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.73, 0.80),
                         fontsize=13, title="Control", title_fontsize=14, frameon=False,
-                        handlelength=2.6, handleheight=1.6, labelspacing=0.9)
-    legend._legend_box.align = "left"
+                        handlelength=2.6, handleheight=1.6, labelspacing=0.9, alignment="left")
     notes = [
         "Hatched pale colour: claimed only by the side",
         "that gained it, or unverified.",
@@ -256,12 +255,17 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
     if changes:
         notes += ["", "Labelled: provincial capitals that changed",
                   f"hands in the {CHANGE_WINDOW_DAYS} days up to this date."]
-    fig.text(0.735, 0.80 - 0.055 * (len(handles) + 1.2), "\n".join(notes), fontsize=11,
-             color="#566573", va="top", linespacing=1.5)
+    else:
+        notes += ["", "No provincial capital changed hands",
+                  f"in the {CHANGE_WINDOW_DAYS} days up to this date."]
+    box = legend.get_window_extent().transformed(
+        fig.transFigure.inverted())
+    fig.text(0.735, box.y0 - 0.03, "\n".join(notes), fontsize=11, color="#566573", va="top",
+             linespacing=1.5)
     fig.text(0.02, 0.015, f"frontlines · boundaries: {_boundary_source(conn)} · every unit "
              "traces back to report sentences (frontlines explain)", fontsize=9, color="#808b96")
 
-    fig.savefig(out, format=fmt, dpi=120, facecolor="white")
+    _save(fig, out, fmt)
     width = int(fig.get_size_inches()[0] * 120)
     plt.close(fig)
     return MapSummary(out, day, chosen, len(frame), counts, reports, n_events, changes,
@@ -299,6 +303,14 @@ def _place_labels(fig: Any, ax: Any, items: Sequence[tuple[float, float, str]],
                 break
         assert best is not None
         placed.append(best[1].get_window_extent(renderer))
+
+
+def _save(fig: Any, out: Path, fmt: str) -> None:
+    """Write the figure; SVG keeps its text as text (searchable, editable in Inkscape)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(out, format=fmt, dpi=120, facecolor="white")
 
 
 def _outline_xy(geometry: Any) -> tuple[list[float], list[float]]:
@@ -437,14 +449,15 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
     fig.subplots_adjust(left=0.06, right=0.74, top=0.86, bottom=0.09)
     keys = list(data.series)
     hatches = [state_style(profile, *_split_key(k)).hatch for k in keys]
-    stacks = ax.stackplot(data.days, *[data.series[k] for k in keys],
+    x = mdates.date2num(data.days)
+    stacks = ax.stackplot(x, *[data.series[k] for k in keys],
                           colors=[data.colors[k] for k in keys], linewidth=0.4,
                           edgecolor="white")
     for poly, hatch, key in zip(stacks, hatches, keys, strict=True):
         if hatch:
             poly.set_hatch(hatch)
             poly.set_edgecolor(state_style(profile, *_split_key(key)).edge)
-    ax.set_xlim(data.days[0], data.days[-1])
+    ax.set_xlim(float(x[0]), float(x[-1]))
     ax.set_ylim(0, data.units)
     ax.set_ylabel(UNIT_WORDS[data.level].capitalize(), fontsize=13)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
@@ -469,7 +482,7 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
     fig.text(0.06, 0.905, f"{UNIT_WORDS[data.level].capitalize()} held by each side, day by day"
              f" ({_format_day(data.days[0])} – {_format_day(data.days[-1])})", fontsize=14,
              color="#283747", va="top")
-    fig.savefig(out, format=fmt, dpi=120, facecolor="white")
+    _save(fig, out, fmt)
     plt.close(fig)
     return ChartSummary(out, data.days[0], data.days[-1], final, time.perf_counter() - started)
 
@@ -478,8 +491,3 @@ def _split_key(key: str) -> tuple[str, str]:
     state, _, status = key.partition(":")
     return state, status
 
-
-def day_state(conn: Connection, unit_id: str, day: date) -> str | None:
-    """The state of one finest-level unit on `day` (a small helper for tests and the API)."""
-    found = interval_on(load_intervals(conn, [unit_id]).get(unit_id, []), day)
-    return found.state if found else None

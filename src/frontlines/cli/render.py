@@ -1,0 +1,218 @@
+"""`frontlines map`, `chart`, `export events|control`, `serve` and `token create|list|revoke`.
+
+Thin shells: bring the cached timeline up to date, call one function of
+`render`, `export` or `api`, print one line saying what was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import Connection
+
+from ..export import (
+    CONTROL_FORMATS,
+    EVENT_FORMATS,
+    ExportError,
+    control_frame,
+    event_records,
+    latest_event_day,
+    write_control,
+    write_events,
+)
+from ..models import EVENT_KINDS
+from ..profile import Profile
+from ..render import RenderError, render_chart, render_map
+from ..timeline import TimelineError
+from ..timeline_store import ensure_timeline, parse_day
+from .base import State, cli, emit, output_format, pass_state
+
+OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
+
+
+@contextmanager
+def _timeline(state: State) -> Iterator[tuple[Connection, Profile]]:
+    """A read connection over an up-to-date timeline; library errors become CLI errors."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            ensure_timeline(conn, ws.profile)
+        with ws.connect() as conn:
+            yield conn, ws.profile
+    except (TimelineError, ExportError, RenderError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _day(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value, what)
+    except TimelineError as exc:
+        raise click.BadParameter(str(exc), param_hint=what) from exc
+
+
+LEVEL = click.option("--level", type=click.IntRange(1, 3), default=None,
+                     help="Admin level: 1 = provinces; default the finest the boundaries have.")
+
+
+@cli.command("map")
+@click.option("--date", "day_text", default=None,
+              help="The day (YYYY-MM-DD); default the latest day with an event.")
+@click.option("--out", required=True, type=OUTPUT, help="A .png or .svg file to write.")
+@LEVEL
+@pass_state
+def map_command(state: State, day_text: str | None, out: Path, level: int | None) -> None:
+    """Draw the control map of a day: one colour per actor, with the evidence counted."""
+    with _timeline(state) as (conn, profile):
+        day = _day(day_text, "--date") or latest_event_day(conn, profile)
+        drawn = render_map(conn, profile, day, out, level)
+    counts = ", ".join(f"{key} {n}" for key, n in sorted(drawn.counts.items(),
+                                                         key=lambda kv: -kv[1]))
+    click.echo(f"wrote {out} ({drawn.day.isoformat()}: {counts}; {drawn.reports} reports; "
+               f"{len(drawn.capital_changes)} capitals changed hands in the last week; "
+               f"{drawn.seconds:.1f} s)")
+
+
+@cli.command("chart")
+@click.option("--out", required=True, type=OUTPUT, help="A .png or .svg file to write.")
+@click.option("--since", "since_text", default=None,
+              help="First day (YYYY-MM-DD); default the profile's start.")
+@click.option("--until", "until_text", default=None,
+              help="Last day (YYYY-MM-DD); default the latest day with an event.")
+@LEVEL
+@pass_state
+def chart_command(state: State, out: Path, since_text: str | None, until_text: str | None,
+                  level: int | None) -> None:
+    """Draw units per state per day: the curve of the offensive."""
+    since, until = _day(since_text, "--since"), _day(until_text, "--until")
+    with _timeline(state) as (conn, profile):
+        drawn = render_chart(conn, profile, out, since, until, level)
+    final = ", ".join(f"{key} {n}" for key, n in drawn.final.items() if n)
+    click.echo(f"wrote {out} ({drawn.since.isoformat()} … {drawn.until.isoformat()}; "
+               f"on the last day: {final})")
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Files for QGIS, pandas and Excel: events (ACLED-like) and control layers."""
+
+
+@export_group.command("events")
+@click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS), default="csv",
+              show_default=True, help="Output format.")
+@click.option("--out", required=True, type=OUTPUT, help="The file to write.")
+@click.option("--since", "since_text", default=None, help="First event day (YYYY-MM-DD).")
+@click.option("--until", "until_text", default=None, help="Last event day (YYYY-MM-DD).")
+@click.option("--place", default=None, help="A place id (any admin level).")
+@click.option("--actor", default=None, help="An actor id of the profile.")
+@click.option("--kind", type=click.Choice(EVENT_KINDS), default=None, help="An event kind.")
+@pass_state
+def export_events(state: State, fmt: str, out: Path, since_text: str | None,
+                  until_text: str | None, place: str | None, actor: str | None,
+                  kind: str | None) -> None:
+    """Every stored event with ACLED-compatible columns, plus certainty and provenance."""
+    since, until = _day(since_text, "--since"), _day(until_text, "--until")
+    ws = state.workspace()
+    if actor is not None and actor not in ws.profile.actor_ids:
+        raise click.BadParameter(f"unknown actor {actor!r} (known: "
+                                 f"{', '.join(ws.profile.actor_ids)})", param_hint="--actor")
+    with ws.connect() as conn:
+        rows = event_records(conn, ws.profile, since=since.isoformat() if since else None,
+                             until=until.isoformat() if until else None, place=place,
+                             actor=actor, kind=kind)
+    try:
+        written = write_events(rows, fmt, out)
+    except (ExportError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {written} events to {out}")
+
+
+@export_group.command("control")
+@click.option("--date", "day_text", default=None,
+              help="The day (YYYY-MM-DD); default the latest day with an event.")
+@click.option("--format", "fmt", type=click.Choice(CONTROL_FORMATS), default="geojson",
+              show_default=True, help="Output format.")
+@click.option("--out", required=True, type=OUTPUT, help="The file to write.")
+@LEVEL
+@pass_state
+def export_control(state: State, day_text: str | None, fmt: str, out: Path,
+                   level: int | None) -> None:
+    """One feature per unit with its state, status, since and confidence on a day."""
+    with _timeline(state) as (conn, profile):
+        day = _day(day_text, "--date") or latest_event_day(conn, profile)
+        frame = control_frame(conn, profile, day, level)
+    try:
+        written = write_control(frame, fmt, out)
+    except (ExportError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {written} units ({day.isoformat()}) to {out}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@pass_state
+def serve_command(state: State, host: str, port: int) -> None:
+    """Serve the API (docs at /docs) and the web map (at /) for this workspace."""
+    import uvicorn
+
+    from ..api import create_app
+
+    ws = state.workspace()
+    app = create_app(ws.path)
+    click.echo(f"serving {ws.path} on http://{host}:{port}/ (API docs: /docs); Ctrl-C stops")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@cli.group("token")
+def token_group() -> None:
+    """Bearer tokens for the API's write endpoint (stored hashed)."""
+
+
+@token_group.command("create")
+@click.option("--name", required=True, help="Who or what will use the token.")
+@pass_state
+def token_create(state: State, name: str) -> None:
+    """Make a token; it is printed once and only its hash is kept."""
+    from ..api import create_token
+
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            token = create_token(conn, name)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--name") from exc
+    click.echo(token)
+    click.echo("Keep it now: only its hash is stored. Send it as 'Authorization: Bearer <token>'.",
+               err=True)
+
+
+@token_group.command("list")
+@output_format("table", "json")
+@pass_state
+def token_list(state: State, fmt: str) -> None:
+    """The tokens made so far (names and dates; the tokens themselves are not kept)."""
+    from ..api import list_tokens
+
+    with state.workspace().connect() as conn:
+        rows = list_tokens(conn)
+    emit(rows, fmt, ("id", "name", "created_at", "revoked_at"))
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@pass_state
+def token_revoke(state: State, token_id: int) -> None:
+    """Revoke a token by its id (see 'token list')."""
+    from ..api import revoke_token
+
+    with state.workspace().begin() as conn:
+        if not revoke_token(conn, token_id):
+            raise click.ClickException(f"no live token with id {token_id}")
+    click.echo(f"token {token_id} revoked")

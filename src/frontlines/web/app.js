@@ -1,0 +1,602 @@
+// frontlines web app: the control map for a chosen day, with the evidence behind each unit.
+//
+// Everything that comes from a report (sentences, titles, outlets, sources, URLs) is
+// untrusted. It is put on the page with textContent or as attribute values only, never
+// through innerHTML, and a link is made only for http(s) URLs. The page's
+// Content-Security-Policy also forbids inline scripts, as a second line of defence.
+"use strict";
+
+(function () {
+  const state = {
+    meta: null,
+    days: [],          // ISO dates from the profile's start to the latest event
+    index: 0,          // position of the slider
+    level: null,
+    unitsLayer: null,
+    bordersLayer: null,
+    layersById: new Map(),
+    control: new Map(), // date|level -> control rows
+    rows: new Map(),    // unit id -> row for the current date
+    selected: null,
+    playing: null,
+    series: null,
+    requestSeq: 0,
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  // --- small DOM helpers: text only -------------------------------------------------------
+
+  function el(tag, options, children) {
+    const node = document.createElement(tag);
+    const opts = options || {};
+    if (opts.className) node.className = opts.className;
+    if (opts.text !== undefined && opts.text !== null) node.textContent = String(opts.text);
+    if (opts.title) node.title = String(opts.title);
+    if (opts.attrs) {
+      for (const [key, value] of Object.entries(opts.attrs)) node.setAttribute(key, String(value));
+    }
+    for (const child of children || []) if (child) node.appendChild(child);
+    return node;
+  }
+
+  function svg(tag, attrs) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function safeUrl(raw) {
+    // Only real web links: a "javascript:" or "data:" URL from a report must never be clickable.
+    if (typeof raw !== "string") return null;
+    try {
+      const url = new URL(raw, window.location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  async function getJSON(path) {
+    const response = await fetch(path, { headers: { Accept: "application/json" } });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || `${response.status} ${response.statusText}`);
+    return body;
+  }
+
+  // --- dates ---------------------------------------------------------------------------------
+
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December"];
+
+  function parseDay(iso) {
+    const [y, m, d] = iso.split("-").map(Number);
+    return new Date(Date.UTC(y, m - 1, d));
+  }
+
+  function isoDay(date) {
+    return date.toISOString().slice(0, 10);
+  }
+
+  function longDay(iso) {
+    if (!iso) return "";
+    const d = parseDay(iso.slice(0, 10));
+    return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  }
+
+  function shortDay(iso) {
+    if (!iso) return "";
+    const d = parseDay(iso.slice(0, 10));
+    return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()].slice(0, 3)}`;
+  }
+
+  function addDays(iso, n) {
+    const d = parseDay(iso);
+    d.setUTCDate(d.getUTCDate() + n);
+    return isoDay(d);
+  }
+
+  function currentDay() {
+    return state.days[state.index];
+  }
+
+  // --- styles --------------------------------------------------------------------------------
+
+  function styleKey(row) {
+    if (!row) return "unknown";
+    if (row.state === "contested" || row.state === "unknown") return row.state;
+    return row.status === "claimed" ? `${row.state}:claimed` : row.state;
+  }
+
+  function styleOf(key) {
+    return state.meta.styles.find((s) => s.key === key) ||
+      state.meta.styles.find((s) => s.key === "unknown");
+  }
+
+  function stateLabel(stateId) {
+    const actor = state.meta.actors.find((a) => a.id === stateId);
+    if (actor) return actor.name;
+    return stateId.charAt(0).toUpperCase() + stateId.slice(1);
+  }
+
+  function buildPatterns() {
+    // SVG patterns for the hatched styles (claimed, contested, unknown), shared by the map,
+    // the legend and the chart.
+    const defs = $("patterns").querySelector("defs");
+    clear(defs);
+    for (const style of state.meta.styles) {
+      if (!style.hatch) continue;
+      const pattern = svg("pattern", { id: patternId(style.key), patternUnits: "userSpaceOnUse",
+                                       width: 8, height: 8 });
+      pattern.appendChild(svg("rect", { width: 8, height: 8, fill: style.color }));
+      const stroke = { stroke: style.edge, "stroke-width": 1.4 };
+      if (style.hatch.startsWith("/")) {
+        pattern.appendChild(svg("path", { d: "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4", ...stroke }));
+      } else if (style.hatch.startsWith("x")) {
+        pattern.appendChild(svg("path", { d: "M0,0 l8,8 M8,0 l-8,8", ...stroke, "stroke-width": 1 }));
+      } else {
+        pattern.appendChild(svg("circle", { cx: 4, cy: 4, r: 1.2, fill: style.edge }));
+      }
+      defs.appendChild(pattern);
+    }
+  }
+
+  function patternId(key) {
+    return "hatch-" + key.replace(/[^a-z0-9_-]/gi, "-");
+  }
+
+  function fillOf(key) {
+    const style = styleOf(key);
+    return style.hatch ? `url(#${patternId(style.key)})` : style.color;
+  }
+
+  function swatch(key) {
+    const box = svg("svg", { width: 22, height: 16, class: "swatch", "aria-hidden": "true" });
+    box.appendChild(svg("rect", { x: 0.5, y: 0.5, width: 21, height: 15, rx: 2, fill: fillOf(key),
+                                  stroke: styleOf(key).edge }));
+    return box;
+  }
+
+  // --- the map -------------------------------------------------------------------------------
+
+  const map = L.map("map", { zoomSnap: 0.25, zoomDelta: 0.5, attributionControl: true,
+                             preferCanvas: false });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution("frontlines · boundaries from the workspace's gazetteer");
+
+  async function loadUnits(level) {
+    const [units, borders] = await Promise.all([
+      getJSON(`/api/places?level=${level}&format=geojson`),
+      level > 1 ? getJSON("/api/places?level=1&format=geojson") : Promise.resolve(null),
+    ]);
+    if (state.unitsLayer) state.unitsLayer.remove();
+    if (state.bordersLayer) state.bordersLayer.remove();
+    state.layersById.clear();
+    state.unitsLayer = L.geoJSON(units, {
+      style: () => ({ color: "#ffffff", weight: 0.6, fillOpacity: 0.92, fillColor: "#d5d8dc" }),
+      onEachFeature: (feature, layer) => {
+        const id = feature.properties.id;
+        state.layersById.set(id, layer);
+        layer.bindTooltip(() => tooltipFor(feature.properties), { sticky: true, direction: "top" });
+        layer.on("click", () => selectUnit(id));
+        layer.on("add", () => tagElement(layer, feature.properties));
+      },
+    }).addTo(map);
+    state.layersById.forEach((layer, id) => tagElement(layer, { id, name: layer.feature.properties.name }));
+    if (borders) {
+      state.bordersLayer = L.geoJSON(borders, {
+        style: () => ({ color: "#1c2833", weight: 1.3, fill: false, opacity: 0.9 }),
+        interactive: false,
+      }).addTo(map);
+    }
+    map.fitBounds(state.unitsLayer.getBounds(), { padding: [12, 12] });
+  }
+
+  function tagElement(layer, props) {
+    const node = layer.getElement && layer.getElement();
+    if (!node) return;
+    node.setAttribute("data-unit", props.id);
+    node.setAttribute("aria-label", props.name);
+    node.setAttribute("role", "button");
+  }
+
+  function tooltipFor(props) {
+    const row = state.rows.get(props.id);
+    const box = el("div", { className: "tip" }, [
+      el("strong", { text: props.name }),
+      el("span", { className: "muted", text: ` ${props.id}` }),
+    ]);
+    if (row) {
+      const status = row.status === "claimed" ? " (claimed)" : "";
+      box.appendChild(el("div", { text: `${stateLabel(row.state)}${status} since ${shortDay(row.since)}` }));
+    }
+    return box;
+  }
+
+  function paint() {
+    for (const [id, layer] of state.layersById) {
+      const row = state.rows.get(id);
+      const key = styleKey(row);
+      const selected = id === state.selected;
+      layer.setStyle({
+        fillColor: fillOf(key),
+        color: selected ? "#111111" : "#ffffff",
+        weight: selected ? 3 : 0.6,
+      });
+      if (selected) layer.bringToFront();
+    }
+  }
+
+  // --- loading a day -------------------------------------------------------------------------
+
+  async function controlFor(day) {
+    const key = `${day}|${state.level}`;
+    if (!state.control.has(key)) {
+      state.control.set(key, getJSON(`/api/control?date=${day}&level=${state.level}`));
+    }
+    return state.control.get(key);
+  }
+
+  async function showDay(index) {
+    state.index = Math.max(0, Math.min(index, state.days.length - 1));
+    const day = currentDay();
+    $("date-slider").value = String(state.index);
+    $("date-label").textContent = longDay(day);
+    updateHash();
+    moveChartCursor();
+    const seq = ++state.requestSeq;
+    const control = await controlFor(day);
+    if (seq !== state.requestSeq) return; // a later day was asked for meanwhile
+    state.rows = new Map(control.units.map((row) => [row.place_id, row]));
+    paint();
+    renderLegend(control);
+    document.body.dataset.day = day;
+    if (!state.playing) {
+      await Promise.all([renderFeed(day), state.selected ? renderUnit(state.selected) : null]);
+    }
+    document.body.dataset.loaded = day;
+  }
+
+  function renderLegend(control) {
+    const counts = new Map();
+    for (const row of control.units) {
+      const key = styleKey(row);
+      counts.set(key, (counts.get(key) || 0) + 1);
+    }
+    const legend = $("legend");
+    clear(legend);
+    const total = control.units.length || 1;
+    for (const style of state.meta.styles) {
+      const n = counts.get(style.key) || 0;
+      if (!n && !(style.key === state.meta.actors.find((a) => a.government).id)) continue;
+      const share = Math.round((100 * n) / total);
+      const fill = el("span", { className: "bar-fill" });
+      fill.style.width = `${(100 * n) / total}%`;
+      fill.style.background = style.hatch ? style.edge : style.color;
+      const bar = el("span", { className: "bar" }, [fill]);
+      legend.appendChild(el("li", { attrs: { "data-key": style.key } }, [
+        swatch(style.key),
+        el("span", { className: "label", text: style.label }),
+        el("span", { className: "count", text: `${n}` }),
+        el("span", { className: "share muted", text: `${share}%` }),
+        bar,
+      ]));
+    }
+    $("legend-date").textContent = longDay(control.date);
+    $("reports-note").textContent = `${control.units.length} ${control.unit_word}. Hatched: claimed by ` +
+      "one side only or unverified; contested: fighting in the last two weeks.";
+  }
+
+  async function renderFeed(day) {
+    const since = addDays(day, -6) < state.meta.start ? state.meta.start : addDays(day, -6);
+    $("feed-date").textContent = longDay(day);
+    let rows = [];
+    try {
+      rows = await getJSON(`/api/changes?since=${since}&until=${day}&evidence=1`);
+    } catch (err) {
+      rows = [];
+    }
+    if (day !== currentDay()) return;
+    const feed = $("feed");
+    clear(feed);
+    $("feed-empty").hidden = rows.length > 0;
+    for (const change of rows.slice().reverse()) {
+      const evidence = change.evidence[0];
+      const item = el("li", { className: "feed-item", attrs: { tabindex: 0, "data-unit": change.place_id } }, [
+        el("div", { className: "feed-head" }, [
+          el("span", { className: "feed-date muted", text: shortDay(change.date) }),
+          el("strong", { text: change.place_name }),
+        ]),
+        el("div", { className: "feed-change" }, [
+          swatch(styleKey({ state: change.from, status: "assessed" })),
+          el("span", { text: ` ${stateLabel(change.from)} → ` }),
+          swatch(styleKey({ state: change.to, status: change.status })),
+          el("span", { text: ` ${stateLabel(change.to)}${change.status === "claimed" ? " (claimed)" : ""}` }),
+        ]),
+        evidence ? el("q", { className: "feed-quote", text: evidence.sentence }) : null,
+        evidence ? el("div", { className: "muted small", text: evidence.outlet || evidence.document_id }) : null,
+      ]);
+      item.addEventListener("click", () => selectUnit(change.place_id, true));
+      item.addEventListener("keydown", (e) => { if (e.key === "Enter") selectUnit(change.place_id, true); });
+      feed.appendChild(item);
+    }
+  }
+
+  // --- the side panel for one unit -------------------------------------------------------------
+
+  async function selectUnit(id, zoom) {
+    state.selected = id;
+    paint();
+    if (zoom && state.layersById.has(id)) {
+      map.fitBounds(state.layersById.get(id).getBounds(), { maxZoom: 8, padding: [40, 40] });
+    }
+    await renderUnit(id);
+    updateHash();
+  }
+
+  async function renderUnit(id) {
+    const day = currentDay();
+    let story;
+    try {
+      story = await getJSON(`/api/places/${encodeURIComponent(id)}/timeline?date=${day}`);
+    } catch (err) {
+      return;
+    }
+    if (id !== state.selected || day !== currentDay()) return;
+    const panel = $("unit-panel");
+    panel.hidden = false;
+    $("unit-name").textContent = story.place.name;
+    const province = story.place.admin1 && story.place.admin1 !== story.place.id
+      ? `${provinceName(story.place.admin1)} province` : null;
+    $("unit-where").textContent = [story.place.id, province, story.place.level].filter(Boolean).join(" · ");
+    const current = story.current;
+    if (!current) {
+      $("unit-state").textContent = "No data";
+      return;
+    }
+    const key = styleKey(current);
+    const badge = $("unit-state");
+    badge.textContent = stateLabel(current.state);
+    badge.style.background = styleOf(key).hatch ? styleOf(key).edge : styleOf(key).color;
+    $("unit-status").textContent = current.status === "claimed"
+      ? "claimed — not confirmed by the other side or an independent source"
+      : "assessed";
+    $("unit-since").textContent = longDay(current.since);
+    $("unit-confidence").textContent = current.confidence.toFixed(2);
+    $("unit-meter").style.width = `${Math.round(current.confidence * 100)}%`;
+    const reason = $("unit-reason");
+    reason.textContent = current.reason;
+    reason.classList.remove("expanded");
+    reason.title = "Click to read the whole explanation";
+
+    const list = $("unit-evidence");
+    clear(list);
+    if (!current.evidence.length) {
+      list.appendChild(el("li", { className: "muted", text: "No report: this is the profile's starting state." }));
+    }
+    for (const item of current.evidence) list.appendChild(evidenceItem(item));
+
+    const history = $("unit-history");
+    clear(history);
+    for (const interval of story.intervals) {
+      const to = interval.end ? shortDay(interval.end) : "now";
+      history.appendChild(el("li", {}, [
+        swatch(styleKey(interval)),
+        el("span", { text: ` ${shortDay(interval.start)} – ${to}: ${stateLabel(interval.state)} ` +
+                           `(${interval.status}, ${interval.confidence.toFixed(2)})` }),
+      ]));
+    }
+  }
+
+  function provinceName(admin1) {
+    return (state.provinceNames && state.provinceNames.get(admin1)) || admin1;
+  }
+
+  function evidenceItem(item) {
+    const meta = [item.outlet || item.document_id, item.published ? longDay(item.published) : null]
+      .filter(Boolean).join(" · ");
+    const who = item.source ? `Source: ${item.source}` : "Source not named";
+    const flags = [item.kind, item.certainty, item.negated ? "negated" : null, item.date ? `dated ${shortDay(item.date)}` : null]
+      .filter(Boolean).join(" · ");
+    const links = el("div", { className: "links" });
+    const href = safeUrl(item.url);
+    if (href) {
+      links.appendChild(el("a", { text: "Original report ↗", attrs: { href, target: "_blank", rel: "noopener noreferrer nofollow" } }));
+    }
+    const read = el("button", { className: "link", text: "Read the stored text", attrs: { type: "button" } });
+    read.addEventListener("click", () => showReport(item.document_id));
+    links.appendChild(read);
+    return el("li", { className: "evidence-item", attrs: { "data-event": item.event_id } }, [
+      el("blockquote", { className: "sentence", text: item.sentence }),
+      el("div", { className: "small", text: meta }),
+      el("div", { className: "small muted", text: `${who} · ${flags}` }),
+      item.title ? el("div", { className: "small muted", text: `“${item.title}”` }) : null,
+      links,
+    ]);
+  }
+
+  async function showReport(documentId) {
+    const doc = await getJSON(`/api/documents/${encodeURIComponent(documentId)}`);
+    $("report-panel").hidden = false;
+    $("report-title").textContent = doc.title || doc.id;
+    $("report-meta").textContent = [doc.outlet, doc.published ? longDay(doc.published) : null, doc.id]
+      .filter(Boolean).join(" · ");
+    const text = $("report-text");
+    clear(text);
+    for (const paragraph of doc.text.split(/\n\s*\n/)) text.appendChild(el("p", { text: paragraph }));
+    $("report-panel").scrollIntoView({ behavior: "smooth", block: "start" });
+  }
+
+  // --- the chart -------------------------------------------------------------------------------
+
+  const CHART = { width: 360, height: 190, left: 34, right: 8, top: 8, bottom: 22 };
+
+  async function renderChart() {
+    state.series = await getJSON(`/api/series?level=${state.level}`);
+    const data = state.series;
+    const box = $("chart");
+    clear(box);
+    $("chart-title").textContent = `${data.unit_word.charAt(0).toUpperCase() + data.unit_word.slice(1)} per state, day by day`;
+    const { width, height, left, right, top, bottom } = CHART;
+    const plotW = width - left - right;
+    const plotH = height - top - bottom;
+    const n = data.days.length;
+    const x = (i) => left + (n > 1 ? (i * plotW) / (n - 1) : 0);
+    const y = (v) => top + plotH - (v * plotH) / (data.units || 1);
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
+                               "aria-label": "Units per state per day" });
+    const base = new Array(n).fill(0);
+    for (const serie of data.series) {
+      const upper = serie.counts.map((c, i) => base[i] + c);
+      let d = `M${x(0)},${y(upper[0])}`;
+      for (let i = 1; i < n; i++) d += `L${x(i)},${y(upper[i])}`;
+      for (let i = n - 1; i >= 0; i--) d += `L${x(i)},${y(base[i])}`;
+      chart.appendChild(svg("path", { d: d + "Z", fill: fillOf(serie.key), stroke: "none" }));
+      for (let i = 0; i < n; i++) base[i] = upper[i];
+    }
+    const step = [10, 20, 50, 100, 200, 500, 1000].find((s) => data.units / s <= 5) || 1000;
+    const ticks = [];
+    for (let v = 0; v < data.units - step / 2; v += step) ticks.push(v);
+    ticks.push(data.units);
+    for (const v of ticks) {
+      chart.appendChild(svg("line", { x1: left, x2: width - right, y1: y(v), y2: y(v), class: "grid" }));
+      const label = svg("text", { x: left - 4, y: y(v) + 3, class: "axis", "text-anchor": "end" });
+      label.textContent = String(v);
+      chart.appendChild(label);
+    }
+    data.days.forEach((day, i) => {
+      if (day.endsWith("-01")) {
+        const label = svg("text", { x: x(i), y: height - 6, class: "axis", "text-anchor": "middle" });
+        label.textContent = shortDay(day).split(" ")[1];
+        chart.appendChild(label);
+        chart.appendChild(svg("line", { x1: x(i), x2: x(i), y1: top + plotH, y2: top + plotH + 4, class: "tick" }));
+      }
+    });
+    const cursor = svg("line", { id: "chart-cursor", y1: top, y2: top + plotH, class: "cursor" });
+    chart.appendChild(cursor);
+    chart.addEventListener("click", (event) => {
+      const rect = chart.getBoundingClientRect();
+      const px = ((event.clientX - rect.left) / rect.width) * width;
+      const i = Math.round(((px - left) / plotW) * (n - 1));
+      const day = data.days[Math.max(0, Math.min(n - 1, i))];
+      const index = state.days.indexOf(day);
+      if (index >= 0) showDay(index);
+    });
+    box.appendChild(chart);
+    state.chartX = x;
+    moveChartCursor();
+  }
+
+  function moveChartCursor() {
+    const cursor = document.getElementById("chart-cursor");
+    if (!cursor || !state.series) return;
+    const i = state.series.days.indexOf(currentDay());
+    if (i < 0) return;
+    cursor.setAttribute("x1", state.chartX(i));
+    cursor.setAttribute("x2", state.chartX(i));
+  }
+
+  // --- play / pause, hash ----------------------------------------------------------------------
+
+  function setPlaying(on) {
+    const button = $("play");
+    if (on && !state.playing) {
+      if (state.index >= state.days.length - 1) state.index = 0;
+      state.playing = true;
+      button.setAttribute("aria-label", "Pause");
+      $("play-icon").setAttribute("d", "M5 3h4v14H5zM11 3h4v14h-4z");
+      const step = async () => {
+        if (!state.playing) return;
+        if (state.index >= state.days.length - 1) { setPlaying(false); return; }
+        await showDay(state.index + 1);
+        if (state.playing) window.setTimeout(step, 220);
+      };
+      step();
+    } else if (!on && state.playing) {
+      state.playing = null;
+      button.setAttribute("aria-label", "Play");
+      $("play-icon").setAttribute("d", "M5 3l12 7-12 7z");
+      showDay(state.index);
+    }
+  }
+
+  function updateHash() {
+    const parts = [`date=${currentDay()}`];
+    if (state.selected) parts.push(`unit=${encodeURIComponent(state.selected)}`);
+    if (state.level !== state.meta.level) parts.push(`level=${state.level}`);
+    history.replaceState(null, "", `#${parts.join("&")}`);
+  }
+
+  function readHash() {
+    const found = {};
+    for (const part of window.location.hash.replace(/^#/, "").split("&")) {
+      const [key, value] = part.split("=");
+      if (key && value) found[key] = decodeURIComponent(value);
+    }
+    return found;
+  }
+
+  // --- start -----------------------------------------------------------------------------------
+
+  async function start() {
+    const meta = await getJSON("/api/meta");
+    state.meta = meta;
+    document.title = `${meta.title} · frontlines`;
+    $("title").textContent = meta.title;
+    $("subtitle").textContent = `${meta.documents} reports, ${meta.events} events · ` +
+      "click a unit for the evidence behind it";
+    for (let day = meta.start; day <= meta.latest; day = addDays(day, 1)) state.days.push(day);
+    const slider = $("date-slider");
+    slider.max = String(state.days.length - 1);
+    $("start-label").textContent = shortDay(meta.start);
+    $("end-label").textContent = shortDay(meta.latest);
+    const levelSelect = $("level");
+    for (const level of meta.levels) {
+      const label = level === meta.level ? meta.unit_word : level === 1 ? "provinces" : `level ${level}`;
+      levelSelect.appendChild(el("option", { text: label, attrs: { value: level } }));
+    }
+    const hash = readHash();
+    state.level = meta.levels.includes(Number(hash.level)) ? Number(hash.level) : meta.level;
+    levelSelect.value = String(state.level);
+    buildPatterns();
+    const provinces = await getJSON("/api/places?level=1");
+    state.provinceNames = new Map(provinces.map((p) => [p.id, p.name]));
+
+    slider.addEventListener("input", () => { setPlaying(false); showDay(Number(slider.value)); });
+    $("play").addEventListener("click", () => setPlaying(!state.playing));
+    $("close-panel").addEventListener("click", () => {
+      state.selected = null; $("unit-panel").hidden = true; paint(); updateHash();
+    });
+    $("close-report").addEventListener("click", () => { $("report-panel").hidden = true; });
+    $("unit-reason").addEventListener("click", () => $("unit-reason").classList.toggle("expanded"));
+    levelSelect.addEventListener("change", async () => {
+      state.level = Number(levelSelect.value);
+      state.selected = null;
+      $("unit-panel").hidden = true;
+      await loadUnits(state.level);
+      await renderChart();
+      await showDay(state.index);
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+      if (event.key === " ") { event.preventDefault(); setPlaying(!state.playing); }
+    });
+
+    await loadUnits(state.level);
+    await renderChart();
+    const wanted = hash.date ? state.days.indexOf(hash.date) : -1;
+    if (hash.unit) state.selected = hash.unit;
+    await showDay(wanted >= 0 ? wanted : state.days.length - 1);
+    document.body.dataset.ready = "true";
+  }
+
+  start().catch((err) => {
+    const note = el("div", { className: "fatal", text: `Could not load the data: ${err.message}` });
+    document.body.appendChild(note);
+  });
+})();
