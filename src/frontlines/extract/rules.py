@@ -772,7 +772,8 @@ class RulesExtractor:
             else:
                 piece = re.split(r"[.;:]|\b(?:that|and|but|while)\s", before)[-1]
                 last_part = piece.rstrip(" ,").split(",")[-1].strip()
-                if last_part and len(last_part.split()) <= 4 and "," in piece.rstrip(" ,"):
+                speaker_like = len(last_part.split()) <= 4 or bool(self._sides(last_part, context))
+                if last_part and speaker_like and "," in piece.rstrip(" ,"):
                     piece = last_part  # "..., Rahmani said" / "..., he said"
                 words = piece.strip(" ,").split()
                 if words:
