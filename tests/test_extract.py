@@ -263,3 +263,22 @@ def test_seed_report_matches_the_issue(afghan_gazetteer: Gazetteer, shared: Path
     assert doshi and doshi[0].certainty == "unverified"
     assert not [e for e in events if e.admin1 in ("AF01", "AF30")]
     assert not [e for e in events if e.admin1 in ("AF09", "AF21") and e.admin2 is None]
+
+
+def test_a_distance_that_says_where_a_place_lies_is_no_siege(extract) -> None:
+    events = extract(
+        "The Taliban captured Pul-e-Alam, the capital of Logar province, located just 50 "
+        "kilometres south of Kabul."
+    )
+    assert only(events, kind="capture", admin2="AF0501")
+    assert not only(events, kind="siege")
+
+
+def test_facilities_named_after_a_city_are_not_the_city(extract) -> None:
+    events = extract("The road to Kandahar airport came under Taliban control on Monday.")
+    assert not only(events, admin2="AF2701")
+
+
+def test_clearing_a_place_of_insurgents_is_a_government_recapture(extract) -> None:
+    events = extract("Government forces said Bangi district was cleared of the Taliban on Monday.")
+    assert only(events, kind="recapture", actor="government", admin2="AF1804")

@@ -424,6 +424,13 @@ SEAT_OF_POWER = re.compile(
     re.IGNORECASE,
 )
 
+# A distance after these words describes where a place lies, not a siege
+# ("Pul-e-Alam, located just 50 kilometres south of Kabul").
+LOCATION_DESCRIPTION = re.compile(
+    r"\b(?:located|situated|lies|lying|lie|sits|based|which\s+is|that\s+is)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
 # Words for the place a sentence talks about without naming it.
 ANAPHORA = re.compile(
     r"\b(?:the\s+(?:(?:provincial|regional|province's|district's)\s+)?(?:capital|provincial\s+"

@@ -140,6 +140,10 @@ class RulesExtractor:
                 # Leading auxiliaries belong to the clause, not the trigger.
                 while start < end and text[start].isspace():
                     start += 1
+                if trigger.kind == "siege" and lexicon.LOCATION_DESCRIPTION.search(
+                    text[max(0, start - 30) : start]
+                ):
+                    continue  # "located 50 kilometres south of X": geography, not a siege
                 if trigger.voice == "passive" and lexicon.NOUN_USE_BEFORE.search(
                     text[max(0, start - 8) : start]
                 ):
