@@ -40,6 +40,9 @@ class Trigger:
     voice: str
     pattern: str
     examples: tuple[str, ...] = ()
+    # Lower-case literals of which a sentence must contain one before the
+    # pattern is tried: the cheap first pass, trigger by trigger.
+    stems: tuple[str, ...] = ()
 
 
 TRIGGERS: tuple[Trigger, ...] = (
@@ -57,6 +60,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "militants seized control over the town",
             "insurgents have taken full control of X",
         ),
+        stems=("control",),
     ),
     Trigger(
         "took-over",
@@ -64,6 +68,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "active",
         r"\b(?:took|take|takes|taking|taken)\s+over\b(?!\s+(?:as|from)\b)",
         ("the group took over Zaranj city",),
+        stems=("over",),
     ),
     Trigger(
         "captured",
@@ -78,6 +83,19 @@ TRIGGERS: tuple[Trigger, ...] = (
             "they overran Kahmard yesterday",
             "the fighters have toppled Ghazni province",
         ),
+        stems=(
+            "captur",
+            "seiz",
+            "overr",
+            "conquer",
+            "toppl",
+            "occup",
+            "storm",
+            "overt",
+            "took",
+            "taken",
+            "take",
+        ),
     ),
     Trigger(
         "entered",
@@ -86,6 +104,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:entered|enter|enters|entering|marched\s+into|rolled\s+into|swept\s+into|"
         r"moved\s+into|broke\s+into)\b(?!\s+(?:into\s+)?(?:talks|negotiations|force|service)\b)",
         ("the Taliban entered Kabul", "have not entered the city"),
+        stems=("enter", "march", "roll", "swept", "moved", "broke"),
     ),
     Trigger(
         "fell",
@@ -98,6 +117,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "the district has fallen",
             "Burka district of Baghlan falls to Taliban",
         ),
+        stems=("fell", "fall", "collaps"),
     ),
     Trigger(
         "was-captured",
@@ -106,6 +126,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         _BE + _ADV + r"(?:captured|seized|overrun|overran|taken\s+over|taken|occupied|"
         r"conquered|lost|toppled)\b(?!\s+(?:part|place|hostage|prisoner|back)\b)",
         ("Dawlat Shah district was captured by the Taliban", "the city was lost"),
+        stems=("captur", "seiz", "overr", "taken", "occup", "conquer", "lost", "toppl"),
     ),
     Trigger(
         "under-control",
@@ -115,6 +136,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"remained|went|gone)\s+(?:\w+\s+){0,2}under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
         r"(?:\w+\s+){0,2}control\b",
         ("Doshi district is under the control of the Taliban", "the area had fallen under Taliban control"),
+        stems=("control",),
     ),
     Trigger(
         "in-hands",
@@ -122,6 +144,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "passive",
         r"\b(?:in|into)\s+(?:the\s+)?hands\s+of\b",
         ("control of the district was in the hands of the group's fighters",),
+        stems=("hands",),
     ),
     Trigger(
         "fall-of",
@@ -129,6 +152,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "nominal",
         r"\b(?:the\s+)?(?:fall|capture|collapse|takeover|seizure)\s+of\b",
         ("confirmed the fall of these two districts",),
+        stems=("fall", "capture", "collapse", "takeover", "seizure"),
     ),
     Trigger(
         "list-of-fallen",
@@ -142,6 +166,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "The fallen districts are Obe in Herat",
             "The districts fallen to the Taliban are namely Nirkh and Jalrez",
         ),
+        stems=("district", "area", "cities", "town", "capital"),
     ),
     # --- recapture -------------------------------------------------------
     Trigger(
@@ -157,6 +182,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "forces cleared the district of militants",
             "Our forces managed to retake Shinwari district",
         ),
+        stems=("retak", "retook", "recaptur", "regain", "reclaim", "liberat", "back", "clear"),
     ),
     Trigger(
         "was-retaken",
@@ -165,6 +191,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|cleared|taken\s+back)"
         r"\b",
         ("the district has been recaptured", "X were retaken by the Afghan government forces"),
+        stems=("recaptur", "retaken", "regain", "reclaim", "liberat", "clear", "back"),
     ),
     # --- siege -----------------------------------------------------------
     Trigger(
@@ -182,6 +209,19 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?:\w+\s+){0,2}?(?:kilometers?|kilometres?|km|miles?)\s+(?:\([^)]{0,20}\)\s+)?"
         r"(?:from|of|away\s+from|outside|(?:south|north|east|west)\s+of))\b",
         ("the Taliban are one kilometer from Kunduz", "having surrounded the provincial capital"),
+        stems=(
+            "besieg",
+            "surround",
+            "encircl",
+            "siege",
+            "closing",
+            "closed",
+            "outskirts",
+            "gates",
+            "kilomet",
+            "km",
+            "mile",
+        ),
     ),
     Trigger(
         "under-siege",
@@ -189,6 +229,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "passive",
         r"\b(?:under\s+siege|besieged|surrounded|encircled|cut\s+off)\b",
         ("The city has been under siege by the Taliban",),
+        stems=("siege", "besieg", "surround", "encircl", "cut off"),
     ),
     # --- clash -----------------------------------------------------------
     Trigger(
@@ -198,6 +239,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:repelled|repulsed|pushed\s+back|pushed\s+the\s+\w+\s+back|beaten\s+back|"
         r"beat\s+back|held\s+off|fended\s+off|foiled|defeated|thwarted|repel|repulse)\b",
         ("the attack was repelled", "forces pushed back the Taliban", "Taliban attacks were pushed back"),
+        stems=("repel", "repuls", "push", "beat", "held off", "fended", "foil", "defeat", "thwart"),
     ),
     Trigger(
         "fighting-between",
@@ -205,6 +247,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "nominal",
         r"\b(?:fighting|clashes|battles?)\s+between\s+[^.;]{0,80}?\s+(?:in|near|around)\b",
         ("fighting between government forces and the Taliban in Chahar Dara district",),
+        stems=("fighting", "clash", "battle"),
     ),
     Trigger(
         "fighting",
@@ -214,6 +257,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"continues|continue|still\s+rages?|raged|erupted|intensified))\s+(?:\w+\s+){0,4}?"
         r"(?:in|on\s+the\s+outskirts\s+of|near|around|for)\b",
         ("fighting continued on the outskirts of Kandahar city",),
+        stems=("fighting", "clash"),
     ),
     # --- withdrawal ------------------------------------------------------
     Trigger(
@@ -227,6 +271,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "security forces made a tactical retreat from the district",
             "We retreated from the city this afternoon",
         ),
+        stems=("retreat", "withdr", "pull", "abandon", "evacuat", "fled", "left", "moved out"),
     ),
     # --- surrender -------------------------------------------------------
     Trigger(
@@ -236,6 +281,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:surrendered|surrender|surrenders|surrendering|laid\s+down\s+(?:their\s+)?arms|"
         r"gave\s+up)\b",
         ("the governor surrendered the city", "25 soldiers surrendered to the militants"),
+        stems=("surrender", "laid down", "gave up"),
     ),
     # --- handover --------------------------------------------------------
     Trigger(
@@ -245,6 +291,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:handed\s+over|hand\s+over|handing\s+over|handover\s+of|handed\s+(?:the\s+)?"
         r"(?:city|district|province|town)\s+over|transferred\s+control)\b",
         ("elders handed over the city to the Taliban",),
+        stems=("hand", "transfer"),
     ),
 )
 
@@ -488,6 +535,8 @@ def validate() -> list[str]:
                 problems.append(f"trigger {trigger.name}: does not match its example {example!r}")
             if not TRIGGER_STEMS.search(example):
                 problems.append(f"trigger {trigger.name}: example {example!r} escapes the first pass")
+            if not any(stem in example.lower() for stem in trigger.stems):
+                problems.append(f"trigger {trigger.name}: example {example!r} has none of its stems")
     return problems
 
 

@@ -134,7 +134,10 @@ class RulesExtractor:
         if not lexicon.TRIGGER_STEMS.search(text):
             return []
         hits: list[TriggerHit] = []
+        lowered = text.lower()
         for trigger, pattern in self.triggers:
+            if trigger.stems and not any(stem in lowered for stem in trigger.stems):
+                continue
             for match in pattern.finditer(text):
                 start, end = match.span()
                 # Leading auxiliaries belong to the clause, not the trigger.
