@@ -282,3 +282,10 @@ def test_facilities_named_after_a_city_are_not_the_city(extract) -> None:
 def test_clearing_a_place_of_insurgents_is_a_government_recapture(extract) -> None:
     events = extract("Government forces said Bangi district was cleared of the Taliban on Monday.")
     assert only(events, kind="recapture", actor="government", admin2="AF1804")
+
+
+def test_purposes_and_plans_are_not_events_but_successes_are(extract) -> None:
+    assert not extract("Clashes have been under way in parts of Nijrab district to retake it.")
+    assert not extract("Security forces are preparing an operation to reclaim Burka district.")
+    succeeded = extract("Our forces managed to retake Shinwari district of Parwan early this morning.")
+    assert only(succeeded, kind="recapture", actor="government", admin2="AF0303")

@@ -316,8 +316,11 @@ INTENTION = re.compile(
     r"tried|trying|attempt|attempts|attempted|attempting|vowed|vow|vows|threaten|threatens|"
     r"threatened|threatening|hope|hopes|hoping|seek|seeks|seeking|sought|want|wants|wanted|"
     r"intend|intends|intended|expected|expect|expects|operation|operations|bid|efforts?|ready|"
-    r"able|unable|failed|fail|fails|would|will|could|may|might|can|soon|to\s+be)\s+(?:\w+\s+){0,2}?"
-    r"to\s+(?:\w+\s+)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$)",
+    r"unable|failed|fail|fails|would|will|could|may|might|can|soon|to\s+be)\s+(?:\w+\s+){0,2}?"
+    r"to\s+(?:\w+\s+)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$"
+    # Any other bare infinitive is a purpose ("clashes ... to retake the district"),
+    # unless the attempt is said to have succeeded ("managed to retake").
+    r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)\bto\s+$)",
     re.IGNORECASE,
 )
 
@@ -587,6 +590,30 @@ LOCAL_SURRENDER = re.compile(
 
 # Pronouns and generic nouns for the side that fights the government.
 INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b", re.IGNORECASE)
+
+# Sources that only point back to someone named before.
+PRONOUN_SOURCES = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "it",
+        "he also",
+        "she also",
+        "they also",
+        "it was",
+        "the latter",
+        "the former",
+        "this",
+        "that",
+        "the official",
+        "the spokesman",
+        "the spokesperson",
+        "the statement",
+        "he added",
+        "she added",
+    ]
+)
 
 # Attribution: the verbs that introduce who says so.
 SPEECH = re.compile(

@@ -792,7 +792,7 @@ class RulesExtractor:
                     r"(?:\s+(?:has|have|had|also|further|earlier|later|previously|again))+$", "", source
                 )
                 source = re.sub(r"\s+(?:at|on|in)\s+(?:around\s+)?\d[^,;]*$", "", source)
-                if source.lower() in ("he", "she", "they", "it", "he also", "she also"):
+                if source.lower() in lexicon.PRONOUN_SOURCES:
                     source = context.speakers.get("__last__", source)
                 sides = self._sides(source, context)
                 if sides:
