@@ -289,3 +289,18 @@ def test_purposes_and_plans_are_not_events_but_successes_are(extract) -> None:
     assert not extract("Security forces are preparing an operation to reclaim Burka district.")
     succeeded = extract("Our forces managed to retake Shinwari district of Parwan early this morning.")
     assert only(succeeded, kind="recapture", actor="government", admin2="AF0303")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "actor", "admin2"),
+    [
+        ("Afghan forces pushed the Taliban out of Khan Abad district on Monday.", "recapture",
+         "government", "AF1904"),
+        ("Taliban fighters drove government troops out of Chal district.", "capture", "taliban", "AF1805"),
+        ("The district of Chal was handed over to the Taliban by elders.", "handover", "taliban", "AF1805"),
+        ("Nahrin district is now in Taliban hands.", "capture", "taliban", "AF0904"),
+    ],
+)
+def test_more_ways_of_saying_a_place_changed_hands(extract, sentence: str, kind: str, actor: str,
+                                                   admin2: str) -> None:
+    assert only(extract(sentence), kind=kind, actor=actor, admin2=admin2)

@@ -142,8 +142,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         "in-hands",
         "capture",
         "passive",
-        r"\b(?:in|into)\s+(?:the\s+)?hands\s+of\b",
-        ("control of the district was in the hands of the group's fighters",),
+        r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of|[\w’'-]+\s+hands)\b",
+        (
+            "control of the district was in the hands of the group's fighters",
+            "the district is now in Taliban hands",
+        ),
         stems=("hands",),
     ),
     Trigger(
@@ -287,11 +290,28 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(
         "handed-over",
         "handover",
-        "active",
+        "either",
         r"\b(?:handed\s+over|hand\s+over|handing\s+over|handover\s+of|handed\s+(?:the\s+)?"
         r"(?:city|district|province|town)\s+over|transferred\s+control)\b",
-        ("elders handed over the city to the Taliban",),
+        ("elders handed over the city to the Taliban", "the district was handed over to the Taliban"),
         stems=("hand", "transfer"),
+    ),
+    Trigger(
+        "drove-out",
+        "recapture",
+        "active",
+        r"\b(?:pushed|drove|driven|forced|expelled|evicted|kicked)\s+(?!back\b)(?:\w+\s+){1,4}?"
+        r"(?:out\s+of|from)\b",
+        ("Afghan forces pushed the Taliban out of Khan Abad", "commandos drove the militants from the town"),
+        stems=("pushed", "drove", "driven", "forced", "expelled", "evicted", "kicked"),
+    ),
+    Trigger(
+        "now-control",
+        "capture",
+        "active",
+        r"\b(?:now|fully|already|effectively)\s+controls?\b",
+        ("the Taliban now control Kunduz city",),
+        stems=("control",),
     ),
 )
 
@@ -305,7 +325,7 @@ TRIGGER_STEMS = re.compile(
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
-    r"cut\s+off|districts|areas|cities|capitals|towns",
+    r"cut\s+off|districts|areas|cities|capitals|towns|drove|driven|expel|evict|kick|forced",
     re.IGNORECASE,
 )
 
