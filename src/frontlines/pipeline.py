@@ -7,17 +7,17 @@ document in the caller's transaction so nothing is half-written.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from .extract import DEFAULT_EXTRACTOR, get_extractor
 from .gazetteer import Gazetteer
 from .models import Document, Event
 from .profile import Profile
-from .store import Workspace, iter_documents, replace_events
+from .store import Workspace, documents, iter_documents, orphaned_decisions, replace_events
 from .timeline_store import has_admin_units, recompute_all, recompute_documents
 
 
@@ -75,8 +75,16 @@ class StoreExtraction:
             recompute_documents(conn, self.ws.profile, [doc.id])
 
 
-def reextract_all(ws: Workspace, extractor: str = DEFAULT_EXTRACTOR) -> tuple[int, int]:
-    """Re-run extraction over every stored document; returns (documents, events)."""
+@dataclass(frozen=True)
+class Reextraction:
+    documents: int
+    events: int
+    orphaned_decisions: list[str]
+
+
+def reextract_all(ws: Workspace, extractor: str = DEFAULT_EXTRACTOR) -> Reextraction:
+    """Re-run extraction over every stored document, one transaction each, then
+    rebuild the timeline once. Decisions whose event is gone are reported."""
     hook = StoreExtraction(ws, extractor, recompute=False)
     with ws.connect() as conn:
         ids = [d.id for d in iter_documents(conn)]
@@ -89,4 +97,16 @@ def reextract_all(ws: Workspace, extractor: str = DEFAULT_EXTRACTOR) -> tuple[in
     with ws.begin() as conn:
         if has_admin_units(conn):
             recompute_all(conn, ws.profile)
-    return count, hook.events
+        orphans = orphaned_decisions(conn)
+    return Reextraction(count, hook.events, orphans)
+
+
+def refresh_after_gazetteer_change(ws: Workspace) -> Reextraction | None:
+    """Events name places of the gazetteer they were extracted with; when the
+    gazetteer changes (boundaries imported, places added), stored documents are
+    read again so that no event points at a place that is gone or misses one
+    that came. Nothing to do in an empty workspace."""
+    with ws.connect() as conn:
+        if conn.execute(select(documents.c.id).limit(1)).first() is None:
+            return None
+    return reextract_all(ws)

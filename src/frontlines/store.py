@@ -503,18 +503,49 @@ EVENT_FIELDS = (
 )
 
 
-def event_id(doc_id: str, index: int) -> str:
-    """Event ids are stable for a document and the extractor's order of events."""
-    return f"{doc_id}#{index + 1}"
+def event_id(doc_id: str, number: int) -> str:
+    """An event's id: its document's id and a number within that document."""
+    return f"{doc_id}#{number}"
+
+
+def _event_number(event_id_text: str, doc_id: str) -> int | None:
+    prefix = f"{doc_id}#"
+    if event_id_text.startswith(prefix) and event_id_text[len(prefix):].isdigit():
+        return int(event_id_text[len(prefix):])
+    return None
+
+
+def claim_signature(ev: Event) -> tuple[Any, ...]:
+    """What makes two extractions of a document the same claim: re-extracting
+    keeps an event's id as long as this does not change."""
+    return (ev.kind, ev.actor, ev.place_id, ev.evidence.start, ev.evidence.end, bool(ev.negated),
+            ev.certainty == "denied")
 
 
 def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> list[str]:
-    """Store the events extracted from one document, replacing earlier ones."""
+    """Store the events extracted from one document, replacing earlier ones.
+
+    Ids are stable across re-extraction: an event that was already there (same
+    `claim_signature`) keeps its id, so analyst decisions that name it still
+    apply; a new event gets a number never used in this document before (nor
+    named by any decision), so a decision never silently moves to another claim.
+    """
+    previous = {claim_signature(e): e.id for e in query_events(conn, document_id=doc_id)}
+    used = [n for n in (_event_number(i or "", doc_id) for i in previous.values()) if n]
+    decided = conn.execute(
+        select(decisions.c.event_id).where(decisions.c.event_id.like(f"{doc_id}#%"))
+    ).scalars()
+    used += [n for n in (_event_number(i or "", doc_id) for i in decided) if n]
+    next_number = max(used, default=0) + 1
     conn.execute(delete(events).where(events.c.document_id == doc_id))
-    ids = []
+    ids: list[str] = []
     rows = []
-    for i, ev in enumerate(items):
-        ev.id = event_id(doc_id, i)
+    for ev in items:
+        kept = previous.pop(claim_signature(ev), None)
+        if kept is None or kept in ids:
+            kept = event_id(doc_id, next_number)
+            next_number += 1
+        ev.id = kept
         ids.append(ev.id)
         row = {f: getattr(ev, f) for f in EVENT_FIELDS}
         row.update(
@@ -528,6 +559,15 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
     if rows:
         conn.execute(insert(events), rows)
     return ids
+
+
+def orphaned_decisions(conn: Connection) -> list[str]:
+    """Event ids named by decisions that no stored event has any more (after a
+    re-extraction dropped or changed the claim): the analyst must look again."""
+    query = select(decisions.c.event_id).where(
+        decisions.c.event_id.is_not(None), decisions.c.event_id.not_in(select(events.c.id))
+    )
+    return sorted(set(conn.execute(query).scalars()))
 
 
 def row_to_event(row: Any) -> Event:

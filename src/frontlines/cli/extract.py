@@ -72,5 +72,7 @@ def events_command(state: State, since: str | None, until: str | None, place: st
 def reextract_command(state: State, extractor: str) -> None:
     """Re-run extraction over every stored document (after the extractor changed)."""
     ws = state.workspace()
-    documents, events = reextract_all(ws, extractor)
-    console.print(f"re-extracted {documents} documents: {events} events")
+    result = reextract_all(ws, extractor)
+    console.print(f"re-extracted {result.documents} documents: {result.events} events")
+    for event_id in result.orphaned_decisions:
+        click.echo(f"warning: decision on {event_id}: that event is no longer extracted", err=True)

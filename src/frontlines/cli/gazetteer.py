@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from ..gazetteer import Gazetteer, add_places, import_boundary_files
+from ..pipeline import refresh_after_gazetteer_change
+from ..store import Workspace
 from .base import State, cli, emit, output_format, pass_state
 
 
@@ -20,10 +22,12 @@ def gazetteer_group() -> None:
 @pass_state
 def import_command(state: State, paths: tuple[Path, ...]) -> None:
     """Import boundary files (COD-AB or geoBoundaries; zip, GeoJSON, GeoPackage) or folders."""
+    ws = state.workspace()
     failed = 0
-    for outcome in import_boundary_files(state.workspace(), paths):
+    for outcome in import_boundary_files(ws, paths):
         click.echo(outcome.describe() if outcome.ok else f"error: {outcome.error}", err=not outcome.ok)
         failed += not outcome.ok
+    _refresh_events(ws)
     if failed:
         raise SystemExit(1)
 
@@ -36,6 +40,16 @@ def add_places_command(state: State) -> None:
     with ws.begin() as conn:
         count = add_places(conn, ws.profile)
     click.echo(f"added {count} populated places of {ws.profile.country_name} from GeoNames")
+    _refresh_events(ws)
+
+
+def _refresh_events(ws: Workspace) -> None:
+    result = refresh_after_gazetteer_change(ws)
+    if result is not None:
+        click.echo(f"re-extracted {result.documents} stored documents against the new gazetteer: "
+                   f"{result.events} events")
+        for event_id in result.orphaned_decisions:
+            click.echo(f"warning: decision on {event_id}: that event is no longer extracted", err=True)
 
 
 @gazetteer_group.command("search")
