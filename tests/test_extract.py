@@ -304,3 +304,14 @@ def test_purposes_and_plans_are_not_events_but_successes_are(extract) -> None:
 def test_more_ways_of_saying_a_place_changed_hands(extract, sentence: str, kind: str, actor: str,
                                                    admin2: str) -> None:
     assert only(extract(sentence), kind=kind, actor=actor, admin2=admin2)
+
+
+def test_since_a_date_means_by_publication_with_the_width_of_the_window() -> None:
+    from datetime import date
+
+    mention = find_dates("The district has been under Taliban control since May 1.")[0]
+    resolved = resolve_relative_date(mention, date(2021, 6, 22))
+    assert resolved is not None
+    assert (resolved.date, resolved.precision, resolved.basis) == (date(2021, 6, 22), "month", "relative")
+    recent = resolve_relative_date(find_dates("Fighting has raged since Sunday.")[0], date(2021, 6, 22))
+    assert recent is not None and recent.precision == "week"

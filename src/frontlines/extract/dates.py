@@ -138,11 +138,12 @@ def find_dates(text: str) -> list[DateMention]:
                 start = match.start("weekday") if not match.group("modifier") else start
             if any(start < e and s < end for s, e in taken):
                 continue
-            if re.search(r"\b(?:since|until|till|by)\s+$", text[max(0, start - 8) : start], re.IGNORECASE):
-                taken.append((start, end))
-                continue  # "since May 1" bounds a period; it dates no event
+            bound = re.search(r"\b(since|until|till|by)\s+$", text[max(0, start - 8) : start], re.IGNORECASE)
             taken.append((start, end))
-            found.append(DateMention(start, end, name, text[start:end], match.groupdict()))
+            if bound and bound.group(1).lower() != "since":
+                continue  # "until Friday" bounds a period; it dates no event
+            kind = f"since-{name}" if bound else name
+            found.append(DateMention(start, end, kind, text[start:end], match.groupdict()))
     found.sort(key=lambda d: d.start)
     return found
 
@@ -189,6 +190,21 @@ def resolve_relative_date(
     """
     kind = mention.kind
     groups = mention.groups
+    if kind.startswith("since-"):
+        # "has been under Taliban control since May 1": it happened between that
+        # day and publication; the latest it can be is the publication date, and
+        # the precision says how wide the window is.
+        opened = resolve_relative_date(
+            DateMention(mention.start, mention.end, kind[len("since-") :], mention.text, groups),
+            published,
+            default_year=default_year,
+            previous=previous,
+        )
+        if published is None or opened is None or opened.date is None:
+            return None
+        span = (published - opened.date).days
+        precision = "day" if span <= 1 else "week" if span <= 7 else "month"
+        return ResolvedDate(published, precision, "relative")
     if kind in ("iso", "month-day", "day-month"):
         value = _explicit(groups, published, default_year)
         if value is None or (published and value > published):
