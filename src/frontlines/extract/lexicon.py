@@ -436,7 +436,8 @@ DATELINE_AFTER = re.compile(
 )
 
 # Capitalised words that may stand right before a place name without making
-# it part of a person's or an organisation's name.
+# it part of a person's or an organisation's name. The words of the profile's
+# actor aliases ("Afghan forces", "Ukrainian troops") are added at run time.
 NAME_PREFIX_ALLOWED = frozenset(
     [
         "the",
@@ -459,7 +460,6 @@ NAME_PREFIX_ALLOWED = frozenset(
         "south",
         "east",
         "west",
-        "afghan",
         "province",
         "district",
         "city",
@@ -641,3 +641,48 @@ SPEECH = re.compile(
     r"stated|announced|denied|denies|rejected|quoted|according\s+to|citing)\b",
     re.IGNORECASE,
 )
+
+
+# --- small patterns the clause analysis uses ------------------------------------
+
+# Separators inside a list of places ("Kunduz, Baghlan and Balkh").
+LIST_SEPARATOR = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+
+# A locative word shortly before a name ("... in the north of Kunduz").
+LOCATIVE_WORD = re.compile(r"\b(?:in|across|of)\s")
+
+# Just before an anaphor, a locative makes it a where, not a what
+# ("fighting in the district").
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|within|throughout)\s+$")
+
+# "Ghazni's Jaghatu district": the possessive names where, not what.
+POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
+
+# "the province of X" after a verb: X itself is the object ("captured the
+# province of Badakhshan"); after one of `NOT_A_VERB` it is only a location.
+PROVINCE_AS_OBJECT = re.compile(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$")
+NOT_A_VERB = frozenset(("in", "of", "across", "within", "throughout", "from", "to", "near", "and"))
+
+# "the Kapisa districts": a province used as a modifier of smaller units.
+UNITS_AFTER_PLACE = re.compile(r"\s+(?:districts|areas|villages|towns)\b")
+
+# "the province of ...": an anaphor followed by "of" names no place itself.
+OF_AFTER = re.compile(r"\s+of\b")
+
+# After a passive trigger: the agent ("fell to the Taliban", "taken by X").
+AGENT_AFTER_PASSIVE = re.compile(r"\s*(?:\w+\s+){0,3}?(?:to|by|of)\s+(?P<rest>.*)", re.IGNORECASE)
+
+# After a recapture trigger: the side that lost ("cleared of the Taliban").
+LOSER_AFTER_RECAPTURE = re.compile(r"\s*(?:\w+\s+){0,3}?(?:of|from)\s", re.IGNORECASE)
+
+# After a nominal trigger: who gained ("the fall of X to the Taliban").
+AGENT_AFTER_NOMINAL = re.compile(r"\s*(?:[^,.;]{0,60}?)\b(?:to|by)\s+(?P<rest>.*)", re.IGNORECASE)
+
+# After a surrender: to whom ("surrendered to the militants").
+RECEIVER_AFTER = re.compile(r"\bto\s+(?P<rest>.{0,60})", re.IGNORECASE)
+
+# After a repelled attack: by whom ("was pushed back by security forces").
+DEFENDER_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?by\s+(?P<rest>.{0,60})", re.IGNORECASE)
+
+# Words naming an attack: the side named with them attacked.
+ATTACK_WORDS = re.compile(r"\b(?:attacks?|assault|offensive|advance)\b", re.IGNORECASE)

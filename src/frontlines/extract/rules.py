@@ -113,6 +113,13 @@ class RulesExtractor:
             side_re = _compile_aliases([*actor.aliases, *actor.source_markers, actor.name])
             if side_re:
                 self.side_patterns.append((actor.id, side_re))
+        # "Afghan", "Ukrainian": words of the actors' names may precede a place.
+        self.prefix_allowed = lexicon.NAME_PREFIX_ALLOWED | {
+            word.lower()
+            for actor in profile.actors
+            for alias in (*actor.aliases, actor.name)
+            for word in re.findall(r"[A-Z][\w-]+", alias)
+        }
         self.independent_re = _compile_aliases(list(lexicon.INDEPENDENT_MARKERS))
         self.triggers: list[tuple[lexicon.Trigger, re.Pattern[str]]] = [
             (t, re.compile(t.pattern, re.IGNORECASE)) for t in lexicon.TRIGGERS
@@ -294,7 +301,7 @@ class RulesExtractor:
             ids = m.place_ids
             has_admin1 = any(self.places[p].level == "admin1" for p in ids if p in self.places)
             context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and bool(
-                start - previous_end < 60 or re.search(r"\b(?:in|across|of)\s", before[-30:])
+                start - previous_end < 60 or lexicon.LOCATIVE_WORD.search(before[-30:])
             )
             if (
                 hint == "province"
@@ -308,7 +315,7 @@ class RulesExtractor:
             if (
                 resolved
                 and resolved[-1].role == "context"
-                and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[resolved[-1].end : start])
+                and lexicon.LIST_SEPARATOR.fullmatch(sentence[resolved[-1].end : start])
             ):
                 context_like = True  # "the provinces of Kunduz, Baghlan and Balkh"
             capital_reading = bool(lexicon.CAPITAL_OF.search(before)) and has_admin1
@@ -327,7 +334,7 @@ class RulesExtractor:
                 word_before
                 and word_before.start() + max(0, start - 30) > 0
                 and (
-                    word_before.group(1).lower() not in lexicon.NAME_PREFIX_ALLOWED
+                    word_before.group(1).lower() not in self.prefix_allowed
                     and not word_before.group(1).endswith(("’s", "'s"))
                     and not any(r.end >= start - len(word_before.group(0)) - 1 for r in resolved[-1:])
                 )
@@ -335,7 +342,7 @@ class RulesExtractor:
                 continue  # part of a person's or an organisation's name ("Abdul Mannan Qate")
             if line_start and lexicon.DATELINE_AFTER.match(after):
                 continue  # a dateline, not where the news happened
-            if re.match(r"^[’']s\b", after):
+            if lexicon.POSSESSIVE_AFTER.match(after):
                 role = "context"  # "Ghazni's Jaghatu district"
             elif lexicon.FACILITY_AFTER_PLACE.match(after):
                 role = "facility"
@@ -358,23 +365,13 @@ class RulesExtractor:
                         )
                     )
                 )
-                object_of_verb = re.search(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$", before)
+                object_of_verb = lexicon.PROVINCE_AS_OBJECT.search(before)
                 if capital_reading and not appositive:
                     as_capital = True
-                elif capital_reading or re.match(r"\s+(?:districts|areas|villages|towns)\b", after):
+                elif capital_reading or lexicon.UNITS_AFTER_PLACE.match(after):
                     # "Zaranj, the capital of Nimroz", "the Kapisa districts": where, not what
                     role = "context" if role == "event" else role
-                elif object_of_verb and object_of_verb.group(1).lower() not in (
-                    "in",
-                    "of",
-                    "across",
-                    "within",
-                    "throughout",
-                    "from",
-                    "to",
-                    "near",
-                    "and",
-                ):
+                elif object_of_verb and object_of_verb.group(1).lower() not in lexicon.NOT_A_VERB:
                     role = "event" if role == "event" else role  # "captured the province of X"
                 elif hint == "province" and not context_like:
                     role = role if role != "event" else "event"
@@ -388,7 +385,7 @@ class RulesExtractor:
             if (
                 prev.as_capital
                 and cur.place.level == "admin1"
-                and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", sentence[prev.end : cur.start])
+                and lexicon.LIST_SEPARATOR.fullmatch(sentence[prev.end : cur.start])
             ):
                 cur.as_capital = True
                 cur.role = "event"
@@ -421,7 +418,7 @@ class RulesExtractor:
                 continue  # sentence-initial capital
             if any(p.search(word.group(0)) for _, p in self.actor_patterns):
                 continue
-            if word.group(0).lower() in lexicon.NAME_PREFIX_ALLOWED:
+            if word.group(0).lower() in self.prefix_allowed:
                 continue
             return True
         return False
@@ -624,14 +621,10 @@ class RulesExtractor:
             if self._names_unknown_place(window[: match.start()]):
                 break  # "captured Shir Khan port and the town": the town is that unknown place
             after = window[match.end() : match.end() + 30]
-            if lexicon.ROLE_AFTER_PLACE.match(after) or re.match(r"\s+of\b", after):
+            if lexicon.ROLE_AFTER_PLACE.match(after) or lexicon.OF_AFTER.match(after):
                 continue  # "the city police", "the province of X" name no place here
             seat_of_power = lexicon.SEAT_OF_POWER.search(window[: match.start()])
-            if (
-                not locative
-                and not seat_of_power
-                and re.search(r"\b(?:in|across|within|throughout)\s+$", window[: match.start()])
-            ):
+            if not locative and not seat_of_power and lexicon.LOCATIVE_BEFORE.search(window[: match.start()]):
                 continue  # "clashes in the district": where, not what
             if lexicon.RELATION_BEFORE_PLACE.search(
                 sentence[max(0, lo + match.start() - 40) : lo + match.start()]
@@ -687,11 +680,11 @@ class RulesExtractor:
         kind = hit.kind
         actor: str | None
         if hit.voice == "passive":
-            agent = re.match(r"\s*(?:\w+\s+){0,3}?(?:to|by|of)\s+(?P<rest>.*)", after, re.IGNORECASE)
+            agent = lexicon.AGENT_AFTER_PASSIVE.match(after)
             actor = self._actor_in(trigger_text, last=False)
             if actor is None and agent:
                 actor = self._actor_in(agent.group("rest")[:60], last=False)
-                loser_named = re.match(r"\s*(?:\w+\s+){0,3}?(?:of|from)\s", after, re.IGNORECASE)
+                loser_named = lexicon.LOSER_AFTER_RECAPTURE.match(after)
                 if kind == "recapture" and actor is not None and loser_named:
                     # "cleared of the Taliban", "retaken from the Taliban": the loser
                     actor = self._opponent(actor)
@@ -706,7 +699,7 @@ class RulesExtractor:
                 else:
                     actor = self._opponent(defender) or self.insurgent
         elif hit.voice == "nominal":
-            agent = re.match(r"\s*(?:[^,.;]{0,60}?)\b(?:to|by)\s+(?P<rest>.*)", after, re.IGNORECASE)
+            agent = lexicon.AGENT_AFTER_NOMINAL.match(after)
             actor = self._actor_in(agent.group("rest")[:60], last=False) if agent else None
             if kind == "clash":
                 actor = self.insurgent
@@ -718,7 +711,7 @@ class RulesExtractor:
                 actor = self._repelled_attacker(before, after)
         if kind == "surrender":
             giver = self._actor_in(before, last=True)
-            receiver = re.search(r"\bto\s+(?P<rest>.{0,60})", after, re.IGNORECASE)
+            receiver = lexicon.RECEIVER_AFTER.search(after)
             taker = self._actor_in(receiver.group("rest"), last=False) if receiver else None
             actor = taker or (self._opponent(giver) if giver else self.insurgent)
         if actor is None and kind == "withdrawal":
@@ -739,7 +732,7 @@ class RulesExtractor:
 
     def _repelled_attacker(self, before: str, after: str) -> str:
         """Who attacked, in "X repelled the Taliban" / "a Taliban attack ... was pushed back"."""
-        agent = re.match(r"\s*(?:\w+\s+){0,2}?by\s+(?P<rest>.{0,60})", after, re.IGNORECASE)
+        agent = lexicon.DEFENDER_AFTER.match(after)
         if agent:
             defender = self._actor_in(agent.group("rest"), last=False)
             if defender:
@@ -750,7 +743,7 @@ class RulesExtractor:
         named = self._actor_in(before, last=True)
         if named is None:
             return self.insurgent
-        if re.search(r"\b(?:attacks?|assault|offensive|advance)\b", before, re.IGNORECASE):
+        if lexicon.ATTACK_WORDS.search(before):
             return named
         return self._opponent(named) or self.insurgent
 
