@@ -51,6 +51,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
 from .models import EVENT_KINDS
 
 NOT_SCORED_KIND = "other"
@@ -330,65 +333,13 @@ def dates_within_one_day(gold: EventRef, predicted: EventRef) -> bool:
 
 
 def _max_weight_assignment(weights: Sequence[Sequence[int]]) -> list[tuple[int, int]]:
-    """Hungarian algorithm (Kuhn–Munkres with potentials), O(n³) on the padded square matrix.
-
-    Returns the (row, column) pairs of a maximum-weight matching, leaving out
-    zero-weight cells (which stand for "may not pair"). Written here rather
-    than taken from scipy because it is the only thing we would need scipy for
-    and the matrices are tiny.
-    """
-    rows = len(weights)
-    cols = len(weights[0]) if rows else 0
-    size = max(rows, cols)
-    if size == 0:
+    """The (row, column) pairs of a maximum-weight matching (scipy's Hungarian
+    algorithm), leaving out zero-weight cells, which stand for "may not pair"."""
+    if not weights or not weights[0]:
         return []
-    cost = [
-        [-weights[i][j] if i < rows and j < cols else 0 for j in range(size)]
-        for i in range(size)
-    ]
-    inf = float("inf")
-    u = [0.0] * (size + 1)
-    v = [0.0] * (size + 1)
-    match = [0] * (size + 1)  # match[column] = row, 1-based; 0 = free
-    way = [0] * (size + 1)
-    for i in range(1, size + 1):
-        match[0] = i
-        j0 = 0
-        minv = [inf] * (size + 1)
-        used = [False] * (size + 1)
-        while True:
-            used[j0] = True
-            i0 = match[j0]
-            delta = inf
-            j1 = 0
-            for j in range(1, size + 1):
-                if used[j]:
-                    continue
-                reduced = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                if reduced < minv[j]:
-                    minv[j] = reduced
-                    way[j] = j0
-                if minv[j] < delta:
-                    delta = minv[j]
-                    j1 = j
-            for j in range(size + 1):
-                if used[j]:
-                    u[match[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if match[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            match[j0] = match[j1]
-            j0 = j1
-    return [
-        (match[j] - 1, j - 1)
-        for j in range(1, size + 1)
-        if match[j] and match[j] - 1 < rows and j - 1 < cols and weights[match[j] - 1][j - 1] > 0
-    ]
+    matrix = np.asarray(weights)
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if matrix[r, c] > 0]
 
 
 def _components(gold: Sequence[EventRef], predicted: Sequence[EventRef],
