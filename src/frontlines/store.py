@@ -7,8 +7,6 @@ date inside one transaction, so a workspace is never left half-migrated.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -299,10 +297,6 @@ class Workspace:
         self.path = path
         self.engine = engine
         self.profile = profile
-
-    @staticmethod
-    def default_path() -> Path:
-        return Path(os.environ.get(WORKSPACE_ENV) or ".")
 
     @classmethod
     def init(cls, path: Path, profile: str | None = None) -> Workspace:
@@ -620,10 +614,6 @@ def query_events(
     return [row_to_event(row) for row in conn.execute(query)]
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 # --- gazetteer helpers --------------------------------------------------------
 # Bulk writes for the gazetteer: GeoNames brings thousands of places with tens of
 # thousands of names, too many for `upsert_places`' row-by-row checks.
@@ -692,3 +682,111 @@ def set_place_parents(conn: Connection, items: Iterable[Place]) -> None:
                     admin2=bindparam("admin2"), admin3=bindparam("admin3")),
             rows,
         )
+
+
+# --- queries for the command line and the API ------------------------------------
+# (appended: one library function per question, so the CLI and the API ask it alike)
+
+
+def list_documents_sorted(conn: Connection) -> list[dict[str, Any]]:
+    """Every document (`id`, `title`, `published`, `outlet`, `url`), oldest publication
+    first, undated ones last, ties by id."""
+    query = select(
+        documents.c.id, documents.c.title, documents.c.published, documents.c.outlet,
+        documents.c.url,
+    ).order_by(documents.c.published.is_(None), documents.c.published, documents.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def count_documents(conn: Connection) -> int:
+    """How many documents the store holds."""
+    return int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
+
+
+def workspace_status(conn: Connection) -> dict[str, Any]:
+    """What the store holds: places per level, documents and events with their date spans.
+
+    Keys: `places` ({level: count}, sorted), `documents`, `documents_undated`,
+    `published_from`, `published_to`, `events`, `events_from`, `events_to`.
+    """
+    n_docs, first, last = conn.execute(
+        select(func.count(), func.min(documents.c.published), func.max(documents.c.published))
+    ).one()
+    undated = conn.execute(
+        select(func.count()).where(documents.c.published.is_(None))
+    ).scalar_one()
+    n_events, ev_first, ev_last = conn.execute(
+        select(func.count(), func.min(events.c.date), func.max(events.c.date))
+    ).one()
+    return {
+        "places": dict(sorted(count_places(conn).items())),
+        "documents": int(n_docs),
+        "documents_undated": int(undated),
+        "published_from": first,
+        "published_to": last,
+        "events": int(n_events),
+        "events_from": ev_first,
+        "events_to": ev_last,
+    }
+
+
+class EventFilterError(ValueError):
+    """A bad event filter; `option` names it ("since", "until", "kind", "actor", "place")."""
+
+    def __init__(self, option: str, message: str):
+        super().__init__(message)
+        self.option = option
+
+
+def _filter_day(value: str, option: str) -> str:
+    import re
+    from datetime import date
+
+    text = value.strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise EventFilterError(
+            option, f"{option} {value!r} is not a date (expected YYYY-MM-DD)"
+        ) from None
+
+
+def validate_event_filters(
+    profile: Profile,
+    since: str | None = None,
+    until: str | None = None,
+    kind: str | None = None,
+    actor: str | None = None,
+    *,
+    place: str | None = None,
+    conn: Connection | None = None,
+) -> dict[str, str | None]:
+    """Check the filters of an event query; raise `EventFilterError` naming the bad one.
+
+    Dates must be YYYY-MM-DD and `until` not before `since`; `kind` one of
+    `models.EVENT_KINDS`; `actor` an actor id of the profile; `place` (checked
+    only when a `conn` is given) a stored place id. Returns the filters,
+    normalised, ready for `query_events(conn, **filters)`: `since`, `until`,
+    `place`, `actor`, `kind`.
+    """
+    from .models import EVENT_KINDS
+
+    first = _filter_day(since, "since") if since is not None else None
+    last = _filter_day(until, "until") if until is not None else None
+    if first and last and last < first:
+        raise EventFilterError("until", f"until {last} comes before since {first}")
+    if kind is not None and kind not in EVENT_KINDS:
+        raise EventFilterError("kind", f"unknown kind {kind!r} (known: {', '.join(EVENT_KINDS)})")
+    if actor is not None and actor not in profile.actor_ids:
+        raise EventFilterError(
+            "actor", f"unknown actor {actor!r} (known: {', '.join(profile.actor_ids)})"
+        )
+    if place is not None and conn is not None:
+        found = conn.execute(select(places.c.id).where(places.c.id == place)).first()
+        if found is None:
+            raise EventFilterError(
+                "place", f"unknown place {place!r} (see 'frontlines gazetteer search')"
+            )
+    return {"since": first, "until": last, "place": place, "actor": actor, "kind": kind}
