@@ -18,12 +18,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from frontlines.api import create_app, create_token, hash_token, revoke_token
 from frontlines.ingest import ingest
+from frontlines.models import Document, Event, Evidence
 from frontlines.pipeline import StoreExtraction
-from frontlines.store import Workspace, api_tokens, query_events
+from frontlines.render import MAX_SERIES_DAYS
+from frontlines.store import Workspace, add_document, api_tokens, query_events, replace_events
+from frontlines.timeline import TimelineError, UnknownPlace
 from frontlines.timeline_store import ensure_timeline
 
 from .conftest import copy_workspace, run_cli
@@ -134,6 +137,7 @@ def test_meta_describes_the_profile_dates_and_styles(client: TestClient) -> None
     assert {a["id"] for a in meta["actors"]} >= {"taliban", "government"}
     keys = [s["key"] for s in meta["styles"]]
     assert {"taliban", "taliban:claimed", "contested", "unknown", "government"} <= set(keys)
+    assert meta["contested_days"] == 14  # the profile's [timeline] setting (the default here)
 
 
 def test_places_as_json_and_as_geojson(client: TestClient) -> None:
@@ -273,6 +277,64 @@ def test_documents_and_summary_and_series(client: TestClient) -> None:
     taliban = next(s for s in series["series"] if s["key"] == "taliban")["counts"]
     assert taliban[series["days"].index("2021-06-20")] < taliban[day]
     error_of(client.get("/api/series", params={"since": "2021-07-01", "until": "2021-06-01"}), 400)
+
+
+def test_series_end_at_the_latest_event_and_stay_short(client: TestClient,
+                                                       writable: Workspace) -> None:
+    # Nothing changes after the latest event: an open-ended `until` stops there.
+    series = client.get("/api/series", params={"until": "9999-12-31"}).json()
+    assert series["days"][0] == "2021-05-01" and series["days"][-1] == "2021-08-06"
+    later = client.get("/api/series", params={"since": "2021-09-01", "until": "9999-12-31"}).json()
+    assert later["days"] == ["2021-09-01"]
+    # A report about a day years later: the series keeps to its last ten years or so.
+    with writable.begin() as conn:
+        add_document(conn, Document(id="far", text="Far ahead.", content_hash="far"))
+        replace_events(conn, "far", [Event(
+            kind="clash", actor="taliban", place_id=KHAN_ABAD, place_name="Khan Abad",
+            admin1="AF19", admin2=KHAN_ABAD, date="2035-06-01",
+            evidence=Evidence("far", "Far ahead.", 0, 10))])
+    with TestClient(create_app(writable.path)) as far_client:
+        recent = far_client.get("/api/series", params={"until": "9999-12-31"}).json()
+        assert len(recent["days"]) == MAX_SERIES_DAYS and recent["days"][-1] == "2035-06-01"
+        assert f"at most {MAX_SERIES_DAYS}" in error_of(
+            far_client.get("/api/series", params={"since": "2021-05-01"}), 400)
+
+
+def test_map_geometry_follows_a_gazetteer_import(writable: Workspace) -> None:
+    import shapely
+
+    from frontlines.gazetteer import mark_gazetteer_changed
+    from frontlines.store import places
+
+    def imam_sahib(client: TestClient) -> dict[str, Any]:
+        features = client.get("/api/places", params={"level": 2, "format": "geojson"}).json()
+        return next(f["geometry"] for f in features["features"] if f["id"] == IMAM_SAHIB)
+
+    with TestClient(create_app(writable.path)) as client:
+        before = imam_sahib(client)
+        square = shapely.to_wkb(shapely.box(68.0, 37.0, 68.5, 37.5))
+        with writable.begin() as conn:  # what a re-import of changed boundaries does
+            conn.execute(update(places).where(places.c.id == IMAM_SAHIB).values(geometry=square))
+            mark_gazetteer_changed(conn)
+        after = imam_sahib(client)
+    assert after != before
+    assert shapely.equals(shapely.from_geojson(json.dumps(after)), shapely.box(68, 37, 68.5, 37.5))
+
+
+def test_error_status_follows_the_error_type_not_its_wording(reports_workspace: Workspace) -> None:
+    app = create_app(reports_workspace.path)
+
+    @app.get("/test/unknown-place")
+    def unknown() -> None:
+        raise UnknownPlace("no such place as Atlantis")
+
+    @app.get("/test/other")
+    def other() -> None:
+        raise TimelineError("unknown place, says this message, but it is a bad request")
+
+    with TestClient(app) as client:
+        assert "Atlantis" in error_of(client.get("/test/unknown-place"), 404)
+        error_of(client.get("/test/other"), 400)
 
 
 def test_docs_the_page_and_its_static_files(client: TestClient) -> None:

@@ -449,3 +449,63 @@ def test_hard_wrapped_paragraphs_are_joined_not_taken_for_headers() -> None:
     )
     assert page.body.startswith("Government troops withdrew from the centre of Kohistan district late on Friday")
     assert page.title == "Fighting in the north"
+
+
+# --- untrusted text: control characters, field types ------------------------------------------
+
+
+def test_control_characters_are_replaced_by_spaces_keeping_offsets(tmp_path: Path) -> None:
+    """ESC/OSC sequences in a report must never reach a terminal; offsets stay valid."""
+    hostile = ("Rebel fighters \x1b[2J\x1b]0;pwned\x07took the town\x9b31m of Aldmoor on Friday, "
+               "a spokesman said.\r\n\tA second line\x00 follows here with more words.")
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(record(
+        text=hostile, title="Title \x1b]52;c;Y2xpcA==\x07 here", outlet="Out\x1blet",
+        related=["Also \x1b[31mred"])) + "\n", encoding="utf-8")
+    (doc,) = docs(list(read_source(path)))
+    assert len(doc.text) == len(hostile)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", doc.text)
+    assert "\t" in doc.text and "\n" in doc.text  # tab and newline are kept
+    start = hostile.index("took the town")
+    assert doc.text[start:start + len("took the town")] == "took the town"
+    for value in (doc.title, doc.outlet, *doc.related):
+        assert value is not None and "\x1b" not in value and "\x07" not in value
+    assert doc.title == "Title  ]52;c;Y2xpcA==  here"
+
+
+def test_a_control_character_in_a_scraped_page_never_reaches_the_body() -> None:
+    page = "Aldmoor falls\n\n" + REPORT.replace("night", "ni\x1b[8mght")
+    doc = document_from_text(page, origin="page.txt")
+    assert "\x1b" not in doc.text and "ni [8mght" in doc.text
+
+
+def test_an_id_with_control_characters_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(record(id="x\x1b[2J")) + "\n", encoding="utf-8")
+    (err,) = errors(list(read_source(path)))
+    assert err.line == 1 and err.message == "field 'id' contains control characters"
+
+
+@pytest.mark.parametrize(("related", "message"), [
+    ("Also read this", "field 'related' must be a list of strings, not a string"),
+    (["ok", 3], "field 'related' must be a list of strings, not a list with non-string items"),
+    ({"a": 1}, "field 'related' must be a list of strings, not an object"),
+])
+def test_related_must_be_a_list_of_strings(tmp_path: Path, related: object, message: str) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(record(related=related)) + "\n"
+                    + json.dumps(record(id="x2", related=["One", "Two"], text=REPORT + " Two.")) + "\n",
+                    encoding="utf-8")
+    items = list(read_source(path))
+    (err,) = errors(items)
+    assert (err.line, err.message) == (1, message)
+    (doc,) = docs(items)
+    assert doc.related == ("One", "Two")  # never split into characters
+
+
+def test_make_document_refuses_a_string_for_related() -> None:
+    from frontlines.documents import InputError, make_document
+
+    with pytest.raises(InputError, match="list of strings"):
+        make_document(REPORT, origin="x", related="Also read")
+    assert make_document(REPORT, origin="x", related=("A", "B")).related == ("A", "B")

@@ -605,3 +605,20 @@ def test_matching_is_the_best_possible(
     assert len({g for g, _ in pairs}) == len({p for _, p in pairs}) == len(pairs)
     assert all(can_pair(gold_refs[g], pred_refs[p]) for g, p in pairs)
     assert _quality(gold_refs, pred_refs, pairs) == _best_by_brute_force(gold_refs, pred_refs)
+
+
+def test_unreadable_corpus_lines_are_reported_and_fail_the_run(afghan_workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import run_cli
+
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "r1", "published": "2021-07-05", "text": "The Taliban captured Chal district of Takhar province on Sunday."}\n'
+        "{not json\n",
+        encoding="utf-8",
+    )
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "r1", "events": []}\n', encoding="utf-8")
+    result = run_cli("evaluate", "--corpus", str(corpus), "--gold", str(gold),
+                     workspace=afghan_workspace.path)
+    assert result.exit_code == 1
+    assert "corpus.jsonl:2" in result.output

@@ -168,3 +168,87 @@ def test_bad_export_arguments_are_one_line_errors(reports_workspace: Workspace, 
                      workspace=reports_workspace.path)
     assert result.exit_code != 0 and message in result.output
     assert "Traceback" not in result.output
+
+
+# --- spreadsheets and partial files ----------------------------------------------------------
+
+
+def test_spreadsheet_safe_quotes_formula_text_but_not_numbers() -> None:
+    from frontlines.export import spreadsheet_safe
+
+    for text in ("=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"):
+        assert spreadsheet_safe(text) == "'" + text
+    for value in ("Imam Sahib", "2021-06-21", "", -12.5, 3, None, True):
+        assert spreadsheet_safe(value) == value
+
+
+def _event_row(**fields: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(EVENT_COLUMNS)
+    row.update(event_id="d#1", event_date="2021-06-21", time_precision=1, geo_precision=1,
+               negated=False, latitude=-12.5, longitude=67.25)
+    row.update(fields)
+    return row
+
+
+def test_event_csv_cells_from_reports_never_become_formulas(tmp_path: Path) -> None:
+    from frontlines.export import write_events
+
+    out = tmp_path / "events.csv"
+    rows = [_event_row(notes='=HYPERLINK("http://evil.example","click")', source="@SUM(1+1)",
+                       attribution="+cmd|' /C calc'!A0", location="-2+3", actor1="Taliban")]
+    assert write_events(rows, "csv", out) == 1
+    back = pd.read_csv(out, encoding="utf-8-sig").iloc[0]
+    assert back["notes"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert (back["source"], back["attribution"], back["location"]) == (
+        "'@SUM(1+1)", "'+cmd|' /C calc'!A0", "'-2+3")
+    assert back["actor1"] == "Taliban"
+    assert back["latitude"] == -12.5 and back["time_precision"] == 1  # numbers stay numbers
+
+
+def test_control_csv_cells_never_become_formulas(tmp_path: Path) -> None:
+    from frontlines.export import CONTROL_COLUMNS, write_control
+
+    frame = pd.DataFrame([{**dict.fromkeys(CONTROL_COLUMNS), "place_id": "X1",
+                           "place_name": "=1+1", "state": "taliban", "confidence": 0.5,
+                           "lat": -1.5, "lon": 2.0}])
+    out = tmp_path / "control.csv"
+    write_control(frame, "csv", out)
+    back = pd.read_csv(out, encoding="utf-8-sig").iloc[0]
+    assert back["place_name"] == "'=1+1" and back["latitude"] == -1.5
+
+
+def test_command_line_csv_quotes_formula_cells(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    from frontlines.cli.base import emit
+
+    emit([{"sentence": "=2+5", "who": ["-x", "y"], "lat": -1.5, "n": -3, "ok": "Kunduz"}], "csv")
+    (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    assert row == {"sentence": "'=2+5", "who": "'-x, y", "lat": "-1.50", "n": "-3", "ok": "Kunduz"}
+
+
+def test_a_failed_export_leaves_the_previous_file_whole(tmp_path: Path) -> None:
+    from frontlines.export import write_events
+
+    out = tmp_path / "events.jsonl"
+    out.write_text("previous export\n", encoding="utf-8")
+    broken = [_event_row(), {"event_id": "no other columns"}]
+    with pytest.raises(KeyError):
+        write_events(broken, "jsonl", out)
+    assert out.read_text(encoding="utf-8") == "previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]  # no temporary left over
+    assert write_events([_event_row()], "jsonl", out) == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["event_id"] == "d#1"
+    assert [p.name for p in tmp_path.iterdir()] == ["events.jsonl"]
+
+
+def test_export_events_validates_filters_like_the_events_command(
+        reports_workspace: Workspace, tmp_path: Path) -> None:
+    for args, option in ((("--since", "garbage"), "--since"), (("--until", "2021-13-40"), "--until"),
+                         (("--place", "XX99"), "--place"),
+                         (("--since", "2021-07-01", "--until", "2021-06-01"), "--until")):
+        result = run_cli("export", "events", "--out", str(tmp_path / "e.csv"), *args,
+                         workspace=reports_workspace.path)
+        assert result.exit_code == 2 and option in result.output, result.output
+    assert not (tmp_path / "e.csv").exists()

@@ -125,3 +125,84 @@ def test_another_country_needs_only_another_profile(tmp_path: Path, shared: Path
     assert capture and capture[0].admin2 == "UA6304" and capture[0].date == "2022-04-01"
     assert capture[0].certainty == "confirmed"
     assert [e for e in events if e.kind == "recapture" and e.actor == "ukraine"]
+
+
+def test_extract_file_as_jsonl_names_each_document_by_its_id(ws: Workspace, tmp_path: Path) -> None:
+    two = tmp_path / "two.jsonl"
+    two.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "k1", "published": "2021-07-05", "text": "The Taliban captured Chal district on Sunday."},
+        {"id": "k2", "published": "2021-07-05", "text": "Nothing changed hands anywhere."},
+    ]) + "\n", encoding="utf-8")
+    result = run_cli("extract", str(two), "--format", "jsonl", workspace=ws.path)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["document"] for line in lines] == ["k1", "k2"]
+    assert lines[0]["events"] and lines[1]["events"] == []
+    report = tmp_path / "khakrez.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    (line,) = run_cli("extract", str(report), "--format", "jsonl", workspace=ws.path).output.splitlines()
+    single = json.loads(line)
+    assert single["document"] != "khakrez.txt" and single["document"].startswith("d")
+    assert {e["document"] for e in single["events"]} == {single["document"]}
+
+
+@pytest.mark.parametrize("value", ["garbage", "2021-02-30", "30/06/2021"])
+def test_a_bad_published_option_is_a_usage_error_naming_it(ws: Workspace, tmp_path: Path,
+                                                           value: str) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text(REPORT, encoding="utf-8")
+    result = run_cli("extract", str(report), "--published", value, workspace=ws.path)
+    assert result.exit_code == 2
+    assert "Invalid value for '--published'" in result.output and "YYYY-MM-DD" in result.output
+    assert "isoformat" not in result.output
+
+
+def test_published_is_only_used_when_the_report_has_no_date(ws: Workspace, tmp_path: Path) -> None:
+    help_text = run_cli("extract", "--help").output
+    assert "lack a date" in help_text
+    report = tmp_path / "dated.txt"
+    report.write_text(REPORT, encoding="utf-8")  # published 30/06/2021 on the page
+    result = run_cli("extract", str(report), "--published", "2021-08-01T10:00", "--format",
+                     "json", workspace=ws.path)
+    assert result.exit_code == 0, result.output
+    assert "2021-06-29" in {e["date"] for e in json.loads(result.output)}
+
+
+def test_corpus_problems_are_one_line_each_on_stderr_and_fail_the_run(
+        ws: Workspace, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join([
+        json.dumps({"id": "r1", "published": "2021-07-05",
+                    "text": "The Taliban captured Chal district on Sunday."}),
+        '{"id": "broken", "text": ',
+        json.dumps({"id": "r3", "title": "no text"}),
+        json.dumps({"id": "r4", "published": "2021-07-05", "text": "Nothing happened."}),
+    ]) + "\n", encoding="utf-8")
+    result = run_cli("extract", "--corpus", str(corpus), "--format", "jsonl", workspace=ws.path)
+    assert result.exit_code == 1
+    assert [json.loads(line)["document"] for line in result.stdout.splitlines()] == ["r1", "r4"]
+    first, second = result.stderr.splitlines()
+    assert first.startswith(f"error: {corpus}:2: malformed JSON line: ")
+    assert second == f"error: {corpus}:3: record without text"
+
+
+def test_extract_of_an_unreadable_file_fails_with_its_reason(ws: Workspace, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = run_cli("extract", str(empty), "--format", "json", workspace=ws.path)
+    assert result.exit_code == 1
+    assert result.stdout == "" and result.stderr.strip() == f"error: {empty}: empty file"
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("--since", "garbage"), "--since"),
+    (("--until", "2021-06-31"), "--until"),
+    (("--kind", "nonsense"), "--kind"),
+    (("--actor", "martians"), "--actor"),
+    (("--place", "XX99"), "--place"),
+])
+def test_events_filters_are_validated(ws: Workspace, args: tuple[str, ...], option: str) -> None:
+    result = run_cli("events", *args, "--format", "json", workspace=ws.path)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for {option}:" in result.output
+    assert result.stdout == ""  # never a silent []

@@ -318,3 +318,52 @@ def test_cli_ingests_urls_and_feeds_only_with_allow_private(
         urls = sorted(d.url or "" for d in iter_documents(conn))
     assert urls == sorted([url, f"{site.base}/news/feed-item-1.html",
                            f"{site.base}/news/feed-item-2.html"])
+
+
+# --- the address actually connected to (DNS rebinding) ---------------------------------------
+
+
+def test_the_address_connected_to_is_checked_too(site: Site) -> None:
+    """A name that resolved to a public address at the check, but connects to loopback."""
+    port = site.base.rsplit(":", 1)[1]
+    url = f"http://localhost:{port}/news/article.html"
+
+    def public(host: str, port: int) -> list[str]:
+        return ["93.184.215.14"]  # what a rebinding DNS server answers the first time
+
+    with httpx.Client(timeout=5.0) as client:
+        with pytest.raises(FetchError) as refused:
+            fetch_url(client, url, FetchOptions(timeout=5.0), resolver=public)
+        assert str(refused.value) == (
+            "refused: localhost connected to a loopback address (127.0.0.1); "
+            "use --allow-private to fetch from local or private networks")
+        fetched = fetch_url(client, url, FetchOptions(allow_private=True, timeout=5.0),
+                            resolver=public)
+    assert fetched.status == 200 and b"Lower Varna" in fetched.body
+
+
+def test_read_url_reports_a_rebound_address_as_a_source_error(site: Site) -> None:
+    port = site.base.rsplit(":", 1)[1]
+    url = f"http://localhost:{port}/feed.xml"
+    (err,) = list(read_url(url, FetchOptions(timeout=5.0),
+                           resolver=lambda host, port: ["93.184.215.14"]))
+    assert isinstance(err, SourceError)
+    assert err.message.startswith("refused: localhost connected to a loopback address")
+
+
+def test_a_proxy_from_the_environment_is_not_taken_for_the_site(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from frontlines.fetch import _behind_proxy
+
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",
+                 "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with httpx.Client() as client:
+        assert not _behind_proxy(client, "https://news.example/a")
+        monkeypatch.setenv("HTTPS_PROXY", "http://10.0.0.2:3128")
+        monkeypatch.setenv("NO_PROXY", "intranet.example")
+        assert _behind_proxy(client, "https://news.example/a")
+        assert not _behind_proxy(client, "https://intranet.example/a")
+        assert not _behind_proxy(client, "http://news.example/a")  # no proxy for http
+    with httpx.Client(trust_env=False) as client:
+        assert not _behind_proxy(client, "https://news.example/a")

@@ -295,3 +295,83 @@ def test_status_summarises_the_workspace(shared: Path, workspace: Workspace) -> 
     info = json.loads(run_cli("status", "--format", "json", workspace=workspace.path).output)
     assert info["documents"] == 53 and info["events"] == 0
     assert info["published_from"] == "2021-05-05" and info["published_to"] == "2021-08-31"
+
+
+def write_corpus(path: Path, n: int) -> Path:
+    rows = [{"id": f"c{i}", "published": "2021-07-01", "text": f"Report {i}. {REPORT}"}
+            for i in range(n)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_progress_counts_records_inside_one_large_unit(tmp_path: Path,
+                                                       workspace: Workspace) -> None:
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 5)
+    updates: list[Progress] = []
+    ingest(workspace, [corpus], on_progress=updates.append)
+    assert {u.total for u in updates} == {1}
+    assert [u.records for u in updates if u.done == 0] == [0, 1, 2, 3, 4, 5]
+    assert updates[-1].records == 5 and updates[-1].added == 5
+
+
+def test_the_progress_display_moves_for_one_jsonl_corpus(
+        tmp_path: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One big corpus.jsonl is one unit: a spinner counts its records (on a terminal only)."""
+    import io
+
+    from rich.console import Console
+
+    from frontlines.cli import documents as cli_documents
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)
+    monkeypatch.setattr(cli_documents, "err_console", terminal)
+    shown: list[tuple[float | None, float]] = []
+    with cli_documents._ProgressBar() as bar:
+        ingest(workspace, [write_corpus(tmp_path / "corpus.jsonl", 4)], on_progress=bar)
+        assert bar._bar is not None
+        task = bar._bar.tasks[0]
+        shown.append((task.total, task.completed))
+        assert "4 records (+4 =0 !0)" in task.description
+    assert shown == [(None, 4)]
+    # Not on a terminal (a log, a pipe): nothing at all.
+    monkeypatch.setattr(cli_documents, "err_console", Console(file=io.StringIO()))
+    with cli_documents._ProgressBar() as quiet:
+        ingest(workspace, [write_corpus(tmp_path / "again.jsonl", 4)], on_progress=quiet)
+        assert quiet._bar is None
+
+
+def test_documents_show_never_prints_control_characters(tmp_path: Path,
+                                                        workspace: Workspace) -> None:
+    corpus = tmp_path / "hostile.jsonl"
+    corpus.write_text(json.dumps({
+        "id": "h1", "title": "\x1b]0;owned\x07Headline", "outlet": "\x1b[31mred",
+        "related": ["\x1b[2Jclear"], "text": "\x1b[2J\x1b[H" + REPORT,
+    }) + "\n", encoding="utf-8")
+    assert run_cli("ingest", str(corpus), workspace=workspace.path).exit_code == 0
+    for args in (("documents", "show", "h1"), ("documents", "list"),
+                 ("documents", "list", "--format", "json")):
+        result = run_cli(*args, workspace=workspace.path)
+        assert result.exit_code == 0
+        assert "\x1b" not in result.output and "\x07" not in result.output
+    with workspace.connect() as conn:
+        doc = get_document(conn, "h1")
+    assert doc is not None and doc.text.startswith(" [2J [HRebel fighters")  # same length
+
+
+def test_documents_list_sorts_in_the_store_undated_last(tmp_path: Path,
+                                                        workspace: Workspace) -> None:
+    from frontlines.store import list_documents_sorted
+
+    rows = [{"id": "b", "published": None, "text": "B. " + REPORT},
+            {"id": "a", "published": "2021-07-02", "text": "A. " + REPORT},
+            {"id": "c", "published": "2021-07-01T09:00", "text": "C. " + REPORT},
+            {"id": "d", "published": None, "text": "D. " + REPORT}]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    ingest(workspace, [corpus])
+    with workspace.connect() as conn:
+        assert [r["id"] for r in list_documents_sorted(conn)] == ["c", "a", "b", "d"]
+    listed = json.loads(run_cli("documents", "list", "--format", "json",
+                                workspace=workspace.path).output)
+    assert [r["id"] for r in listed] == ["c", "a", "b", "d"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from PIL import Image
 
 from frontlines.profile import load_profile
 from frontlines.render import (
+    MAX_SERIES_DAYS,
     MIN_PNG_WIDTH,
     RenderError,
+    _place_labels,
     capital_changes,
     daily_state_counts,
     render_map,
@@ -105,6 +108,55 @@ def test_units_per_state_per_day(reports_workspace: Workspace) -> None:
                for i in range(len(provinces.days)))
     with reports_workspace.connect() as conn, pytest.raises(RenderError, match="before"):
         daily_state_counts(conn, PROFILE, date(2021, 7, 1), date(2021, 6, 1))
+
+
+def test_a_series_is_at_most_about_ten_years(reports_workspace: Workspace) -> None:
+    with reports_workspace.connect() as conn:
+        with pytest.raises(RenderError, match=f"at most {MAX_SERIES_DAYS}"):
+            daily_state_counts(conn, PROFILE, PROFILE.start_date, date(9999, 12, 31))
+        # Without `since`, the last days only.
+        far = daily_state_counts(conn, PROFILE, until=date(9999, 12, 31))
+        short = daily_state_counts(conn, PROFILE, until=date(2021, 8, 6), max_days=10)
+    assert len(far.days) == MAX_SERIES_DAYS and far.days[-1] == date(9999, 12, 31)
+    assert short.days[0] == date(2021, 7, 28) and short.days[-1] == date(2021, 8, 6)
+
+
+def test_the_map_legend_says_how_long_fighting_keeps_a_unit_contested(
+        reports_workspace: Workspace, tmp_path: Path) -> None:
+    profile = replace(PROFILE, timeline={"contested_days": 5})
+    out = tmp_path / "map.svg"
+    with reports_workspace.connect() as conn:
+        render_map(conn, profile, date(2021, 8, 7), out)
+    text = out.read_text(encoding="utf-8")
+    assert "fighting reported in the last 5 days" in text and "14 days" not in text
+
+
+def test_map_labels_never_cover_each_other(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import patheffects
+    from matplotlib.text import Text
+
+    fig = plt.figure(figsize=(8, 5), dpi=120)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(60, 75)
+    ax.set_ylim(29, 39)
+    # A crowded corner (like Kunduz, Taloqan, Aybak and Pul-e-Khumri in August 2021) and
+    # one capital on its own.
+    crowd = [(68.0 + 0.15 * (i % 4), 36.0 + 0.1 * (i // 4), f"Capital {i}\n→ Taliban, 8 Aug")
+             for i in range(12)]
+    alone = [(62.0, 31.0, "Zaranj\n→ Taliban, 6 Aug")]
+    dropped = _place_labels(fig, ax, crowd + alone,
+                            patheffects.withStroke(linewidth=3, foreground="white"))
+    renderer = fig.canvas.get_renderer()
+    boxes = [Text.get_window_extent(t, renderer) for t in ax.texts]
+    assert len(ax.texts) + len(dropped) == 13 and 0 < len(dropped) < 12
+    assert 12 not in dropped  # the lone capital always has room
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    fig.savefig(tmp_path / "labels.png")
+    plt.close(fig)
 
 
 def test_chart_command(reports_workspace: Workspace) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from frontlines.store import SCHEMA_VERSION, Workspace, WorkspaceError, get_meta
 
@@ -54,3 +56,130 @@ def test_bad_profile_at_init_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "unknown profile" in result.output
     assert not (tmp_path / "ws" / "frontlines.db").exists()
+
+
+# --- init must not swap the profile under stored documents -----------------------------------
+
+
+def _add_document(ws: Workspace) -> None:
+    from frontlines.documents import make_document
+    from frontlines.store import add_document
+
+    with ws.begin() as conn:
+        add_document(conn, make_document("Fighters took the town on Friday, officials said.",
+                                         origin="test"))
+
+
+def test_init_refuses_to_swap_the_profile_of_a_workspace_with_documents(tmp_path: Path) -> None:
+    ws_path = tmp_path / "ws"
+    assert run_cli("init", "--profile", "afghanistan-2021", workspace=ws_path).exit_code == 0
+    # No documents yet: changing the profile is fine.
+    assert run_cli("init", "--profile", "ukraine-2022", workspace=ws_path).exit_code == 0
+    assert run_cli("init", "--profile", "afghanistan-2021", workspace=ws_path).exit_code == 0
+    _add_document(Workspace.open(ws_path))
+
+    refused = run_cli("init", "--profile", "ukraine-2022", workspace=ws_path)
+    assert refused.exit_code == 1
+    assert "already holds 1 document(s)" in refused.output and "--force" in refused.output
+    assert "'afghanistan-2021'" in refused.output and "'ukraine-2022'" in refused.output
+    assert Workspace.open(ws_path).profile.name == "afghanistan-2021"  # untouched
+
+    # The same profile again, or no profile at all, stays harmless.
+    assert run_cli("init", "--profile", "afghanistan-2021", workspace=ws_path).exit_code == 0
+    assert run_cli("init", workspace=ws_path).exit_code == 0
+
+    forced = run_cli("init", "--profile", "ukraine-2022", "--force", workspace=ws_path)
+    assert forced.exit_code == 0, forced.output
+    assert Workspace.open(ws_path).profile.name == "ukraine-2022"
+
+
+# --- library queries shared by the command line and the API ------------------------------------
+
+
+def test_workspace_status_counts_what_the_store_holds(workspace: Workspace) -> None:
+    from frontlines.store import count_documents, workspace_status
+
+    with workspace.connect() as conn:
+        empty = workspace_status(conn)
+    assert empty == {"places": {}, "documents": 0, "documents_undated": 0,
+                     "published_from": None, "published_to": None, "events": 0,
+                     "events_from": None, "events_to": None}
+    _add_document(workspace)
+    with workspace.connect() as conn:
+        held = workspace_status(conn)
+        assert count_documents(conn) == 1
+    assert held["documents"] == 1 and held["documents_undated"] == 1
+
+
+@pytest.mark.parametrize(("filters", "option", "message"), [
+    ({"since": "garbage"}, "since", "since 'garbage' is not a date (expected YYYY-MM-DD)"),
+    ({"until": "2021-02-30"}, "until", "until '2021-02-30' is not a date"),
+    ({"since": "20210601"}, "since", "not a date"),
+    ({"since": "2021-07-02", "until": "2021-07-01"}, "until", "comes before since"),
+    ({"kind": "nonsense"}, "kind", "unknown kind 'nonsense' (known: capture, recapture"),
+    ({"actor": "martians"}, "actor", "unknown actor 'martians' (known: taliban, government"),
+])
+def test_event_filters_are_validated_naming_the_option(
+        workspace: Workspace, filters: dict[str, str], option: str, message: str) -> None:
+    from frontlines.store import EventFilterError, validate_event_filters
+
+    with pytest.raises(EventFilterError, match=re.escape(message)) as caught:
+        validate_event_filters(workspace.profile, **filters)
+    assert caught.value.option == option and isinstance(caught.value, ValueError)
+
+
+def test_valid_event_filters_come_back_ready_for_query_events(workspace: Workspace) -> None:
+    from frontlines.store import EventFilterError, query_events, validate_event_filters
+
+    filters = validate_event_filters(workspace.profile, " 2021-06-01 ", "2021-06-30", "capture",
+                                     "taliban")
+    assert filters == {"since": "2021-06-01", "until": "2021-06-30", "place": None,
+                       "actor": "taliban", "kind": "capture"}
+    with workspace.connect() as conn:
+        assert query_events(conn, **filters) == []
+        with pytest.raises(EventFilterError, match="unknown place 'AF99'"):
+            validate_event_filters(workspace.profile, place="AF99", conn=conn)
+
+
+# --- API tokens (frontlines.tokens, without the web stack) ----------------------------------
+
+
+def test_tokens_are_stored_hashed_verified_and_revoked(workspace: Workspace) -> None:
+    from frontlines.store import api_tokens
+    from frontlines.tokens import create_token, hash_token, list_tokens, verify_token
+
+    created = run_cli("token", "create", "--name", "newsroom", workspace=workspace.path)
+    assert created.exit_code == 0, created.output
+    token = created.stdout.strip()
+    assert token.startswith("fl_")
+    with workspace.connect() as conn:
+        stored = conn.execute(select(api_tokens.c.token_hash)).scalars().all()
+        assert stored == [hash_token(token)] and token not in stored
+        assert verify_token(conn, token) == "newsroom"
+        assert verify_token(conn, token + "x") is None
+        (row,) = list_tokens(conn)
+    listed = run_cli("token", "list", "--format", "json", workspace=workspace.path)
+    assert json.loads(listed.output)[0]["name"] == "newsroom"
+    assert run_cli("token", "revoke", str(row["id"]), workspace=workspace.path).exit_code == 0
+    again = run_cli("token", "revoke", str(row["id"]), workspace=workspace.path)
+    assert again.exit_code == 1 and "no live token" in again.output
+    with workspace.begin() as conn:
+        assert verify_token(conn, token) is None
+        assert create_token(conn, "second").startswith("fl_")
+    with pytest.raises(ValueError, match="needs a name"), workspace.begin() as conn:
+        create_token(conn, "  ")
+
+
+def test_the_token_command_does_not_import_the_web_stack(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from frontlines.cli import main; from frontlines.cli.base import cli; "
+            "from click.testing import CliRunner; "
+            f"r = CliRunner().invoke(cli, ['--workspace', {str(tmp_path / 'ws')!r}, 'init']); "
+            "assert r.exit_code == 0, r.output; "
+            f"r = CliRunner().invoke(cli, ['--workspace', {str(tmp_path / 'ws')!r}, 'token', "
+            "'create', '--name', 'x']); assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('fastapi', 'frontlines.api') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete, func, literal_column, select
 
-from frontlines.models import Event, Evidence
+from frontlines.models import Document, Event, Evidence
 from frontlines.profile import Profile, load_profile, parse_profile
 from frontlines.timeline import (
     ASSESSED,
     CLAIMED,
     CONTESTED,
+    BadLevel,
     Decision,
     DocumentInfo,
     Interval,
+    TimelineError,
     TimelineSettings,
     Unit,
+    UnknownPlace,
     aggregate_timeline,
     changes_of,
     compute_timeline,
@@ -441,11 +446,26 @@ def test_a_province_takes_its_majoritys_state_and_is_contested_when_split() -> N
 # === through the store and the command line =====================================================
 
 from frontlines.pipeline import StoreExtraction  # noqa: E402
-from frontlines.store import Workspace  # noqa: E402
+from frontlines.store import (  # noqa: E402
+    Workspace,
+    add_document,
+    documents,
+    events,
+    query_events,
+    replace_events,
+)
 from frontlines.timeline_store import (  # noqa: E402
+    changes,
+    check_level,
+    ensure_timeline,
+    explain,
     load_intervals,
     recompute_all,
     recompute_documents,
+    stamp_events,
+    stored_events_stamp,
+    summary,
+    timeline_is_fresh,
 )
 
 from .conftest import copy_workspace, run_cli  # noqa: E402
@@ -456,16 +476,11 @@ def ingest_texts(ws: Workspace, folder: Path, reports: dict[str, str]) -> None:
     from frontlines.ingest import ingest
 
     folder.mkdir(parents=True, exist_ok=True)
-    extraction = StoreExtraction(ws)
-
-    def on_document(conn, doc):  # type: ignore[no-untyped-def]
-        extraction(conn, doc)
-        recompute_documents(conn, ws.profile, [doc.id])
-
+    extraction = StoreExtraction(ws)  # stores the events and calls `recompute_documents`
     for name, text in reports.items():
         path = folder / f"{name}.txt"
         path.write_text(text, encoding="utf-8")
-        summary = ingest(ws, [path], on_document=on_document)
+        summary = ingest(ws, [path], on_document=extraction)
         assert not summary.failed, summary.failed
 
 
@@ -547,8 +562,8 @@ def test_explain_tells_the_story_of_a_district_by_name(seed_workspace: Workspace
 @pytest.mark.parametrize("args, message", [
     (("control", "--date", "22/06/2021"), "not a date"),
     (("control", "--date", "2020-01-01"), "before the timeline starts"),
-    (("control", "--date", "2021-06-22", "--level", "3"), "--level 3"),
-    (("changes", "--since", "2021-07-01", "--until", "2021-06-01"), "--until comes before"),
+    (("control", "--date", "2021-06-22", "--level", "3"), "level 3: this workspace's units"),
+    (("changes", "--since", "2021-07-01", "--until", "2021-06-01"), "until comes before since"),
     (("explain", "Atlantis Prime"), "unknown place"),
     (("summary", "--date", "soon"), "not a date"),
 ])
@@ -557,6 +572,21 @@ def test_bad_input_is_a_one_line_error(seed_workspace: Workspace, args: tuple[st
     result = run_cli(*args, workspace=seed_workspace.path)
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_bad_input_errors_have_types(seed_workspace: Workspace) -> None:
+    """Callers (the API's status codes) tell errors apart by type, never by wording."""
+    with seed_workspace.connect() as conn:
+        with pytest.raises(UnknownPlace):
+            explain(conn, seed_workspace.profile, "Atlantis Prime")
+        with pytest.raises(BadLevel, match="level 3"):
+            check_level(conn, 3)
+        with pytest.raises(BadLevel):
+            summary(conn, seed_workspace.profile, D("2021-06-22"), 0)
+        assert check_level(conn, None) == 2 and check_level(conn, 1) == 1
+        with pytest.raises(TimelineError, match="until comes before since") as caught:
+            changes(conn, seed_workspace.profile, D("2021-07-01"), D("2021-06-01"))
+        assert not isinstance(caught.value, UnknownPlace | BadLevel)
 
 
 def test_decisions_from_the_command_line_are_respected(afghan_workspace: Workspace,
@@ -603,19 +633,82 @@ OWN_REPORTS = {
 
 
 def test_incremental_recompute_equals_a_full_recompute(afghan_workspace: Workspace,
-                                                       tmp_path: Path) -> None:
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import frontlines.timeline_store as timeline_store
+
     ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    rebuilds = []
+    full_rebuild = timeline_store.recompute_all
+
+    def counting(conn, profile):  # type: ignore[no-untyped-def]
+        rebuilds.append(1)
+        return full_rebuild(conn, profile)
+
+    monkeypatch.setattr(timeline_store, "recompute_all", counting)
     ingest_texts(ws, tmp_path / "reports", OWN_REPORTS)
+    # Only the first report builds the cache whole; the others take the incremental path,
+    # and the stamp they leave is the one a scan of every event gives.
+    assert len(rebuilds) == 1
     with ws.connect() as conn:
         incremental = load_intervals(conn)
+        assert stored_events_stamp(conn) == stamp_events(conn)
+        assert timeline_is_fresh(conn, ws.profile)
     with ws.begin() as conn:
-        recompute_all(conn, ws.profile)
+        full_rebuild(conn, ws.profile)
     with ws.connect() as conn:
         full = load_intervals(conn)
     assert incremental == full
     assert len(full) == 399
     zaranj = interval_on(full["AF3401"], D("2021-08-06"))
     assert zaranj is not None and zaranj.state == "taliban"
+    # A repeated call for a document the cache already covers rebuilds nothing.
+    with ws.begin() as conn:
+        doc_id = conn.execute(select(documents.c.id).limit(1)).scalar_one()
+        recompute_documents(conn, ws.profile, [doc_id])
+        assert len(rebuilds) == 1 and timeline_is_fresh(conn, ws.profile)
+
+
+def _changed(event: Event) -> Event:
+    return replace(event, certainty="denied" if event.certainty != "denied" else "reported")
+
+
+@pytest.mark.parametrize("write", [
+    "re-extract the newest report",  # its rows take back the same rowids
+    "re-extract an older report unchanged",
+    "re-extract the newest report, then an older one unchanged",
+    "add a report",
+    "delete a report",
+])
+def test_a_write_behind_the_cache_is_noticed(afghan_workspace: Workspace, tmp_path: Path,
+                                             write: str) -> None:
+    """Events written without the hook make the cache stale; a read rebuilds it."""
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    ingest_texts(ws, tmp_path / "reports", OWN_REPORTS)
+    with ws.begin() as conn:
+        order = [r[0] for r in conn.execute(
+            select(events.c.document_id).order_by(literal_column("events.rowid")))]
+        newest, oldest = order[-1], order[0]
+        assert timeline_is_fresh(conn, ws.profile)
+        if write.startswith("re-extract the newest"):
+            mine = query_events(conn, document_id=newest)
+            replace_events(conn, newest, [_changed(mine[0]), *mine[1:]])
+            assert (conn.execute(select(func.count(), func.max(literal_column("rowid")))
+                                 .select_from(events)).one()
+                    == (stored_events_stamp(conn).count,  # type: ignore[union-attr]
+                        stored_events_stamp(conn).last_rowid))  # type: ignore[union-attr]
+        if write.endswith("an older report unchanged") or write.endswith("an older one unchanged"):
+            replace_events(conn, oldest, query_events(conn, document_id=oldest))
+        if write == "add a report":
+            add_document(conn, Document(id="extra", text="Extra report.", content_hash="extra"))
+            replace_events(conn, "extra", [replace(query_events(conn, document_id=oldest)[0],
+                                                   id=None)])
+        if write == "delete a report":
+            conn.execute(delete(documents).where(documents.c.id == oldest))
+        assert not timeline_is_fresh(conn, ws.profile)
+        assert ensure_timeline(conn, ws.profile)
+        assert timeline_is_fresh(conn, ws.profile)
+        assert stored_events_stamp(conn) == stamp_events(conn)
 
 
 def test_ingest_order_does_not_change_the_timeline(afghan_workspace: Workspace,

@@ -43,6 +43,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import latest_event_day
+from .gazetteer import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .models import EVENT_KINDS
 from .pipeline import StoreExtraction
 from .render import RenderError, actor_colors, daily_state_counts, state_style
@@ -52,15 +53,26 @@ from .store import (
     documents,
     events,
     get_document,
+    get_meta,
     now_iso,
     places,
     query_events,
 )
-from .timeline import ASSESSED, CLAIMED, CONTESTED, UNKNOWN, TimelineError, interval_on
+from .timeline import (
+    ASSESSED,
+    CLAIMED,
+    CONTESTED,
+    UNKNOWN,
+    TimelineError,
+    UnknownPlace,
+    interval_on,
+    profile_settings,
+)
 from .timeline_store import (
     LEVEL_NAMES,
     UNIT_WORDS,
     changes,
+    check_level,
     control,
     ensure_timeline,
     event_details,
@@ -179,6 +191,7 @@ class MetaOut(BaseModel):
     unit_word: str
     actors: list[ActorOut]
     styles: list[StateStyleOut]
+    contested_days: int = Field(description="How long fighting keeps a unit contested")
     documents: int
     events: int
 
@@ -517,7 +530,8 @@ class AppState:
         self.workspace = workspace
         self.timeline_lock = threading.Lock()
         self.write_lock = threading.Lock()
-        self.geometry: dict[int, dict[str, Any]] = {}
+        # level → (the gazetteer's stamp when built, unit id → simplified GeoJSON geometry)
+        self.geometry: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
         self.geometry_lock = threading.Lock()
 
     def reader(self) -> Iterator[Connection]:
@@ -532,14 +546,24 @@ class AppState:
             yield conn
 
     def unit_geometry(self, conn: Connection, level: int) -> dict[str, Any]:
-        """Simplified GeoJSON geometry of every unit of a level, built once per process."""
+        """Simplified GeoJSON geometry of every unit of a level.
+
+        Built once and kept until the gazetteer changes: keyed, like
+        `Gazetteer.load`, on its change counter (bumped by every import) and
+        the number of units, so boundaries imported while serving show up.
+        """
+        level_name = LEVEL_NAMES[level]
+        stamp = (get_meta(conn, GAZETTEER_VERSION_KEY), conn.execute(
+            select(func.count()).select_from(places).where(places.c.level == level_name),
+        ).scalar_one())
         with self.geometry_lock:
-            if level not in self.geometry:
-                query = select(places.c.id, places.c.geometry).where(
-                    places.c.level == LEVEL_NAMES[level])
-                self.geometry[level] = {row.id: _rounded_geometry(row.geometry)
-                                        for row in conn.execute(query)}
-            return self.geometry[level]
+            cached = self.geometry.get(level)
+            if cached is None or cached[0] != stamp:
+                query = select(places.c.id, places.c.geometry).where(places.c.level == level_name)
+                cached = (stamp, {row.id: _rounded_geometry(row.geometry)
+                                  for row in conn.execute(query)})
+                self.geometry[level] = cached
+            return cached[1]
 
 
 def _reader(request: Request) -> Iterator[Connection]:
@@ -597,13 +621,6 @@ def create_app(workspace_path: Path | str, *,
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     _install_error_handlers(app)
 
-    def level_of(conn: Connection, level: int | None) -> int:
-        finest = unit_level(conn)
-        chosen = finest if level is None else level
-        if chosen < 1 or chosen > finest:
-            raise ApiError(400, f"level {chosen}: this workspace's units go from 1 to {finest}")
-        return chosen
-
     # --- the web app ---
 
     @app.get("/", include_in_schema=False)
@@ -643,6 +660,7 @@ def create_app(workspace_path: Path | str, *,
                              government=a.id == profile.government) for a in profile.actors],
             styles=[StateStyleOut(key=s.key, label=s.label, color=s.face, hatch=s.hatch,
                                   edge=s.edge) for s in sorted(styles, key=lambda s: s.order)],
+            contested_days=profile_settings(profile).contested_days,
             documents=int(n_docs), events=int(n_events),
         )
 
@@ -657,7 +675,7 @@ def create_app(workspace_path: Path | str, *,
         query = select(places.c.id, places.c.name, places.c.level, places.c.parent_id,
                        places.c.admin1, places.c.admin2, places.c.lat, places.c.lon)
         if level is not None:
-            query = query.where(places.c.level == LEVEL_NAMES[level_of(conn, level)])
+            query = query.where(places.c.level == LEVEL_NAMES[check_level(conn, level)])
         elif kind == "admin":
             query = query.where(places.c.level.in_(list(LEVEL_NAMES.values())))
         elif kind == "populated_place":
@@ -704,7 +722,7 @@ def create_app(workspace_path: Path | str, *,
                     format: Literal["json", "geojson"] = "json") -> Any:
         """Who holds each unit on `date`, since when and how surely (`format=geojson`: with polygons)."""
         day = _required_day(date, "date")
-        chosen = level_of(conn, level)
+        chosen = check_level(conn, level)
         rows = control(conn, profile, day, chosen)
         if format == "geojson":
             geometry = state.unit_geometry(conn, chosen)
@@ -769,15 +787,22 @@ def create_app(workspace_path: Path | str, *,
                     level: Annotated[int | None, Query()] = None) -> SummaryOut:
         """How many units each state holds on `date`."""
         day = _required_day(date, "date")
-        return SummaryOut(**summary(conn, profile, day, level_of(conn, level)))
+        return SummaryOut(**summary(conn, profile, day, check_level(conn, level)))
 
     @app.get("/api/series", response_model=DailyCountsOut, tags=["reads"])
     def get_series(conn: Reader, since: str | None = None, until: str | None = None,
                    level: Annotated[int | None, Query()] = None) -> DailyCountsOut:
-        """Units per state per day (the data of `frontlines chart`)."""
+        """Units per state per day (the data of `frontlines chart`).
+
+        Ends on the latest event's day at the latest (nothing changes after it).
+        At most `render.MAX_SERIES_DAYS` days (about ten years): without `since`,
+        the last ones; a longer range asked for is a 400.
+        """
+        first, last = _day(since, "since"), _day(until, "until")
+        chosen = check_level(conn, level)
+        ceiling = max(latest_event_day(conn, profile), first or profile.start_date)
         try:
-            data = daily_state_counts(conn, profile, _day(since, "since"), _day(until, "until"),
-                                      level_of(conn, level))
+            data = daily_state_counts(conn, profile, first, min(last or ceiling, ceiling), chosen)
         except RenderError as exc:
             raise ApiError(400, str(exc)) from exc
         return DailyCountsOut(**data.as_json())
@@ -862,8 +887,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TimelineError)
     async def timeline_error(_request: Request, exc: TimelineError) -> JSONResponse:
-        message = str(exc)
-        return body(404 if message.startswith("unknown place") else 400, message)
+        return body(404 if isinstance(exc, UnknownPlace) else 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

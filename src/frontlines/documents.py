@@ -41,9 +41,10 @@ each record, and the file is streamed.
 """
 
 MIN_BODY_WORDS = 8
-# Lines at least this long that stop mid-sentence are taken as hard-wrapped.
-WRAPPED_LINE_MIN_CHARS = 60
 """Fewer words than this is not an article body (a cookie wall, a nav bar)."""
+
+WRAPPED_LINE_MIN_CHARS = 60
+"""Lines at least this long that stop mid-sentence are taken as hard-wrapped."""
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -685,6 +686,40 @@ def html_charset(data: bytes) -> str | None:
 # --- building Documents ------------------------------------------------------
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters (and DEL), except tab and newline."""
+
+
+def replace_control_chars(text: str) -> str:
+    """`text` with every control character but tab and newline replaced by a space.
+
+    Report text is untrusted and ends up on users' terminals: an ESC or OSC
+    sequence in a report could recolour the screen, rewrite earlier lines or
+    set the terminal's title and clipboard. A space per character keeps the
+    length, so character offsets into the text (gold files, evidence spans)
+    stay valid.
+    """
+    return _CONTROL_CHARS.sub(" ", text)
+
+
+def _clean_field(value: str | None) -> str | None:
+    """A one-line metadata field (title, outlet, url) without control characters."""
+    if value is None:
+        return None
+    return replace_control_chars(value).strip() or None
+
+
+def _related_headlines(related: Iterable[str]) -> tuple[str, ...]:
+    """Related headlines, cleaned; a single string (not a list of them) is an InputError."""
+    if isinstance(related, str | bytes):
+        raise InputError("field 'related' must be a list of strings, not a string")
+    items = list(related)
+    if not all(isinstance(r, str) for r in items):
+        raise InputError("field 'related' must be a list of strings")
+    cleaned = (_clean_field(r) for r in items)
+    return tuple(r for r in cleaned if r)
+
+
 def make_document(
     body: str,
     *,
@@ -696,20 +731,29 @@ def make_document(
     url: str | None = None,
     related: Iterable[str] = (),
 ) -> Document:
-    """A Document with its content hash, derived id (when none) and language."""
+    """A Document with its content hash, derived id (when none) and language.
+
+    Control characters are replaced (see `replace_control_chars`) in the body
+    and metadata; an id containing one is refused. `related` must be a list
+    (or other collection) of strings, never a single string.
+    """
+    body = replace_control_chars(body)
     if len(_words(body)) < 1:
         raise InputError("no text")
+    if doc_id is not None and _CONTROL_CHARS.search(doc_id):
+        raise InputError("field 'id' contains control characters")
+    related_headlines = _related_headlines(related)
     hash_hex = content_hash(body)
     return Document(
         id=doc_id or document_id_for(hash_hex),
         text=body,
         content_hash=hash_hex,
-        title=title or None,
+        title=_clean_field(title),
         published=published,
-        outlet=outlet or None,
-        url=url or None,
+        outlet=_clean_field(outlet),
+        url=_clean_field(url),
         language=detect_language(body),
-        related=tuple(related),
+        related=related_headlines,
         origin=origin,
     )
 
@@ -849,8 +893,27 @@ def document_from_record(
         published=published,
         outlet=_opt_str(record, "outlet"),
         url=_opt_str(record, "url"),
-        related=[r for r in record.get("related") or () if isinstance(r, str)],
+        related=_record_related(record),
     )
+
+
+def _record_related(record: dict[str, Any]) -> list[str]:
+    """A record's `related` headlines: null/absent, or a JSON list of strings."""
+    value = record.get("related")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
+        raise InputError(
+            f"field 'related' must be a list of strings, not {_json_type_name(value)}"
+        )
+    return value
+
+
+def _json_type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list with non-string items"
+    return {str: "a string", dict: "an object", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
 
 
 # --- reading files and directories -----------------------------------------

@@ -13,8 +13,11 @@ Everything here is built on the store and the timeline's own queries
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+import os
+import secrets
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -65,6 +68,46 @@ CONTROL_COLUMNS: tuple[str, ...] = (
 
 class ExportError(ValueError):
     """An export that cannot be written as asked (bad format, level or date)."""
+
+
+# --- writing files safely ---------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make Excel, LibreOffice or Google Sheets read a CSV cell as a
+formula (CSV injection, OWASP): a report saying `=HYPERLINK(…)` must stay text."""
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula.
+
+    Strings starting with `=`, `+`, `-`, `@` (or a tab or carriage return) get a
+    leading `'`, which spreadsheets take as "this is text" and do not show.
+    Numbers, booleans and None are returned unchanged, so a negative longitude
+    stays a number. Every CSV writer of frontlines (`export`, and the command
+    line's `--format csv`) passes its cells through this.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@contextlib.contextmanager
+def atomic_path(out: Path) -> Iterator[Path]:
+    """A temporary path beside `out`; moved over `out` only when the block succeeds.
+
+    Readers of `out` (QGIS, a dashboard polling the file) see the old file or
+    the new one, never half of one, and a failed export leaves the old file in
+    place. The temporary name keeps `out`'s suffix, which some GDAL drivers read.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.{secrets.token_hex(6)}.tmp{out.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    finally:
+        for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-wal", "-shm", "-journal"))):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 def acled_types(event: Event, profile: Profile) -> tuple[str, str]:
@@ -174,9 +217,8 @@ def write_events(records: Sequence[dict[str, Any]], fmt: str, out: Path) -> int:
     """Write event rows as csv, jsonl or geojson (points); returns the rows written."""
     if fmt not in EVENT_FORMATS:
         raise ExportError(f"unknown format {fmt!r} (expected {', '.join(EVENT_FORMATS)})")
-    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
-        with out.open("w", encoding="utf-8") as fh:
+        with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
             for row in records:
                 fh.write(json.dumps({c: row[c] for c in EVENT_COLUMNS}, ensure_ascii=False) + "\n")
         return len(records)
@@ -184,8 +226,7 @@ def write_events(records: Sequence[dict[str, Any]], fmt: str, out: Path) -> int:
 
     frame = pd.DataFrame(list(records), columns=list(EVENT_COLUMNS))
     if fmt == "csv":
-        # utf-8-sig: Excel reads Dari names right only with the byte-order mark.
-        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        _write_csv(frame, out)
         return len(frame)
     import geopandas as gpd
 
@@ -195,13 +236,26 @@ def write_events(records: Sequence[dict[str, Any]], fmt: str, out: Path) -> int:
     return len(layer)
 
 
+def _write_csv(frame: Any, out: Path) -> None:
+    """A frame as CSV for Excel: no cell runs as a formula, written atomically."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if not (is_numeric_dtype(safe[column]) or is_bool_dtype(safe[column])):
+            safe[column] = safe[column].map(spreadsheet_safe)
+    with atomic_path(out) as tmp:
+        # utf-8-sig: Excel reads Dari names right only with the byte-order mark.
+        safe.to_csv(tmp, index=False, encoding="utf-8-sig")
+
+
 def _write_vector(frame: gpd.GeoDataFrame, out: Path, driver: str, layer: str) -> None:
-    if out.exists():
-        out.unlink()  # GDAL appends a layer to an existing GeoPackage otherwise
-    if driver == "GPKG":
-        frame.to_file(out, driver=driver, layer=layer, engine="pyogrio")
-    else:
-        frame.to_file(out, driver=driver, engine="pyogrio")
+    # A fresh temporary file each time: GDAL would append a layer to an existing GeoPackage.
+    with atomic_path(out) as tmp:
+        if driver == "GPKG":
+            frame.to_file(tmp, driver=driver, layer=layer, engine="pyogrio")
+        else:
+            frame.to_file(tmp, driver=driver, engine="pyogrio")
 
 
 # --- control --------------------------------------------------------------------------
@@ -263,12 +317,11 @@ def write_control(frame: gpd.GeoDataFrame, fmt: str, out: Path) -> int:
     """Write a `control_frame` as geojson, gpkg (layer `control`) or csv; returns the units."""
     if fmt not in CONTROL_FORMATS:
         raise ExportError(f"unknown format {fmt!r} (expected {', '.join(CONTROL_FORMATS)})")
-    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         table = frame[list(CONTROL_COLUMNS)].copy()
         table["latitude"] = frame["lat"]
         table["longitude"] = frame["lon"]
-        table.to_csv(out, index=False, encoding="utf-8-sig")
+        _write_csv(table, out)
         return len(table)
     layer = frame[[*CONTROL_COLUMNS, "geometry"]].reset_index(drop=True)
     _write_vector(layer, out, "GPKG" if fmt == "gpkg" else "GeoJSON", "control")

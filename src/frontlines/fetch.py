@@ -7,6 +7,9 @@ redirects, each followed by hand so that its target is checked again. Hosts
 are resolved and every address checked before connecting: loopback, private,
 link-local and other non-public addresses are refused unless the caller allows
 them, so a feed cannot point the tool at services on the user's own network.
+The connection resolves the name again, so the address it actually reached is
+checked too, before any of the body is read (a DNS server that answers with a
+public address first and a private one the second time gains nothing).
 
 Pages go through the same trafilatura path as HTML files
 (`documents.document_from_html`); feed items are fetched as pages.
@@ -22,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpx
 
@@ -139,10 +143,9 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = _resolve) -
     """Refuse non-http(s) URLs and hosts that resolve to non-public addresses.
 
     Every address the host resolves to is checked: a name with one public and
-    one private address is refused. (The connection itself resolves again; a
-    DNS server that answers differently the second time could slip past. The
-    check still stops the common cases: feeds or redirects that point at
-    localhost, the LAN or cloud metadata endpoints.)
+    one private address is refused. The connection itself resolves again, so
+    `fetch_url` also checks the address it connected to (`check_peer`): a DNS
+    server that answers differently the second time is caught there.
     """
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
@@ -175,6 +178,53 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = _resolve) -
             )
 
 
+def _behind_proxy(client: httpx.Client, url: str) -> bool:
+    """Whether the client reaches `url` through a proxy from the environment.
+
+    Then the socket's peer is the proxy, not the site (and a proxy on the LAN
+    is normal), so only the site's name can be checked, by `check_url`. The
+    same environment variables as httpx's are read (HTTP(S)_PROXY, ALL_PROXY,
+    NO_PROXY).
+    """
+    if not client.trust_env:
+        return False
+    parts = urlsplit(url)
+    proxies = getproxies()
+    if not (proxies.get(parts.scheme.lower()) or proxies.get("all")):
+        return False
+    return not proxy_bypass(parts.hostname or "")
+
+
+def check_peer(response: httpx.Response, url: str, *, allow_private: bool) -> None:
+    """Refuse a response whose connection reached a non-public address.
+
+    Call it as soon as the response's headers are in, before reading the body:
+    `check_url` checked the addresses the name had a moment before, but the
+    connection resolved it again. Responses that did not come over a socket
+    (test transports) carry no peer address and pass.
+    """
+    if allow_private:
+        return
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return
+    peer = stream.get_extra_info("server_addr")
+    if not peer:
+        return
+    host = peer[0] if isinstance(peer, tuple) else peer
+    try:
+        addr = ipaddress.ip_address(str(host).split("%", 1)[0])
+    except ValueError:
+        return  # a Unix socket path or the like: not an IP peer
+    kind = _address_kind(addr)
+    if kind is not None:
+        name = urlsplit(url).hostname or url
+        raise FetchError(
+            f"refused: {name} connected to a {kind} address ({addr}); "
+            "use --allow-private to fetch from local or private networks"
+        )
+
+
 # --- fetching ----------------------------------------------------------------
 
 
@@ -202,8 +252,11 @@ def fetch_url(
     current = url
     for _hop in range(options.max_redirects + 1):
         check_url(current, allow_private=options.allow_private, resolver=resolver)
+        peer_check = not options.allow_private and not _behind_proxy(client, current)
         try:
             with client.stream("GET", current) as response:
+                if peer_check:
+                    check_peer(response, current, allow_private=False)
                 if response.status_code in REDIRECT_CODES and "location" in response.headers:
                     current = urljoin(str(response.url), response.headers["location"])
                     continue

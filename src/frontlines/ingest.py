@@ -46,7 +46,12 @@ class Unit:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where an ingest run stands; passed to `on_progress` after every item."""
+    """Where an ingest run stands; passed to `on_progress` after every item.
+
+    `done`/`total` count units (files, URLs); `records` counts what was read
+    from them (documents added or duplicate, and failures), so a run over one
+    large JSONL corpus or one feed still shows it moving.
+    """
 
     done: int  # units (files / URLs) finished
     total: int  # units in the run
@@ -54,6 +59,7 @@ class Progress:
     added: int
     duplicates: int
     failed: int
+    records: int = 0  # records (documents, duplicates, failures) read so far
 
 
 @dataclass
@@ -152,8 +158,10 @@ def ingest(
 
     def report(done: int, current: str) -> None:
         if on_progress is not None:
-            on_progress(Progress(done, len(units), current, len(summary.added),
-                                 len(summary.duplicates), len(summary.failed)))
+            added, duplicates, failed = (len(summary.added), len(summary.duplicates),
+                                         len(summary.failed))
+            on_progress(Progress(done, len(units), current, added, duplicates, failed,
+                                 records=added + duplicates + failed))
 
     try:
         for done, unit in enumerate(units):

@@ -7,9 +7,10 @@ document in the caller's transaction so nothing is half-written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
@@ -19,6 +20,9 @@ from .models import Document, Event
 from .profile import Profile
 from .store import Workspace, documents, iter_documents, orphaned_decisions, replace_events
 from .timeline_store import has_admin_units, recompute_all, recompute_documents
+
+if TYPE_CHECKING:
+    from .documents import SourceProblem
 
 
 def workspace_gazetteer(ws: Workspace) -> Gazetteer:
@@ -33,22 +37,25 @@ def extract_file(
     *,
     published: str | None = None,
     extractor: str = DEFAULT_EXTRACTOR,
-) -> list[Event]:
-    """Events of every report in one file (the `extract FILE` command)."""
+    on_problem: Callable[[SourceProblem], None] | None = None,
+) -> Iterator[tuple[Document, list[Event]]]:
+    """(document, events) for every report in one file, in file order (`frontlines extract`).
+
+    Any file `documents.read_source` reads works: one report, or a JSON/JSONL
+    corpus of many. `published` (ISO) dates the reports that carry no date of
+    their own. Nothing is dropped silently: each report that cannot be read
+    (a `SourceError`) and each repair (a `SourceWarning`) goes to
+    `on_problem`, and the rest of the file goes on.
+    """
     from .documents import SourceProblem, read_source
 
     component = get_extractor(extractor, gazetteer, profile)
-    events: list[Event] = []
-    problems: list[str] = []
     for item in read_source(path):
         if isinstance(item, Document):
             doc = item if item.published or not published else replace(item, published=published)
-            events.extend(component.extract(doc))
-        elif isinstance(item, SourceProblem) and item.__class__.__name__ == "SourceError":
-            problems.append(str(item))
-    if problems and not events:
-        raise ValueError("; ".join(problems))
-    return events
+            yield doc, component.extract(doc)
+        elif isinstance(item, SourceProblem) and on_problem is not None:
+            on_problem(item)
 
 
 class StoreExtraction:

@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 from .export import control_frame, latest_event_day, reports_behind, resolve_level, unit_geometries
 from .gazetteer import Gazetteer
 from .profile import Profile
-from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError
+from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, profile_settings
 from .timeline_store import UNIT_WORDS, load_intervals, unit_level
 
 CONTESTED_COLOR = "#f0a030"
@@ -34,6 +34,9 @@ UNKNOWN_COLOR = "#d5d8dc"
 FALLBACK_COLORS = ("#c0392b", "#2e86c1", "#7d3c98", "#27ae60", "#d35400", "#16a085")
 MIN_PNG_WIDTH = 1600
 CHANGE_WINDOW_DAYS = 7
+MAX_SERIES_DAYS = 3660
+"""The longest run of days a chart or `/api/series` covers (about ten years): a series
+is one number per day and state, so an open-ended range must not become millions."""
 
 
 class RenderError(ValueError):
@@ -225,10 +228,10 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
         ax.plot(change.lon, change.lat, marker="o", markersize=8,
                 color=colors.get(change.after, "#333"), markeredgecolor="#111",
                 markeredgewidth=1.3, zorder=5)
-    _place_labels(fig, ax, [(change.lon, change.lat,
-                             f"{change.name}\n→ {_state_name(profile, change.after)}, "
-                             f"{change.day.day} {change.day:%b}") for change in changes],
-                  patheffects.withStroke(linewidth=3.2, foreground="white"))
+    unlabelled = _place_labels(
+        fig, ax, [(change.lon, change.lat, f"{change.name}\n→ {_state_name(profile, change.after)}, "
+                   f"{change.day.day} {change.day:%b}") for change in changes],
+        patheffects.withStroke(linewidth=3.2, foreground="white"))
 
     unit_word = UNIT_WORDS[chosen]
     title = profile.title or profile.country_name
@@ -250,11 +253,16 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
     notes = [
         "Hatched pale colour: claimed only by the side",
         "that gained it, or unverified.",
-        "Contested: fighting reported in the last 14 days.",
+        f"Contested: fighting reported in the last {profile_settings(profile).contested_days} "
+        "days.",
     ]
     if changes:
         notes += ["", "Labelled: provincial capitals that changed",
                   f"hands in the {CHANGE_WINDOW_DAYS} days up to this date."]
+        if unlabelled:
+            notes += ["No room for the label of: " + ", ".join(
+                f"{changes[i].name} ({changes[i].day.day} {changes[i].day:%b})"
+                for i in unlabelled) + "."]
     else:
         notes += ["", "No provincial capital changed hands",
                   f"in the {CHANGE_WINDOW_DAYS} days up to this date."]
@@ -273,36 +281,48 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
 
 
 def _place_labels(fig: Any, ax: Any, items: Sequence[tuple[float, float, str]],
-                  halo: Any) -> None:
-    """Label points without letting labels cover each other.
+                  halo: Any) -> list[int]:
+    """Label points without letting a label cover another label or a point.
 
-    Greedy: each label takes the first of eight positions around its point
-    whose box overlaps no label placed before; if none is free it takes the
-    least crowded one. Enough for the handful of capitals a week can change.
+    Greedy, northernmost point first: each label takes the first of eight
+    positions around its point whose box is free, then the first of eight
+    further out (with a leader line). A label with no free position is not
+    drawn; the indexes of those are returned, for the caller to name them
+    elsewhere. Enough for the handful of capitals a week can change.
     """
-    offsets = [(7, 5, "left", "bottom"), (7, -5, "left", "top"), (-7, 5, "right", "bottom"),
-               (-7, -5, "right", "top"), (9, 0, "left", "center"), (-9, 0, "right", "center"),
-               (0, 9, "center", "bottom"), (0, -9, "center", "top")]
+    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
+
+    near = [(7, 5, "left", "bottom"), (7, -5, "left", "top"), (-7, 5, "right", "bottom"),
+            (-7, -5, "right", "top"), (9, 0, "left", "center"), (-9, 0, "right", "center"),
+            (0, 9, "center", "bottom"), (0, -9, "center", "top")]
+    far = [(3 * dx, 3 * dy, ha, va) for dx, dy, ha, va in near]
     renderer = fig.canvas.get_renderer()
+    # The points themselves (the capitals' markers) are in the way too.
     placed: list[Any] = []
-    for x, y, text in sorted(items, key=lambda item: -item[1]):
-        best: tuple[int, Any] | None = None
-        for dx, dy, ha, va in offsets:
+    for x, y, _ in items:
+        px, py = ax.transData.transform((x, y))
+        placed.append(Bbox.from_extents(px - 8, py - 8, px + 8, py + 8))
+    dropped = []
+    for index in sorted(range(len(items)), key=lambda i: -items[i][1]):
+        x, y, text = items[index]
+        for dx, dy, ha, va in near + far:
+            leader = {"arrowstyle": "-", "color": "#333", "linewidth": 0.8, "shrinkA": 0,
+                      "shrinkB": 5} if (dx, dy, ha, va) in far else None
             label = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
                                 ha=ha, va=va, fontsize=10, fontweight="bold", color="#111",
-                                path_effects=[halo], zorder=6, linespacing=1.1)
-            box = label.get_window_extent(renderer).expanded(1.04, 1.08)
-            clashes = sum(1 for other in placed if box.overlaps(other))
-            if best is None or clashes < best[0]:
-                if best is not None:
-                    best[1].remove()
-                best = (clashes, label)
-            else:
-                label.remove()
-            if clashes == 0:
+                                path_effects=[halo], zorder=6, linespacing=1.1,
+                                arrowprops=leader)
+            label.update_positions(renderer)
+            # The text's own box: an annotation's box would include its leader line.
+            box = Text.get_window_extent(label, renderer).expanded(1.04, 1.08)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
                 break
-        assert best is not None
-        placed.append(best[1].get_window_extent(renderer))
+            label.remove()
+        else:
+            dropped.append(index)
+    return sorted(dropped)
 
 
 def _save(fig: Any, out: Path, fmt: str) -> None:
@@ -371,19 +391,25 @@ class DailyCounts:
 
 
 def daily_state_counts(conn: Connection, profile: Profile, since: date | None = None,
-                       until: date | None = None, level: int | None = None) -> DailyCounts:
+                       until: date | None = None, level: int | None = None,
+                       max_days: int = MAX_SERIES_DAYS) -> DailyCounts:
     """How many units each state (split by status) held on each day from `since` to `until`.
 
-    Defaults: from the profile's start to the latest event. One pass over the
-    cached intervals: each interval adds one to its key over the days it covers.
+    Defaults: to the latest event, from the profile's start (or `max_days`
+    before the end, if that is later). A range of more than `max_days` days
+    is a RenderError. One pass over the cached intervals: each interval adds
+    one to its key over the days it covers.
     """
-    first = since or profile.start_date
     last = until or latest_event_day(conn, profile)
+    first = since or max(profile.start_date, last - timedelta(days=max_days - 1))
     if first < profile.start_date:
         raise RenderError(f"{first.isoformat()} is before the timeline starts "
                           f"({profile.start_date.isoformat()})")
     if last < first:
-        raise RenderError("--until comes before --since")
+        raise RenderError("until comes before since")
+    if (last - first).days >= max_days:
+        raise RenderError(f"{first.isoformat()} to {last.isoformat()} is "
+                          f"{(last - first).days + 1} days: at most {max_days} at once")
     chosen = resolve_level(conn, level)
     n_days = (last - first).days + 1
     days = [first + timedelta(days=i) for i in range(n_days)]

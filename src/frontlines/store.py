@@ -480,14 +480,6 @@ def iter_documents(conn: Connection, ids: Sequence[str] | None = None) -> Iterat
         yield _row_to_document(row)
 
 
-def list_documents(conn: Connection) -> list[dict[str, Any]]:
-    query = select(
-        documents.c.id, documents.c.title, documents.c.published, documents.c.outlet,
-        documents.c.url,
-    ).order_by(documents.c.published, documents.c.id)
-    return [dict(row._mapping) for row in conn.execute(query)]
-
-
 # --- events -----------------------------------------------------------------
 
 EVENT_FIELDS = (
@@ -762,7 +754,7 @@ def validate_event_filters(
     *,
     place: str | None = None,
     conn: Connection | None = None,
-) -> dict[str, str | None]:
+) -> dict[str, Any]:
     """Check the filters of an event query; raise `EventFilterError` naming the bad one.
 
     Dates must be YYYY-MM-DD and `until` not before `since`; `kind` one of
@@ -776,7 +768,7 @@ def validate_event_filters(
     first = _filter_day(since, "since") if since is not None else None
     last = _filter_day(until, "until") if until is not None else None
     if first and last and last < first:
-        raise EventFilterError("until", f"until {last} comes before since {first}")
+        raise EventFilterError("until", f"until comes before since ({last} < {first})")
     if kind is not None and kind not in EVENT_KINDS:
         raise EventFilterError("kind", f"unknown kind {kind!r} (known: {', '.join(EVENT_KINDS)})")
     if actor is not None and actor not in profile.actor_ids:

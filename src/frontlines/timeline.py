@@ -115,7 +115,6 @@ Aggregation (`--level 1`)
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -146,9 +145,22 @@ SUPPORT_WEIGHTS: dict[str, float] = {
 }
 _CLASS_RANK = {"admitted": 3, "independent": 2, "claimed": 1, "unverified": 0}
 
+# How much one source reporting fighting is worth to a `contested` state's confidence:
+# firm when it is confirmed or reported (not negated, not denied), else tentative.
+CONTEST_WEIGHT_FIRM = 0.7
+CONTEST_WEIGHT_TENTATIVE = 0.45
+
 
 class TimelineError(ValueError):
     """Bad input to the timeline: a date before the start, an unknown place, a bad setting."""
+
+
+class UnknownPlace(TimelineError):
+    """No place of the workspace matches what was asked for."""
+
+
+class BadLevel(TimelineError):
+    """An admin level the workspace's units do not have."""
 
 
 @dataclass(frozen=True)
@@ -191,8 +203,7 @@ def settings_from_mapping(raw: Mapping[str, Any]) -> TimelineSettings:
 
 def profile_settings(profile: Profile) -> TimelineSettings:
     """The profile's `[timeline]` overrides, or the defaults."""
-    raw = getattr(profile, "timeline", None) or {}
-    return settings_from_mapping(raw)
+    return settings_from_mapping(profile.timeline)
 
 
 @dataclass(frozen=True)
@@ -514,7 +525,7 @@ def _contest_snapshot(contest: _Contest, holder: str, profile: Profile,
         solid = any(e.certainty in ("confirmed", "reported") and not e.negated
                     and e.certainty != "denied" for e in group)
         firm = firm or solid
-        weights.append(0.7 if solid else 0.45)
+        weights.append(CONTEST_WEIGHT_FIRM if solid else CONTEST_WEIGHT_TENTATIVE)
     status = ASSESSED if firm else CLAIMED
     seen = sorted(contest.events, key=_event_sort_key)
     listing = "; ".join(
@@ -829,12 +840,3 @@ def aggregate_timeline(parent_id: str, member_intervals: Mapping[str, Sequence[I
                                reason, state))
     return result
 
-
-def timeline_digest(timeline: Mapping[str, Sequence[Interval]]) -> str:
-    """A stable hash of a whole timeline (to compare the incremental and full paths)."""
-    digest = hashlib.sha256()
-    for unit_id in sorted(timeline):
-        for iv in timeline[unit_id]:
-            digest.update(repr((unit_id, iv.state, iv.status, iv.start, iv.end, iv.since,
-                                iv.confidence, iv.event_ids, iv.holder)).encode())
-    return digest.hexdigest()

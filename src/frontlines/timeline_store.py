@@ -15,10 +15,14 @@ kind of input:
   `cluster_id` (the smallest document id of the connected group, so the
   clusters do not depend on the order in which reports arrive);
 - meta keys `timeline.structure` and `timeline.events`: fingerprints of what
-  the cache was built from (engine version, settings, profile, units,
-  decisions; and an order-independent XOR digest of the events). A read finds
-  a stale cache by comparing them and rebuilds it, so a missed hook costs
-  time, never a wrong answer;
+  the cache was built from. The first covers the engine version, settings,
+  profile, units and decisions. The second is an `EventsStamp`: the number of
+  events, an order-independent XOR digest of them, and where the newest event
+  row sits (see `EventsStamp` for why that makes a cheap freshness check
+  sound). Ingesting a report updates the stamp from that report's events
+  alone, and a read checks it with a few indexed queries, so neither rescans
+  the events. A stale cache is rebuilt whole, so a missed hook costs time,
+  never a wrong answer;
 - `decisions` (input, never derived): the analyst's rejections and pins.
 
 Entry points for the ingest path: `recompute_documents(conn, profile, doc_ids)`
@@ -38,10 +42,20 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnClause,
+    Connection,
+    Integer,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 
-from .models import Event, Place
+from .models import ADMIN_LEVELS, Event, Place
 from .profile import Profile
 from .store import (
     decisions,
@@ -59,16 +73,17 @@ from .store import (
 from .timeline import (
     CONTESTED,
     ENGINE_VERSION,
+    BadLevel,
     Decision,
     DocumentInfo,
     Interval,
     TimelineError,
     TimelineSettings,
     Unit,
+    UnknownPlace,
     aggregate_timeline,
-    compute_unit,
+    compute_timeline,
     event_day,
-    group_events_by_unit,
     interval_on,
     profile_settings,
     unit_of_event,
@@ -84,6 +99,9 @@ NUM_PERM = 128
 LSH_BANDS = 16
 LSH_ROWS = NUM_PERM // LSH_BANDS
 _WORD = re.compile(r"\w+", re.UNICODE)
+PLACE_MATCH_MIN_SCORE = 85
+"""A place name typed by a user matches a gazetteer name when their similarity
+(0-100, `Gazetteer.search`) is at least this; below it `explain` lists the closest."""
 
 
 def parse_day(text: str, what: str = "date") -> date:
@@ -140,6 +158,10 @@ def signature(text: str) -> np.ndarray | None:
     found = shingles(text)
     if not found:
         return None
+    # Imported here, not at the top: datasketch pulls in scipy (about 0.3 s), which every
+    # command would otherwise pay at start-up, most of them without signing anything.
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=1)
     minhash.update_batch(sorted(found))
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
@@ -290,10 +312,13 @@ def remove_decision(conn: Connection, profile: Profile, decision_id: int) -> Non
 
 def _after_decision(conn: Connection, profile: Profile, unit_ids: Sequence[str]) -> None:
     """Recompute the units a decision touches, or everything if the cache was stale anyway."""
-    if (_structure_fingerprint(conn, profile, ignore_decisions=True) == _stored_structure(conn)
-            and get_meta(conn, EVENTS_KEY) == _events_digest(conn)
-            and not _unsigned_documents(conn)):
-        recompute_units(conn, profile, unit_ids, trust=True)
+    stored = _stored_structure(conn)
+    stamp = stored_events_stamp(conn)
+    if (stored is not None and stamp is not None
+            and stored.get("without_decisions") == _structure_fingerprints(conn, profile)[1]
+            and _events_unchanged(conn, stamp) and not _unsigned_documents(conn)):
+        _recompute_units(conn, profile, unit_ids)
+        _save_structure(conn, profile)
     else:
         recompute_all(conn, profile)
 
@@ -301,55 +326,189 @@ def _after_decision(conn: Connection, profile: Profile, unit_ids: Sequence[str])
 # --- fingerprints -------------------------------------------------------------------
 
 
-def _structure_fingerprint(conn: Connection, profile: Profile, *,
-                           ignore_decisions: bool = False) -> str:
+def _level_and_units(conn: Connection) -> tuple[int, list[Unit]]:
     level = unit_level(conn)
-    unit_ids = [u.id for u in load_units(conn, level)]
-    decided = [] if ignore_decisions else [
-        (d.kind, d.event_id, d.unit_id, d.state, str(d.start), str(d.end), d.id)
-        for d in load_decisions(conn)]
-    payload = json.dumps([
+    return level, load_units(conn, level)
+
+
+def _structure_fingerprints(conn: Connection, profile: Profile,
+                            level_units: tuple[int, Sequence[Unit]] | None = None,
+                            ) -> tuple[str, str]:
+    """Fingerprints of everything but the events: (with the decisions, without them)."""
+    level, units = level_units or _level_and_units(conn)
+    unit_ids = [u.id for u in units]
+    base = [
         ENGINE_VERSION, profile_settings(profile).fingerprint(), profile.government,
         profile.start_date.isoformat(), profile.start_state, list(profile.actor_ids), level,
-        hashlib.sha256("\n".join(unit_ids).encode()).hexdigest(), decided,
-    ], default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+        hashlib.sha256("\n".join(unit_ids).encode()).hexdigest(),
+    ]
+    decided = [(d.kind, d.event_id, d.unit_id, d.state, str(d.start), str(d.end), d.id)
+               for d in load_decisions(conn)]
+
+    def digest(payload: list[Any]) -> str:
+        return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+
+    return digest([*base, decided]), digest([*base, []])
 
 
-def _stored_structure(conn: Connection) -> str | None:
+def _stored_structure(conn: Connection) -> dict[str, Any] | None:
     raw = get_meta(conn, STRUCTURE_KEY)
-    if raw is None:
+    try:
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return None
-    data = json.loads(raw)
-    return str(data.get("without_decisions"))
+    return data if isinstance(data, dict) else None
+
+
+def _save_structure(conn: Connection, profile: Profile) -> None:
+    with_decisions, without_decisions = _structure_fingerprints(conn, profile)
+    set_meta(conn, STRUCTURE_KEY, json.dumps({"with_decisions": with_decisions,
+                                              "without_decisions": without_decisions}))
 
 
 _EVENT_COLUMNS = (events.c.id, events.c.document_id, events.c.kind, events.c.actor,
                   events.c.opponent, events.c.place_id, events.c.admin1, events.c.admin2,
                   events.c.admin3, events.c.date, events.c.certainty, events.c.negated,
                   events.c.source_side, events.c.source)
+_rowid: ColumnClause[int] = literal_column("events.rowid", Integer)
 
 
-def _events_digest(conn: Connection, exclude_documents: Iterable[str] = ()) -> str:
-    """XOR of per-event hashes: order-free, and one document's share can be taken out."""
-    excluded = set(exclude_documents)
-    total = 0
+def _event_hash(row: Any) -> int:
+    return int.from_bytes(hashlib.blake2b(repr(tuple(row)).encode(), digest_size=16).digest(),
+                          "big")
+
+
+@dataclass(frozen=True)
+class EventsStamp:
+    """What the cached intervals were computed from, as far as the events go.
+
+    `count` and `digest` (the XOR of a hash of each event's row: order-free,
+    and updated by XOR-ing in a new document's events) identify the events.
+    The rest locates the newest row, so that a read can tell whether the
+    events changed without hashing them: `last_rowid` (SQLite's rowid of the
+    newest row), `last_document` (whose event it is) and that document's own
+    count and digest. `stamp_events` computes a stamp from scratch.
+
+    Why comparing the location is enough: SQLite numbers a new row one above
+    the largest rowid in the table. If the count and the largest rowid M are
+    unchanged but some row is not an old one, then at that row's insertion
+    every row from its rowid up had been deleted — the old row at M included
+    — so the row now at M is new as well. Events are written a document at a
+    time (`store.replace_events` deletes a document's events and inserts its
+    new ones), so the document now owning row M had all its events rewritten
+    after the stamp; its count and digest catch any change to them (the
+    re-extraction of the newest report reuses its rowids, the one case in
+    which count and rowid alone would not tell). Events are never updated in
+    place (`store` has no such write). What remains unseen is a rewrite of
+    several of the newest documents that ends by restoring the newest one
+    exactly: its events must vanish and come back, other documents being
+    rewritten in between, all without a recompute. No command does that:
+    ingest recomputes in the same transaction, and a re-extraction (even an
+    interrupted one) rewrites each document once, which moves the largest
+    rowid up as soon as any document but the newest gets an event.
+    Other databases have no rowid: there the check hashes every event.
+    """
+
+    count: int
+    digest: int
+    last_rowid: int | None
+    last_document: str | None
+    last_document_count: int
+    last_document_digest: int
+
+    def to_json(self) -> str:
+        return json.dumps({"count": self.count, "digest": f"{self.digest:032x}",
+                           "last_rowid": self.last_rowid, "last_document": self.last_document,
+                           "last_document_count": self.last_document_count,
+                           "last_document_digest": f"{self.last_document_digest:032x}"})
+
+    @classmethod
+    def from_json(cls, raw: str) -> EventsStamp | None:
+        """The stamp stored as `raw`, or None if it is missing or of an older format."""
+        try:
+            data = json.loads(raw)
+            return cls(int(data["count"]), int(data["digest"], 16),
+                       None if data["last_rowid"] is None else int(data["last_rowid"]),
+                       data["last_document"], int(data["last_document_count"]),
+                       int(data["last_document_digest"], 16))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def position(self) -> tuple[int, int | None, str | None, int, int]:
+        return (self.count, self.last_rowid, self.last_document, self.last_document_count,
+                self.last_document_digest)
+
+
+def _has_rowid(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def _documents_share(conn: Connection, doc_ids: Sequence[str]) -> tuple[int, int, int | None]:
+    """(count, XOR digest, smallest rowid) of the events of these documents (indexed)."""
+    count, total, first = 0, 0, None
+    rowid = [_rowid] if _has_rowid(conn) else []
+    for start in range(0, len(doc_ids), 500):
+        query = select(*_EVENT_COLUMNS, *rowid).where(
+            events.c.document_id.in_(list(doc_ids[start:start + 500])))
+        for row in conn.execute(query):
+            count += 1
+            total ^= _event_hash(row[:len(_EVENT_COLUMNS)])
+            if rowid:
+                first = row[-1] if first is None else min(first, row[-1])
+    return count, total, first
+
+
+def _count_events(conn: Connection) -> int:
+    # A bare count: SQLite answers it from the smallest index, not the rows (a count
+    # over a range of rowids would read every row of the table).
+    return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+def _position(conn: Connection) -> tuple[int, int | None, str | None, int, int]:
+    """`EventsStamp.position` of the events as stored.
+
+    Cheap queries (a count, the largest rowid) and the newest document's events.
+    """
+    return (_count_events(conn), *_newest(conn))
+
+
+def _newest(conn: Connection, upto: int | None = None,
+            ) -> tuple[int | None, str | None, int, int]:
+    """(rowid, document, its count of events, their digest) of the newest event row."""
+    query = select(func.max(_rowid)).select_from(events)
+    if upto is not None:
+        query = query.where(_rowid <= upto)
+    last = conn.execute(query).scalar()
+    document = None
+    if last is not None:
+        document = conn.execute(select(events.c.document_id).where(_rowid == last)).scalar()
+    doc_count, doc_digest, _ = _documents_share(conn, [document] if document else [])
+    return last, document, doc_count, doc_digest
+
+
+def stamp_events(conn: Connection) -> EventsStamp:
+    """The stamp of the events as stored, computed from scratch (hashes every event)."""
+    count, total = 0, 0
     for row in conn.execute(select(*_EVENT_COLUMNS)):
-        if row.document_id in excluded:
-            continue
-        total ^= int.from_bytes(hashlib.blake2b(repr(tuple(row)).encode(),
-                                                digest_size=16).digest(), "big")
-    count = conn.execute(select(func.count()).select_from(events)
-                         .where(events.c.document_id.not_in(sorted(excluded)))).scalar_one()
-    return f"{count}:{total:032x}"
+        count += 1
+        total ^= _event_hash(row)
+    if not _has_rowid(conn):
+        return EventsStamp(count, total, None, None, 0, 0)
+    return EventsStamp(count, total, *_newest(conn))
 
 
-def _save_fingerprints(conn: Connection, profile: Profile) -> None:
-    set_meta(conn, STRUCTURE_KEY, json.dumps({
-        "with_decisions": _structure_fingerprint(conn, profile),
-        "without_decisions": _structure_fingerprint(conn, profile, ignore_decisions=True),
-    }))
-    set_meta(conn, EVENTS_KEY, _events_digest(conn))
+def stored_events_stamp(conn: Connection) -> EventsStamp | None:
+    """The stamp saved with the cached intervals (None: never built, or an older format)."""
+    raw = get_meta(conn, EVENTS_KEY)
+    return EventsStamp.from_json(raw) if raw is not None else None
+
+
+def _events_unchanged(conn: Connection, stamp: EventsStamp) -> bool:
+    """Whether the stored events are those `stamp` was made from (see `EventsStamp`)."""
+    if _has_rowid(conn):
+        return _position(conn) == stamp.position()
+    fresh = stamp_events(conn)
+    return (fresh.count, fresh.digest) == (stamp.count, stamp.digest)
 
 
 def _unsigned_documents(conn: Connection) -> int:
@@ -359,14 +518,16 @@ def _unsigned_documents(conn: Connection) -> int:
 
 
 def timeline_is_fresh(conn: Connection, profile: Profile) -> bool:
-    """True when the cached intervals were computed from exactly what the store holds now."""
-    raw = get_meta(conn, STRUCTURE_KEY)
-    if raw is None or json.loads(raw).get("with_decisions") != _structure_fingerprint(conn,
-                                                                                      profile):
+    """True when the cached intervals were computed from exactly what the store holds now.
+
+    Cheap: a few small queries, however many events are stored (see `EventsStamp`).
+    """
+    stored = _stored_structure(conn)
+    if stored is None or stored.get("with_decisions") != _structure_fingerprints(conn,
+                                                                                  profile)[0]:
         return False
-    if get_meta(conn, EVENTS_KEY) != _events_digest(conn):
-        return False
-    return _unsigned_documents(conn) == 0
+    stamp = stored_events_stamp(conn)
+    return stamp is not None and _events_unchanged(conn, stamp) and _unsigned_documents(conn) == 0
 
 
 # --- computing and caching ---------------------------------------------------------------
@@ -401,18 +562,9 @@ def _write_intervals(conn: Connection, timeline: Mapping[str, Sequence[Interval]
 
 def _compute(conn: Connection, profile: Profile, level: int, units: Sequence[Unit],
              settings: TimelineSettings) -> dict[str, list[Interval]]:
-    unit_ids = [u.id for u in units]
-    found = _unit_events(conn, level, unit_ids)
-    grouped = group_events_by_unit(found, set(unit_ids), level)
+    found = _unit_events(conn, level, [u.id for u in units])
     infos = load_document_infos(conn, (e.evidence.document_id for e in found))
-    decided = load_decisions(conn)
-    rejects = [d for d in decided if d.kind == "reject"]
-    pins: dict[str, list[Decision]] = defaultdict(list)
-    for d in decided:
-        if d.kind == "pin" and d.unit_id:
-            pins[d.unit_id].append(d)
-    return {uid: compute_unit(uid, grouped.get(uid, []), profile, infos,
-                              rejects + pins.get(uid, []), settings) for uid in unit_ids}
+    return compute_timeline(units, found, profile, infos, load_decisions(conn), level, settings)
 
 
 def recompute_all(conn: Connection, profile: Profile) -> int:
@@ -424,7 +576,19 @@ def recompute_all(conn: Connection, profile: Profile) -> int:
     timeline = _compute(conn, profile, level, units, settings)
     conn.execute(delete(timeline_intervals))
     _write_intervals(conn, timeline)
-    _save_fingerprints(conn, profile)
+    _save_structure(conn, profile)
+    set_meta(conn, EVENTS_KEY, stamp_events(conn).to_json())
+    return len(units)
+
+
+def _recompute_units(conn: Connection, profile: Profile, unit_ids: Iterable[str],
+                     level_units: tuple[int, Sequence[Unit]] | None = None) -> int:
+    """Recompute these units' intervals; the fingerprints are the caller's business."""
+    level, every_unit = level_units or _level_and_units(conn)
+    wanted = set(unit_ids)
+    units = [u for u in every_unit if u.id in wanted]
+    if units:
+        _write_intervals(conn, _compute(conn, profile, level, units, profile_settings(profile)))
     return len(units)
 
 
@@ -435,23 +599,21 @@ def recompute_units(conn: Connection, profile: Profile, unit_ids: Iterable[str],
     Without `trust`, a cache built from other settings, units or decisions
     (or never built) is rebuilt whole instead. Returns the units recomputed.
     """
-    if not trust and (get_meta(conn, STRUCTURE_KEY) is None or json.loads(
-            get_meta(conn, STRUCTURE_KEY) or "{}").get("with_decisions")
-            != _structure_fingerprint(conn, profile)):
+    stored = _stored_structure(conn)
+    if not trust and (stored is None or stored.get("with_decisions")
+                      != _structure_fingerprints(conn, profile)[0]):
         return recompute_all(conn, profile)
-    level = unit_level(conn)
-    wanted = set(unit_ids)
-    units = [u for u in load_units(conn, level) if u.id in wanted]
-    if units:
-        _write_intervals(conn, _compute(conn, profile, level, units, profile_settings(profile)))
-    _save_fingerprints(conn, profile)
-    return len(units)
+    count = _recompute_units(conn, profile, unit_ids)
+    _save_structure(conn, profile)
+    set_meta(conn, EVENTS_KEY, stamp_events(conn).to_json())
+    return count
 
 
-def units_of_documents(conn: Connection, doc_ids: Iterable[str]) -> set[str]:
+def units_of_documents(conn: Connection, doc_ids: Iterable[str],
+                       level_units: tuple[int, Sequence[Unit]] | None = None) -> set[str]:
     """The units the events of these documents move."""
-    level = unit_level(conn)
-    unit_ids = {u.id for u in load_units(conn, level)}
+    level, units = level_units or _level_and_units(conn)
+    unit_ids = {u.id for u in units}
     ids = sorted(set(doc_ids))
     found: set[str] = set()
     for start in range(0, len(ids), 500):
@@ -463,27 +625,61 @@ def units_of_documents(conn: Connection, doc_ids: Iterable[str]) -> set[str]:
     return found
 
 
+def _only_these_are_new(conn: Connection, stamp: EventsStamp, doc_ids: Sequence[str],
+                        ) -> tuple[int, int] | None:
+    """(count, digest) of these documents' events if they are the only change since
+    `stamp` — every other event is one the stamp covers; None otherwise.
+
+    Costs a few indexed queries and hashing these documents' events, not the store's.
+    """
+    count, digest, first = _documents_share(conn, doc_ids)
+    if not _has_rowid(conn):
+        rest = stamp_events(conn)
+        same = (rest.count - count, rest.digest ^ digest) == (stamp.count, stamp.digest)
+        return (count, digest) if same else None
+    last = stamp.last_rowid or 0
+    if count and (first is None or first <= last):
+        return None  # these documents' events are not all newer than the stamp
+    newer = conn.execute(select(func.count()).select_from(events)
+                         .where(_rowid > last)).scalar_one()
+    if newer != count or _count_events(conn) - newer != stamp.count:
+        return None  # events of other documents were written, or older ones deleted
+    return (count, digest) if _newest(conn, upto=last) == stamp.position()[1:] else None
+
+
 def recompute_documents(conn: Connection, profile: Profile, doc_ids: Iterable[str]) -> set[str]:
     """The ingest hook: after new documents' events are stored, update only what they touch.
 
     Signs the documents (copy clusters), then recomputes the units moved by
     their events and by the events of any older document whose copy cluster
-    they merged. If anything besides these documents changed since the cache
-    was built (or it never was), rebuilds everything instead. Returns the
-    units recomputed (all of them after a rebuild).
+    they merged, and adds their events to the stamp (a document the cache
+    already covers only has its units recomputed). If anything besides these
+    documents changed since the cache was built (or it never was), rebuilds
+    everything instead. Returns the units recomputed (all after a rebuild).
     """
     ids = sorted(set(doc_ids))
     settings = profile_settings(profile)
-    stored = get_meta(conn, STRUCTURE_KEY)
-    fresh = (stored is not None
-             and json.loads(stored).get("with_decisions") == _structure_fingerprint(conn, profile)
-             and get_meta(conn, EVENTS_KEY) == _events_digest(conn, exclude_documents=ids))
+    level_units = _level_and_units(conn)
+    stored = _stored_structure(conn)
+    stamp = stored_events_stamp(conn)
+    share = None
+    covered = False  # the stamp already covers these documents' events (a repeated call)
+    if (stamp is not None and stored is not None and stored.get("with_decisions")
+            == _structure_fingerprints(conn, profile, level_units)[0]):
+        share = _only_these_are_new(conn, stamp, ids)
+        covered = share is None and _events_unchanged(conn, stamp)
     touched_docs = update_copy_clusters(conn, ids, settings.copy_threshold)
-    if not fresh or _unsigned_documents(conn):
+    if stamp is None or (share is None and not covered) or _unsigned_documents(conn):
         recompute_all(conn, profile)
-        return {u.id for u in load_units(conn, unit_level(conn))}
-    units = units_of_documents(conn, touched_docs | set(ids))
-    recompute_units(conn, profile, units, trust=True)
+        return {u.id for u in level_units[1]}
+    units = units_of_documents(conn, touched_docs | set(ids), level_units)
+    _recompute_units(conn, profile, units, level_units)
+    if share is None:
+        return units
+    count, digest = share
+    newest = _newest(conn) if _has_rowid(conn) else (None, None, 0, 0)
+    set_meta(conn, EVENTS_KEY,
+             EventsStamp(stamp.count + count, stamp.digest ^ digest, *newest).to_json())
     return units
 
 
@@ -550,12 +746,16 @@ def _control_row(interval: Interval, names: Mapping[str, tuple[str, str | None]]
     }
 
 
-def _check_level(conn: Connection, level: int | None) -> tuple[int, int]:
+def check_level(conn: Connection, level: int | None) -> int:
+    """The admin level asked for, or the finest the workspace's units have (None).
+
+    Raises `BadLevel` for a level the units do not have.
+    """
     finest = unit_level(conn)
     chosen = finest if level is None else level
     if chosen not in LEVEL_NAMES or chosen > finest:
-        raise TimelineError(f"--level {chosen}: this workspace's units go from 1 to {finest}")
-    return finest, chosen
+        raise BadLevel(f"level {chosen}: this workspace's units go from 1 to {finest}")
+    return chosen
 
 
 def aggregated_intervals(conn: Connection, finest: int, level: int,
@@ -573,7 +773,11 @@ def control(conn: Connection, profile: Profile, day: date,
             level: int | None = None) -> list[dict[str, Any]]:
     """One row per unit of the level: the state on `day` (JSON shape of `frontlines control`)."""
     _check_day(profile, day)
-    finest, chosen = _check_level(conn, level)
+    return _control_rows(conn, day, check_level(conn, level))
+
+
+def _control_rows(conn: Connection, day: date, chosen: int) -> list[dict[str, Any]]:
+    finest = unit_level(conn)
     if chosen == finest:
         text = day.isoformat()
         query = select(timeline_intervals).where(
@@ -592,8 +796,9 @@ def control(conn: Connection, profile: Profile, day: date,
 def summary(conn: Connection, profile: Profile, day: date,
             level: int | None = None) -> dict[str, Any]:
     """Units per state and status on `day` ("N of 399 districts")."""
-    rows = control(conn, profile, day, level)
-    finest, chosen = _check_level(conn, level)
+    _check_day(profile, day)
+    chosen = check_level(conn, level)
+    rows = _control_rows(conn, day, chosen)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
         counts[(row["state"], row["status"])] += 1
@@ -609,7 +814,7 @@ def changes(conn: Connection, profile: Profile, since: date,
             until: date | None = None) -> list[dict[str, Any]]:
     """Every change of state dated within [since, until] (JSON shape of `frontlines changes`)."""
     if until is not None and until < since:
-        raise TimelineError("--until comes before --since")
+        raise TimelineError("until comes before since")
     cur = timeline_intervals.alias("cur")
     prev = timeline_intervals.alias("prev")
     query = (select(cur, prev.c.state.label("before"))
@@ -682,13 +887,13 @@ def resolve_place(conn: Connection, text: str) -> Place:
 
         hits = Gazetteer.load(conn).search(query, limit=10)
         if not hits:
-            raise TimelineError(f"unknown place {query!r} (try 'frontlines gazetteer search')")
+            raise UnknownPlace(f"unknown place {query!r} (try 'frontlines gazetteer search')")
         top = max(h.score for h in hits)
         best = [h for h in hits if h.score == top]
         order = {"admin3": 0, "admin2": 1, "populated_place": 2, "admin1": 3}
         best.sort(key=lambda h: (order.get(h.level, 9), h.id))
-        if top < 85:
-            raise TimelineError(f"unknown place {query!r}; closest: "
+        if top < PLACE_MATCH_MIN_SCORE:
+            raise UnknownPlace(f"unknown place {query!r}; closest: "
                                 + ", ".join(f"{h.name} ({h.id})" for h in hits[:3]))
         place_id = best[0].id
     else:
@@ -712,13 +917,14 @@ def explain(conn: Connection, profile: Profile, place_text: str,
     finest = unit_level(conn)
     place = resolve_place(conn, place_text)
     note = ""
-    if place.level not in LEVEL_NAMES.values():
+    level = place.admin_level
+    if not level:  # a town, a crossing: explain the unit it lies in
         unit_id = getattr(place, LEVEL_NAMES[finest])
         if not unit_id:
             raise TimelineError(f"{place.name} ({place.id}) lies in no {UNIT_WORDS[finest][:-1]}")
         note = f"{place.name} ({place.id}, {place.level}) lies in this unit"
         place = load_places_by_id(conn, [unit_id])[unit_id]
-    level = int(place.level[-1])
+        level = ADMIN_LEVELS[place.level]
     if level > finest:
         raise TimelineError(f"{place.id} is finer than this workspace's units")
     members: dict[str, str] = {}
@@ -742,7 +948,7 @@ def explain(conn: Connection, profile: Profile, place_text: str,
     details = event_details(conn, ids)
     decided = load_decisions(conn)
     unplaced = [details[e.id] for e in unit_events if e.id in details and (
-        event_day(e) is None or (event_day(e) or profile.start_date) < profile.start_date
+        (day_of := event_day(e)) is None or day_of < profile.start_date
         or getattr(e, LEVEL_NAMES[finest]) is None)]
     rejected = [(d, details.get(d.event_id or "")) for d in decided
                 if d.kind == "reject" and d.event_id in {e.id for e in unit_events}]
@@ -753,85 +959,3 @@ def explain(conn: Connection, profile: Profile, place_text: str,
                               profile_settings(profile).contested_days)
     return explanation
 
-
-def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
-    """The explanation as lines of plain text for a person."""
-    place = explanation.place
-    lines = [f"{place.name} ({place.id}), {place.level}"
-             + (f" in {place.admin1}" if place.admin1 and place.admin1 != place.id else "")]
-    if explanation.note:
-        lines.append(explanation.note)
-    if explanation.members:
-        lines.append(f"Aggregated from {len(explanation.members)} units: the state held by a "
-                     "majority of them, 'contested' when none has one.")
-    ivs = explanation.intervals
-    seen_in_state: set[str] = set()
-    if explanation.day is not None:
-        current = interval_on(ivs, explanation.day)
-        if current is not None:
-            lines.append(f"On {explanation.day.isoformat()}: {current.state} ({current.status}, "
-                         f"confidence {current.confidence:.2f}) since {current.since.isoformat()}")
-    lines.append("")
-    for index, iv in enumerate(ivs):
-        end = iv.end.isoformat() if iv.end else "now"
-        lines.append(f"{iv.start.isoformat()} → {end}: {iv.state} ({iv.status}, confidence "
-                     f"{iv.confidence:.2f})" + ("" if iv.since == iv.start
-                                                 else f", {iv.state} since {iv.since.isoformat()}"))
-        lines.append(f"  why: {iv.reason}")
-        nxt = ivs[index + 1] if index + 1 < len(ivs) else None
-        if iv.state == CONTESTED and nxt is not None and not explanation.members:
-            if nxt.state == iv.holder:
-                lines.append(f"  then: no change of hands followed within "
-                             f"{explanation.contested_days} days of the last fighting; back to "
-                             f"{iv.holder} on {nxt.start.isoformat()}")
-            elif nxt.state != CONTESTED:
-                lines.append(f"  then: {nxt.state} from {nxt.start.isoformat()}")
-        # Within one state, show each report once: where it first counted.
-        if index == 0 or ivs[index - 1].state != iv.state:
-            seen_in_state = set()
-        fresh = [e for e in iv.event_ids if e not in seen_in_state]
-        seen_in_state.update(fresh)
-        shown = fresh if not explanation.members else fresh[:10]
-        if len(fresh) < len(iv.event_ids):
-            lines.append(f"  (+ {len(iv.event_ids) - len(fresh)} report(s) listed above)")
-        for event_id in shown:
-            detail = explanation.details.get(event_id)
-            if detail is not None:
-                lines.extend("  " + line for line in _describe_event(detail))
-        if len(shown) < len(fresh):
-            lines.append(f"  … and {len(fresh) - len(shown)} more events")
-    if explanation.pins:
-        lines.append("")
-        lines.append("Analyst pins:")
-        for pin in explanation.pins:
-            lines.append(f"  #{pin.id} {pin.unit_id}: {pin.state} from {pin.start} to "
-                         f"{pin.end or 'open'} {pin.note}")
-    if explanation.rejected:
-        lines.append("")
-        lines.append("Rejected by an analyst (ignored):")
-        for decision, detail in explanation.rejected:
-            lines.append(f"  #{decision.id} {decision.event_id}: {decision.note}")
-            if detail is not None:
-                lines.extend("    " + line for line in _describe_event(detail))
-    if explanation.unplaced:
-        lines.append("")
-        lines.append("Not placed on the timeline (no date, dated before the start, or only the "
-                     "province known):")
-        for detail in explanation.unplaced:
-            lines.extend("  " + line for line in _describe_event(detail))
-    return lines
-
-
-def _describe_event(detail: EventDetail) -> list[str]:
-    ev = detail.event
-    flags = []
-    if ev.negated:
-        flags.append("negated")
-    head = (f"[{ev.id}] {ev.date or 'no date'} ({ev.date_precision}, {ev.date_basis}): "
-            f"{ev.kind} by {ev.actor} at {ev.place_name} — {ev.certainty}"
-            + (f", {', '.join(flags)}" if flags else ""))
-    source = f"source: {ev.source or 'unattributed'} [{ev.source_side}]"
-    where = f"in {detail.outlet or ev.evidence.document_id}"
-    if detail.published:
-        where += f", published {detail.published}"
-    return [head, f"  {source}; {where}", f"  “{ev.evidence.sentence.strip()}”"]

@@ -6,15 +6,22 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Connection
 
+from ..export import spreadsheet_safe
+from ..profile import Profile
 from ..store import WORKSPACE_ENV, Workspace, WorkspaceError
+from ..timeline import TimelineError
+from ..timeline_store import ensure_timeline, parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +95,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: text that a spreadsheet would run as a formula is quoted with `'`."""
+    text = _cell(value)
+    return spreadsheet_safe(text) if isinstance(value, str | list | tuple) else text
+
+
 def emit(
     rows: Sequence[dict[str, Any]] | Any,
     fmt: str,
@@ -108,7 +121,7 @@ def emit(
         writer = csv.DictWriter(buffer, fieldnames=cols, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: _cell(row.get(c)) for c in cols})
+            writer.writerow({c: _csv_cell(row.get(c)) for c in cols})
         sys.stdout.write(buffer.getvalue())
         return
     table = Table(title=title, show_lines=False)
@@ -128,3 +141,38 @@ def _escape(text: str) -> str:
 
 def fail(message: str) -> None:
     raise click.ClickException(message)
+
+
+# --- the timeline, for the commands that read it ----------------------------------
+
+
+@contextmanager
+def timeline_connection(
+    state: State, *errors: type[Exception]
+) -> Iterator[tuple[Connection, Profile]]:
+    """A read connection over an up-to-date timeline, with the workspace's profile.
+
+    The cached timeline is first brought up to date (in its own write
+    transaction) if the store changed behind its back. A `TimelineError`, or
+    any of the extra `errors` types, raised inside the block becomes a
+    one-line CLI error.
+    """
+    ws = state.workspace()
+    caught: tuple[type[Exception], ...] = (TimelineError, *errors)
+    try:
+        with ws.begin() as conn:
+            ensure_timeline(conn, ws.profile)
+        with ws.connect() as conn:
+            yield conn, ws.profile
+    except caught as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def parse_day_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value (None when not given); a bad one is a usage error naming `option`."""
+    if value is None:
+        return None
+    try:
+        return parse_day(value, option)
+    except TimelineError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from exc

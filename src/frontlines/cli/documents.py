@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,20 +22,23 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from sqlalchemy import func, select
 
-from ..documents import DEFAULT_MAX_BYTES
+from ..documents import DEFAULT_MAX_BYTES, replace_control_chars
 from ..ingest import IngestInterrupted, IngestSummary, ingest
 from ..ingest import Progress as IngestProgress
 from ..pipeline import StoreExtraction
-from ..store import count_places, documents, events, get_document, list_documents
+from ..store import get_document, list_documents_sorted
+from ..store import workspace_status as store_status
 from .base import State, cli, emit, err_console, output_format, pass_state
 
 
 class _ProgressBar:
-    """A rich progress bar on stderr, shown only when a run has several units.
+    """Progress on stderr while ingesting; only on a terminal (in logs and pipes it is noise).
 
-    Only on a terminal: in logs and pipes it would just add noise.
+    Several units (files, URLs): a bar over them. One unit, such as a large
+    JSONL corpus or a feed: a spinner counting the records read, shown once
+    there is more than one. Either way the description counts the records
+    added, duplicate and failed so far.
     """
 
     def __init__(self) -> None:
@@ -45,25 +49,25 @@ class _ProgressBar:
         return self
 
     def __call__(self, p: IngestProgress) -> None:
-        if p.total <= 1 or not err_console.is_terminal:
+        if not err_console.is_terminal:
             return
+        several = p.total > 1
         if self._bar is None:
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err_console,
-                transient=True,
-            )
+            if not several and p.records < 2:
+                return  # one small file: done before a bar would help
+            columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+            if several:
+                columns += [BarColumn(), MofNCompleteColumn()]
+            self._bar = Progress(*columns, TimeElapsedColumn(), console=err_console,
+                                 transient=True)
             self._bar.start()
-            self._task = self._bar.add_task("ingesting", total=p.total)
+            self._task = self._bar.add_task("ingesting", total=p.total if several else None)
         label = p.current.rsplit("/", 1)[-1][-40:]
         self._bar.update(
             self._task,
-            completed=p.done,
-            description=f"+{p.added} ={p.duplicates} !{p.failed} {label}",
+            completed=p.done if several else p.records,
+            description=(f"{p.records} records (+{p.added} ={p.duplicates} !{p.failed})"
+                         f" {escape(label)}"),
         )
 
     def __exit__(
@@ -141,8 +145,7 @@ def documents_group() -> None:
 def documents_list(state: State, fmt: str) -> None:
     """Every stored document, oldest publication first (undated last)."""
     with state.workspace().connect() as conn:
-        rows = list_documents(conn)
-    rows.sort(key=lambda r: (r["published"] is None, r["published"] or "", r["id"]))
+        rows = list_documents_sorted(conn)
     # The table leaves out URLs (long, and wrapped into unreadable columns); JSON has them.
     columns = ["id", "published", "outlet", "title"] if fmt == "table" else None
     emit(rows, fmt, columns=columns)
@@ -173,43 +176,25 @@ def documents_show(state: State, doc_id: str, fmt: str) -> None:
         ("outlet", doc.outlet), ("url", doc.url), ("language", doc.language),
         ("origin", doc.origin),
     ]
+    # New documents hold no control characters (see `documents.make_document`);
+    # ones stored by older versions are cleaned here, so no escape reaches the terminal.
     for name, value in fields:
-        click.echo(f"{name + ':':<11}{value if value is not None else '-'}")
+        click.echo(f"{name + ':':<11}{replace_control_chars(value) if value is not None else '-'}")
     if doc.related:
         click.echo("related:")
         for headline in doc.related:
-            click.echo(f"  - {headline}")
+            click.echo(f"  - {replace_control_chars(headline)}")
     click.echo("")
-    click.echo(doc.text)
+    click.echo(replace_control_chars(doc.text))
 
 
 def workspace_status(state: State) -> dict[str, Any]:
-    """Counts of what the workspace holds (the data behind `frontlines status`)."""
+    """The data behind `frontlines status`: the workspace, its profile and `store.workspace_status`."""
     ws = state.workspace()
     with ws.connect() as conn:
-        places = count_places(conn)
-        n_docs, first, last = conn.execute(
-            select(func.count(), func.min(documents.c.published), func.max(documents.c.published))
-        ).one()
-        undated = conn.execute(
-            select(func.count()).where(documents.c.published.is_(None))
-        ).scalar_one()
-        n_events, ev_first, ev_last = conn.execute(
-            select(func.count(), func.min(events.c.date), func.max(events.c.date))
-        ).one()
-    return {
-        "workspace": str(ws.path),
-        "profile": ws.profile.name,
-        "country": ws.profile.country_name,
-        "places": dict(sorted(places.items())),
-        "documents": n_docs,
-        "documents_undated": undated,
-        "published_from": first,
-        "published_to": last,
-        "events": n_events,
-        "events_from": ev_first,
-        "events_to": ev_last,
-    }
+        held = store_status(conn)
+    return {"workspace": str(ws.path), "profile": ws.profile.name,
+            "country": ws.profile.country_name, **held}
 
 
 @cli.command("status")

@@ -17,7 +17,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def predict_corpus(
-    state: State, corpus: Path, extractor: str
+    state: State, corpus: Path, extractor: str, problems: list[str] | None = None
 ) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Run the extractor over a corpus JSONL: (report id, public event dicts) per report.
 
@@ -30,8 +30,16 @@ def predict_corpus(
     gazetteer_module = importlib.import_module("frontlines.gazetteer")
     with workspace.connect() as conn:
         gazetteer = gazetteer_module.Gazetteer.load(conn)
+    from ..documents import SourceError
+
+    def report_problem(problem: Any) -> None:
+        is_error = isinstance(problem, SourceError)
+        click.echo(f"{'error' if is_error else 'warning'}: {problem}", err=True)
+        if problems is not None and is_error:
+            problems.append(str(problem))
+
     for report_id, events in extract.extract_corpus(
-        corpus, gazetteer, workspace.profile, extractor=extractor
+        corpus, gazetteer, workspace.profile, extractor=extractor, on_problem=report_problem
     ):
         yield report_id, [event.to_dict() for event in events]
 
@@ -62,16 +70,19 @@ def evaluate_command(
     """
     if (corpus_path is None) == (predictions_path is None):
         raise click.UsageError("give exactly one of --corpus and --predictions")
+    problems: list[str] = []
     try:
         gold = load_gold(gold_path)
         if predictions_path is not None:
             report = score(gold, load_predictions(predictions_path))
         else:
             assert corpus_path is not None
-            report = score(gold, predict_corpus(state, corpus_path, extractor))
+            report = score(gold, predict_corpus(state, corpus_path, extractor, problems))
     except EvalError as exc:
         raise click.ClickException(str(exc)) from exc
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(report), nl=False)
+    if problems:
+        raise SystemExit(1)  # the scores above leave out the reports that could not be read

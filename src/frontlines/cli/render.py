@@ -1,18 +1,14 @@
 """`frontlines map`, `chart`, `export events|control`, `serve` and `token create|list|revoke`.
 
 Thin shells: bring the cached timeline up to date, call one function of
-`render`, `export` or `api`, print one line saying what was written.
+`render`, `export`, `tokens` or `api`, print one line saying what was written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import Connection
 
 from ..export import (
     CONTROL_FORMATS,
@@ -25,35 +21,22 @@ from ..export import (
     write_events,
 )
 from ..models import EVENT_KINDS
-from ..profile import Profile
 from ..render import RenderError, render_chart, render_map
-from ..timeline import TimelineError
-from ..timeline_store import ensure_timeline, parse_day
-from .base import State, cli, emit, output_format, pass_state
+from ..store import EventFilterError, validate_event_filters
+from ..tokens import create_token, list_tokens, revoke_token
+from .base import (
+    State,
+    cli,
+    emit,
+    output_format,
+    parse_day_option,
+    pass_state,
+    timeline_connection,
+)
 
 OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
-
-
-@contextmanager
-def _timeline(state: State) -> Iterator[tuple[Connection, Profile]]:
-    """A read connection over an up-to-date timeline; library errors become CLI errors."""
-    ws = state.workspace()
-    try:
-        with ws.begin() as conn:
-            ensure_timeline(conn, ws.profile)
-        with ws.connect() as conn:
-            yield conn, ws.profile
-    except (TimelineError, ExportError, RenderError) as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _day(value: str | None, what: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value, what)
-    except TimelineError as exc:
-        raise click.BadParameter(str(exc), param_hint=what) from exc
+ERRORS = (ExportError, RenderError)
+"""Library errors that become one-line CLI errors (besides TimelineError)."""
 
 
 LEVEL = click.option("--level", type=click.IntRange(1, 3), default=None,
@@ -68,8 +51,8 @@ LEVEL = click.option("--level", type=click.IntRange(1, 3), default=None,
 @pass_state
 def map_command(state: State, day_text: str | None, out: Path, level: int | None) -> None:
     """Draw the control map of a day: one colour per actor, with the evidence counted."""
-    with _timeline(state) as (conn, profile):
-        day = _day(day_text, "--date") or latest_event_day(conn, profile)
+    with timeline_connection(state, *ERRORS) as (conn, profile):
+        day = parse_day_option(day_text, "--date") or latest_event_day(conn, profile)
         drawn = render_map(conn, profile, day, out, level)
     counts = ", ".join(f"{key} {n}" for key, n in sorted(drawn.counts.items(),
                                                          key=lambda kv: -kv[1]))
@@ -89,8 +72,8 @@ def map_command(state: State, day_text: str | None, out: Path, level: int | None
 def chart_command(state: State, out: Path, since_text: str | None, until_text: str | None,
                   level: int | None) -> None:
     """Draw units per state per day: the curve of the offensive."""
-    since, until = _day(since_text, "--since"), _day(until_text, "--until")
-    with _timeline(state) as (conn, profile):
+    since, until = parse_day_option(since_text, "--since"), parse_day_option(until_text, "--until")
+    with timeline_connection(state, *ERRORS) as (conn, profile):
         drawn = render_chart(conn, profile, out, since, until, level)
     final = ", ".join(f"{key} {n}" for key, n in drawn.final.items() if n)
     click.echo(f"wrote {out} ({drawn.since.isoformat()} … {drawn.until.isoformat()}; "
@@ -116,15 +99,14 @@ def export_events(state: State, fmt: str, out: Path, since_text: str | None,
                   until_text: str | None, place: str | None, actor: str | None,
                   kind: str | None) -> None:
     """Every stored event with ACLED-compatible columns, plus certainty and provenance."""
-    since, until = _day(since_text, "--since"), _day(until_text, "--until")
     ws = state.workspace()
-    if actor is not None and actor not in ws.profile.actor_ids:
-        raise click.BadParameter(f"unknown actor {actor!r} (known: "
-                                 f"{', '.join(ws.profile.actor_ids)})", param_hint="--actor")
     with ws.connect() as conn:
-        rows = event_records(conn, ws.profile, since=since.isoformat() if since else None,
-                             until=until.isoformat() if until else None, place=place,
-                             actor=actor, kind=kind)
+        try:
+            filters = validate_event_filters(ws.profile, since_text, until_text, kind, actor,
+                                             place=place, conn=conn)
+        except EventFilterError as exc:
+            raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from exc
+        rows = event_records(conn, ws.profile, **filters)
     try:
         written = write_events(rows, fmt, out)
     except (ExportError, OSError) as exc:
@@ -143,8 +125,8 @@ def export_events(state: State, fmt: str, out: Path, since_text: str | None,
 def export_control(state: State, day_text: str | None, fmt: str, out: Path,
                    level: int | None) -> None:
     """One feature per unit with its state, status, since and confidence on a day."""
-    with _timeline(state) as (conn, profile):
-        day = _day(day_text, "--date") or latest_event_day(conn, profile)
+    with timeline_connection(state, *ERRORS) as (conn, profile):
+        day = parse_day_option(day_text, "--date") or latest_event_day(conn, profile)
         frame = control_frame(conn, profile, day, level)
     try:
         written = write_control(frame, fmt, out)
@@ -180,8 +162,6 @@ def token_group() -> None:
 @pass_state
 def token_create(state: State, name: str) -> None:
     """Make a token; it is printed once and only its hash is kept."""
-    from ..api import create_token
-
     ws = state.workspace()
     try:
         with ws.begin() as conn:
@@ -198,8 +178,6 @@ def token_create(state: State, name: str) -> None:
 @pass_state
 def token_list(state: State, fmt: str) -> None:
     """The tokens made so far (names and dates; the tokens themselves are not kept)."""
-    from ..api import list_tokens
-
     with state.workspace().connect() as conn:
         rows = list_tokens(conn)
     emit(rows, fmt, ("id", "name", "created_at", "revoked_at"))
@@ -210,8 +188,6 @@ def token_list(state: State, fmt: str) -> None:
 @pass_state
 def token_revoke(state: State, token_id: int) -> None:
     """Revoke a token by its id (see 'token list')."""
-    from ..api import revoke_token
-
     with state.workspace().begin() as conn:
         if not revoke_token(conn, token_id):
             raise click.ClickException(f"no live token with id {token_id}")

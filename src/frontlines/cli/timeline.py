@@ -6,31 +6,36 @@ date if the store changed behind its back, run one query, print it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Connection
 
+from ..explain import render_explanation
 from ..profile import Profile
 from ..timeline import TimelineError
 from ..timeline_store import (
     changes,
     control,
-    ensure_timeline,
     event_details,
     explain,
     load_decisions,
-    parse_day,
     pin_state,
     reject_event,
     remove_decision,
-    render_explanation,
     summary,
 )
-from .base import State, cli, console, emit, output_format, pass_state
+from .base import (
+    State,
+    cli,
+    console,
+    emit,
+    output_format,
+    parse_day_option,
+    pass_state,
+    timeline_connection,
+)
 
 T = TypeVar("T")
 
@@ -38,30 +43,8 @@ CONTROL_COLUMNS = ("place_id", "place_name", "admin1", "state", "status", "since
                    "evidence")
 
 
-@contextmanager
-def _timeline(state: State) -> Iterator[tuple[Connection, Profile]]:
-    """A connection to an up-to-date timeline; timeline errors become one-line CLI errors."""
-    ws = state.workspace()
-    try:
-        with ws.begin() as conn:
-            ensure_timeline(conn, ws.profile)
-        with ws.connect() as conn:
-            yield conn, ws.profile
-    except TimelineError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def _day(value: str | None, what: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value, what)
-    except TimelineError as exc:
-        raise click.BadParameter(str(exc), param_hint=what) from exc
-
-
 def _run(state: State, query: Callable[[Connection, Profile], T]) -> T:
-    with _timeline(state) as (conn, profile):
+    with timeline_connection(state) as (conn, profile):
         try:
             return query(conn, profile)
         except TimelineError as exc:
@@ -76,7 +59,7 @@ def _run(state: State, query: Callable[[Connection, Profile], T]) -> T:
 @pass_state
 def control_command(state: State, day_text: str, level: int | None, fmt: str) -> None:
     """Who holds each unit on a date, how sure we are and since when."""
-    day = _day(day_text, "--date")
+    day = parse_day_option(day_text, "--date")
     assert day is not None
     rows = _run(state, lambda conn, profile: control(conn, profile, day, level))
     emit(rows, fmt, CONTROL_COLUMNS)
@@ -89,8 +72,8 @@ def control_command(state: State, day_text: str, level: int | None, fmt: str) ->
 @pass_state
 def changes_command(state: State, since_text: str, until_text: str | None, fmt: str) -> None:
     """Every change of state between two dates, with the reports behind it."""
-    since = _day(since_text, "--since")
-    until = _day(until_text, "--until")
+    since = parse_day_option(since_text, "--since")
+    until = parse_day_option(until_text, "--until")
     assert since is not None
 
     def query(conn: Connection, profile: Profile) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -125,7 +108,7 @@ def changes_command(state: State, since_text: str, until_text: str | None, fmt: 
 @pass_state
 def explain_command(state: State, place: str, day_text: str | None) -> None:
     """A unit's whole history: each state, the reports behind it, and why."""
-    day = _day(day_text, "--date")
+    day = parse_day_option(day_text, "--date")
     lines = _run(state, lambda conn, profile: render_explanation(
         explain(conn, profile, place, day), profile))
     for line in lines:
@@ -140,7 +123,7 @@ def explain_command(state: State, place: str, day_text: str | None) -> None:
 @pass_state
 def summary_command(state: State, day_text: str, level: int | None, fmt: str) -> None:
     """How many units each state holds on a date."""
-    day = _day(day_text, "--date")
+    day = parse_day_option(day_text, "--date")
     assert day is not None
     result = _run(state, lambda conn, profile: summary(conn, profile, day, level))
     if fmt == "json":
@@ -188,8 +171,8 @@ def decide_reject(state: State, event_id: str, note: str) -> None:
 def decide_pin(state: State, unit_id: str, state_name: str, start_text: str,
                end_text: str | None, note: str) -> None:
     """Force UNIT_ID's STATE over a date range."""
-    start = _day(start_text, "--from")
-    end = _day(end_text, "--to")
+    start = parse_day_option(start_text, "--from")
+    end = parse_day_option(end_text, "--to")
     assert start is not None
     ws = state.workspace()
     try:

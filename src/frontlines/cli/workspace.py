@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from ..profile import ProfileError
-from ..store import Workspace, WorkspaceError
+from ..profile import ProfileError, parse_profile, read_profile_text
+from ..store import DB_NAME, PROFILE_NAME, Workspace, WorkspaceError, count_documents, make_engine
 from .base import State, cli, console, pass_state
+
+
+def _stored_documents(db: Path) -> int:
+    """How many documents the database at `db` holds (0 if it has no documents table yet)."""
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            if not conn.dialect.has_table(conn, "documents"):
+                return 0
+            return count_documents(conn)
+    finally:
+        engine.dispose()
+
+
+def _profile_name(text: str, origin: str) -> str:
+    try:
+        return repr(parse_profile(text, origin).name)
+    except ProfileError:
+        return f"in {origin}"
+
+
+def check_profile_change(path: Path, profile: str) -> None:
+    """Refuse to swap the profile of a workspace that already holds documents.
+
+    Its events, places and timeline were made under the current profile (its
+    actors, its country); replacing it silently would mix two conflicts in one
+    store. Giving the same profile again is harmless and allowed.
+    """
+    current_file, db = path / PROFILE_NAME, path / DB_NAME
+    if not current_file.exists() or not db.exists():
+        return
+    new_text, new_origin = read_profile_text(profile)
+    current_text = current_file.read_text(encoding="utf-8")
+    if new_text == current_text:
+        return
+    held = _stored_documents(db)
+    if held:
+        raise click.ClickException(
+            f"{path} already holds {held} document(s) read under profile "
+            f"{_profile_name(current_text, str(current_file))}; refusing to replace it with "
+            f"{_profile_name(new_text, new_origin)} (use --force to replace it anyway, "
+            "then 'frontlines reextract')"
+        )
 
 
 @cli.command("init")
@@ -15,10 +60,21 @@ from .base import State, cli, console, pass_state
     default=None,
     help="Built-in profile name (e.g. afghanistan-2021) or path to a profile TOML file.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the profile even if the workspace already holds documents.",
+)
 @pass_state
-def init_command(state: State, profile: str | None) -> None:
-    """Create the workspace (database and profile); running it again is harmless."""
+def init_command(state: State, profile: str | None, force: bool) -> None:
+    """Create the workspace (database and profile); running it again is harmless.
+
+    On a workspace that already holds documents, a different --profile is
+    refused unless --force is given.
+    """
     try:
+        if profile is not None and not force:
+            check_profile_change(state.workspace_path, profile)
         ws = Workspace.init(state.workspace_path, profile)
     except (ProfileError, WorkspaceError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -73,21 +73,32 @@ def extract_document(
     return get_extractor(extractor, gazetteer, profile).extract(doc)
 
 
-def read_corpus(path: Path) -> Iterator[Document]:
-    """Documents from a corpus JSONL file in the ../shared/eval layout."""
+def read_corpus(path: Path, on_problem: Callable[[Any], None] | None = None) -> Iterator[Document]:
+    """Documents from a corpus JSONL file in the ../shared/eval layout.
+
+    Lines that cannot be read are not dropped silently: each problem (a
+    `documents.SourceError` or `SourceWarning`, naming the file and line) goes
+    to `on_problem`.
+    """
     from ..documents import read_source
 
     for item in read_source(path):
         if isinstance(item, Document):
             yield item
+        elif on_problem is not None:
+            on_problem(item)
 
 
 def extract_corpus(
-    path: Path, gazetteer: Any, profile: Profile, extractor: str = DEFAULT_EXTRACTOR
+    path: Path,
+    gazetteer: Any,
+    profile: Profile,
+    extractor: str = DEFAULT_EXTRACTOR,
+    on_problem: Callable[[Any], None] | None = None,
 ) -> Iterator[tuple[str, list[Event]]]:
     """(document id, events) for every report of a corpus file, in file order."""
     component = get_extractor(extractor, gazetteer, profile)
-    for doc in read_corpus(path):
+    for doc in read_corpus(path, on_problem):
         yield doc.id, component.extract(doc)
 
 

@@ -288,8 +288,9 @@
       ]));
     }
     $("legend-date").textContent = longDay(control.date);
+    const days = state.meta.contested_days;
     $("reports-note").textContent = `${control.units.length} ${control.unit_word}. Hatched: claimed by ` +
-      "one side only or unverified; contested: fighting in the last two weeks.";
+      `one side only or unverified; contested: fighting in the last ${days} day${days === 1 ? "" : "s"}.`;
   }
 
   async function renderFeed(day) {
@@ -339,24 +340,49 @@
     updateHash();
   }
 
+  function clearUnitPanel(name, where, note) {
+    // Nothing of the previously shown unit may stay on screen for the next one.
+    $("unit-name").textContent = name;
+    $("unit-where").textContent = where;
+    const badge = $("unit-state");
+    badge.textContent = note;
+    badge.style.background = "#7f8c8d"; // grey, as for "unknown"
+    $("unit-status").textContent = "";
+    $("unit-since").textContent = "–";
+    $("unit-confidence").textContent = "–";
+    $("unit-meter").style.width = "0";
+    const reason = $("unit-reason");
+    reason.textContent = "";
+    reason.title = "";
+    reason.classList.remove("expanded");
+    clear($("unit-evidence"));
+    clear($("unit-history"));
+  }
+
   async function renderUnit(id) {
     const day = currentDay();
     let story;
     try {
       story = await getJSON(`/api/places/${encodeURIComponent(id)}/timeline?date=${day}`);
     } catch (err) {
+      if (id !== state.selected || day !== currentDay()) return;
+      $("unit-panel").hidden = false;
+      clearUnitPanel(id, "", "Not available");
+      $("unit-reason").textContent = `Could not load this unit: ${err.message}`;
       return;
     }
     if (id !== state.selected || day !== currentDay()) return;
     const panel = $("unit-panel");
     panel.hidden = false;
-    $("unit-name").textContent = story.place.name;
     const province = story.place.admin1 && story.place.admin1 !== story.place.id
       ? `${provinceName(story.place.admin1)} province` : null;
-    $("unit-where").textContent = [story.place.id, province, story.place.level].filter(Boolean).join(" · ");
+    clearUnitPanel(story.place.name,
+                   [story.place.id, province, story.place.level].filter(Boolean).join(" · "),
+                   "No data");
+    renderHistory(story.intervals);
     const current = story.current;
     if (!current) {
-      $("unit-state").textContent = "No data";
+      $("unit-evidence").appendChild(el("li", { className: "muted", text: `No state on ${longDay(day)}.` }));
       return;
     }
     const key = styleKey(current);
@@ -375,15 +401,16 @@
     reason.title = "Click to read the whole explanation";
 
     const list = $("unit-evidence");
-    clear(list);
     if (!current.evidence.length) {
       list.appendChild(el("li", { className: "muted", text: "No report: this is the profile's starting state." }));
     }
     for (const item of current.evidence) list.appendChild(evidenceItem(item));
+  }
 
+  function renderHistory(intervals) {
     const history = $("unit-history");
     clear(history);
-    for (const interval of story.intervals) {
+    for (const interval of intervals) {
       const to = interval.end ? shortDay(interval.end) : "now";
       history.appendChild(el("li", {}, [
         swatch(styleKey(interval)),
