@@ -57,6 +57,7 @@ test: install lint
 bench: install
 	$(BIN)/python benchmarks/extract_throughput.py
 	$(BIN)/python benchmarks/timeline.py
+	$(BIN)/python benchmarks/ingest_growth.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

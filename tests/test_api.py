@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from frontlines.api import create_app, create_token, hash_token, revoke_token
+from frontlines.api import create_app
 from frontlines.ingest import ingest
 from frontlines.models import Document, Event, Evidence
 from frontlines.pipeline import StoreExtraction
@@ -28,6 +28,7 @@ from frontlines.render import MAX_SERIES_DAYS
 from frontlines.store import Workspace, add_document, api_tokens, query_events, replace_events
 from frontlines.timeline import TimelineError, UnknownPlace
 from frontlines.timeline_store import ensure_timeline
+from frontlines.tokens import create_token, hash_token, revoke_token
 
 from .conftest import copy_workspace, run_cli
 

@@ -173,7 +173,7 @@ def test_chart_command(reports_workspace: Workspace) -> None:
     (("map", "--date", "2021-06-22", "--out", "map.gif"), ".png or .svg"),
     (("map", "--date", "2021-22-06", "--out", "map.png"), "not a date"),
     (("map", "--date", "2021-04-01", "--out", "map.png"), "before the timeline starts"),
-    (("map", "--date", "2021-06-22", "--level", "3", "--out", "map.png"), "--level 3"),
+    (("map", "--date", "2021-06-22", "--level", "3", "--out", "map.png"), "level 3: this"),
     (("chart", "--since", "2021-07-01", "--until", "2021-06-01", "--out", "c.png"), "before"),
 ])
 def test_bad_render_arguments_are_one_line_errors(reports_workspace: Workspace, tmp_path: Path,

@@ -18,11 +18,9 @@ concurrent requests never rebuild it twice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
-import secrets
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
@@ -39,7 +37,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, func, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import latest_event_day
@@ -48,15 +46,16 @@ from .models import EVENT_KINDS
 from .pipeline import StoreExtraction
 from .render import RenderError, actor_colors, daily_state_counts, state_style
 from .store import (
+    EventFilterError,
     Workspace,
-    api_tokens,
+    count_events,
     documents,
     events,
     get_document,
     get_meta,
-    now_iso,
     places,
     query_events,
+    validate_event_filters,
 )
 from .timeline import (
     ASSESSED,
@@ -77,13 +76,13 @@ from .timeline_store import (
     ensure_timeline,
     event_details,
     explain,
-    load_places_by_id,
     parse_day,
     recompute_documents,
     summary,
     timeline_is_fresh,
     unit_level,
 )
+from .tokens import verify_token
 
 log = logging.getLogger("frontlines.api")
 
@@ -91,7 +90,6 @@ WEB_DIR = Path(__file__).parent / "web"
 VENDOR_DIR = WEB_DIR / "vendor"
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_PAGE_SIZE = 500
-TOKEN_PREFIX = "fl_"
 SIMPLIFY_DEGREES = 0.002
 """Tolerance for the web map's polygons (~200 m): 10× smaller GeoJSON, invisible on screen."""
 
@@ -108,52 +106,6 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-# --- tokens ------------------------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_token(conn: Connection, name: str) -> str:
-    """Make a new bearer token; only its hash is stored, so it is shown once, here."""
-    if not name.strip():
-        raise ValueError("a token needs a name (who or what uses it)")
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    conn.execute(insert(api_tokens).values(name=name.strip(), token_hash=hash_token(token),
-                                           created_at=now_iso()))
-    return token
-
-
-def verify_token(conn: Connection, token: str) -> str | None:
-    """The name of the live token `token` is, or None.
-
-    Looked up by digest: the stored value is never compared with the secret,
-    and a timing attack on the index reveals only digests.
-    """
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    row = conn.execute(select(api_tokens.c.name, api_tokens.c.revoked_at).where(
-        api_tokens.c.token_hash == hash_token(token))).first()
-    if row is None or row.revoked_at is not None:
-        return None
-    return str(row.name)
-
-
-def list_tokens(conn: Connection) -> list[dict[str, Any]]:
-    query = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at,
-                   api_tokens.c.revoked_at).order_by(api_tokens.c.id)
-    return [dict(row._mapping) for row in conn.execute(query)]
-
-
-def revoke_token(conn: Connection, token_id: int) -> bool:
-    """Revoke a token by its id; False if there is no such live token."""
-    result = conn.execute(update(api_tokens).where(api_tokens.c.id == token_id,
-                                                   api_tokens.c.revoked_at.is_(None))
-                          .values(revoked_at=now_iso()))
-    return bool(result.rowcount)
 
 
 # --- response models ---------------------------------------------------------------------
@@ -425,24 +377,6 @@ def evidence_for(conn: Connection, event_ids: list[str]) -> dict[str, EvidenceOu
     return found
 
 
-def count_events(conn: Connection, *, since: str | None, until: str | None, place: str | None,
-                 actor: str | None, kind: str | None) -> int:
-    """How many events `store.query_events` returns for the same filters (for pagination)."""
-    query = select(func.count()).select_from(events)
-    if since:
-        query = query.where(events.c.date >= since)
-    if until:
-        query = query.where(events.c.date <= until)
-    if place:
-        query = query.where(or_(events.c.place_id == place, events.c.admin1 == place,
-                                events.c.admin2 == place, events.c.admin3 == place))
-    if actor:
-        query = query.where(events.c.actor == actor)
-    if kind:
-        query = query.where(events.c.kind == kind)
-    return int(conn.execute(query).scalar_one())
-
-
 def _rounded_geometry(wkb: bytes | None) -> dict[str, Any] | None:
     if not wkb:
         return None
@@ -695,18 +629,11 @@ def create_app(workspace_path: Path | str, *,
                     page: Annotated[int, Query(ge=1)] = 1,
                     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50) -> EventPage:
         """Stored events, oldest first, filtered by date range, place (any level), actor, kind."""
-        first, last = _day(since, "since"), _day(until, "until")
-        if first and last and last < first:
-            raise ApiError(400, "until comes before since")
-        if place is not None and not load_places_by_id(conn, [place]):
-            raise ApiError(404, f"unknown place {place!r}")
-        if actor is not None and actor not in profile.actor_ids:
-            raise ApiError(400, f"unknown actor {actor!r} (known: {', '.join(profile.actor_ids)})")
-        if kind is not None and kind not in EVENT_KINDS:
-            raise ApiError(400, f"unknown kind {kind!r} (known: {', '.join(EVENT_KINDS)})")
-        filters = {"since": first.isoformat() if first else None,
-                   "until": last.isoformat() if last else None,
-                   "place": place, "actor": actor, "kind": kind}
+        try:
+            filters = validate_event_filters(profile, since or None, until or None, kind, actor,
+                                             place=place, conn=conn)
+        except EventFilterError as exc:
+            raise ApiError(404 if exc.option == "place" else 400, str(exc)) from exc
         total = count_events(conn, **filters)
         pages = max(1, math.ceil(total / page_size))
         if page > pages:

@@ -51,9 +51,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
 from .models import EVENT_KINDS
 
 NOT_SCORED_KIND = "other"
@@ -337,6 +334,10 @@ def _max_weight_assignment(weights: Sequence[Sequence[int]]) -> list[tuple[int, 
     algorithm), leaving out zero-weight cells, which stand for "may not pair"."""
     if not weights or not weights[0]:
         return []
+    # Imported here: scipy costs a third of a second, and every command would pay it.
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     matrix = np.asarray(weights)
     rows, cols = linear_sum_assignment(matrix, maximize=True)
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if matrix[r, c] > 0]

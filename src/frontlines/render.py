@@ -23,11 +23,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from .export import control_frame, latest_event_day, reports_behind, resolve_level, unit_geometries
+from .export import control_frame, latest_event_day, reports_behind, unit_geometries
 from .gazetteer import Gazetteer
 from .profile import Profile
 from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, profile_settings
-from .timeline_store import UNIT_WORDS, load_intervals, unit_level
+from .timeline_store import UNIT_WORDS, check_level, load_intervals, unit_level
 
 CONTESTED_COLOR = "#f0a030"
 UNKNOWN_COLOR = "#d5d8dc"
@@ -182,7 +182,7 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
     """
     started = time.perf_counter()
     fmt = _check_output(out, ("png", "svg"))
-    chosen = resolve_level(conn, level)
+    chosen = check_level(conn, level)
     try:
         frame = control_frame(conn, profile, day, chosen)
     except ValueError as exc:
@@ -410,7 +410,7 @@ def daily_state_counts(conn: Connection, profile: Profile, since: date | None = 
     if (last - first).days >= max_days:
         raise RenderError(f"{first.isoformat()} to {last.isoformat()} is "
                           f"{(last - first).days + 1} days: at most {max_days} at once")
-    chosen = resolve_level(conn, level)
+    chosen = check_level(conn, level)
     n_days = (last - first).days + 1
     days = [first + timedelta(days=i) for i in range(n_days)]
     if chosen == unit_level(conn):

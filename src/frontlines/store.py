@@ -565,6 +565,40 @@ def row_to_event(row: Any) -> Event:
     )
 
 
+def _event_conditions(
+    since: str | None,
+    until: str | None,
+    place: str | None,
+    actor: str | None,
+    kind: str | None,
+    document_id: str | None = None,
+) -> list[Any]:
+    """The WHERE clauses of an event query: one definition for lists and counts."""
+    from sqlalchemy import or_
+
+    conditions: list[Any] = []
+    if since:
+        conditions.append(events.c.date >= since)
+    if until:
+        conditions.append(events.c.date <= until)
+    if place:
+        conditions.append(
+            or_(
+                events.c.place_id == place,
+                events.c.admin1 == place,
+                events.c.admin2 == place,
+                events.c.admin3 == place,
+            )
+        )
+    if actor:
+        conditions.append(events.c.actor == actor)
+    if kind:
+        conditions.append(events.c.kind == kind)
+    if document_id:
+        conditions.append(events.c.document_id == document_id)
+    return conditions
+
+
 def query_events(
     conn: Connection,
     *,
@@ -578,32 +612,26 @@ def query_events(
     offset: int = 0,
 ) -> list[Event]:
     """Events filtered by date range, place (any admin level), actor and kind."""
-    query = select(events)
-    if since:
-        query = query.where(events.c.date >= since)
-    if until:
-        query = query.where(events.c.date <= until)
-    if place:
-        from sqlalchemy import or_
-
-        query = query.where(
-            or_(
-                events.c.place_id == place,
-                events.c.admin1 == place,
-                events.c.admin2 == place,
-                events.c.admin3 == place,
-            )
-        )
-    if actor:
-        query = query.where(events.c.actor == actor)
-    if kind:
-        query = query.where(events.c.kind == kind)
-    if document_id:
-        query = query.where(events.c.document_id == document_id)
+    query = select(events).where(*_event_conditions(since, until, place, actor, kind, document_id))
     query = query.order_by(events.c.date, events.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [row_to_event(row) for row in conn.execute(query)]
+
+
+def count_events(
+    conn: Connection,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    place: str | None = None,
+    actor: str | None = None,
+    kind: str | None = None,
+) -> int:
+    """How many events `query_events` returns for the same filters (for pagination)."""
+    query = select(func.count()).select_from(events)
+    query = query.where(*_event_conditions(since, until, place, actor, kind))
+    return int(conn.execute(query).scalar_one())
 
 
 # --- gazetteer helpers --------------------------------------------------------
