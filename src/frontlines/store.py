@@ -352,20 +352,7 @@ def upsert_places(conn: Connection, items: Iterable[Place]) -> int:
     """Insert or replace places (and their names). Returns how many were written."""
     count = 0
     for place in items:
-        row = {
-            "id": place.id,
-            "name": place.name,
-            "level": place.level,
-            "parent_id": place.parent_id,
-            "admin1": place.admin1,
-            "admin2": place.admin2,
-            "admin3": place.admin3,
-            "lat": place.lat,
-            "lon": place.lon,
-            "population": place.population,
-            "source": place.source,
-            "geometry": place.geometry_wkb,
-        }
+        row = _place_row(place)
         if conn.execute(select(places.c.id).where(places.c.id == place.id)).first():
             conn.execute(update(places).where(places.c.id == place.id).values(**row))
             conn.execute(delete(place_names).where(place_names.c.place_id == place.id))

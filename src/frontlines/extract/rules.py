@@ -494,19 +494,9 @@ class RulesExtractor:
                 )
                 if not places and clause_start > 0:
                     # Step back over a parenthetical clause: "X, which borders Y, was retaken".
-                    earlier = max([b for b in breaks if b < clause_start - 1] or [0])
-                    places = [
-                        p
-                        for p in self._places_in(
-                            (max(earlier, previous_end), clause_start),
-                            sentence,
-                            resolved,
-                            hit,
-                            context,
-                            anaphora=False,
-                            fallback=False,
-                        )
-                    ]
+                    places = self._places_in_clause_before(
+                        breaks, clause_start, previous_end, sentence, resolved, hit, context
+                    )
                 places = places or self._places_in(before_span, sentence, resolved, hit, context)
             elif hit.voice == "either":
                 places = self._places_in(
@@ -524,15 +514,8 @@ class RulesExtractor:
                         before_span, sentence, resolved, hit, context, fallback=False, locative=True
                     )
                     if not places and clause_start > 0:
-                        earlier = max([b for b in breaks if b < clause_start - 1] or [0])
-                        places = self._places_in(
-                            (max(earlier, previous_end), clause_start),
-                            sentence,
-                            resolved,
-                            hit,
-                            context,
-                            anaphora=False,
-                            fallback=False,
+                        places = self._places_in_clause_before(
+                            breaks, clause_start, previous_end, sentence, resolved, hit, context
                         )
                     places = places or self._places_in(after_span, sentence, resolved, hit, context)
             # "..., including Dasht-e-Archi": the list after the trigger counts too.
@@ -581,6 +564,21 @@ class RulesExtractor:
                 context.last_event_place = event.place_id
                 context.last_event_sentence = context.sentence_index
         return produced
+
+    def _places_in_clause_before(
+        self,
+        breaks: list[int],
+        clause_start: int,
+        previous_end: int,
+        sentence: str,
+        resolved: list[ResolvedMention],
+        hit: TriggerHit,
+        context: Context,
+    ) -> list[Place]:
+        """Named places of the clause before the trigger's own (no anaphora, no fallback)."""
+        earlier = max([b for b in breaks if b < clause_start - 1] or [0])
+        span = (max(earlier, previous_end), clause_start)
+        return self._places_in(span, sentence, resolved, hit, context, anaphora=False, fallback=False)
 
     def _places_in(
         self,
