@@ -317,3 +317,16 @@ def test_since_a_date_means_by_publication_with_the_width_of_the_window() -> Non
     assert (resolved.date, resolved.precision, resolved.basis) == (date(2021, 6, 22), "month", "relative")
     recent = resolve_relative_date(find_dates("Fighting has raged since Sunday.")[0], date(2021, 6, 22))
     assert recent is not None and recent.precision == "week"
+
+
+def test_a_claim_denied_in_the_same_sentence_gives_the_claim_and_the_denial(extract) -> None:
+    events = only(extract("The Taliban claimed they had captured Spin Boldak, but the interior "
+                          "ministry denied the claim."), kind="capture", admin2="AF2711")
+    assert sorted(e.certainty for e in events) == ["claimed", "denied"]
+    denial = next(e for e in events if e.certainty == "denied")
+    assert denial.source == "the interior ministry" and denial.source_side == "government"
+
+
+def test_fighting_on_the_outskirts_is_a_clash_at_the_city(extract) -> None:
+    events = extract("Fighting continues on the outskirts of Pul-e-Khumri, the capital of Baghlan.")
+    assert only(events, kind="clash", admin2="AF0901")

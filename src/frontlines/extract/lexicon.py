@@ -366,6 +366,14 @@ DENIALS = re.compile(
     re.IGNORECASE,
 )
 
+# A later clause denying what the sentence just said ("..., but the ministry
+# denied the claim").
+DENIAL_OF_CLAIM = re.compile(
+    r"\b(?:denied|denies|rejected|rejects|dismissed|dismisses|refuted|refutes)\s+(?:the|this|that|"
+    r"these|those|such)?\s*(?:claims?|reports?|it|them|allegations?)\b",
+    re.IGNORECASE,
+)
+
 # Claims: the speaker asserts, without independent support.
 CLAIM_WORDS = re.compile(r"\b(?:claim|claims|claimed|claiming|boasted|says?\s+it\s+has)\b", re.IGNORECASE)
 

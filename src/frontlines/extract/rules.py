@@ -26,6 +26,7 @@ Every heuristic it uses is data in `lexicon.py` or in the profile.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -502,7 +503,10 @@ class RulesExtractor:
                 places = self._places_in(
                     before_span, sentence, resolved, hit, context, anaphora=False, fallback=False
                 )
-                places = places or self._places_in(after_span, sentence, resolved, hit, context)
+                places = places or self._places_in(
+                    after_span, sentence, resolved, hit, context, fallback=False
+                )
+                places = places or self._places_in(before_span, sentence, resolved, hit, context)
             else:
                 places = self._places_in(
                     after_span, sentence, resolved, hit, context, fallback=hit.kind != "withdrawal"
@@ -559,11 +563,38 @@ class RulesExtractor:
                         hit,
                     )
                 )
+        produced += self._denials_of(produced, sentence, local, context)
         for event in produced:
             if not event.negated:
                 context.last_event_place = event.place_id
                 context.last_event_sentence = context.sentence_index
         return produced
+
+    def _denials_of(
+        self, produced: list[Event], sentence: str, hits: list[TriggerHit], context: Context
+    ) -> list[Event]:
+        """ "The Taliban claimed X, but the ministry denied the claim": the claim
+        stays, and its denial is evidence too (a `denied` copy, sourced to the
+        denier)."""
+        last_trigger = max((h.end for h in hits), default=0)
+        denial = lexicon.DENIAL_OF_CLAIM.search(sentence, last_trigger)
+        if denial is None:
+            return []
+        clause = re.split(r"[,;]|\b(?:but|while|however)\b", sentence[last_trigger : denial.start()])[-1]
+        denier = clause.strip() or None
+        sides = self._sides(denier, context) if denier else set()
+        denied: list[Event] = []
+        for event in produced:
+            if event.kind not in ("capture", "recapture") or event.negated:
+                continue
+            copy = dataclasses.replace(event, certainty="denied", source=denier)
+            copy.source_side = (
+                sorted(s for s in sides if s != "independent")[0]
+                if sides - {"independent"}
+                else event.source_side
+            )
+            denied.append(copy)
+        return denied
 
     def _places_in_clause_before(
         self,
@@ -601,7 +632,7 @@ class RulesExtractor:
             if rm.role == "relation":
                 # "retreated from X" names the place left; "to X" where they went;
                 # "one kilometer from X" carries its relation inside the trigger.
-                between = sentence[max(lo, rm.start - 25) : rm.start].lower()
+                between = sentence[max(0, rm.start - 25) : rm.start].lower()
                 inside_trigger = hit.kind == "siege" and not sentence[hit.end : rm.start].strip(" the")
                 attacked_near = hit.kind in ("siege", "clash") and re.search(
                     r"\b(?:outskirts|near|around)\b", between
