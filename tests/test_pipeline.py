@@ -89,3 +89,15 @@ def test_reports_ingested_before_the_boundaries_reach_the_map(tmp_path: Path, sh
     control = run_cli("control", "--date", "2021-07-01", "--format", "json", workspace=ws_path)
     rows = {r["place_id"]: r for r in json.loads(control.output)}
     assert rows["AF1904"]["state"] == "taliban"
+
+
+def test_ctrl_c_during_reextract_says_how_far_it_got(ws: Workspace) -> None:
+    from frontlines.pipeline import ReextractInterrupted
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(ReextractInterrupted) as caught:
+        reextract_all(ws, on_progress=interrupt)
+    assert (caught.value.done, caught.value.total) == (1, 1)
+    assert _capture_ids(ws)  # the document finished stays extracted

@@ -89,18 +89,39 @@ class Reextraction:
     orphaned_decisions: list[str]
 
 
-def reextract_all(ws: Workspace, extractor: str = DEFAULT_EXTRACTOR) -> Reextraction:
+class ReextractInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a re-extraction: the documents done so far keep their new
+    events (each was its own transaction), the rest keep their old ones; running
+    `reextract` again finishes the job, and the timeline rebuilds itself on the
+    next read."""
+
+    def __init__(self, done: int, total: int):
+        super().__init__(f"re-extracted {done} of {total} documents")
+        self.done = done
+        self.total = total
+
+
+def reextract_all(
+    ws: Workspace,
+    extractor: str = DEFAULT_EXTRACTOR,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Reextraction:
     """Re-run extraction over every stored document, one transaction each, then
     rebuild the timeline once. Decisions whose event is gone are reported."""
     hook = StoreExtraction(ws, extractor, recompute=False)
     with ws.connect() as conn:
         ids = [d.id for d in iter_documents(conn)]
     count = 0
-    for doc_id in ids:
-        with ws.begin() as conn:
-            doc = next(iter_documents(conn, [doc_id]))
-            hook(conn, doc)
-        count += 1
+    try:
+        for doc_id in ids:
+            with ws.begin() as conn:
+                doc = next(iter_documents(conn, [doc_id]))
+                hook(conn, doc)
+            count += 1
+            if on_progress is not None:
+                on_progress(count, len(ids))
+    except KeyboardInterrupt as exc:
+        raise ReextractInterrupted(count, len(ids)) from exc
     with ws.begin() as conn:
         if has_admin_units(conn):
             recompute_all(conn, ws.profile)

@@ -9,19 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.progress import Progress
 
 from ..documents import SourceError, SourceProblem
 from ..extract import DEFAULT_EXTRACTOR, events_to_jsonl
-from ..pipeline import extract_file, reextract_all, workspace_gazetteer
+from ..pipeline import ReextractInterrupted, extract_file, reextract_all, workspace_gazetteer
 from ..store import EventFilterError, query_events, validate_event_filters
-from .base import State, cli, console, emit, output_format, pass_state
+from .base import State, cli, console, emit, err_console, output_format, pass_state
 
-EVENT_COLUMNS = ("id", "date", "kind", "actor", "place_name", "admin2", "certainty", "negated",
-                 "source")
+EVENT_COLUMNS = ("id", "date", "kind", "actor", "place_name", "admin2", "certainty", "negated", "source")
 
 
-def _published_option(_ctx: click.Context, _param: click.Parameter,
-                      value: str | None) -> str | None:
+def _published_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """`--published` as ISO (YYYY-MM-DD or YYYY-MM-DDTHH:MM); anything else is a usage error."""
     if value is None:
         return None
@@ -38,17 +37,23 @@ def _published_option(_ctx: click.Context, _param: click.Parameter,
 
 @cli.command("extract")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A corpus JSONL file (../shared/eval layout): one result line per report.")
-@click.option("--published", callback=_published_option,
-              help="Publication date (YYYY-MM-DD or YYYY-MM-DDTHH:MM), used only for reports "
-                   "that lack a date of their own.")
-@click.option("--extractor", default=DEFAULT_EXTRACTOR, show_default=True,
-              help="Registered extractor name.")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A corpus JSONL file (../shared/eval layout): one result line per report.",
+)
+@click.option(
+    "--published",
+    callback=_published_option,
+    help="Publication date (YYYY-MM-DD or YYYY-MM-DDTHH:MM), used only for reports "
+    "that lack a date of their own.",
+)
+@click.option("--extractor", default=DEFAULT_EXTRACTOR, show_default=True, help="Registered extractor name.")
 @output_format("table", "json", "jsonl")
 @pass_state
-def extract_command(state: State, file: Path | None, corpus: Path | None, published: str | None,
-                    extractor: str, fmt: str) -> None:
+def extract_command(
+    state: State, file: Path | None, corpus: Path | None, published: str | None, extractor: str, fmt: str
+) -> None:
     """Extract events from one report FILE (or a --corpus) without storing them.
 
     FILE may hold several reports (JSON or JSONL); `--format jsonl` prints one
@@ -70,8 +75,9 @@ def extract_command(state: State, file: Path | None, corpus: Path | None, publis
 
     source = corpus or file
     assert source is not None
-    results = extract_file(source, gazetteer, ws.profile, published=published,
-                           extractor=extractor, on_problem=report)
+    results = extract_file(
+        source, gazetteer, ws.profile, published=published, extractor=extractor, on_problem=report
+    )
     if corpus is not None or fmt == "jsonl":
         # Streamed, a line per report as it is read: a corpus can be large.
         for line in events_to_jsonl((doc.id, events) for doc, events in results):
@@ -93,14 +99,20 @@ def extract_command(state: State, file: Path | None, corpus: Path | None, publis
 @click.option("--kind", help="capture, recapture, siege, clash, surrender, withdrawal, handover.")
 @output_format("table", "json", "csv")
 @pass_state
-def events_command(state: State, since: str | None, until: str | None, place: str | None,
-                   actor: str | None, kind: str | None, fmt: str) -> None:
+def events_command(
+    state: State,
+    since: str | None,
+    until: str | None,
+    place: str | None,
+    actor: str | None,
+    kind: str | None,
+    fmt: str,
+) -> None:
     """List the stored events, filtered."""
     ws = state.workspace()
     with ws.connect() as conn:
         try:
-            filters = validate_event_filters(ws.profile, since, until, kind, actor,
-                                             place=place, conn=conn)
+            filters = validate_event_filters(ws.profile, since, until, kind, actor, place=place, conn=conn)
         except EventFilterError as exc:
             raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from exc
         events = query_events(conn, **filters)
@@ -114,7 +126,15 @@ def events_command(state: State, since: str | None, until: str | None, place: st
 def reextract_command(state: State, extractor: str) -> None:
     """Re-run extraction over every stored document (after the extractor changed)."""
     ws = state.workspace()
-    result = reextract_all(ws, extractor)
+    try:
+        with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+            task = bar.add_task("re-extracting", total=None)
+            result = reextract_all(
+                ws, extractor, on_progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    except ReextractInterrupted as exc:
+        click.echo(f"interrupted: {exc}; run 'frontlines reextract' again to finish", err=True)
+        raise SystemExit(130) from None
     console.print(f"re-extracted {result.documents} documents: {result.events} events")
     for event_id in result.orphaned_decisions:
         click.echo(f"warning: decision on {event_id}: that event is no longer extracted", err=True)
