@@ -53,6 +53,7 @@ from .store import (
     events,
     get_document,
     get_meta,
+    in_chunks,
     places,
     query_events,
     validate_event_filters,
@@ -353,8 +354,8 @@ def _place_out(row: Any) -> PlaceOut:
 def _document_urls(conn: Connection, doc_ids: set[str]) -> dict[str, str | None]:
     ids = sorted(doc_ids)
     found: dict[str, str | None] = {}
-    for start in range(0, len(ids), 500):
-        query = select(documents.c.id, documents.c.url).where(documents.c.id.in_(ids[start:start + 500]))
+    for chunk in in_chunks(ids):
+        query = select(documents.c.id, documents.c.url).where(documents.c.id.in_(chunk))
         found.update({row.id: row.url for row in conn.execute(query)})
     return found
 

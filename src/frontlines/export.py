@@ -27,7 +27,7 @@ from sqlalchemy import Connection, func, select
 
 from .models import Event
 from .profile import Profile
-from .store import documents, events, places, query_events
+from .store import documents, events, in_chunks, places, query_events
 from .timeline import TimelineError, gained_by
 from .timeline_store import LEVEL_NAMES, control, unit_level
 
@@ -167,9 +167,9 @@ def event_records(conn: Connection, profile: Profile, *, since: str | None = Non
     found = query_events(conn, since=since, until=until, place=place, actor=actor, kind=kind)
     doc_ids = sorted({e.evidence.document_id for e in found})
     docs: dict[str, Any] = {}
-    for start in range(0, len(doc_ids), 500):
+    for chunk in in_chunks(doc_ids):
         query = select(documents.c.id, documents.c.url, documents.c.published,
-                       documents.c.outlet).where(documents.c.id.in_(doc_ids[start:start + 500]))
+                       documents.c.outlet).where(documents.c.id.in_(chunk))
         docs.update({row.id: row for row in conn.execute(query)})
     facts = _place_facts(conn)
     return [_event_record(ev, profile, docs.get(ev.evidence.document_id), facts) for ev in found]

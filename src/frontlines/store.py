@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -44,6 +44,8 @@ from .profile import Profile, ProfileError, parse_profile, read_profile_text
 DB_NAME = "frontlines.db"
 PROFILE_NAME = "profile.toml"
 WORKSPACE_ENV = "FRONTLINES_WORKSPACE"
+
+T = TypeVar("T")
 
 metadata = MetaData()
 
@@ -465,6 +467,17 @@ def iter_documents(conn: Connection, ids: Sequence[str] | None = None) -> Iterat
         query = query.where(documents.c.id.in_(list(ids)))
     for row in conn.execute(query):
         yield _row_to_document(row)
+
+
+# SQLite allows only so many bound parameters in one statement: long
+# `IN (...)` lists are sent in chunks of this many ids.
+IN_CHUNK = 500
+
+
+def in_chunks(ids: Sequence[T]) -> Iterator[Sequence[T]]:
+    """Consecutive slices of `ids`, each short enough for one `IN (...)`."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
 
 
 # --- events -----------------------------------------------------------------

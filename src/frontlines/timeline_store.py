@@ -64,6 +64,7 @@ from .store import (
     documents,
     events,
     get_meta,
+    in_chunks,
     now_iso,
     places,
     row_to_event,
@@ -228,8 +229,7 @@ def update_copy_clusters(conn: Connection, doc_ids: Iterable[str] | None = None,
 def load_document_infos(conn: Connection, doc_ids: Iterable[str]) -> dict[str, DocumentInfo]:
     ids = sorted(set(doc_ids))
     result: dict[str, DocumentInfo] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in in_chunks(ids):
         query = (select(documents.c.id, documents.c.outlet, documents.c.published,
                         documents.c.title, document_copies.c.cluster_id)
                  .select_from(documents.outerjoin(
@@ -447,9 +447,9 @@ def _documents_share(conn: Connection, doc_ids: Sequence[str]) -> tuple[int, int
     """(count, XOR digest, smallest rowid) of the events of these documents (indexed)."""
     count, total, first = 0, 0, None
     rowid = [_rowid] if _has_rowid(conn) else []
-    for start in range(0, len(doc_ids), 500):
+    for chunk in in_chunks(doc_ids):
         query = select(*_EVENT_COLUMNS, *rowid).where(
-            events.c.document_id.in_(list(doc_ids[start:start + 500])))
+            events.c.document_id.in_(list(chunk)))
         for row in conn.execute(query):
             count += 1
             total ^= _event_hash(row[:len(_EVENT_COLUMNS)])
@@ -537,19 +537,18 @@ def timeline_is_fresh(conn: Connection, profile: Profile) -> bool:
 def _unit_events(conn: Connection, level: int, unit_ids: Sequence[str]) -> list[Event]:
     column = events.c[LEVEL_NAMES[level]]
     found: list[Event] = []
-    for start in range(0, len(unit_ids), 500):
-        chunk = list(unit_ids[start:start + 500])
-        query = select(events).where(or_(column.in_(chunk),
-                                         (column.is_(None)) & events.c.place_id.in_(chunk)))
+    for chunk in in_chunks(unit_ids):
+        query = select(events).where(or_(column.in_(list(chunk)),
+                                         (column.is_(None)) & events.c.place_id.in_(list(chunk))))
         found.extend(row_to_event(r) for r in conn.execute(query))
     return found
 
 
 def _write_intervals(conn: Connection, timeline: Mapping[str, Sequence[Interval]]) -> None:
     ids = sorted(timeline)
-    for start in range(0, len(ids), 500):
+    for chunk in in_chunks(ids):
         conn.execute(delete(timeline_intervals)
-                     .where(timeline_intervals.c.unit_id.in_(ids[start:start + 500])))
+                     .where(timeline_intervals.c.unit_id.in_(chunk)))
     rows = [
         {"unit_id": unit_id, "seq": seq, "state": iv.state, "holder": iv.holder,
          "status": iv.status, "start": iv.start.isoformat(),
@@ -617,8 +616,8 @@ def units_of_documents(conn: Connection, doc_ids: Iterable[str],
     unit_ids = {u.id for u in units}
     ids = sorted(set(doc_ids))
     found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        query = select(events).where(events.c.document_id.in_(ids[start:start + 500]))
+    for chunk in in_chunks(ids):
+        query = select(events).where(events.c.document_id.in_(chunk))
         for row in conn.execute(query):
             unit = unit_of_event(row_to_event(row), level, unit_ids)
             if unit:
@@ -728,9 +727,9 @@ def _check_day(profile: Profile, day: date) -> None:
 def _names(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
     wanted = sorted(set(ids))
     found: dict[str, tuple[str, str | None]] = {}
-    for start in range(0, len(wanted), 500):
+    for chunk in in_chunks(wanted):
         query = select(places.c.id, places.c.name, places.c.admin1, places.c.level).where(
-            places.c.id.in_(wanted[start:start + 500]))
+            places.c.id.in_(chunk))
         for row in conn.execute(query):
             found[row.id] = (row.name, row.admin1 or (row.id if row.level == "admin1" else None))
     return found
@@ -847,10 +846,10 @@ class EventDetail:
 def event_details(conn: Connection, ids: Iterable[str]) -> dict[str, EventDetail]:
     wanted = sorted(set(ids))
     found: dict[str, EventDetail] = {}
-    for start in range(0, len(wanted), 500):
+    for chunk in in_chunks(wanted):
         query = (select(events, documents.c.outlet, documents.c.published, documents.c.title)
                  .select_from(events.join(documents, documents.c.id == events.c.document_id))
-                 .where(events.c.id.in_(wanted[start:start + 500])))
+                 .where(events.c.id.in_(chunk)))
         for row in conn.execute(query):
             found[row.id] = EventDetail(row_to_event(row), row.outlet, row.published, row.title)
     return found
