@@ -493,7 +493,7 @@ def test_a_gazetteer_from_places_needs_no_database() -> None:
         Place("gn:1", "Dasht-e Archī", "populated_place", parent_id="P101", admin1="P1",
               admin2="P101", population=8000),
     ]
-    gazetteer = Gazetteer.from_places(places, capitals={"P1": "P101"})
+    gazetteer = Gazetteer(places, capitals={"P1": "P101"})
     assert gazetteer.capital_of("P1") == "P101" and gazetteer.capital_of("P9") is None
     assert [p.id for p in gazetteer.parents("gn:1")] == ["P101", "P1"]
     assert [p.id for p in gazetteer.children("P1")] == ["P101"]

@@ -29,7 +29,7 @@ from .models import Event
 from .profile import Profile
 from .store import documents, events, in_chunks, places, query_events
 from .timeline import TimelineError, gained_by
-from .timeline_store import LEVEL_NAMES, control, unit_level
+from .timeline_store import LEVEL_NAMES, BadLevel, check_level, control
 
 if TYPE_CHECKING:  # geopandas is imported lazily: the API's cold start does not need it
     import geopandas as gpd
@@ -282,11 +282,10 @@ def unit_geometries(conn: Connection, level: int) -> gpd.GeoDataFrame:
 
 def resolve_level(conn: Connection, level: int | None) -> int:
     """The level asked for, or the finest one the workspace has; an ExportError if too fine."""
-    finest = unit_level(conn)
-    chosen = finest if level is None else level
-    if chosen not in LEVEL_NAMES or chosen > finest:
-        raise ExportError(f"--level {chosen}: this workspace's units go from 1 to {finest}")
-    return chosen
+    try:
+        return check_level(conn, level)
+    except BadLevel as exc:
+        raise ExportError(f"--{exc}") from exc
 
 
 def control_frame(conn: Connection, profile: Profile, day: date,

@@ -919,11 +919,6 @@ class Gazetteer:
     # --- construction ---------------------------------------------------
 
     @classmethod
-    def from_places(cls, places: Iterable[Place],
-                    capitals: Mapping[str, str] | None = None) -> Gazetteer:
-        return cls(places, capitals)
-
-    @classmethod
     def load(cls, conn: Connection, profile: Profile | None = None) -> Gazetteer:
         """The workspace's gazetteer; cached per database and change counter.
 
