@@ -107,6 +107,11 @@ class Event:
     extractor: str = "rules.v1"
     id: str | None = None
     explanation: str | None = None
+    # How likely the extractor judges it that the sentence states this event
+    # (0-1, calibrated on gold); 1.0 from extractors that give no probability.
+    probability: float = 1.0
+    # The version of the decision model that judged it (None: no model).
+    model: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape of an event (issue 3, point 1)."""

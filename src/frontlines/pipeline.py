@@ -53,7 +53,7 @@ def extract_file(
     for item in read_source(path):
         if isinstance(item, Document):
             doc = item if item.published or not published else replace(item, published=published)
-            yield doc, component.extract(doc)
+            yield doc, component.extract_batch([doc])[0]
         elif isinstance(item, SourceProblem) and on_problem is not None:
             on_problem(item)
 
@@ -73,7 +73,7 @@ class StoreExtraction:
     def __call__(self, conn: Connection, doc: Document) -> None:
         if self._component is None:
             self._component = get_extractor(self.extractor_name, Gazetteer.load(conn), self.ws.profile)
-        events = self._component.extract(doc)
+        events = self._component.extract_batch([doc])[0]
         replace_events(conn, doc.id, events)
         self.events += len(events)
         if self.recompute and has_admin_units(conn):

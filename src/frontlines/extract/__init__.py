@@ -1,16 +1,21 @@
 """Document → Events, behind a small component interface.
 
-Extractors are registered by versioned name (`rules.v1` is the built-in one)
-in the same registry a plug-in uses: a third-party package exposes a factory
-under the `frontlines.extractors` entry-point group, or calls `register`.
-A factory takes the gazetteer and the profile and returns an object with a
-`name` and an `extract(document) -> list[Event]` method.
+Extractors are registered by versioned name in the same registry a plug-in
+uses: a third-party package exposes a factory under the
+`frontlines.extractors` entry-point group, or calls `register`. A factory
+takes the gazetteer and the profile and returns an `Extractor`: an object
+with a `name` and `extract_batch(documents, config)`, which returns one list
+of events per document, in order.
+
+Importing this package pulls in neither the database nor the GIS stack:
+extraction is a pure step (Document → Events).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Protocol
@@ -21,10 +26,32 @@ from ..profile import Profile
 DEFAULT_EXTRACTOR = "rules.v1"
 
 
+@dataclass(frozen=True)
+class ExtractionConfig:
+    """How to extract, beyond which extractor: the workspace's choice, or a caller's.
+
+    - `model`: path of a decision-model artifact (`frontlines train`); None
+      means the extractor's built-in model.
+    - `threshold`: the least probability an event needs to be kept; None
+      means the model's own.
+    - `stages`: stage implementations to use instead of the built-in ones, by
+      stage and registered name (`{"decision": "mymodel.v1"}`).
+    """
+
+    model: str | None = None
+    threshold: float | None = None
+    stages: Mapping[str, str] = field(default_factory=dict)
+
+
+DEFAULT_CONFIG = ExtractionConfig()
+
+
 class Extractor(Protocol):
     name: str
 
-    def extract(self, doc: Document) -> list[Event]: ...
+    def extract_batch(
+        self, documents: Sequence[Document], config: ExtractionConfig = DEFAULT_CONFIG
+    ) -> list[list[Event]]: ...
 
 
 ExtractorFactory = Callable[[Any, Profile], Extractor]
@@ -67,10 +94,25 @@ def _rules_v1(gazetteer: Any, profile: Profile) -> Extractor:
     return RulesExtractor(gazetteer, profile)
 
 
+def extract_documents(
+    documents: Sequence[Document],
+    gazetteer: Any,
+    profile: Profile,
+    extractor: str = DEFAULT_EXTRACTOR,
+    config: ExtractionConfig = DEFAULT_CONFIG,
+) -> list[list[Event]]:
+    """Events of each document, in order (one batch)."""
+    return get_extractor(extractor, gazetteer, profile).extract_batch(documents, config)
+
+
 def extract_document(
-    doc: Document, gazetteer: Any, profile: Profile, extractor: str = DEFAULT_EXTRACTOR
+    doc: Document,
+    gazetteer: Any,
+    profile: Profile,
+    extractor: str = DEFAULT_EXTRACTOR,
+    config: ExtractionConfig = DEFAULT_CONFIG,
 ) -> list[Event]:
-    return get_extractor(extractor, gazetteer, profile).extract(doc)
+    return extract_documents([doc], gazetteer, profile, extractor, config)[0]
 
 
 def read_corpus(path: Path, on_problem: Callable[[Any], None] | None = None) -> Iterator[Document]:
@@ -89,17 +131,30 @@ def read_corpus(path: Path, on_problem: Callable[[Any], None] | None = None) -> 
             on_problem(item)
 
 
+def in_batches(items: Iterable[Document], size: int = 64) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def extract_corpus(
     path: Path,
     gazetteer: Any,
     profile: Profile,
     extractor: str = DEFAULT_EXTRACTOR,
     on_problem: Callable[[Any], None] | None = None,
+    config: ExtractionConfig = DEFAULT_CONFIG,
 ) -> Iterator[tuple[str, list[Event]]]:
     """(document id, events) for every report of a corpus file, in file order."""
     component = get_extractor(extractor, gazetteer, profile)
-    for doc in read_corpus(path, on_problem):
-        yield doc.id, component.extract(doc)
+    for batch in in_batches(read_corpus(path, on_problem)):
+        for doc, events in zip(batch, component.extract_batch(batch, config), strict=True):
+            yield doc.id, events
 
 
 def events_to_jsonl(results: Iterator[tuple[str, list[Event]]]) -> Iterator[str]:

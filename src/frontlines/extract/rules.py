@@ -172,6 +172,9 @@ class RulesExtractor:
         kept.sort(key=lambda h: h.start)
         return kept
 
+    def extract_batch(self, documents: Sequence[Document], config: object = None) -> list[list[Event]]:
+        return [self.extract(doc) for doc in documents]
+
     def extract(self, doc: Document) -> list[Event]:
         text = doc.text
         if not text or not text.strip():
