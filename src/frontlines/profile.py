@@ -34,6 +34,15 @@ class Actor:
     color: str | None = None
     # Words a spokesman of this actor carries ("Taliban spokesman", "police spokesman").
     source_markers: tuple[str, ...] = ()
+    # The actor whose side this one fights on (itself by default): a militia
+    # fighting for the government has `side = "government"`, so its gains are
+    # the government side regaining ground (recaptures) and its enemies are
+    # the government's.
+    side: str = ""
+
+    @property
+    def side_id(self) -> str:
+        return self.side or self.id
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,10 @@ class Profile:
     # Optional `[timeline]` table: overrides of `timeline.TimelineSettings`
     # (e.g. `contested_days = 21`), validated when the profile is read.
     timeline: dict[str, int | float] = field(default_factory=dict)
+    # The actor taken to have acted when a report names none ("Kunduz fell"):
+    # None means such a sentence gives no event. Never guessed from the order
+    # of the actors.
+    default_actor: str | None = None
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
@@ -63,6 +76,18 @@ class Profile:
     @property
     def actor_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.actors)
+
+    def side_of(self, actor_id: str) -> str:
+        """The side an actor fights on (its own id unless the profile says otherwise)."""
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor.side_id
+        return actor_id
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """The distinct sides of the conflict, in profile order."""
+        return tuple(dict.fromkeys(a.side_id for a in self.actors))
 
     @property
     def country_name(self) -> str:
@@ -141,9 +166,13 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
                 aliases=tuple(aliases),
                 color=raw.get("color"),
                 source_markers=tuple(markers),
+                side=str(raw.get("side", "")),
             )
         )
     ids = [a.id for a in actors]
+    for i, actor in enumerate(actors):
+        if actor.side and actor.side not in ids:
+            raise ProfileError(f"{origin}: actors[{i}].side {actor.side!r} is not one of the actors")
     if len(set(ids)) != len(ids):
         raise ProfileError(f"{origin}: field 'actors': actor ids must be unique")
     if len(actors) < 2:
@@ -181,6 +210,10 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
             f"{', '.join(SPECIAL_STATES)}"
         )
 
+    default_actor = data.get("default_actor")
+    if default_actor is not None and default_actor not in ids:
+        raise ProfileError(f"{origin}: field 'default_actor': {default_actor!r} is not one of the actors")
+
     triggers: dict[str, tuple[str, ...]] = {}
     raw_triggers = data.get("triggers", {})
     if not isinstance(raw_triggers, dict):
@@ -214,6 +247,7 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         capitals=capitals,
         path=origin,
         timeline=_timeline_table(data.get("timeline", {}), origin),
+        default_actor=default_actor,
     )
 
 
