@@ -37,6 +37,10 @@ applies, so nothing is dropped silently):
 - Precision is 1.0 when nothing was predicted and recall is 1.0 when there is
   no gold (nothing claimed wrongly / nothing missed); F1 is 0.0 when both
   are 0. The pair accuracies are `None` when there are no pairs.
+- Gold's actor `other` stands for any party it has no id for (the eval
+  README: "e.g. anti-Taliban resistance"). A predicted actor that no gold
+  event of the file names is therefore scored as `other` when the file uses
+  `other` (`as_gold_actor`): a profile may well give that party an id.
 - Predictions for reports that are not in the gold file are ignored with a
   warning; gold reports without any predictions count as all missed, also
   with a warning (usually a sign of mismatched report ids).
@@ -46,7 +50,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,6 +58,7 @@ from typing import Any
 from .models import EVENT_KINDS
 
 NOT_SCORED_KIND = "other"
+OTHER_ACTOR = "other"
 GOLD_KINDS: frozenset[str] = frozenset(EVENT_KINDS) | {NOT_SCORED_KIND}
 ADMIN_FIELDS: tuple[str, ...] = ("admin3", "admin2", "admin1")  # finest first
 MISSING_KIND = "(missing)"
@@ -251,6 +256,18 @@ def predicted_event(report: str, index: int, raw: Mapping[str, Any] | Any) -> Ev
         explanation=_opt_str(raw.get("explanation")),
         negated=bool(raw.get("negated")),
     )
+
+
+def gold_actors(gold: Mapping[str, GoldReport]) -> frozenset[str]:
+    """Every actor id the gold events use."""
+    return frozenset(e.actor for r in gold.values() for e in r.events if e.actor)
+
+
+def as_gold_actor(ref: EventRef, actors: frozenset[str]) -> EventRef:
+    """A predicted actor gold has no id for is gold's `other` (see the module doc)."""
+    if OTHER_ACTOR in actors and ref.actor is not None and ref.actor not in actors:
+        return replace(ref, actor=OTHER_ACTOR)
+    return ref
 
 
 def load_predictions(path: Path | str) -> dict[str, list[dict[str, Any]]]:
@@ -563,10 +580,11 @@ def score(gold: Mapping[str, GoldReport], predictions: Predictions) -> EvalRepor
     by_report: dict[str, list[EventRef]] = {}
     not_scored = {"gold_other": 0, "predicted_other": 0, "predicted_negated": 0}
     ignored_reports: list[str] = []
+    actors = gold_actors(gold)
     for report_id, events in _prediction_items(predictions):
         if report_id in by_report:
             raise EvalError(f"predictions: report {report_id!r} given twice")
-        refs = [predicted_event(report_id, i, raw) for i, raw in enumerate(events)]
+        refs = [as_gold_actor(predicted_event(report_id, i, raw), actors) for i, raw in enumerate(events)]
         if report_id not in gold:
             ignored_reports.append(report_id)
             by_report[report_id] = []

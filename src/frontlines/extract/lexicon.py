@@ -102,16 +102,18 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "active",
         r"\b(?:entered|enter|enters|entering|marched\s+into|rolled\s+into|swept\s+into|"
-        r"moved\s+into|broke\s+into)\b(?!\s+(?:into\s+)?(?:talks|negotiations|force|service)\b)",
+        r"moved\s+into|broke\s+into|advanced\s+into|poured\s+into|pushed\s+into|streamed\s+into|"
+        r"penetrated|penetrating)\b(?!\s+(?:into\s+)?(?:talks|negotiations|force|service)\b)",
         ("the Taliban entered Kabul", "have not entered the city"),
-        stems=("enter", "march", "roll", "swept", "moved", "broke"),
+        stems=("enter", "march", "roll", "swept", "moved", "broke", "advanced", "poured", "pushed", "streamed",
+               "penetrat"),
     ),
     Trigger(
         "fell",
         "capture",
         "passive",
         r"\b(?:fell|fall|falls|falling|fallen|has fallen|have fallen|had fallen|collapsed|"
-        r"collapses)\b(?!\s+(?:ill|short|silent|sharply|by|asleep)\b)",
+        r"collapses)\b(?!\s+(?:ill|short|silent|sharply|by|asleep|back)\b)",
         (
             "Sheberghan fell to the Taliban",
             "the district has fallen",
@@ -133,10 +135,14 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "passive",
         r"\b(?:is|are|was|were|be|been|came|come|comes|fallen|fell|now|remain|remains|"
-        r"remained|went|gone)\s+(?:\w+\s+){0,2}under\s+(?:the\s+)?(?:full\s+|complete\s+|total\s+)?"
-        r"(?:\w+\s+){0,2}control\b",
-        ("Doshi district is under the control of the Taliban", "the area had fallen under Taliban control"),
-        stems=("control",),
+        r"remained|went|gone|firmly|still)\s+(?:\w+\s+){0,2}under\s+(?:the\s+)?(?:full\s+|complete\s+|"
+        r"total\s+)?(?:[\w’'-]+\s+){0,2}(?:control|rule|authority|grip|occupation|sway)\b",
+        (
+            "Doshi district is under the control of the Taliban",
+            "the area had fallen under Taliban control",
+            "the town came under rebel rule",
+        ),
+        stems=("control", "rule", "authority", "grip", "occupation", "sway"),
     ),
     Trigger(
         "in-hands",
@@ -230,9 +236,9 @@ TRIGGERS: tuple[Trigger, ...] = (
         "under-siege",
         "siege",
         "passive",
-        r"\b(?:under\s+siege|besieged|surrounded|encircled|cut\s+off)\b",
+        r"\b(?:under\s+siege|under\s+attack|under\s+assault|besieged|surrounded|encircled|cut\s+off)\b",
         ("The city has been under siege by the Taliban",),
-        stems=("siege", "besieg", "surround", "encircl", "cut off"),
+        stems=("siege", "besieg", "surround", "encircl", "cut off", "under attack", "under assault"),
     ),
     # --- clash -----------------------------------------------------------
     Trigger(
@@ -268,13 +274,16 @@ TRIGGERS: tuple[Trigger, ...] = (
         "withdrawal",
         "active",
         r"\b(?:retreated|retreat|retreats|retreating|withdrew|withdraw|withdrawn|withdrawing|"
-        r"pulled\s+out|pull\s+out|abandoned|abandon|evacuated|fled|left|"
-        r"tactical\s+retreat|moved\s+out)\b(?!\s+(?:the|their)\s+country)",
+        r"pulled\s+out|pull\s+out|pulling\s+out|pulled\s+back|pull\s+back|pulling\s+back|fell\s+back|"
+        r"fallen\s+back|falling\s+back|abandoned|abandon|abandoning|evacuated|evacuate|evacuating|fled|flee|"
+        r"fleeing|left|deserted|desert|vacated|vacate|tactical\s+retreat|moved\s+out)\b"
+        r"(?!\s+(?:the|their)\s+country)",
         (
             "security forces made a tactical retreat from the district",
             "We retreated from the city this afternoon",
         ),
-        stems=("retreat", "withdr", "pull", "abandon", "evacuat", "fled", "left", "moved out"),
+        stems=("retreat", "withdr", "pull", "abandon", "evacuat", "fled", "flee", "left", "moved out", "back",
+               "desert", "vacat"),
     ),
     # --- surrender -------------------------------------------------------
     Trigger(
@@ -300,10 +309,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         "drove-out",
         "recapture",
         "active",
-        r"\b(?:pushed|drove|driven|forced|expelled|evicted|kicked)\s+(?!back\b)(?:\w+\s+){1,4}?"
-        r"(?:out\s+of|from)\b",
+        r"\b(?:pushed|pushing|push|drove|driving|drive|driven|forced|forcing|expelled|expelling|expel|"
+        r"evicted|evicting|evict|kicked|kicking|flushed|flushing|ousted|ousting|oust)\s+(?!back\b)"
+        r"(?:[\w’'-]+\s+){1,4}?(?:out\s+of|out\s+from|from)\b",
         ("Afghan forces pushed the Taliban out of Khan Abad", "commandos drove the militants from the town"),
-        stems=("pushed", "drove", "driven", "forced", "expelled", "evicted", "kicked"),
+        stems=("push", "drov", "driv", "forc", "expel", "evict", "kick", "flush", "oust"),
     ),
     Trigger(
         "now-control",
@@ -312,6 +322,67 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:now|fully|already|effectively)\s+controls?\b",
         ("the Taliban now control Kunduz city",),
         stems=("control",),
+    ),
+    Trigger(
+        "held-by",
+        "capture",
+        "passive",
+        r"\b(?:is|are|was|were|be|been|remains?|remained|now|still|firmly|effectively)\s+(?:\w+\s+)?"
+        r"(?:held|controlled|occupied|run|ruled)\b(?=\s+by\b)",
+        ("Zaranj is now held by the rebels", "the town is controlled by insurgents"),
+        stems=("held", "controlled", "occupied", "run", "ruled"),
+    ),
+    Trigger(
+        "in-control-of",
+        "capture",
+        "active",
+        r"\b(?:is|are|was|were|be|been|remains?|remained|now|still|firmly|fully)\s+(?:\w+\s+)?in\s+"
+        r"(?:full\s+|complete\s+|total\s+|effective\s+)?(?:control|charge|command|possession)\s+of\b",
+        ("the rebels are in control of the town", "insurgents remain in full control of X"),
+        stems=("control", "charge", "command", "possession"),
+    ),
+    Trigger(
+        "holds",
+        "capture",
+        "active",
+        r"\b(?:now|still|firmly|already|effectively)\s+(?:holds?|held)\b(?!\s+(?:talks|a\s+meeting))",
+        ("the rebels now hold Kunduz", "the group still holds the district"),
+        stems=("hold", "held"),
+    ),
+    Trigger(
+        "controls",
+        "capture",
+        "active",
+        r"\b(?:controls|controlled)\b(?=\s+(?:(?:the|all|most\s+of)\s+)?(?:[A-Z]|city|town|district|province|"
+        r"provincial|capital|border|crossing))",
+        ("the rebels controlled Kunduz", "the group controls the city"),
+        stems=("control",),
+    ),
+    Trigger(
+        "lost-to",
+        "capture",
+        "active",
+        r"\blost\s+(?:(?:full\s+|complete\s+|effective\s+)?control\s+(?:of|over)\b|"
+        r"(?=(?:[\w’'-]+\s+){1,6}?to\s))",
+        ("the army lost Kunduz to the rebels", "security forces lost control of the district"),
+        stems=("lost",),
+    ),
+    Trigger(
+        "changed-hands",
+        "capture",
+        "passive",
+        r"\b(?:changed|changes|change|changing)\s+hands\b",
+        ("the town changed hands twice",),
+        stems=("hands",),
+    ),
+    Trigger(
+        "attacked",
+        "clash",
+        "active",
+        r"\b(?:attacked|attacking|attacks?\s+on|attacks?\s+against|assaults?\s+on|assaulted|"
+        r"assaulting|offensive\s+(?:on|against)|raided|raid\s+on|overwhelmed)\b",
+        ("insurgents attacked the district centre", "a major assault on the city"),
+        stems=("attack", "assault", "offensive", "raid", "overwhelm"),
     ),
 )
 
@@ -325,7 +396,9 @@ TRIGGER_STEMS = re.compile(
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
-    r"cut\s+off|districts|areas|cities|capitals|towns|drove|driven|expel|evict|kick|forced",
+    r"cut\s+off|districts|areas|cities|capitals|towns|drove|driv|expel|evict|kick|forc|flush|oust|"
+    r"held|hold|controlled|occupied|\brun\b|ruled|\brule\b|authority|grip|sway|charge|command|possession|"
+    r"advanc|pour|stream|penetrat|attack|assault|offensive|raid|overwhelm|desert|flee|vacat",
     re.IGNORECASE,
 )
 
@@ -393,18 +466,28 @@ RELATED_LINE = re.compile(
     re.IGNORECASE,
 )
 
-# Places named after these words are not where the event happened.
+# Places named after these words are landmarks, not where the event happened
+# ("40 km from X", "near X", "on the road to X"). The group `relation` is the
+# relational word itself, which the decision stage sees.
 RELATION_BEFORE_PLACE = re.compile(
-    r"\b(?:near|nearby|borders?|bordering|neighbou?ring|adjoining|adjacent\s+to|next\s+to|close\s+"
-    r"to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
+    r"\b(?P<relation>near|nearby|borders?|bordering|neighbou?ring|adjoining|adjacent\s+to|next\s+to|"
+    r"close\s+to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|outskirts\s+of|"
-    r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|governor\s+of|police\s+chief\s+of|"
-    r"officials?\s+(?:in|of)|like|as\s+in|including\s+in)\s+"
+    r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|like|as\s+in|including\s+in)\s+"
     # Only determiners and place words may stand between the relation and the name.
     r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
     r"central|north|south|east|west|provincial|key|strategic|capital|city|town|of|district|"
     r"province|border|main)\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+# A place after one of these names who speaks or serves, not where something
+# happened ("the governor of X said", "a commander from X").
+ROLE_BEFORE_PLACE = re.compile(
+    r"\b(?:governor|police\s+chief|chief\s+of\s+police|commander|spokesm[ae]n|spokesperson|mayor|"
+    r"lawmakers?|legislators?|MPs?|representatives?|councill?ors?|officials?|elders?|natives?)\s+"
+    r"(?:of|for|from)\s+(?:the\s+)?(?:(?:province|district|city|town)\s+of\s+)?$",
     re.IGNORECASE,
 )
 
@@ -588,6 +671,24 @@ LIST_CONTINUATION = re.compile(
     re.IGNORECASE,
 )
 
+# A conditional clause is not an assertion ("if Kunduz falls, ...").
+CONDITIONAL = re.compile(r"\b(?:if|unless|in\s+case|lest)\b[^,;:.]*$", re.IGNORECASE)
+
+# Words before a place saying only part of it is meant ("parts of X", "the
+# outskirts of X"): an assault on a place, not its fall.
+PARTIAL_BEFORE = re.compile(
+    r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|most\s+of|much\s+of|"
+    r"neighbou?rhoods\s+of|areas\s+of|outskirts\s+of|edges?\s+of|entrance\s+(?:of|to)|"
+    r"gates\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# A sentence saying control is partial ("took control of some areas").
+PARTIAL_CONTROL = re.compile(
+    r"\b(?:some\s+areas|some\s+parts|parts\s+of|most\s+of|large\s+parts|swathes|several\s+areas|"
+    r"key\s+(?:state\s+)?buildings|strategic\s+buildings)\b",
+    re.IGNORECASE,
+)
+
 # Lists after a trigger that name the places it applies to.
 INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+which)\b", re.IGNORECASE)
 
@@ -652,6 +753,19 @@ SPEECH = re.compile(
 
 
 # --- small patterns the clause analysis uses ------------------------------------
+
+# Between a unit and the name after it: "Burka district of Baghlan".
+DISTRICT_OF_GAP = re.compile(r"\s+districts?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?")
+
+# Between a unit and a province that says where it lies: "X district, Paktia
+# province", "X of Parwan province".
+PROVINCE_AFTER_UNIT_GAP = re.compile(r"(?:,|\s+(?:of|in))\s+(?:the\s+)?(?:\w+\s+)?")
+
+# "Zaranj, the capital of Nimroz": a city named in apposition to a capital phrase.
+APPOSITIVE_CAPITAL = re.compile(r",\s*(?:the\s+)?(?:\w+\s+){0,3}?capital")
+
+# After a comma in the phrase following a trigger: the list of places goes on.
+LIST_GOES_ON = re.compile(r"\s*(?:and\s|or\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?capital\s+of\s)")
 
 # Separators inside a list of places ("Kunduz, Baghlan and Balkh").
 LIST_SEPARATOR = re.compile(r"\s*(?:,|and|,\s*and)\s*")

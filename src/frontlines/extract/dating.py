@@ -1,0 +1,67 @@
+"""Stage 5, dating: when a frame's event happened.
+
+The date expression nearest the trigger wins: one in the trigger's own clause,
+or one close by that is not nearer to another trigger of the sentence ("the
+takeover of X followed the capture of Y on Saturday": Saturday is Y's). It is
+resolved against the publication date (`dates.resolve_relative_date`);
+without one, the publication date itself is the latest the event can be.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from .dates import DateMention, ResolvedDate, publication_date, resolve_relative_date
+from .linking import Discourse
+from .mentions import TriggerMention
+
+# How far (in characters) a date outside the trigger's clause may stand and
+# still date it.
+MAX_DATE_DISTANCE = 60
+# "In the past 24 hours" only says "by the time of writing": any other date
+# in the sentence is better.
+WEAK_DATE_PENALTY = 200
+
+
+def date_of(
+    trigger: TriggerMention,
+    dates: Sequence[DateMention],
+    published: date | None,
+    discourse: Discourse,
+    clause: tuple[int, int],
+    others: Sequence[TriggerMention] = (),
+    default_year: int | None = None,
+) -> ResolvedDate:
+    """The date of the event a trigger states (and remember it for "the next day")."""
+    best: ResolvedDate | None = None
+    best_distance = 10**9
+    for mention in dates:
+        start, end = mention.start, mention.end
+        distance = _gap(trigger, start, end)
+        if any(_gap(other, start, end) < distance for other in others if other != trigger):
+            continue
+        in_clause = clause[0] <= start and end <= clause[1]
+        if not in_clause and distance > MAX_DATE_DISTANCE:
+            continue  # "... since the withdrawal began on May 1" dates something else
+        resolved = resolve_relative_date(
+            mention, published, default_year=default_year, previous=discourse.last_date
+        )
+        if resolved is None:
+            continue
+        if mention.kind == "today" and "24" in mention.text:
+            distance += WEAK_DATE_PENALTY  # "in the last 24 hours" yields to "on Sunday"
+        if distance < best_distance:
+            best, best_distance = resolved, distance
+    if best is None and trigger.name == "list-continuation" and discourse.last_date:
+        # "The districts include X, Y and Z": they fell when the sentence before said.
+        best = ResolvedDate(discourse.last_date, "day", "relative")
+    if best is None:
+        best = publication_date(published)
+    if best.date is not None:
+        discourse.last_date = best.date
+    return best
+
+
+def _gap(hit: TriggerMention, start: int, end: int) -> int:
+    return hit.start - end if end <= hit.start else max(0, start - hit.end)

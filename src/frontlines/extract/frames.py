@@ -1,0 +1,484 @@
+"""Stage 3, frames: a trigger and its arguments — who did what to which place.
+
+For every trigger of a sentence the *voice* says where its place stands:
+after an active verb ("captured X"), before a passive one ("X fell"), in an
+"including X, Y" list, or as a word standing for a place ("the provincial
+capital"). A place found where the voice puts it is the trigger's
+`selected` argument. Frames are proposed with high recall: every other place
+of the sentence is paired with its nearest trigger too (not selected), so
+that the decision stage, which weighs all the evidence, can still take it.
+
+The roles of the actors follow from the trigger and its voice: the *doer* is
+the subject of an active verb, the agent of a passive one ("fell to X",
+"taken by X"); from the doer and the trigger's kind come the side that
+gains, the side that attacks and the side that leaves. Who the opponent of
+an actor is comes from the profile's sides: with two sides each fights the
+other; with more, an opponent is only known when the sentence names it.
+
+Statements not asserted as facts — intentions, threats, attempts,
+conditionals ("if X falls") — give no frame: irrealis mood is not a claim
+that something happened. Negated statements ("had not entered X") give
+negated frames: evidence against an event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Place
+from ..profile import Profile
+from . import lexicon
+from .linking import Discourse, LinkedPlace, PlaceLinker
+from .mentions import ActorMention, SentenceMentions, TriggerMention
+
+# Kinds the decision stage chooses among ("gain" is a capture or a recapture,
+# told apart by the side that gains).
+FRAME_CLASSES = ("gain", "siege", "clash", "surrender", "withdrawal")
+TRIGGER_CLASS = {
+    "capture": "gain",
+    "recapture": "gain",
+    "handover": "gain",
+    "siege": "siege",
+    "clash": "clash",
+    "surrender": "surrender",
+    "withdrawal": "withdrawal",
+}
+
+
+@dataclass
+class Frame:
+    """One trigger with one place, and what the sentence says around them."""
+
+    sentence: SentenceMentions
+    trigger: TriggerMention
+    place: Place
+    linked: LinkedPlace | None  # None when the place came from a word standing for it
+    found_by: str  # object / subject / list / clause-before / anaphor / follow-up / nearest
+    selected: bool
+    clause: tuple[int, int]
+    negated: bool = False
+    doer: str | None = None
+    gainer: str | None = None
+    attacker: str | None = None
+    leaver: str | None = None
+    rule_kind: str = "capture"
+    cues: set[str] = field(default_factory=set)
+
+    @property
+    def trigger_class(self) -> str:
+        return TRIGGER_CLASS[self.trigger.kind]
+
+    def actor_for(self, frame_class: str) -> str | None:
+        """The actor an event of this class is about: who gains, attacks or leaves."""
+        if frame_class in ("siege", "clash"):
+            return self.attacker
+        if frame_class == "withdrawal":
+            return self.leaver
+        return self.gainer
+
+
+class FrameBuilder:
+    def __init__(self, profile: Profile, linker: PlaceLinker):
+        self.profile = profile
+        self.linker = linker
+        self.government = profile.government
+        self.country_re = re.compile(
+            r"\b(?:the\s+country|" + re.escape(profile.country_name) + r")\b", re.IGNORECASE
+        )
+
+    # --- sides -------------------------------------------------------------
+
+    def opponent(self, actor: str | None) -> str | None:
+        """The side an actor fights, when the profile's sides make it unique."""
+        if actor is None:
+            return None
+        own = self.profile.side_of(actor)
+        others = [s for s in self.profile.sides if s != own]
+        return others[0] if len(others) == 1 else None
+
+    def on_government_side(self, actor: str | None) -> bool:
+        return actor is not None and self.profile.side_of(actor) == self.profile.side_of(self.government)
+
+    # --- the frames of one sentence ----------------------------------------------
+
+    def build(
+        self,
+        sentence: SentenceMentions,
+        linked: list[LinkedPlace],
+        discourse: Discourse,
+        triggers: list[TriggerMention],
+    ) -> list[Frame]:
+        text = sentence.text
+        breaks = [0] + [m.end() for m in lexicon.CLAUSE_BREAK.finditer(text)] + [len(text)]
+        break_starts = [m.start() for m in lexicon.CLAUSE_BREAK.finditer(text)]
+        frames: list[Frame] = []
+        for index, hit in enumerate(triggers):
+            clause_start = max([b for b in breaks if b <= hit.start] or [0])
+            prefix = text[clause_start : hit.start]
+            if lexicon.INTENTION.search(prefix) or lexicon.CONDITIONAL.search(text[: hit.start]):
+                continue  # not asserted: a plan, a threat, an attempt, a condition
+            negated = bool(lexicon.NEGATION.search(prefix))
+            previous_end = triggers[index - 1].end if index else 0
+            next_start = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
+            clause_end = min([b for b in break_starts if b >= hit.end] + [len(text)])
+            if hit.kind == "withdrawal" and self.country_re.search(text[hit.end : hit.end + 40]):
+                continue  # foreign troops leaving the country, not a place changing hands
+            before_span = (max(clause_start, previous_end), hit.start)
+            after_span = (hit.end, _list_end(text, hit.end, min(clause_end, next_start), linked))
+            found = self._arguments(
+                hit, text, linked, discourse, breaks, clause_start, previous_end, before_span, after_span
+            )
+            # "..., including Dasht-e-Archi": the list after the trigger counts too.
+            tail = text[hit.end : min(next_start, clause_end)]
+            including = lexicon.INCLUDING.search(tail)
+            if including:
+                list_start = hit.end + including.end()
+                list_end = min([b for b in break_starts if b > list_start] + [next_start])
+                found += [
+                    (p, lp, "list")
+                    for p, lp, _ in self._places_in(
+                        (list_start, list_end), text, linked, hit, discourse, anaphora=False
+                    )
+                ]
+            roles = self._roles(hit, text, clause_start, clause_end, sentence.actors, discourse)
+            seen: set[str] = set()
+            for place, lp, how in found:
+                if place.id in seen:
+                    continue
+                seen.add(place.id)
+                frames.append(self._frame(sentence, hit, place, lp, how, True, (clause_start, clause_end),
+                                          negated, roles))
+        frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
+        return frames
+
+    def _frame(
+        self,
+        sentence: SentenceMentions,
+        hit: TriggerMention,
+        place: Place,
+        linked: LinkedPlace | None,
+        how: str,
+        selected: bool,
+        clause: tuple[int, int],
+        negated: bool,
+        roles: dict[str, str | None],
+    ) -> Frame:
+        frame = Frame(sentence, hit, place, linked, how, selected, clause, negated, **roles)  # type: ignore[arg-type]
+        frame.rule_kind = self.kind_of(frame, frame.trigger_class)
+        return frame
+
+    def kind_of(self, frame: Frame, frame_class: str) -> str:
+        """The event kind of a frame class: a gain by the government's side is a recapture."""
+        if frame_class == "gain":
+            if frame.trigger.kind == "handover":
+                return "handover"
+            return "recapture" if self.on_government_side(frame.gainer) else "capture"
+        return frame_class
+
+    def _nearest_frames(
+        self,
+        sentence: SentenceMentions,
+        linked: list[LinkedPlace],
+        triggers: list[TriggerMention],
+        frames: list[Frame],
+        breaks: list[int],
+        break_starts: list[int],
+        discourse: Discourse,
+    ) -> list[Frame]:
+        """Places no trigger took, each paired with its nearest asserted trigger:
+        the decision stage may still judge them the event's place."""
+        taken = {(f.place.id) for f in frames}
+        text = sentence.text
+        extra: list[Frame] = []
+        for lp in linked:
+            place = self.linker.event_place(lp)
+            if place is None or place.id in taken:
+                continue
+            candidates = [
+                t for t in triggers
+                if not lexicon.INTENTION.search(text[max([b for b in breaks if b <= t.start] or [0]) : t.start])
+                and not lexicon.CONDITIONAL.search(text[: t.start])
+            ]
+            if not candidates:
+                continue
+            hit = min(candidates, key=lambda t: _gap(t, lp.start, lp.end))
+            clause_start = max([b for b in breaks if b <= hit.start] or [0])
+            clause_end = min([b for b in break_starts if b >= hit.end] + [len(text)])
+            negated = bool(lexicon.NEGATION.search(text[clause_start : hit.start]))
+            roles = self._roles(hit, text, clause_start, clause_end, sentence.actors, discourse)
+            taken.add(place.id)
+            extra.append(
+                self._frame(sentence, hit, place, lp, "nearest", False, (clause_start, clause_end), negated, roles)
+            )
+        return extra
+
+    # --- where the place stands ----------------------------------------------------
+
+    def _arguments(
+        self,
+        hit: TriggerMention,
+        text: str,
+        linked: list[LinkedPlace],
+        discourse: Discourse,
+        breaks: list[int],
+        clause_start: int,
+        previous_end: int,
+        before_span: tuple[int, int],
+        after_span: tuple[int, int],
+    ) -> list[tuple[Place, LinkedPlace | None, str]]:
+        """The places the trigger's voice points at, each with how it was found."""
+
+        def tagged(found: list[tuple[Place, LinkedPlace | None, str]], how: str) -> list[
+            tuple[Place, LinkedPlace | None, str]
+        ]:
+            return [(p, lp, how if lp is not None else h) for p, lp, h in found]
+
+        if hit.voice == "passive":
+            places = tagged(self._places_in(before_span, text, linked, hit, discourse, anaphora=False,
+                                            fallback=False), "subject")
+            if not places and clause_start > 0:
+                # Step back over a parenthetical clause: "X, which borders Y, was retaken".
+                places = tagged(self._clause_before(breaks, clause_start, previous_end, text, linked, hit,
+                                                    discourse), "clause-before")
+            return places or tagged(self._places_in(before_span, text, linked, hit, discourse), "subject")
+        if hit.voice == "either":
+            places = tagged(self._places_in(before_span, text, linked, hit, discourse, anaphora=False,
+                                            fallback=False), "subject")
+            places = places or tagged(self._places_in(after_span, text, linked, hit, discourse,
+                                                      fallback=False), "object")
+            return places or tagged(self._places_in(before_span, text, linked, hit, discourse), "subject")
+        places = tagged(
+            self._places_in(after_span, text, linked, hit, discourse, fallback=hit.kind != "withdrawal"),
+            "object",
+        )
+        if not places and hit.kind == "withdrawal":
+            # Where the leavers were: "forces stationed in the district's centre retreated".
+            places = tagged(self._places_in(before_span, text, linked, hit, discourse, fallback=False,
+                                            locative=True), "subject")
+            if not places and clause_start > 0:
+                places = tagged(self._clause_before(breaks, clause_start, previous_end, text, linked, hit,
+                                                    discourse), "clause-before")
+            places = places or tagged(self._places_in(after_span, text, linked, hit, discourse), "object")
+        return places
+
+    def _clause_before(
+        self,
+        breaks: list[int],
+        clause_start: int,
+        previous_end: int,
+        text: str,
+        linked: list[LinkedPlace],
+        hit: TriggerMention,
+        discourse: Discourse,
+    ) -> list[tuple[Place, LinkedPlace | None, str]]:
+        earlier = max([b for b in breaks if b < clause_start - 1] or [0])
+        span = (max(earlier, previous_end), clause_start)
+        return self._places_in(span, text, linked, hit, discourse, anaphora=False, fallback=False)
+
+    def _places_in(
+        self,
+        span: tuple[int, int],
+        text: str,
+        linked: list[LinkedPlace],
+        hit: TriggerMention,
+        discourse: Discourse,
+        anaphora: bool = True,
+        fallback: bool = True,
+        locative: bool = False,
+    ) -> list[tuple[Place, LinkedPlace | None, str]]:
+        lo, hi = span
+        found: list[tuple[Place, LinkedPlace | None, str]] = []
+        for lp in linked:
+            if lp.start < lo or lp.end > hi:
+                continue
+            if lp.role in ("speaker", "context", "facility"):
+                continue
+            if lp.role == "relation" and not _relation_is_argument(text, lp, hit):
+                continue
+            place = self.linker.event_place(lp)
+            if place is not None:
+                found.append((place, lp, ""))
+        if found or not anaphora:
+            return found
+        window = text[lo:hi]
+        for match in lexicon.ANAPHORA.finditer(window):
+            if self.linker.names_unknown_place(window[: match.start()]):
+                break  # "captured Shir Khan port and the town": the town is that unknown place
+            after = window[match.end() : match.end() + 30]
+            if lexicon.ROLE_AFTER_PLACE.match(after) or lexicon.OF_AFTER.match(after):
+                continue  # "the city police", "the province of X" name no place here
+            seat_of_power = lexicon.SEAT_OF_POWER.search(window[: match.start()])
+            if not locative and not seat_of_power and lexicon.LOCATIVE_BEFORE.search(window[: match.start()]):
+                continue  # "clashes in the district": where, not what
+            if lexicon.RELATION_BEFORE_PLACE.search(text[max(0, lo + match.start() - 40) : lo + match.start()]):
+                continue
+            word = match.group(0).lower()
+            if word in ("it", "them") and hit.voice == "passive":
+                continue
+            if word == "them":
+                # "... Khawja Ghar and Bangi districts ... and have regained control of them"
+                named = [
+                    self.linker.event_place(r) for r in linked if r.end <= lo + match.start() and r.role == "event"
+                ]
+                return [(p, None, "anaphor") for p in named if p is not None]
+            place = self.linker.resolve_anaphor(match.group(0), linked, lo + match.start(), discourse)
+            if place is not None:
+                return [(place, None, "anaphor")]
+        recent = discourse.sentence_index - discourse.last_event_sentence <= 2
+        local_party = hit.kind == "withdrawal" or bool(
+            lexicon.LOCAL_SURRENDER.search(text[max(0, hit.start - 80) : hit.start])
+        )
+        if fallback and hit.kind in ("withdrawal", "surrender") and discourse.last_event_place and recent and local_party:
+            # "the ANDSF retreated", "the local leadership surrendered": the place
+            # the report has just been talking about.
+            place = self.linker.places.get(discourse.last_event_place)
+            return [(place, None, "follow-up")] if place else []
+        return []
+
+    # --- who ------------------------------------------------------------------------
+
+    def _actor_in(self, actors: list[ActorMention], lo: int, hi: int, last: bool) -> str | None:
+        inside = [a for a in actors if lo <= a.start and a.end <= hi]
+        if not inside:
+            return None
+        return (inside[-1] if last else inside[0]).actor
+
+    def _roles(
+        self,
+        hit: TriggerMention,
+        text: str,
+        clause_start: int,
+        clause_end: int,
+        actors: list[ActorMention],
+        discourse: Discourse,
+    ) -> dict[str, str | None]:
+        """Doer, gainer, attacker and leaver of a trigger, from its voice and the actors named."""
+        before = (clause_start, hit.start)
+        after = (hit.end, clause_end)
+        kind = hit.kind
+        doer: str | None = self._actor_in(actors, hit.start, hit.end, last=False)  # "under Taliban control"
+        if hit.voice == "passive":
+            agent = lexicon.AGENT_AFTER_PASSIVE.match(text, hit.end, clause_end)
+            if doer is None and agent:
+                doer = self._actor_in(actors, agent.start("rest"), min(clause_end, agent.start("rest") + 60),
+                                      last=False)
+                if kind == "recapture" and doer is not None and lexicon.LOSER_AFTER_RECAPTURE.match(
+                    text, hit.end, clause_end
+                ):
+                    doer = self.opponent(doer)  # "cleared of the Taliban": the loser is named
+        elif hit.voice == "nominal":
+            agent = lexicon.AGENT_AFTER_NOMINAL.match(text, hit.end, clause_end)
+            if doer is None and agent:
+                doer = self._actor_in(actors, agent.start("rest"), min(clause_end, agent.start("rest") + 60),
+                                      last=False)
+        elif doer is None:
+            doer = self._actor_in(actors, *before, last=True)
+            if doer is None and lexicon.INSURGENT_PRONOUNS.search(text[before[0] : before[1]]):
+                doer = self.profile.default_actor
+        if hit.name == "lost-to":
+            # "government forces lost X to the Taliban": the subject lost, the "to" gained.
+            loser = doer
+            receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
+            gainer = (
+                self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False) if receiver else None
+            )
+            gainer = gainer or self.opponent(loser)
+            return {"doer": loser, "gainer": gainer, "attacker": gainer, "leaver": loser or self.opponent(gainer)}
+        if kind in ("surrender", "handover"):
+            receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
+            taker = (
+                self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False) if receiver else None
+            )
+            if kind == "handover" and hit.voice != "active" and taker is None:
+                taker = doer
+            giver = self._actor_in(actors, *before, last=True)
+            gainer = taker or self.opponent(giver) or self.profile.default_actor
+            return {"doer": giver, "gainer": gainer, "attacker": gainer, "leaver": giver or self.opponent(gainer)}
+        if kind == "withdrawal":
+            leaver = doer
+            gainer = self.opponent(leaver) if leaver else None
+            attacker = leaver if leaver and not self.on_government_side(leaver) else gainer
+            return {"doer": doer, "gainer": gainer, "attacker": attacker, "leaver": leaver}
+        if kind == "clash":
+            attacker = self._clash_attacker(hit, text, before, after, actors, doer)
+            return {"doer": doer, "gainer": attacker, "attacker": attacker, "leaver": self.opponent(attacker)}
+        gainer = doer
+        if gainer is None:
+            gainer = self.government if kind == "recapture" else self.profile.default_actor
+        attacker = gainer
+        if kind == "siege" and self.on_government_side(gainer):
+            # Governments defend places: "battling government forces 11 km from X"
+            # names the defenders, not the besiegers.
+            attacker = self.opponent(gainer) or gainer
+        return {"doer": doer, "gainer": gainer, "attacker": attacker, "leaver": self.opponent(gainer)}
+
+    def _clash_attacker(
+        self,
+        hit: TriggerMention,
+        text: str,
+        before: tuple[int, int],
+        after: tuple[int, int],
+        actors: list[ActorMention],
+        doer: str | None,
+    ) -> str | None:
+        """Who attacked: "the attack was repelled by X" (X defended), "X repelled the
+        Taliban" (the Taliban attacked), "fighting between X and Y" (unknown: the default)."""
+        named_before = self._actor_in(actors, *before, last=True)
+        if hit.voice == "passive":
+            defender = doer or named_before
+            if named_before and doer and named_before != doer:
+                return named_before
+            return self.opponent(defender) if defender else self.profile.default_actor
+        if hit.voice == "nominal":
+            return self.profile.default_actor
+        if hit.name == "repelled":
+            agent = lexicon.DEFENDER_AFTER.match(text, hit.end, after[1])
+            if agent:
+                defender = self._actor_in(actors, agent.start("rest"), agent.end("rest"), last=False)
+                if defender:
+                    return self.opponent(defender) or self.profile.default_actor
+            repelled = self._actor_in(actors, hit.end, min(after[1], hit.end + 60), last=False)
+            if repelled:
+                return repelled
+            if named_before is None:
+                return self.profile.default_actor
+            if lexicon.ATTACK_WORDS.search(text, before[0], before[1]):
+                return named_before
+            return self.opponent(named_before) or self.profile.default_actor
+        return named_before or self.profile.default_actor
+
+
+def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bool:
+    """A landmark is the trigger's place only where the relation belongs to the
+    trigger: "retreated from X" names the place left, "one kilometer from X" and
+    "the outskirts of X" carry their relation inside a siege or a clash."""
+    between = text[max(0, lp.start - 25) : lp.start].lower()
+    if hit.kind == "siege" and not text[hit.end : lp.start].strip(" the"):
+        return True
+    if hit.kind in ("siege", "clash") and re.search(r"\b(?:outskirts|near|around)\b", between):
+        return True
+    return hit.kind == "withdrawal" and bool(re.search(r"\bfrom\b", between))
+
+
+def _gap(hit: TriggerMention, start: int, end: int) -> int:
+    """Characters between a trigger and a span, whichever comes first."""
+    return hit.start - end if end <= hit.start else max(0, start - hit.end)
+
+
+def _list_end(text: str, start: int, end: int, linked: list[LinkedPlace]) -> int:
+    """Where the noun phrase after a trigger ends: at the first comma that does
+    not go on with another place of a list ("captured X, Y and Z districts" goes
+    on; "took over X, 42 kilometers from Y" stops at the comma)."""
+    starts = {r.start for r in linked}
+    for match in re.finditer(r"[,(]", text[start:end]):
+        cut = start + match.start()
+        rest = text[cut + 1 : end]
+        gap = len(rest) - len(rest.lstrip(" "))
+        following = cut + 1 + gap
+        if following in starts or lexicon.LIST_GOES_ON.match(rest):
+            continue  # the list goes on (with a name the gazetteer may not know)
+        if not any(start <= r.start < cut for r in linked) and lexicon.ANAPHORA.search(text[start:cut]):
+            continue  # nothing named yet: "took control of the city, the capital of X"
+        return cut
+    return end

@@ -1,0 +1,334 @@
+"""Stage 2, place linking: one place and one role for each name a sentence holds.
+
+A name may stand for several gazetteer places ("Kunduz" the province, its
+capital district, the town). The words around it choose: a level hint
+("Kunduz province", "the city of Kunduz"), the provinces named nearby, the
+provinces the report has talked about, and the rule that a provincial capital
+is in the news far more often than a namesake rural district.
+
+The *role* says what the name does in its sentence, which later stages use:
+
+- ``event``: it may be where something happened;
+- ``context``: it only says where another place lies ("Doshi district of
+  Baghlan province", "Ghazni's Jaghatu district");
+- ``relation``: it is a landmark after a relational word ("near X",
+  "40 km from X", "on the road to X");
+- ``speaker``: it names who speaks or serves ("Baghlan police", "the
+  governor of X");
+- ``facility``: a facility in it is meant ("Kandahar airport").
+
+`Discourse` is what a reader remembers while moving through the report: the
+provinces talked about, the last district and city, the last date; it
+resolves "the city", "the district" and "the provincial capital".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..gazetteer import Gazetteer, Mention
+from ..models import Place
+from ..profile import Profile
+from . import lexicon
+from .mentions import SentenceMentions
+
+ROLES = ("event", "context", "relation", "speaker", "facility")
+
+
+@dataclass
+class LinkedPlace:
+    """One name of a sentence (sentence offsets), the place it stands for, and its role."""
+
+    start: int
+    end: int
+    text: str
+    place: Place
+    role: str = "event"
+    as_capital: bool = False  # "the capital of X": X's capital district is meant
+    level_hint: str | None = None
+    relation: str | None = None  # the relational word before a landmark ("near", "from", "km")
+    ambiguous: bool = False  # the name had candidates at several places
+
+
+@dataclass
+class Discourse:
+    """What the reader remembers while moving through a report."""
+
+    provinces: Counter[str] = field(default_factory=Counter)
+    last_province: str | None = None
+    last_district: str | None = None
+    last_city: str | None = None
+    last_event_place: str | None = None
+    last_event_sentence: int = -10
+    last_date: date | None = None
+    speakers: dict[str, str] = field(default_factory=dict)  # surname -> side
+    sentence_index: int = 0
+    previous_kinds: frozenset[str] = frozenset()
+
+
+class PlaceLinker:
+    def __init__(self, gazetteer: Gazetteer, profile: Profile):
+        self.gazetteer = gazetteer
+        self.places: dict[str, Place] = gazetteer.places
+        # "Afghan", "Ukrainian": words of the actors' names may precede a place
+        # without making it part of a person's or an organisation's name.
+        self.prefix_allowed = lexicon.NAME_PREFIX_ALLOWED | {
+            word.lower()
+            for actor in profile.actors
+            for alias in (*actor.aliases, actor.name)
+            for word in re.findall(r"[A-Z][\w-]+", alias)
+        }
+        self.actor_words = {
+            alias.lower() for actor in profile.actors for alias in (*actor.aliases, actor.name)
+        }
+
+    # --- choosing among candidates -----------------------------------------
+
+    def pick(
+        self, place_ids: tuple[str, ...], level_hint: str | None, near_province: str | None, discourse: Discourse
+    ) -> Place | None:
+        """One place among the candidates of an ambiguous name."""
+        candidates = [self.places[p] for p in place_ids if p in self.places]
+        if not candidates:
+            return None
+        admin1 = [p for p in candidates if p.level == "admin1"]
+        units = [p for p in candidates if p.level in ("admin2", "admin3")]
+        towns = [p for p in candidates if p.level in ("populated_place", "crossing")]
+        if level_hint == "province" and admin1:
+            pool = admin1
+        elif units:
+            pool = units
+        elif towns:
+            pool = towns
+        else:
+            pool = admin1 or candidates
+        if len(pool) == 1:
+            return pool[0]
+
+        def score(place: Place) -> tuple[int, int, int, int, int]:
+            province = place.admin1 or place.id
+            return (
+                int(near_province is not None and province == near_province),
+                # Provincial capitals are far more often in the news than
+                # namesake rural districts.
+                int(self.gazetteer.capital_of(province) == place.id),
+                discourse.provinces.get(province, 0),
+                int(province == discourse.last_province),
+                place.population or 0,
+            )
+
+        return max(pool, key=score)
+
+    # --- one sentence --------------------------------------------------------
+
+    def link(self, sentence: SentenceMentions, discourse: Discourse) -> list[LinkedPlace]:
+        """Give each name in a sentence one place and a role."""
+        text = sentence.text
+        mentions = sentence.places
+        # Provinces named in the sentence help tell apart units sharing a name.
+        sentence_provinces: list[tuple[int, str]] = []
+        for m in mentions:
+            for pid in m.place_ids:
+                place = self.places.get(pid)
+                if place is not None and place.level == "admin1":
+                    sentence_provinces.append((m.start, place.id))
+        linked: list[LinkedPlace] = []
+        previous_end = 0
+        for m in mentions:
+            found = self._link_one(text, m, linked, sentence_provinces, previous_end, discourse)
+            if found is not None:
+                linked.append(found)
+                previous_end = found.end
+        for prev, cur in zip(linked, linked[1:], strict=False):
+            if not lexicon.LIST_SEPARATOR.fullmatch(text[prev.end : cur.start]):
+                continue
+            if prev.as_capital and cur.place.level == "admin1":
+                # A list continuing a capital reading ("the capitals of Kandahar, Helmand and Zabul").
+                cur.as_capital = True
+                cur.role = "event"
+            elif prev.role == "relation" and cur.role == "event":
+                # A list continuing a landmark: "the road between X and Y".
+                cur.role, cur.relation = "relation", prev.relation
+        return linked
+
+    def _link_one(
+        self,
+        text: str,
+        m: Mention,
+        linked: list[LinkedPlace],
+        sentence_provinces: list[tuple[int, str]],
+        previous_end: int,
+        discourse: Discourse,
+    ) -> LinkedPlace | None:
+        start, end = m.start, m.end
+        before = text[max(0, start - 60) : start]
+        after = text[end : end + 40]
+        hint = m.level_hint
+        if hint == "district" and linked and lexicon.DISTRICT_OF_GAP.fullmatch(text[linked[-1].end : start]):
+            hint = None  # "Burka district of Baghlan": the hint was Burka's
+        following = [p for s, p in sentence_provinces if s > m.start]
+        near = following[0] if following else (sentence_provinces[0][1] if sentence_provinces else None)
+        ids = m.place_ids
+        has_admin1 = any(self.places[p].level == "admin1" for p in ids if p in self.places)
+        context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and bool(
+            start - previous_end < 60 or lexicon.LOCATIVE_WORD.search(before[-30:])
+        )
+        if (
+            hint == "province"
+            and linked
+            and linked[-1].place.level != "admin1"
+            and lexicon.PROVINCE_AFTER_UNIT_GAP.fullmatch(text[linked[-1].end : start])
+        ):
+            context_like = True  # "Dand Patan district, Paktia province", "X of Parwan province"
+        if (
+            linked
+            and linked[-1].role == "context"
+            and lexicon.LIST_SEPARATOR.fullmatch(text[linked[-1].end : start])
+        ):
+            context_like = True  # "the provinces of Kunduz, Baghlan and Balkh"
+        capital_reading = bool(lexicon.CAPITAL_OF.search(before)) and has_admin1
+        if has_admin1 and (
+            hint == "province" or capital_reading or (context_like and hint not in ("district", "city"))
+        ):
+            place = self.pick(ids, "province", near, discourse)
+        else:
+            place = self.pick(ids, hint, near, discourse)
+        if place is None:
+            return None
+        word_before = re.search(r"([A-Z][\w’'-]*)\s$", text[max(0, start - 30) : start])
+        if (
+            word_before
+            and word_before.start() + max(0, start - 30) > 0
+            and word_before.group(1).lower() not in self.prefix_allowed
+            and not word_before.group(1).endswith(("’s", "'s"))
+            and not any(r.end >= start - len(word_before.group(0)) - 1 for r in linked[-1:])
+        ):
+            return None  # part of a person's or an organisation's name ("Abdul Mannan Qate")
+        line_start = start == 0 or text[:start].rstrip(" \t").endswith("\n")
+        if line_start and lexicon.DATELINE_AFTER.match(after):
+            return None  # a dateline, not where the news happened
+        role = "event"
+        relation: str | None = None
+        if lexicon.POSSESSIVE_AFTER.match(after):
+            role = "context"  # "Ghazni's Jaghatu district"
+        elif lexicon.FACILITY_AFTER_PLACE.match(after):
+            role = "facility"
+        elif lexicon.ROLE_AFTER_PLACE.match(after) or lexicon.ROLE_BEFORE_PLACE.search(before[-40:]):
+            role = "speaker"
+            if has_admin1 and place.level != "admin1":
+                place = self.pick(ids, "province", near, discourse) or place
+        else:
+            found = lexicon.RELATION_BEFORE_PLACE.search(before[-50:])
+            if found:
+                role = "relation"
+                relation = " ".join(found.group("relation").lower().split())
+        as_capital = False
+        if place.level == "admin1":
+            # "the capital of Nimroz": the capital is meant, unless a city was
+            # just named in apposition ("Zaranj, the capital of Nimroz").
+            appositive = (
+                bool(linked)
+                and start - linked[-1].end < 70
+                and bool(lexicon.APPOSITIVE_CAPITAL.search(text[linked[-1].end : start]))
+            )
+            object_of_verb = lexicon.PROVINCE_AS_OBJECT.search(before)
+            if capital_reading and not appositive:
+                as_capital = True
+            elif capital_reading or lexicon.UNITS_AFTER_PLACE.match(after):
+                # "Zaranj, the capital of Nimroz", "the Kapisa districts": where, not what
+                role = "context" if role == "event" else role
+            elif object_of_verb and object_of_verb.group(1).lower() not in lexicon.NOT_A_VERB:
+                pass  # "captured the province of X": the province itself
+            elif (hint != "province" or context_like) and role == "event":
+                role = "context"
+        return LinkedPlace(
+            start,
+            end,
+            text[start:end],
+            place,
+            role,
+            as_capital,
+            hint,
+            relation,
+            ambiguous=len({self.places[p].admin1 or p for p in ids if p in self.places}) > 1,
+        )
+
+    # --- memory ----------------------------------------------------------------
+
+    def remember(self, place: Place, discourse: Discourse, local: bool = True) -> None:
+        province = place.admin1 if place.level != "admin1" else place.id
+        if province:
+            discourse.provinces[province] += 1
+            discourse.last_province = province
+        if not local:
+            return  # "Baghlan police", "in Kunduz province": no district to refer back to
+        if place.level in ("admin2", "admin3"):
+            discourse.last_district = place.id
+            discourse.last_city = place.id
+        elif place.level in ("populated_place", "crossing"):
+            discourse.last_city = place.id
+
+    def remember_title(self, mentions: list[Mention], discourse: Discourse) -> None:
+        for m in mentions:
+            place = self.pick(m.place_ids, m.level_hint, None, discourse)
+            if place is not None:
+                self.remember(place, discourse)
+
+    def event_place(self, linked: LinkedPlace) -> Place | None:
+        """The place an event happens at: for "the capital of X", X's capital."""
+        if linked.as_capital:
+            capital = self.gazetteer.capital_of(linked.place.id)
+            return self.places.get(capital) if capital else None
+        return linked.place
+
+    # --- words standing for places ----------------------------------------------
+
+    def names_unknown_place(self, text: str) -> bool:
+        """Does `text` name something the gazetteer does not know (a capitalised word
+        that is neither an actor nor a known place)?"""
+        for word in re.finditer(r"(?<![\w’'])[A-Z][a-z]{2,}", text):
+            if word.start() == 0:
+                continue  # sentence-initial capital
+            lowered = word.group(0).lower()
+            if lowered in self.prefix_allowed or any(lowered in a.split() for a in self.actor_words):
+                continue
+            return True
+        return False
+
+    def resolve_anaphor(
+        self, phrase: str, linked: list[LinkedPlace], before: int, discourse: Discourse
+    ) -> Place | None:
+        """Resolve "the provincial capital", "the city", "the district", "it" to the
+        nearest fitting antecedent: in the sentence before `before`, else in memory."""
+        phrase = phrase.lower()
+        earlier = [r for r in linked if r.end <= before]
+        provinces = [r.place.id for r in linked if r.place.level == "admin1"]
+        if "capital" in phrase:
+            named_before = [r for r in earlier if r.place.level != "admin1"]
+            if named_before and before - named_before[-1].end <= 3:
+                return named_before[-1].place  # "Kunduz, the provincial capital"
+            provinces_before = [r.place.id for r in earlier if r.place.level == "admin1"]
+            province = (
+                provinces_before[-1]
+                if provinces_before
+                else provinces[0]
+                if provinces
+                else discourse.last_province
+            )
+            capital = self.gazetteer.capital_of(province) if province else None
+            return self.places.get(capital) if capital else None
+        if "province" in phrase:
+            province = provinces[-1] if provinces else discourse.last_province
+            return self.places.get(province) if province else None
+        local = [r.place for r in earlier if r.place.level != "admin1" and r.role in ("event", "relation")]
+        if local:
+            return local[-1]
+        if phrase == "them":
+            return None
+        if phrase == "it":
+            return self.places.get(discourse.last_event_place or "")
+        wanted = discourse.last_city if ("city" in phrase or "town" in phrase) else discourse.last_district
+        return self.places.get(wanted or "")

@@ -1,0 +1,169 @@
+"""Stage 1, mentions: what a report names, found in one cheap pass.
+
+For each sentence: the gazetteer names in it (one Aho-Corasick pass over the
+whole text, ambiguity kept), and, only in sentences that hold a trigger word,
+the trigger phrases, the actors (the profile's aliases) and the date
+expressions. Most sentences of a report hold no trigger and are never looked
+at again.
+
+Offsets of everything inside a `SentenceMentions` are relative to the
+sentence; `SentenceMentions.start` turns them into document offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+
+from ..gazetteer import Gazetteer, Mention
+from ..models import Document
+from ..profile import Profile
+from . import lexicon
+from .dates import DateMention, find_dates
+from .sentences import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerMention:
+    """A phrase that signals an event, with the kind it suggests and its voice
+    (where the place stands: see `lexicon.VOICES`)."""
+
+    start: int
+    end: int
+    kind: str
+    voice: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    start: int
+    end: int
+    actor: str
+
+
+@dataclass
+class SentenceMentions:
+    index: int
+    start: int
+    end: int
+    text: str
+    places: list[Mention]
+    triggers: list[TriggerMention] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+
+    @property
+    def has_trigger(self) -> bool:
+        return bool(self.triggers)
+
+
+@dataclass
+class DocumentMentions:
+    document: Document
+    title_places: list[Mention]
+    sentences: list[SentenceMentions]
+
+
+def compile_phrases(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """One case-insensitive alternation of whole phrases, longest first."""
+    cleaned = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in cleaned)
+    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
+
+
+class MentionFinder:
+    """Finds the mentions of one report: `finder(document) -> DocumentMentions`."""
+
+    def __init__(self, gazetteer: Gazetteer, profile: Profile):
+        self.gazetteer = gazetteer
+        self.profile = profile
+        self.triggers: list[tuple[lexicon.Trigger, re.Pattern[str]]] = [
+            (t, re.compile(t.pattern, re.IGNORECASE)) for t in lexicon.TRIGGERS
+        ]
+        for kind, phrases in profile.triggers.items():
+            extra = compile_phrases(list(phrases))
+            if extra is not None:
+                trigger = lexicon.Trigger(f"profile-{kind}", kind, "active", extra.pattern)
+                self.triggers.append((trigger, extra))
+        self.actor_patterns: list[tuple[str, re.Pattern[str]]] = []
+        for actor in profile.actors:
+            pattern = compile_phrases([*actor.aliases, actor.name])
+            if pattern is not None:
+                self.actor_patterns.append((actor.id, pattern))
+
+    def __call__(self, doc: Document) -> DocumentMentions:
+        text = doc.text or ""
+        mentions = self.gazetteer.find_mentions(text) if text.strip() else []
+        starts = [m.start for m in mentions]
+        sentences: list[SentenceMentions] = []
+        for index, (s_start, s_end) in enumerate(split_sentences(text)):
+            lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
+            places = [_shifted(m, -s_start) for m in mentions[lo:hi]]
+            sentence = SentenceMentions(index, s_start, s_end, text[s_start:s_end], places)
+            sentence.triggers = self.find_triggers(sentence.text)
+            if sentence.triggers:
+                sentence.actors = self.find_actors(sentence.text)
+                sentence.dates = find_dates(sentence.text)
+            sentences.append(sentence)
+        title_places = self.gazetteer.find_mentions(doc.title) if doc.title else []
+        return DocumentMentions(doc, title_places, sentences)
+
+    def find_triggers(self, text: str) -> list[TriggerMention]:
+        """Every trigger phrase of one sentence; where two overlap the longer wins
+        ("fallen under Taliban control" over "fallen")."""
+        if not lexicon.TRIGGER_STEMS.search(text):
+            return []
+        hits: list[TriggerMention] = []
+        lowered = text.lower()
+        for trigger, pattern in self.triggers:
+            if trigger.stems and not any(stem in lowered for stem in trigger.stems):
+                continue
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                while start < end and text[start].isspace():
+                    start += 1
+                if trigger.kind == "siege" and lexicon.LOCATION_DESCRIPTION.search(
+                    text[max(0, start - 30) : start]
+                ):
+                    continue  # "located 50 kilometres south of X": geography, not a siege
+                if trigger.voice == "passive" and lexicon.NOUN_USE_BEFORE.search(
+                    text[max(0, start - 8) : start]
+                ):
+                    continue  # "the city's fall": a noun, not a verb
+                hits.append(TriggerMention(start, end, trigger.kind, trigger.voice, trigger.name))
+        hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+        kept: list[TriggerMention] = []
+        for hit in hits:
+            if all(hit.end <= k.start or hit.start >= k.end for k in kept):
+                kept.append(hit)
+        kept.sort(key=lambda h: h.start)
+        return kept
+
+    def find_actors(self, text: str) -> list[ActorMention]:
+        """The profile's actors named in a sentence, left to right, longest alias first."""
+        found: list[ActorMention] = []
+        for actor_id, pattern in self.actor_patterns:
+            for match in pattern.finditer(text):
+                found.append(ActorMention(match.start(), match.end(), actor_id))
+        found.sort(key=lambda a: (a.start, a.start - a.end))
+        kept: list[ActorMention] = []
+        last_end = -1
+        for actor in found:
+            if actor.start >= last_end:
+                kept.append(actor)
+                last_end = actor.end
+        return kept
+
+
+def _shifted(mention: Mention, delta: int) -> Mention:
+    span = mention.context_span
+    return replace(
+        mention,
+        start=mention.start + delta,
+        end=mention.end + delta,
+        context_span=(span[0] + delta, span[1] + delta) if span else None,
+    )

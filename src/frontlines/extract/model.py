@@ -1,0 +1,221 @@
+"""The decision model: a multinomial logistic regression over frame features.
+
+It is fitted with scikit-learn (`train`, imported lazily: extraction never
+needs it) and kept as a plain JSON artifact: the weights of every feature
+for every class, the intercepts, the probability threshold, and a record of
+what it was trained on (the sha256 of the gold and corpus files, how many
+reports and examples). JSON rather than a pickle: loading an artifact must
+never run code, and a reader can see what the model learnt.
+
+An artifact names its format and format version; a file of another format or
+version, or a damaged one, is refused with a `ModelError` saying which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+FORMAT = "frontlines.decision-model"
+FORMAT_VERSION = 1
+NONE_CLASS = "none"
+BUILTIN_MODEL = "decision.v1.json"
+# Fewer labelled events than this and a model learns the reports, not the language.
+MIN_POSITIVE_EXAMPLES = 40
+MIN_REPORTS = 10
+
+
+class ModelError(ValueError):
+    """A model artifact cannot be used, or training data cannot make one; says why."""
+
+
+@dataclass
+class DecisionModel:
+    classes: tuple[str, ...]
+    weights: dict[str, list[float]]
+    intercept: list[float]
+    threshold: float = 0.5
+    training: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.version:
+            self.version = f"decision.v{FORMAT_VERSION}@{self.digest()[:8]}"
+
+    def digest(self) -> str:
+        body = json.dumps([self.classes, sorted(self.weights.items()), self.intercept, self.threshold])
+        return hashlib.sha256(body.encode()).hexdigest()
+
+    def probabilities(self, features: Iterable[str]) -> list[float]:
+        """Softmax over the classes; unknown features weigh nothing."""
+        scores = list(self.intercept)
+        n = len(scores)
+        weights = self.weights
+        for feature in features:
+            row = weights.get(feature)
+            if row is not None:
+                for i in range(n):
+                    scores[i] += row[i]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "version": self.version,
+            "classes": list(self.classes),
+            "threshold": self.threshold,
+            "intercept": self.intercept,
+            "weights": dict(sorted(self.weights.items())),
+            "training": self.training,
+        }
+
+    def save(self, path: Path | str) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.replace(path)  # never a half-written artifact
+
+
+def model_from_json(data: Any, origin: str) -> DecisionModel:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelError(f"{origin}: not a frontlines decision model (no 'format': {FORMAT!r})")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"{origin}: decision model of format version {data.get('format_version')!r}; "
+            f"this frontlines reads version {FORMAT_VERSION} (retrain it with 'frontlines train')"
+        )
+    try:
+        classes = tuple(str(c) for c in data["classes"])
+        intercept = [float(x) for x in data["intercept"]]
+        weights = {str(k): [float(x) for x in v] for k, v in data["weights"].items()}
+        threshold = float(data.get("threshold", 0.5))
+        training = dict(data.get("training") or {})
+        version = str(data["version"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ModelError(f"{origin}: damaged decision model ({exc.__class__.__name__}: {exc})") from exc
+    if NONE_CLASS not in classes or len(intercept) != len(classes):
+        raise ModelError(f"{origin}: damaged decision model (classes and intercepts do not agree)")
+    if any(len(row) != len(classes) for row in weights.values()):
+        raise ModelError(f"{origin}: damaged decision model (a weight row has the wrong length)")
+    model = DecisionModel(classes, weights, intercept, threshold, training, version)
+    expected = f"decision.v{FORMAT_VERSION}@{model.digest()[:8]}"
+    if version != expected:
+        raise ModelError(f"{origin}: damaged decision model (its weights do not match its version {version})")
+    return model
+
+
+def load_model(path: Path | str) -> DecisionModel:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read decision model ({exc.strerror})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{path}: damaged decision model (not JSON: {exc.msg} at line {exc.lineno})") from exc
+    return model_from_json(data, str(path))
+
+
+_builtin: DecisionModel | None = None
+
+
+def builtin_model() -> DecisionModel:
+    """The model shipped with frontlines (trained by `make model` on ../shared/eval)."""
+    global _builtin
+    if _builtin is None:
+        resource = resources.files("frontlines.extract") / "models" / BUILTIN_MODEL
+        try:
+            data = json.loads(resource.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"built-in decision model {BUILTIN_MODEL}: cannot be read ({exc})") from exc
+        _builtin = model_from_json(data, f"built-in {BUILTIN_MODEL}")
+    return _builtin
+
+
+def files_digest(paths: Sequence[Path]) -> str:
+    """sha256 over the training files' bytes, in the order given."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def train(
+    examples: Sequence[tuple[Sequence[str], str]],
+    *,
+    reports: int,
+    regularisation: float = 0.3,
+    min_count: int = 2,
+    threshold: float = 0.5,
+    training: Mapping[str, Any] | None = None,
+) -> DecisionModel:
+    """Fit the model on labelled frames (features, class); refuse too little data.
+
+    Features seen fewer than `min_count` times are dropped: a feature seen once
+    is a fact about one sentence. `regularisation` is scikit-learn's C (smaller
+    is stronger).
+    """
+    positives = sum(1 for _, label in examples if label != NONE_CLASS)
+    if reports < MIN_REPORTS or positives < MIN_POSITIVE_EXAMPLES:
+        raise ModelError(
+            f"too little training data: {reports} report(s) and {positives} labelled event frame(s); "
+            f"a model needs at least {MIN_REPORTS} reports and {MIN_POSITIVE_EXAMPLES} events"
+        )
+    labels = sorted({label for _, label in examples} | {NONE_CLASS})
+    if len(labels) < 2:
+        raise ModelError("too little training data: every frame has the same label")
+    from collections import Counter
+
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts: Counter[str] = Counter(f for features, _ in examples for f in set(features))
+    vocabulary = sorted(f for f, c in counts.items() if c >= min_count)
+    index = {f: i for i, f in enumerate(vocabulary)}
+    rows, cols = [], []
+    for r, (features, _) in enumerate(examples):
+        for f in set(features):
+            i = index.get(f)
+            if i is not None:
+                rows.append(r)
+                cols.append(i)
+    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocabulary)))
+    y = [label for _, label in examples]
+    fitted = LogisticRegression(C=regularisation, max_iter=5000)
+    fitted.fit(matrix, y)
+    classes = tuple(str(c) for c in fitted.classes_)
+    coef = fitted.coef_
+    intercept = [round(float(x), 6) for x in fitted.intercept_]
+    if len(classes) == 2:
+        # scikit-learn keeps one row for two classes: expand it to a softmax over both.
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = [round(-intercept[0] / 2, 6), round(intercept[0] / 2, 6)]
+    # Rounded once here, so the version digest is that of the weights saved.
+    weights = {
+        feature: [round(float(coef[c][i]), 6) for c in range(len(classes))]
+        for feature, i in index.items()
+        if any(abs(coef[c][i]) > 1e-6 for c in range(len(classes)))
+    }
+    record = {
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "reports": reports,
+        "examples": len(examples),
+        "events": positives,
+        "regularisation": regularisation,
+        **(training or {}),
+    }
+    return DecisionModel(classes, weights, intercept, threshold, record)

@@ -1,0 +1,303 @@
+"""`staged.v1`: the default extractor, a chain of replaceable stages.
+
+mentions → place linking → frames → attribution and certainty → dating →
+decision. Each stage is a public class of its own module with a typed
+interface; `Stages` holds one of each, and a plug-in replaces one stage (by
+passing its own object, or by registering it with `register_stage` and naming
+it in `ExtractionConfig.stages`) without re-implementing the others.
+
+The first five stages are deterministic and propose `Candidate` frames with
+high recall; the decision stage (a model fitted on gold, `decision.py`)
+chooses which are events, of which kind, and how likely. `candidates` and
+`events_from` are public so that training and cross-validation run the
+proposal once and the decision per fold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from ..gazetteer import Gazetteer
+from ..models import Document, Event, Evidence, Place
+from ..profile import Profile
+from . import lexicon
+from .attribution import Attributor
+from .dating import date_of
+from .decision import Candidate, DecisionStage, LogisticDecision, frame_features
+from .frames import Frame, FrameBuilder
+from .linking import Discourse, PlaceLinker
+from .mentions import MentionFinder, TriggerMention
+from .model import NONE_CLASS, DecisionModel, builtin_model, load_model
+
+EXTRACTOR_NAME = "staged.v1"
+CERTAINTY_RANK = {"confirmed": 4, "reported": 3, "claimed": 2, "unverified": 1, "denied": 0}
+BASIS_RANK = {"explicit": 2, "relative": 1, "publication": 0}
+STAGE_NAMES = ("mentions", "linking", "frames", "attribution", "decision")
+
+StageFactory = Callable[[Gazetteer, Profile], Any]
+_STAGES: dict[tuple[str, str], StageFactory] = {}
+
+
+def register_stage(stage: str, name: str) -> Callable[[StageFactory], StageFactory]:
+    """Register an implementation of one stage under a versioned name.
+
+    A factory takes the gazetteer and the profile. Plug-in packages may also
+    expose factories under the `frontlines.stages` entry-point group, named
+    `STAGE:NAME` (e.g. `decision:llm.v1`).
+    """
+    if stage not in STAGE_NAMES:
+        raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGE_NAMES)})")
+
+    def decorator(factory: StageFactory) -> StageFactory:
+        _STAGES[(stage, name)] = factory
+        return factory
+
+    return decorator
+
+
+def stage_factory(stage: str, name: str) -> StageFactory:
+    if (stage, name) not in _STAGES:
+        for entry in entry_points(group="frontlines.stages"):
+            key = tuple(entry.name.split(":", 1))
+            if len(key) == 2 and key not in _STAGES:
+                _STAGES[(key[0], key[1])] = entry.load()
+    if (stage, name) not in _STAGES:
+        known = ", ".join(sorted(n for s, n in _STAGES if s == stage)) or "none"
+        raise KeyError(f"unknown {stage} stage {name!r} (registered: {known})")
+    return _STAGES[(stage, name)]
+
+
+@dataclass
+class Stages:
+    mentions: MentionFinder
+    linking: PlaceLinker
+    frames: FrameBuilder
+    attribution: Attributor
+
+    @classmethod
+    def default(cls, gazetteer: Gazetteer, profile: Profile) -> Stages:
+        linker = PlaceLinker(gazetteer, profile)
+        return cls(MentionFinder(gazetteer, profile), linker, FrameBuilder(profile, linker), Attributor(profile))
+
+
+class StagedExtractor:
+    name = EXTRACTOR_NAME
+
+    def __init__(self, gazetteer: Gazetteer, profile: Profile, stages: Stages | None = None,
+                 decision: DecisionStage | None = None):
+        self.gazetteer = gazetteer
+        self.profile = profile
+        self.stages = stages or Stages.default(gazetteer, profile)
+        self._decision = decision
+        self._decisions: dict[tuple[str | None, float | None], DecisionStage] = {}
+
+    # --- configuration -----------------------------------------------------------
+
+    def decision_for(self, model: str | None, threshold: float | None,
+                     stage_name: str | None = None) -> DecisionStage:
+        if stage_name is not None:
+            return stage_factory("decision", stage_name)(self.gazetteer, self.profile)  # type: ignore[no-any-return]
+        if self._decision is not None and model is None:
+            return self._decision
+        key = (model, threshold)
+        if key not in self._decisions:
+            loaded: DecisionModel = load_model(Path(model)) if model else builtin_model()
+            self._decisions[key] = LogisticDecision(loaded, threshold)
+        return self._decisions[key]
+
+    def with_stages(self, overrides: dict[str, str]) -> StagedExtractor:
+        """A copy using the registered stages named in `overrides` (decision aside)."""
+        chosen = {
+            stage: stage_factory(stage, name)(self.gazetteer, self.profile)
+            for stage, name in overrides.items()
+            if stage != "decision"
+        }
+        if not chosen:
+            return self
+        return StagedExtractor(self.gazetteer, self.profile, dataclasses.replace(self.stages, **chosen),
+                               self._decision)
+
+    def extract_batch(self, documents: Sequence[Document], config: Any = None) -> list[list[Event]]:
+        from . import DEFAULT_CONFIG
+
+        config = config or DEFAULT_CONFIG
+        extractor = self.with_stages(dict(config.stages))
+        decision = self.decision_for(config.model, config.threshold, config.stages.get("decision"))
+        return [extractor.events_from(doc, extractor.candidates(doc), decision) for doc in documents]
+
+    # --- stages 1 to 5: candidates --------------------------------------------------
+
+    def candidates(self, doc: Document) -> list[Candidate]:
+        """Every frame of a report that the decision stage should judge."""
+        if not doc.text or not doc.text.strip():
+            return []
+        stages = self.stages
+        found = stages.mentions(doc)
+        published = doc.published_date
+        discourse = Discourse()
+        stages.linking.remember_title(found.title_places, discourse)
+        result: list[Candidate] = []
+        for sentence in found.sentences:
+            linked = stages.linking.link(sentence, discourse)
+            triggers = list(sentence.triggers)
+            continuation = lexicon.LIST_CONTINUATION.match(sentence.text)
+            if continuation and "capture" in discourse.previous_kinds:
+                triggers.insert(0, TriggerMention(continuation.start(), continuation.end(), "capture", "nominal",
+                                                  "list-continuation"))
+            recent = discourse.sentence_index - discourse.last_event_sentence <= 2
+            follows_up = recent and any(t.kind in ("withdrawal", "surrender") for t in triggers)
+            worth_reading = bool(triggers) and bool(
+                linked or follows_up or lexicon.ANAPHORA.search(sentence.text)
+            ) and not lexicon.RELATED_LINE.match(sentence.text)
+            frames: list[Frame] = []
+            if worth_reading:
+                frames = stages.frames.build(sentence, linked, discourse, triggers)
+            if frames:
+                attribution = stages.attribution.attribute(sentence.text, discourse)
+                last_trigger = max(t.end for t in triggers)
+                denial = stages.attribution.denial_after(sentence.text, last_trigger, discourse)
+                for frame in frames:
+                    clause = frame.clause
+                    when = date_of(frame.trigger, sentence.dates, published, discourse, clause, triggers,
+                                   default_year=self.profile.start_date.year)
+                    features = frame_features(
+                        frame,
+                        attribution,
+                        when,
+                        stages.frames.on_government_side(frame.gainer),
+                        stages.frames.on_government_side(frame.doer),
+                    )
+                    result.append(Candidate(frame, features, when, attribution, denial))
+                for frame in frames:
+                    if frame.selected and not frame.negated:
+                        discourse.last_event_place = frame.place.id
+                        discourse.last_event_sentence = discourse.sentence_index
+            elif triggers:
+                # "Nine more districts were captured on Sunday": no place, but a date
+                # the next sentence's list may need.
+                date_of(triggers[0], sentence.dates, published, discourse, (0, len(sentence.text)),
+                        default_year=self.profile.start_date.year)
+            for lp in linked:
+                stages.linking.remember(lp.place, discourse, local=lp.role in ("event", "relation"))
+            discourse.previous_kinds = frozenset(t.kind for t in triggers)
+            discourse.sentence_index += 1
+        return result
+
+    # --- stage 6: the decision, and the events ---------------------------------------
+
+    def events_from(self, doc: Document, candidates: Sequence[Candidate], decision: DecisionStage) -> list[Event]:
+        version = getattr(decision, "version", None)
+        events: list[Event] = []
+        for candidate, (frame_class, probability) in zip(candidates, decision.decide(candidates), strict=True):
+            if frame_class == NONE_CLASS:
+                continue
+            if candidate.frame.negated and frame_class != "gain":
+                continue  # only a negated change of hands is evidence (against it)
+            events.extend(self.events_of(doc, candidate, frame_class, probability, version))
+        return merge_duplicates(events)
+
+    def events_of(self, doc: Document, candidate: Candidate, frame_class: str, probability: float,
+                  model: str | None) -> list[Event]:
+        """The event a candidate states as `frame_class`, plus its denial if the sentence has one."""
+        frame = candidate.frame
+        actor = frame.actor_for(frame_class)
+        if actor is None:
+            return []  # nobody named, and the profile names no default actor
+        kind = self.stages.frames.kind_of(frame, frame_class)
+        opponent = self.stages.frames.opponent(actor)
+        sentence = frame.sentence
+        certainty = self.stages.attribution.certainty(
+            sentence.text, kind, actor, opponent, candidate.attribution, frame.trigger
+        )
+        event = build_event(doc, frame, kind, actor, opponent, candidate, certainty, probability, model)
+        result = [event]
+        denial = candidate.denial
+        if denial is not None and kind in ("capture", "recapture") and not frame.negated:
+            denied = dataclasses.replace(event, certainty="denied", source=denial.source)
+            if denial.sides - {"independent"}:
+                denied.source_side = denial.side
+            result.append(denied)
+        return result
+
+
+def build_event(doc: Document, frame: Frame, kind: str, actor: str, opponent: str | None, candidate: Candidate,
+                certainty: str, probability: float, model: str | None) -> Event:
+    place: Place = frame.place
+    if place.level == "admin1":
+        geo_precision = 3
+    elif place.level in ("populated_place", "crossing") and place.lat is None:
+        geo_precision = 2
+    else:
+        geo_precision = 1
+    sentence = frame.sentence
+    when = candidate.date
+    hit = frame.trigger
+    return Event(
+        kind=kind,
+        actor=actor,
+        opponent=opponent,
+        place_id=place.id,
+        place_name=place.name,
+        admin1=place.admin1 if place.level != "admin1" else place.id,
+        admin2=None if place.level == "admin1" else (place.admin2 if place.level != "admin2" else place.id),
+        admin3=None if place.level in ("admin1", "admin2") else (place.admin3 if place.level != "admin3" else place.id),
+        geo_precision=geo_precision,
+        date=when.date.isoformat() if when.date else None,
+        date_precision=when.precision,
+        date_basis=when.basis,
+        source=candidate.attribution.source,
+        source_side=candidate.attribution.side,
+        certainty=certainty,
+        negated=frame.negated,
+        evidence=Evidence(doc.id, sentence.text, sentence.start, sentence.end),
+        extractor=EXTRACTOR_NAME,
+        explanation=(
+            f"trigger '{sentence.text[hit.start:hit.end]}' ({hit.name}, {hit.voice}); "
+            f"place {frame.found_by}; p={probability:.2f}"
+        ),
+        probability=round(probability, 3),
+        model=model,
+    )
+
+
+def _unit(event: Event) -> str:
+    return event.admin3 or event.admin2 or event.admin1 or event.place_id
+
+
+def merge_duplicates(events: list[Event]) -> list[Event]:
+    """One report saying the same thing twice is one claim, with all its sources.
+
+    Claims and denials stay apart, and so do negated statements: they are
+    different evidence. The merged event keeps the highest probability (the
+    same report repeating itself is not more evidence), the best certainty,
+    the most specific date (explicit over relative over publication; of two
+    as good, the earlier: reports confirm after the fact).
+    """
+    merged: dict[tuple[str, str, str, bool, bool], Event] = {}
+    for event in events:
+        key = (event.kind, event.actor, _unit(event), event.negated, event.certainty == "denied")
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = event
+            continue
+        kept.probability = max(kept.probability, event.probability)
+        sides = {kept.source_side, event.source_side}
+        if kept.opponent in sides and event.actor in sides:
+            kept.certainty = "confirmed"
+        elif CERTAINTY_RANK[event.certainty] > CERTAINTY_RANK[kept.certainty]:
+            kept.certainty = event.certainty
+        earlier = bool(event.date and kept.date and event.date < kept.date)
+        if BASIS_RANK[event.date_basis] > BASIS_RANK[kept.date_basis] or (
+            BASIS_RANK[event.date_basis] == BASIS_RANK[kept.date_basis] and earlier
+        ):
+            kept.date, kept.date_basis, kept.date_precision = event.date, event.date_basis, event.date_precision
+        if event.source and event.source != kept.source:
+            kept.source = f"{kept.source}; {event.source}" if kept.source else event.source
+        if kept.source_side in ("unnamed", "independent") and event.source_side not in ("unnamed", "independent"):
+            kept.source_side = event.source_side
+    return list(merged.values())
