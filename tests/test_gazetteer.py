@@ -114,7 +114,7 @@ def test_districts_know_their_province(afghanistan: Imported) -> None:
 
 
 def _scripts(name: str) -> set[str]:
-    from frontlines.names import scripts_of
+    from frontlines.places.names import scripts_of
 
     return set(scripts_of(name))
 

@@ -41,7 +41,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, func, select
 
 from .models import ADMIN_LEVELS, Place
-from .names import (
+from .places.names import (
     MIN_NAME_LETTERS,
     is_code,
     is_common_words,
