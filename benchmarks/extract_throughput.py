@@ -42,16 +42,17 @@ def setup_gazetteer(shared: Path, workdir: Path) -> tuple[Any, Profile]:
     The only code here that touches the gazetteer and store APIs, so a change
     of names there is a change in this one function.
     """
-    from frontlines import gazetteer
+    from frontlines.places.boundaries import import_boundaries
+    from frontlines.places.workspace import add_places, load_gazetteer
     from frontlines.store import Workspace, upsert_places
 
     workspace = Workspace.init(workdir / "workspace")
     with workspace.begin() as conn:
         for name in BOUNDARIES:
-            upsert_places(conn, gazetteer.import_boundaries(shared / "geo" / name))
-        gazetteer.add_places(conn, workspace.profile)
+            upsert_places(conn, import_boundaries(shared / "geo" / name))
+        add_places(conn, workspace.profile)
     with workspace.connect() as conn:
-        return gazetteer.Gazetteer.load(conn), workspace.profile
+        return load_gazetteer(conn), workspace.profile
 
 
 def make_extractor(name: str, gazetteer: Any, profile: Profile) -> Any:

@@ -41,7 +41,7 @@ def afghan_workspace(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> 
     Built once per test session: importing the district shapefile takes seconds.
     Tests must not write to it; copy it (`copy_workspace`) to change things.
     """
-    from frontlines.gazetteer import add_places, import_boundary_files
+    from frontlines.places.workspace import add_places, import_boundary_files
 
     ws = Workspace.init(tmp_path_factory.mktemp("afghan") / "ws", "afghanistan-2021")
     geo = shared / "geo"
@@ -55,10 +55,10 @@ def afghan_workspace(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> 
 
 @pytest.fixture(scope="session")
 def afghan_gazetteer(afghan_workspace: Workspace):  # type: ignore[no-untyped-def]
-    from frontlines.gazetteer import Gazetteer
+    from frontlines.places.workspace import load_gazetteer
 
     with afghan_workspace.connect() as conn:
-        return Gazetteer.load(conn)
+        return load_gazetteer(conn)
 
 
 def copy_workspace(source: Workspace, target: Path) -> Workspace:

@@ -12,7 +12,7 @@ import pytest
 
 from frontlines.evaluate import score_files
 from frontlines.extract import extract_corpus
-from frontlines.gazetteer import Gazetteer
+from frontlines.places.gazetteer import Gazetteer
 from frontlines.store import Workspace
 
 F1_FLOOR = 0.81

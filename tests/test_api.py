@@ -304,7 +304,7 @@ def test_series_end_at_the_latest_event_and_stay_short(client: TestClient,
 def test_map_geometry_follows_a_gazetteer_import(writable: Workspace) -> None:
     import shapely
 
-    from frontlines.gazetteer import mark_gazetteer_changed
+    from frontlines.places.workspace import mark_gazetteer_changed
     from frontlines.store import places
 
     def imam_sahib(client: TestClient) -> dict[str, Any]:

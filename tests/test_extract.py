@@ -14,8 +14,8 @@ import pytest
 from frontlines.extract import available_extractors, extract_document, get_extractor, lexicon
 from frontlines.extract.dates import find_dates, resolve_relative_date
 from frontlines.extract.sentences import split_sentences
-from frontlines.gazetteer import Gazetteer
 from frontlines.models import Document, Event
+from frontlines.places.gazetteer import Gazetteer
 from frontlines.profile import load_profile
 
 PROFILE = load_profile("afghanistan-2021")

@@ -105,8 +105,8 @@ def test_reextract_rebuilds_the_same_events(ws: Workspace, tmp_path: Path) -> No
 def test_another_country_needs_only_another_profile(tmp_path: Path, shared: Path) -> None:
     """Ukraine: its own boundaries, actors and aliases; no line of code changes."""
     from frontlines.extract import extract_document
-    from frontlines.gazetteer import Gazetteer, add_places, import_boundary_files
     from frontlines.models import Document
+    from frontlines.places.workspace import add_places, import_boundary_files, load_gazetteer
 
     ws = Workspace.init(tmp_path / "ua", "ukraine-2022")
     geo = shared / "geo" / "ukraine"
@@ -116,7 +116,7 @@ def test_another_country_needs_only_another_profile(tmp_path: Path, shared: Path
     with ws.begin() as conn:
         add_places(conn, ws.profile)
     with ws.connect() as conn:
-        gazetteer = Gazetteer.load(conn)
+        gazetteer = load_gazetteer(conn)
     text = ("Russian troops captured Izium on Friday, the Ukrainian General Staff said. "
             "Ukrainian forces liberated Kupiansk a week later.")
     doc = Document(id="ua1", text=text, content_hash="x", published="2022-04-02")

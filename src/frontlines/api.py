@@ -41,9 +41,9 @@ from sqlalchemy import Connection, func, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import latest_event_day
-from .gazetteer import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .models import EVENT_KINDS
 from .pipeline import StoreExtraction
+from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .render import RenderError, actor_colors, daily_state_counts, state_style
 from .store import (
     EventFilterError,
@@ -484,7 +484,7 @@ class AppState:
         """Simplified GeoJSON geometry of every unit of a level.
 
         Built once and kept until the gazetteer changes: keyed, like
-        `Gazetteer.load`, on its change counter (bumped by every import) and
+        `load_gazetteer`, on its change counter (bumped by every import) and
         the number of units, so boundaries imported while serving show up.
         """
         level_name = LEVEL_NAMES[level]

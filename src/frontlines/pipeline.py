@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from .extract import DEFAULT_EXTRACTOR, get_extractor
-from .gazetteer import Gazetteer
 from .models import Document, Event
+from .places.gazetteer import Gazetteer
+from .places.workspace import load_gazetteer
 from .profile import Profile
 from .store import Workspace, documents, iter_documents, orphaned_decisions, replace_events
 from .timeline_store import has_admin_units, recompute_all, recompute_documents
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 def workspace_gazetteer(ws: Workspace) -> Gazetteer:
     with ws.connect() as conn:
-        return Gazetteer.load(conn)
+        return load_gazetteer(conn)
 
 
 def extract_file(
@@ -72,7 +73,7 @@ class StoreExtraction:
 
     def __call__(self, conn: Connection, doc: Document) -> None:
         if self._component is None:
-            self._component = get_extractor(self.extractor_name, Gazetteer.load(conn), self.ws.profile)
+            self._component = get_extractor(self.extractor_name, load_gazetteer(conn), self.ws.profile)
         events = self._component.extract_batch([doc])[0]
         replace_events(conn, doc.id, events)
         self.events += len(events)

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from .export import control_frame, latest_event_day, reports_behind, unit_geometries
-from .gazetteer import Gazetteer
+from .places.workspace import load_gazetteer
 from .profile import Profile
 from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, profile_settings
 from .timeline_store import UNIT_WORDS, check_level, load_intervals, unit_level
@@ -138,7 +138,7 @@ def capital_changes(conn: Connection, profile: Profile, day: date,
     contested has not changed hands), judged on the finest-level intervals of
     each province's capital unit.
     """
-    capitals = Gazetteer.load(conn).capitals
+    capitals = load_gazetteer(conn).capitals
     finest = unit_level(conn)
     if not capitals or finest < 2:
         return []

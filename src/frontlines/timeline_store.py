@@ -883,9 +883,9 @@ def resolve_place(conn: Connection, text: str) -> Place:
         raise TimelineError("no place given")
     row = conn.execute(select(places.c.id).where(func.upper(places.c.id) == query.upper())).first()
     if row is None:
-        from .gazetteer import Gazetteer
+        from .places.workspace import load_gazetteer
 
-        hits = Gazetteer.load(conn).search(query, limit=10)
+        hits = load_gazetteer(conn).search(query, limit=10)
         if not hits:
             raise UnknownPlace(f"unknown place {query!r} (try 'frontlines gazetteer search')")
         top = max(h.score for h in hits)

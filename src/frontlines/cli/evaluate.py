@@ -27,9 +27,9 @@ def predict_corpus(
     """
     workspace = state.workspace()
     extract = importlib.import_module("frontlines.extract")
-    gazetteer_module = importlib.import_module("frontlines.gazetteer")
+    places = importlib.import_module("frontlines.places.workspace")
     with workspace.connect() as conn:
-        gazetteer = gazetteer_module.Gazetteer.load(conn)
+        gazetteer = places.load_gazetteer(conn)
     from ..documents import SourceError
 
     def report_problem(problem: Any) -> None:

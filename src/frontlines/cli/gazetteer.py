@@ -1,4 +1,4 @@
-"""`frontlines gazetteer import | add-places | search`: thin shells over `frontlines.gazetteer`."""
+"""`frontlines gazetteer import | add-places | search`: thin shells over `frontlines.places`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..gazetteer import Gazetteer, add_places, import_boundary_files
 from ..pipeline import refresh_after_gazetteer_change
+from ..places.workspace import add_places, import_boundary_files, load_gazetteer
 from ..store import Workspace
 from .base import State, cli, emit, output_format, pass_state
 
@@ -60,5 +60,5 @@ def _refresh_events(ws: Workspace) -> None:
 def search_command(state: State, name: str, limit: int, fmt: str) -> None:
     """Look a place up by name; transliteration variants and typos are found too."""
     with state.workspace().connect() as conn:
-        hits = Gazetteer.load(conn).search(name, limit)
+        hits = load_gazetteer(conn).search(name, limit)
     emit([h.to_dict() for h in hits], fmt, columns=["id", "name", "level", "parents", "score"])

@@ -34,8 +34,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..gazetteer import Gazetteer, Mention
 from ..models import Document, Event, Evidence, Place
+from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
 from . import lexicon
 from .dates import DateMention, ResolvedDate, find_dates, publication_date, resolve_relative_date

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontlines.names import (
+from frontlines.places.names import (
     COMMON_WORDS,
     WORD_RULES,
     collisions,

@@ -25,9 +25,9 @@ offsets; `text_patterns` turns a name into the few ways its words may be
 grouped in a text (spaced, glued, with a glued izafa).
 
 Folding is deliberately coarse (all vowels are one class), so it can over-fold;
-`tests/test_names.py` measures it on the real district and province names, and
-the matcher guards against English words with `COMMON_WORDS` and by requiring
-a capitalised first letter in cased text (see `gazetteer.Gazetteer`).
+`tests/places/test_names.py` measures it on the real district and province
+names, and the matcher guards against English words with `COMMON_WORDS` and by
+requiring a capitalised first letter in cased text (see `gazetteer.Gazetteer`).
 """
 
 from __future__ import annotations
