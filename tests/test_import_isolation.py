@@ -20,7 +20,8 @@ import frontlines
 
 PURE_MODULES = (
     "frontlines.extract",
-    "frontlines.extract.rules",
+    "frontlines.extract.staged",
+    "frontlines.extract.training",
     "frontlines.extract.dates",
     "frontlines.places.gazetteer",
 )
@@ -32,6 +33,7 @@ FORBIDDEN = (
     "geopandas",
     "pandas",
     "matplotlib",
+    "sklearn",
 )
 
 

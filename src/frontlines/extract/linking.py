@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..gazetteer import Gazetteer, Mention
+from ..places.gazetteer import Gazetteer, Mention
 from ..models import Place
 from ..profile import Profile
 from . import lexicon

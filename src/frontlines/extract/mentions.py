@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
-from ..gazetteer import Gazetteer, Mention
+from ..places.gazetteer import Gazetteer, Mention
 from ..models import Document
 from ..profile import Profile
 from . import lexicon

@@ -22,7 +22,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from ..gazetteer import Gazetteer
+from ..places.gazetteer import Gazetteer
 from ..models import Document, Event, Evidence, Place
 from ..profile import Profile
 from . import lexicon
