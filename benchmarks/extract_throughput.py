@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="extract at least this many reports (default: 2000)")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                         help=f"the ../shared folder (default: {DEFAULT_SHARED})")
-    parser.add_argument("--extractor", default="rules.v1", help="extractor name")
+    parser.add_argument("--extractor", default="staged.v1", help="extractor name")
     args = parser.parse_args(argv)
     corpus = args.shared / "eval" / "dev" / "corpus.jsonl"
     if not corpus.is_file():

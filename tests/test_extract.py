@@ -1,4 +1,4 @@
-"""The rules.v1 extractor, one specification per behaviour of issue 3, point 2.
+"""The default extractor, one specification per behaviour of issue 3, point 2.
 
 Every test sentence here is written by the project; the place names are real
 so that the real boundaries in ../shared/geo resolve them.
@@ -41,9 +41,9 @@ def only(events: list[Event], **where: object) -> list[Event]:
 # --- the component interface --------------------------------------------------
 
 
-def test_rules_v1_is_registered_like_any_plugin(afghan_gazetteer: Gazetteer) -> None:
-    assert "rules.v1" in available_extractors()
-    assert get_extractor("rules.v1", afghan_gazetteer, PROFILE).name == "rules.v1"
+def test_the_default_extractor_is_registered_like_any_plugin(afghan_gazetteer: Gazetteer) -> None:
+    assert "staged.v1" in available_extractors()
+    assert get_extractor("staged.v1", afghan_gazetteer, PROFILE).name == "staged.v1"
     with pytest.raises(KeyError, match="unknown extractor"):
         get_extractor("nope.v9", afghan_gazetteer, PROFILE)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from frontlines.extract import register
-from frontlines.extract.rules import RulesExtractor
+from frontlines.extract.staged import StagedExtractor
 from frontlines.models import Document, Event, Evidence
 from frontlines.pipeline import reextract_all
 from frontlines.store import Workspace, query_events
@@ -24,16 +26,19 @@ REPORT = (
 )
 
 
-class _EarlierClashFirst(RulesExtractor):
+class _EarlierClashFirst(StagedExtractor):
     """A changed extractor: it finds one more event, placed before the others."""
 
     name = "test-earlier-clash.v1"
 
-    def extract(self, doc: Document) -> list[Event]:
-        extra = Event(kind="clash", actor="taliban", place_id="AF1901", place_name="Kunduz",
-                      admin1="AF19", admin2="AF1901",
-                      evidence=Evidence(doc.id, doc.text[:10], 0, 10))
-        return [extra, *super().extract(doc)]
+    def extract_batch(self, documents: Sequence[Document], config: Any = None) -> list[list[Event]]:
+        found = super().extract_batch(documents, config)
+        return [
+            [Event(kind="clash", actor="taliban", place_id="AF1901", place_name="Kunduz",
+                   admin1="AF19", admin2="AF1901", evidence=Evidence(doc.id, doc.text[:10], 0, 10)),
+             *events]
+            for doc, events in zip(documents, found, strict=True)
+        ]
 
 
 register("test-earlier-clash.v1")(lambda gazetteer, profile: _EarlierClashFirst(gazetteer, profile))

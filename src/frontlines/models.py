@@ -104,7 +104,7 @@ class Event:
     source_side: str = "unnamed"
     certainty: str = "reported"
     negated: bool = False
-    extractor: str = "rules.v1"
+    extractor: str = "staged.v1"
     id: str | None = None
     explanation: str | None = None
     # How likely the extractor judges it that the sentence states this event

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from ..models import Document, Event
 from ..profile import Profile
 
-DEFAULT_EXTRACTOR = "rules.v1"
+DEFAULT_EXTRACTOR = "staged.v1"
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,13 @@ def get_extractor(name: str, gazetteer: Any, profile: Profile) -> Extractor:
     return _REGISTRY[name](gazetteer, profile)
 
 
-@register("rules.v1")
-def _rules_v1(gazetteer: Any, profile: Profile) -> Extractor:
-    from .rules import RulesExtractor
+@register("staged.v1")
+def _staged_v1(gazetteer: Any, profile: Profile) -> Extractor:
+    """The built-in extractor: deterministic stages propose frames, a model fitted
+    on gold decides (see `staged`)."""
+    from .staged import StagedExtractor
 
-    return RulesExtractor(gazetteer, profile)
+    return StagedExtractor(gazetteer, profile)
 
 
 def extract_documents(

@@ -78,6 +78,13 @@ class LogisticDecision:
         chosen: list[tuple[str, float]] = []
         for candidate in candidates:
             probs = self.scores(candidate)
+            frame = candidate.frame
+            if frame.negated and frame.selected and frame.trigger_class == "gain":
+                # "had not entered X": evidence against a change of hands, kept
+                # whatever its odds (gold codes no event, so nothing taught the
+                # model these); the probability says how clearly it is about X.
+                chosen.append(("gain", probs.get("gain", 0.0)))
+                continue
             events = {c: p for c, p in probs.items() if c != NONE_CLASS}
             best = max(events, key=lambda c: events[c])
             p = events[best]
@@ -128,8 +135,8 @@ def frame_features(frame: Frame, attribution: Attribution, when: ResolvedDate, o
     if trigger_words:
         f.append(f"tword={trigger_words[0]}")
         f.append(f"tword|found={trigger_words[0]}|{frame.found_by}")
-    if frame.negated:
-        f.append("negated")
+    # No feature says "negated": a negated frame is judged as if affirmed (would
+    # it state this event?), and its event then carries `negated`.
     if lp is not None:
         f.append(f"role={lp.role}")
         f.append(f"role|tclass={lp.role}|{t_class}")

@@ -22,13 +22,16 @@ from typing import Any
 
 from ..evaluate import (
     NOT_SCORED_KIND,
+    Calibration,
     EvalError,
+    EvalReport,
     EventRef,
     GoldReport,
     as_gold_actor,
     gold_actors,
     load_gold,
     match_report,
+    calibration,
     predicted_event,
     score,
 )
@@ -346,3 +349,43 @@ class Trainer:
         refs = [as_gold_actor(predicted_event(gold.id, i, e), self.gold_actors) for i, e in enumerate(kept)]
         paired = {p for _, p in match_report(scored, refs)}
         return [(e.probability, i in paired) for i, e in enumerate(kept)]
+
+
+@dataclass
+class CrossValidatedScores:
+    """`frontlines evaluate --folds`: scores per gold set and overall, every one of
+    them measured on reports the deciding model was not fitted on."""
+
+    folds: int
+    thresholds: list[float]
+    per_set: dict[str, EvalReport]
+    overall: EvalReport
+    calibration: Calibration
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "folds": self.folds,
+            "thresholds": self.thresholds,
+            "sets": {name: report.to_dict() for name, report in self.per_set.items()},
+            "overall": self.overall.to_dict(),
+            "calibration": self.calibration.to_dict(),
+        }
+
+
+def evaluate_by_folds(extractor: StagedExtractor, sets: Sequence[GoldSet], k: int = 5,
+                      **options: Any) -> CrossValidatedScores:
+    """Cross-validate the decision over the reports of `sets` (by report, K folds)."""
+    trainer = Trainer.prepare(extractor, sets)
+    result = trainer.cross_validate(k, **options)
+    per_set = {
+        name: score({i: trainer.gold[i] for i in ids}, {i: result.predictions[i] for i in ids})
+        for name, ids in result.sets.items()
+    }
+    overall = score(trainer.gold, result.predictions)
+    return CrossValidatedScores(k, result.thresholds, per_set, overall, calibration(result.calibration))
+
+
+def train_model(extractor: StagedExtractor, sets: Sequence[GoldSet], **options: Any) -> DecisionModel:
+    """A decision model fitted on every report of `sets`, recording what it learnt from."""
+    trainer = Trainer.prepare(extractor, sets)
+    return trainer.fit(training=training_record(sets), **options)
