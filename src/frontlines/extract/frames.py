@@ -116,7 +116,7 @@ class FrameBuilder:
         for index, hit in enumerate(triggers):
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
             prefix = text[clause_start : hit.start]
-            if lexicon.INTENTION.search(prefix) or lexicon.CONDITIONAL.search(text[: hit.start]):
+            if not _asserted(text, clause_start, hit):
                 continue  # not asserted: a plan, a threat, an attempt, a condition
             negated = bool(lexicon.NEGATION.search(prefix))
             previous_end = triggers[index - 1].end if index else 0
@@ -129,11 +129,15 @@ class FrameBuilder:
             found = self._arguments(
                 hit, text, linked, discourse, breaks, clause_start, previous_end, before_span, after_span
             )
-            # "..., including Dasht-e-Archi": the list after the trigger counts too.
+            # "..., including Dasht-e-Archi", "seized three capitals – X, Y and Z":
+            # the list after the trigger counts too.
             tail = text[hit.end : min(next_start, clause_end)]
             including = lexicon.INCLUDING.search(tail)
-            if including:
-                list_start = hit.end + including.end()
+            list_start: int | None = hit.end + including.end() if including else None
+            dash = lexicon.LIST_AFTER_DASH.match(text, clause_end)
+            if list_start is None and dash and clause_end < next_start:
+                list_start = dash.end()
+            if list_start is not None:
                 list_end = min([b for b in break_starts if b > list_start] + [next_start])
                 found += [
                     (p, lp, "list")
@@ -196,9 +200,7 @@ class FrameBuilder:
             if place is None or place.id in taken:
                 continue
             candidates = [
-                t for t in triggers
-                if not lexicon.INTENTION.search(text[max([b for b in breaks if b <= t.start] or [0]) : t.start])
-                and not lexicon.CONDITIONAL.search(text[: t.start])
+                t for t in triggers if _asserted(text, max([b for b in breaks if b <= t.start] or [0]), t)
             ]
             if not candidates:
                 continue
@@ -248,11 +250,9 @@ class FrameBuilder:
             places = places or tagged(self._places_in(after_span, text, linked, hit, discourse,
                                                       fallback=False), "object")
             return places or tagged(self._places_in(before_span, text, linked, hit, discourse), "subject")
-        places = tagged(
-            self._places_in(after_span, text, linked, hit, discourse, fallback=hit.kind != "withdrawal"),
-            "object",
-        )
-        if not places and hit.kind == "withdrawal":
+        leaving = hit.kind in ("withdrawal", "surrender")
+        places = tagged(self._places_in(after_span, text, linked, hit, discourse, fallback=not leaving), "object")
+        if not places and hit.kind in ("withdrawal", "surrender"):
             # Where the leavers were: "forces stationed in the district's centre retreated".
             places = tagged(self._places_in(before_span, text, linked, hit, discourse, fallback=False,
                                             locative=True), "subject")
@@ -447,6 +447,16 @@ class FrameBuilder:
                 return named_before
             return self.opponent(named_before) or self.profile.default_actor
         return named_before or self.profile.default_actor
+
+
+def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
+    """Is the trigger asserted as a fact? Not after an intention, a threat, an
+    attempt or a modal ("vowed to retake", "could fall"), nor inside a condition
+    ("if X falls"); but "forced them to flee" says they fled."""
+    prefix = text[clause_start : hit.start]
+    if lexicon.INTENTION.search(prefix) and not lexicon.CAUSED.search(prefix):
+        return False
+    return not lexicon.CONDITIONAL.search(text[: hit.start])
 
 
 def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bool:

@@ -53,7 +53,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "active",
         r"\b(?:took|take|takes|taking|taken|seized|seize|seizes|seizing|gained|gain|gains|"
         r"gaining|assumed|established|wrested|won|claimed|claim|claims|claiming|have|had|has|"
-        r"now have|now has)\s+(?:full\s+|complete\s+|total\s+|effective\s+|near\s+total\s+)?"
+        r"now have|now has|imposed|extended|consolidated)\s+(?:full\s+|complete\s+|total\s+|effective\s+|"
+        r"near\s+total\s+|entire\s+|firm\s+|overall\s+|their\s+|its\s+)?"
         r"control\s+(?:of|over)\b",
         (
             "the Taliban took control of the district",
@@ -76,7 +77,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "active",
         r"\b(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|overran|overrun|"
         r"overruns|overrunning|conquered|toppled|topple|occupied|occupy|occupies|stormed|"
-        r"overtook|overtaken|overtaking|took|taken|take|takes)\b(?!\s+(?:part|place|up|off|"
+        r"overtook|overtaken|overtaking|took|taken|take|takes|taking)\b(?!\s+(?:part|place|up|off|"
         r"away|hostage|prisoner|refuge|shelter|positions?|advantage|steps|measures|action)\b)",
         (
             "the Taliban captured Taloqan",
@@ -212,12 +213,18 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"closed\s+in\s+on|reached\s+the\s+(?:outskirts|gates)\s+of|reach\s+the\s+outskirts\s+of|"
         r"entered\s+the\s+outskirts\s+of|"
         r"at\s+the\s+gates\s+of|"
-        # A distance is a siege only when the attackers stand there: "are one
-        # kilometer from", "some 11 kilometers south of" - not "X, 42 km from Y".
-        r"(?:are|is|were|was|now|just|only|within|some|about|around|nearly|barely|reached)\s+"
-        r"(?:\w+\s+){0,2}?(?:kilometers?|kilometres?|km|miles?)\s+(?:\([^)]{0,20}\)\s+)?"
+        # A distance is a siege only when a verb puts the attackers there: "are
+        # one kilometer from", "reached within 5 km of" - not "X, 42 km from Y",
+        # not "a crossing about 30 miles from Y".
+        r"(?:are|is|were|was|reached|came|got|advanced|moved|stand|stood|positioned|massed|gathered)\s+"
+        r"(?:(?:now|just|only|within|some|about|around|nearly|barely|less\s+than|a\s+few|\w+)\s+){0,3}?"
+        r"(?:kilometers?|kilometres?|km|miles?)\s+(?:\([^)]{0,20}\)\s+)?"
         r"(?:from|of|away\s+from|outside|(?:south|north|east|west)\s+of))\b",
-        ("the Taliban are one kilometer from Kunduz", "having surrounded the provincial capital"),
+        (
+            "the Taliban are one kilometer from Kunduz",
+            "having surrounded the provincial capital",
+            "fighters were now just 11 km south of the city",
+        ),
         stems=(
             "besieg",
             "surround",
@@ -353,8 +360,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "controls",
         "capture",
         "active",
-        r"\b(?:controls|controlled)\b(?=\s+(?:(?:the|all|most\s+of)\s+)?(?:[A-Z]|city|town|district|province|"
-        r"provincial|capital|border|crossing))",
+        r"\b(?:control|controls|controlled)\b(?=\s+(?:(?:the|all|most\s+of|the\s+entire|the\s+whole)\s+)?"
+        r"(?:[A-Z]|city|town|district|province|provincial|capital|border|crossing|swathes))",
         ("the rebels controlled Kunduz", "the group controls the city"),
         stems=("control",),
     ),
@@ -415,6 +422,19 @@ INTENTION = re.compile(
     # unless the attempt is said to have succeeded ("managed to retake").
     r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)\bto\s+$)",
     re.IGNORECASE,
+)
+
+# "forced the defenders to flee", "compelled them to surrender": the infinitive
+# after a verb of causing states what happened, not an intention.
+CAUSED = re.compile(
+    r"\b(?:forc(?:ed|ing|e|es)|compell(?:ed|ing)|obliged|obliging|made)\s+(?:[\w’'-]+\s+){0,5}?to\s+$",
+    re.IGNORECASE,
+)
+
+# Titles before a person's name: "Mr. Qate", "Gen. Raziq" name no place.
+HONORIFIC_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Gen|General|Col|Colonel|Lt|Maj|Major|Capt|Captain|Sgt|Brig|Mullah|Maulvi|Haji|"
+    r"Sheikh|President|Minister|Commander|Ustad)\.?\s+$"
 )
 
 # Phrases that negate a capture: evidence *against* it.
@@ -689,6 +709,10 @@ PARTIAL_CONTROL = re.compile(
     re.IGNORECASE,
 )
 
+# A dash or colon right after a trigger's clause opens the list of its places
+# ("seized three capitals – X, Y and Z").
+LIST_AFTER_DASH = re.compile(r"\s*[–—:]\s*|\s+-\s+")
+
 # Lists after a trigger that name the places it applies to.
 INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+which)\b", re.IGNORECASE)
 
@@ -713,7 +737,8 @@ CAPITAL_OF = re.compile(
 LOCAL_SURRENDER = re.compile(
     r"\b(?:the\s+(?:local|district|provincial|city|police|army)?\s*(?:leadership|governor|"
     r"officials|police\s+chief|commander|garrison|chief)|(?:some|about|around|at\s+least)?\s*\d+\s+"
-    r"(?:\w+\s+){0,2}?(?:soldiers|troops|police(?:men)?|guards|members|personnel|officers))\b",
+    r"(?:\w+\s+){0,2}?(?:soldiers|troops|police(?:men)?|guards|members|personnel|officers|forces|"
+    r"fighters|commandos|militiamen|defenders))\b",
     re.IGNORECASE,
 )
 

@@ -207,6 +207,8 @@ class PlaceLinker:
             and not any(r.end >= start - len(word_before.group(0)) - 1 for r in linked[-1:])
         ):
             return None  # part of a person's or an organisation's name ("Abdul Mannan Qate")
+        if lexicon.HONORIFIC_BEFORE.search(text[max(0, start - 14) : start]):
+            return None  # "Mr. Qate": a person
         line_start = start == 0 or text[:start].rstrip(" \t").endswith("\n")
         if line_start and lexicon.DATELINE_AFTER.match(after):
             return None  # a dateline, not where the news happened
@@ -330,5 +332,17 @@ class PlaceLinker:
             return None
         if phrase == "it":
             return self.places.get(discourse.last_event_place or "")
-        wanted = discourse.last_city if ("city" in phrase or "town" in phrase) else discourse.last_district
+        # The nearest fitting antecedent: the place the report is telling about
+        # (its last event) when it is of the kind named, else the last one named.
+        city = "city" in phrase or "town" in phrase
+        told = self.places.get(discourse.last_event_place or "")
+        if told is not None and (
+            (told.level in ("admin2", "admin3") and not city)
+            or (city and (told.level in ("populated_place", "crossing") or self._is_capital(told)))
+        ):
+            return told
+        wanted = discourse.last_city if city else discourse.last_district
         return self.places.get(wanted or "")
+
+    def _is_capital(self, place: Place) -> bool:
+        return bool(place.admin1) and self.gazetteer.capital_of(place.admin1 or "") == place.id
