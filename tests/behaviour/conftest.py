@@ -34,7 +34,7 @@ from collections.abc import Callable
 import pytest
 
 from frontlines.extract import extract_document
-from frontlines.gazetteer import Gazetteer
+from frontlines.places.gazetteer import Gazetteer
 from frontlines.models import Document, Event, Place
 from frontlines.profile import Profile, load_profile, parse_profile
 

@@ -16,7 +16,7 @@ model (retrain with `frontlines train`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,19 +27,6 @@ from .frames import Frame
 from .model import NONE_CLASS, DecisionModel
 
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+")
-# Function and place words kept as they are; other words between a trigger and
-# its place are reduced to their shape, so no feature is a fact about one report.
-_KEPT_WORDS = frozenset(
-    """the a an of to in on at by from into near for with and or as its their his her this that
-    these those which who was were is are be been being has have had not no never also now
-    after before while since until when then but over under around outside inside across
-    through toward towards between among district districts province provinces city cities town
-    towns village villages capital provincial center centre control hands rule key strategic
-    entire whole most part parts some several two three four five all neighbouring neighboring
-    nearby outskirts gates road highway border crossing area areas base headquarters building
-    buildings kilometers kilometres km miles north south east west northern southern eastern
-    western including such namely than more another other latest first second third fell fall""".split()
-)
 
 
 @dataclass
@@ -75,33 +62,30 @@ class LogisticDecision:
         return dict(zip(self.model.classes, self.model.probabilities(candidate.features), strict=True))
 
     def decide(self, candidates: Sequence[Candidate]) -> list[tuple[str, float]]:
-        chosen: list[tuple[str, float]] = []
-        for candidate in candidates:
-            probs = self.scores(candidate)
-            frame = candidate.frame
-            if frame.negated and frame.selected and frame.trigger_class == "gain":
-                # "had not entered X": evidence against a change of hands, kept
-                # whatever its odds (gold codes no event, so nothing taught the
-                # model these); the probability says how clearly it is about X.
-                chosen.append(("gain", probs.get("gain", 0.0)))
-                continue
-            events = {c: p for c, p in probs.items() if c != NONE_CLASS}
-            best = max(events, key=lambda c: events[c])
-            p = events[best]
-            chosen.append((best, p) if p >= self.threshold else (NONE_CLASS, 1.0 - p))
-        return chosen
+        return [choose(self.scores(c), c.frame, self.threshold) for c in candidates]
+
+
+def choose(probabilities: Mapping[str, float], frame: Frame, threshold: float) -> tuple[str, float]:
+    """A frame's class from the model's probabilities.
+
+    It is an event when the odds that it is one (of any kind: 1 - P(none))
+    reach the threshold; its kind is then the likeliest, and its probability
+    that of this kind. A negated change of hands ("had not entered X") is kept
+    whatever its odds, as evidence against one: gold codes no event for it, so
+    nothing taught the model these, and its probability says how clearly the
+    sentence is about X.
+    """
+    if frame.negated and frame.selected and frame.trigger_class == "gain":
+        return "gain", probabilities.get("gain", 0.0)
+    events = {c: p for c, p in probabilities.items() if c != NONE_CLASS}
+    best = max(events, key=lambda c: events[c])
+    if 1.0 - probabilities.get(NONE_CLASS, 0.0) >= threshold:
+        return best, events[best]
+    return NONE_CLASS, probabilities.get(NONE_CLASS, 0.0)
 
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
-
-
-def _shape(word: str) -> str:
-    if word in _KEPT_WORDS:
-        return word
-    if word.isdigit():
-        return "<num>"
-    return "<w>"
 
 
 def _bucket(n: int, edges: Sequence[int] = (0, 1, 2, 3, 5, 8, 12, 20)) -> str:
@@ -111,118 +95,94 @@ def _bucket(n: int, edges: Sequence[int] = (0, 1, 2, 3, 5, 8, 12, 20)) -> str:
     return f">{edges[-1]}"
 
 
+# Which groups of features the decision sees (see `frame_features`).
+FEATURE_GROUPS = frozenset({"structure", "cues"})
+
+
 def frame_features(frame: Frame, attribution: Attribution, when: ResolvedDate, on_government_side: bool | None,
-                   doer_on_government_side: bool | None) -> list[str]:
-    """The features of one frame (see the module docstring)."""
+                   doer_on_government_side: bool | None, groups: frozenset[str] = FEATURE_GROUPS) -> list[str]:
+    """The features of one frame, in two groups:
+
+    - ``structure``: the trigger (kind, voice, name), how its place was found
+      (where the voice puts it or only nearby), the place's role, level and
+      relational word, the distance and what stands between, who is the doer
+      and on which side — each also crossed with the trigger's class;
+    - ``cues``: hedges, claims, history, aggregates, partial control,
+      questions, headlines.
+
+    Words themselves are not features, not even the trigger's own: measured by
+    cross-validation, the words around a trigger and its place, and which
+    trigger phrase it was, added nothing on reports the model had not seen,
+    and made it learn the wording of the reports it had (and judge a phrasing
+    it never met by that alone).
+    """
     text = frame.sentence.text
     hit = frame.trigger
     lp = frame.linked
     t_class = frame.trigger_class
-    f = [
-        "bias",
-        f"trig={hit.name}",
-        f"tkind={hit.kind}",
-        f"voice={hit.voice}",
-        f"tkind|voice={hit.kind}|{hit.voice}",
-        f"found={frame.found_by}",
-        f"found|tclass={frame.found_by}|{t_class}",
-        f"selected={int(frame.selected)}",
-        f"selected|tkind={int(frame.selected)}|{hit.kind}",
-        f"level={frame.place.level}",
-        f"level|tclass={frame.place.level}|{t_class}",
-    ]
-    trigger_words = _words(text[hit.start : hit.end])
-    if trigger_words:
-        f.append(f"tword={trigger_words[0]}")
-        f.append(f"tword|found={trigger_words[0]}|{frame.found_by}")
-    # No feature says "negated": a negated frame is judged as if affirmed (would
-    # it state this event?), and its event then carries `negated`.
-    if lp is not None:
-        f.append(f"role={lp.role}")
-        f.append(f"role|tclass={lp.role}|{t_class}")
-        if lp.relation:
-            f.append(f"relation={lp.relation}")
-            f.append(f"relation|tclass={lp.relation}|{t_class}")
-        if lp.level_hint:
-            f.append(f"hint={lp.level_hint}")
-        if lp.as_capital:
-            f.append("as_capital")
-        if lp.ambiguous:
-            f.append("ambiguous")
-        p_start, p_end = lp.start, lp.end
-        position = "before" if p_end <= hit.start else "after"
-        f.append(f"pos={position}")
-        f.append(f"pos|voice={position}|{hit.voice}")
-        between = text[p_end : hit.start] if position == "before" else text[hit.end : p_start]
-        words = _words(between)
-        f.append(f"dist={_bucket(len(words))}")
-        f.append(f"dist|tclass={_bucket(len(words))}|{t_class}")
-        for word in words[:6]:
-            f.append(f"btw={_shape(word)}")
-        if len(words) > 6:
-            f.append("btw=<long>")
-        if words:
-            f.append(f"btw_first={_shape(words[0])}")
-            f.append(f"btw_last={_shape(words[-1])}")
-        if lexicon.CLAUSE_BREAK.search(between):
-            f.append("clause_break_between")
-        if any(
-            t is not hit and min(p_end, hit.start) <= t.start < max(p_start, hit.end)
-            for t in frame.sentence.triggers
-        ):
-            f.append("trigger_between")
-        if any(min(p_end, hit.start) <= a.start < max(p_start, hit.end) for a in frame.sentence.actors):
-            f.append("actor_between")
-        pre = _words(text[max(0, p_start - 30) : p_start])[-2:]
-        if pre:
-            f.append(f"pre1={_shape(pre[-1])}")
-        if len(pre) == 2:
-            f.append(f"pre2={_shape(pre[0])} {_shape(pre[1])}")
-        post = _words(text[p_end : p_end + 30])[:2]
-        if post:
-            f.append(f"post1={_shape(post[0])}")
-        if lexicon.PARTIAL_BEFORE.search(text[max(0, p_start - 40) : p_start]):
-            f.append("partial")
-    else:
-        f.append("role=anaphor")
-    if frame.place.id == frame.place.admin2 or frame.place.level in ("admin2", "admin3"):
-        f.append("unit")
-    t_pre = _words(text[max(0, hit.start - 30) : hit.start])[-2:]
-    for w in t_pre:
-        f.append(f"tpre={_shape(w)}")
-    t_post = _words(text[hit.end : hit.end + 30])[:2]
-    for w in t_post:
-        f.append(f"tpost={_shape(w)}")
-    if frame.doer is None:
-        f.append("doer=none")
-    else:
-        side = "gov" if doer_on_government_side else "other"
-        f.append(f"doer={side}")
-        f.append(f"doer|tclass={side}|{t_class}")
-    if frame.gainer is None:
-        f.append("gainer=none")
-    elif on_government_side:
-        f.append(f"gainer_gov|tclass={t_class}")
-    n_actors = len({a.actor for a in frame.sentence.actors})
-    f.append(f"actors={min(n_actors, 3)}")
-    f.append(f"places={_bucket(len(frame.sentence.places), (0, 1, 2, 3, 5))}")
-    f.append(f"sentence_index={_bucket(frame.sentence.index, (0, 1, 2, 4, 8))}")
-    if lexicon.HEDGES.search(text):
-        f.append("hedge")
-    if lexicon.CLAIM_WORDS.search(text):
-        f.append("claim_word")
-    if lexicon.DENIALS.search(text[: hit.start]):
-        f.append("denial_before")
-    if lexicon.HISTORICAL.search(text):
-        f.append("historical")
-    if lexicon.AGGREGATE_HEADS.search(text):
-        f.append("aggregate")
-    if lexicon.PARTIAL_CONTROL.search(text):
-        f.append(f"partial_control|tclass={t_class}")
-    if "?" in text:
-        f.append("question")
-    if not text.rstrip().endswith((".", "!", "?", '"', "”", "'")):
-        f.append("no_final_stop")  # headlines, captions, list items
-    f.append(f"source={attribution.side if attribution.source else 'none'}")
-    f.append(f"date={when.basis}")
+    level = frame.place.level
+    selected = int(frame.selected)
+    f = ["bias"]
+    add = f.append
+    if "structure" in groups:
+        add(f"tkind={hit.kind}")
+        add(f"tkind|voice={hit.kind}|{hit.voice}")
+        add(f"found={frame.found_by}")
+        add(f"found|tclass={frame.found_by}|{t_class}")
+        add(f"selected={selected}")
+        add(f"selected|tclass={selected}|{t_class}")
+        add(f"level={level}")
+        add(f"level|selected={level}|{selected}")
+        add(f"level|tclass={level}|{t_class}")
+        if frame.seat:
+            add(f"seat|tclass={t_class}")
+        role = lp.role if lp is not None else "anaphor"
+        add(f"role={role}")
+        add(f"role|tclass={role}|{t_class}")
+        add(f"role|selected={role}|{selected}")
+        if lp is not None:
+            if lp.relation:
+                add(f"relation={lp.relation}")
+                add(f"relation|tclass={lp.relation}|{t_class}")
+            if lp.level_hint:
+                add(f"hint={lp.level_hint}")
+                add(f"hint|tclass={lp.level_hint}|{t_class}")
+            if lp.as_capital:
+                add("as_capital")
+            p_start, p_end = lp.start, lp.end
+            position = "before" if p_end <= hit.start else "after"
+            add(f"pos|voice={position}|{hit.voice}")
+            between = text[p_end : hit.start] if position == "before" else text[hit.end : p_start]
+            n_words = len(_words(between))
+            add(f"dist={_bucket(n_words)}")
+            if lexicon.CLAUSE_BREAK.search(between):
+                add("clause_break_between")
+            if any(
+                t is not hit and min(p_end, hit.start) <= t.start < max(p_start, hit.end)
+                for t in frame.sentence.triggers
+            ):
+                add("trigger_between")
+            if any(min(p_end, hit.start) <= a.start < max(p_start, hit.end) for a in frame.sentence.actors):
+                add("actor_between")
+        if frame.doer is None:
+            add(f"doer=none|{t_class}")
+        else:
+            add(f"doer|tclass={'gov' if doer_on_government_side else 'other'}|{t_class}")
+        if frame.gainer is None:
+            add("gainer=none")
+    if "cues" in groups:
+        if lp is not None and lexicon.PARTIAL_BEFORE.search(text[max(0, lp.start - 40) : lp.start]):
+            add(f"partial|tclass={t_class}")
+        if lexicon.PARTIAL_CONTROL.search(text):
+            add(f"partial_control|tclass={t_class}")
+        if lexicon.HEDGES.search(text):
+            add("hedge")
+        if lexicon.HISTORICAL.search(text):
+            add("historical")
+        if lexicon.AGGREGATE_HEADS.search(text):
+            add("aggregate")
+        if "?" in text:
+            add("question")
+        if not text.rstrip().endswith((".", "!", "?", '"', "”", "'")):
+            add("no_final_stop")  # headlines, captions, list items
     return f

@@ -24,7 +24,7 @@ negated frames: evidence against an event.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..models import Place
 from ..profile import Profile
@@ -63,7 +63,7 @@ class Frame:
     attacker: str | None = None
     leaver: str | None = None
     rule_kind: str = "capture"
-    cues: set[str] = field(default_factory=set)
+    seat: bool = False  # the place is a province's seat (its capital)
 
     @property
     def trigger_class(self) -> str:
@@ -170,6 +170,7 @@ class FrameBuilder:
     ) -> Frame:
         frame = Frame(sentence, hit, place, linked, how, selected, clause, negated, **roles)  # type: ignore[arg-type]
         frame.rule_kind = self.kind_of(frame, frame.trigger_class)
+        frame.seat = self.linker.is_seat(place)
         return frame
 
     def kind_of(self, frame: Frame, frame_class: str) -> str:
@@ -361,8 +362,9 @@ class FrameBuilder:
         if hit.voice == "passive":
             agent = lexicon.AGENT_AFTER_PASSIVE.match(text, hit.end, clause_end)
             if doer is None and agent:
-                doer = self._actor_in(actors, agent.start("rest"), min(clause_end, agent.start("rest") + 60),
-                                      last=False)
+                # "fell to X", "taken by X", "in the hands of X" (the trigger ends in "of")
+                rest = agent.start("rest") if agent.group("rest") is not None else agent.start("rest2")
+                doer = self._actor_in(actors, rest, min(clause_end, rest + 60), last=False)
                 if kind == "recapture" and doer is not None and lexicon.LOSER_AFTER_RECAPTURE.match(
                     text, hit.end, clause_end
                 ):
@@ -451,10 +453,12 @@ class FrameBuilder:
 
 def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
     """Is the trigger asserted as a fact? Not after an intention, a threat, an
-    attempt or a modal ("vowed to retake", "could fall"), nor inside a condition
-    ("if X falls"); but "forced them to flee" says they fled."""
+    attempt or a modal ("vowed to retake", "could fall"), nor in a question or a
+    condition ("if X falls"); but "forced them to flee" says they fled."""
     prefix = text[clause_start : hit.start]
     if lexicon.INTENTION.search(prefix) and not lexicon.CAUSED.search(prefix):
+        return False
+    if lexicon.QUESTION_AFTER.match(text, hit.end):
         return False
     return not lexicon.CONDITIONAL.search(text[: hit.start])
 

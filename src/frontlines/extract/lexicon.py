@@ -25,7 +25,7 @@ VOICES = ("active", "passive", "nominal", "either")
 # Auxiliaries between a subject and a passive participle ("has been", "was").
 _BE = (
     r"\b(?:is|are|was|were|be|been|being|has\s+been|have\s+been|had\s+been|is\s+being|"
-    r"was\s+being|will\s+be|would\s+be)\s+"
+    r"was\s+being)\s+"
 )
 _ADV = (
     r"(?:(?:also|reportedly|now|already|finally|again|fully|completely|briefly|partially|"
@@ -149,12 +149,14 @@ TRIGGERS: tuple[Trigger, ...] = (
         "in-hands",
         "capture",
         "passive",
-        r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of|[\w’'-]+\s+hands)\b",
+        r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of|(?:[\w’'-]+\s+){1,3}?(?:hands|control)\b(?!\s+of))",
         (
             "control of the district was in the hands of the group's fighters",
             "the district is now in Taliban hands",
+            "the town is now in the rebels' control",
+            "the city fell into rebel control",
         ),
-        stems=("hands",),
+        stems=("hands", "control"),
     ),
     Trigger(
         "fall-of",
@@ -269,11 +271,17 @@ TRIGGERS: tuple[Trigger, ...] = (
         "fighting",
         "clash",
         "nominal",
-        r"\b(?:heavy\s+fighting|fierce\s+fighting|(?:fighting|clashes)\s+(?:continued|"
-        r"continues|continue|still\s+rages?|raged|erupted|intensified))\s+(?:\w+\s+){0,4}?"
-        r"(?:in|on\s+the\s+outskirts\s+of|near|around|for)\b",
-        ("fighting continued on the outskirts of Kandahar city",),
-        stems=("fighting", "clash"),
+        # Fighting, then (within the clause) where: "clashes broke out in X",
+        # "heavy fighting was reported in X", "fighting is ongoing in parts of X".
+        r"\b(?:fighting|clashes|battles?|gun\s*battles?|firefights?|skirmishes|gunfights?|hostilities)\b"
+        r"(?:\s+(?:[\w’'-]+|,)){0,8}?\s+(?:in|inside|around|near|for|outside|on\s+the\s+outskirts\s+of|"
+        r"in\s+parts\s+of|in\s+and\s+around)\b",
+        (
+            "fighting continued on the outskirts of Kandahar city",
+            "clashes broke out in the district",
+            "heavy fighting was reported in the city on Sunday",
+        ),
+        stems=("fighting", "clash", "battle", "firefight", "skirmish", "gunfight", "hostilities"),
     ),
     # --- withdrawal ------------------------------------------------------
     Trigger(
@@ -400,7 +408,7 @@ TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
     r"liberat|back|clear|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
-    r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|"
+    r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
     r"cut\s+off|districts|areas|cities|capitals|towns|drove|driv|expel|evict|kick|forc|flush|oust|"
@@ -420,14 +428,16 @@ INTENTION = re.compile(
     r"to\s+(?:\w+\s+)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$"
     # Any other bare infinitive is a purpose ("clashes ... to retake the district"),
     # unless the attempt is said to have succeeded ("managed to retake").
-    r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)\bto\s+$)",
+    r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)\bto\s+$"
+    # A state just short of the event: "in danger of falling", "on the verge of collapse".
+    r"|\b(?:danger|risk|verge|brink|threat|fear|fears|prospect)\s+of\s+$)",
     re.IGNORECASE,
 )
 
 # "forced the defenders to flee", "compelled them to surrender": the infinitive
 # after a verb of causing states what happened, not an intention.
 CAUSED = re.compile(
-    r"\b(?:forc(?:ed|ing|e|es)|compell(?:ed|ing)|obliged|obliging|made)\s+(?:[\w’'-]+\s+){0,5}?to\s+$",
+    r"\b(?:forced|forcing|compelled|compelling|obliged|obliging)\s+(?:[\w’'-]+\s+){0,5}?to\s+$",
     re.IGNORECASE,
 )
 
@@ -500,6 +510,15 @@ RELATION_BEFORE_PLACE = re.compile(
     r"central|north|south|east|west|provincial|key|strategic|capital|city|town|of|district|"
     r"province|border|main)\s+){0,4}$",
     re.IGNORECASE,
+)
+
+# Relational participles that are also adjectives of the place they precede
+# ("the neighbouring district of X"). They relate to a landmark only after the
+# thing they locate: "districts neighbouring X", "Kunduz, bordering X".
+ADJECTIVAL_RELATIONS = frozenset({"neighbouring", "neighboring", "bordering", "adjoining", "nearby"})
+RELATION_HEAD_BEFORE = re.compile(
+    r"(?:\b(?:districts?|provinces?|areas?|villages?|towns?|city|cities|regions?|countries|country|"
+    r"crossings?|bases?|posts?)|[A-Z][\w’'-]+|,)\s*$"
 )
 
 # A place after one of these names who speaks or serves, not where something
@@ -692,7 +711,16 @@ LIST_CONTINUATION = re.compile(
 )
 
 # A conditional clause is not an assertion ("if Kunduz falls, ...").
-CONDITIONAL = re.compile(r"\b(?:if|unless|in\s+case|lest)\b[^,;:.]*$", re.IGNORECASE)
+CONDITIONAL = re.compile(
+    r"\b(?:if|unless|in\s+case|lest)\b[^,;:.]*$"
+    # Inverted conditions: "Should the rebels take X, ...", "Had the town fallen, ..."
+    r"|^\W*(?:should|were|had)\s[^,;:.]*$",
+    re.IGNORECASE,
+)
+
+# A question asks; it claims nothing ("Has Kunduz fallen?"). The rest of the
+# sentence after the trigger, up to its question mark.
+QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
 
 # Words before a place saying only part of it is meant ("parts of X", "the
 # outskirts of X"): an assault on a place, not its fall.
@@ -718,15 +746,16 @@ INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+wh
 
 # A province named after these words is where a place lies, not an event place.
 CONTEXT_BEFORE_PROVINCE = re.compile(
-    r"(?:\b(?:in|across|within|throughout)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:provinces?\s+of\s+)?"
-    r"|\b(?:districts?|areas?|parts?|villages?|regions?|towns?|provinces?)\s+of\s+(?:the\s+)?"
-    r"(?:\w+\s+){0,2}?)$",
+    r"(?:\b(?:in|across|within|throughout)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:provinces?\s+of\s+)?"
+    # "districts of X": X is where they lie. ("The province of X" names X itself.)
+    r"|\b(?:districts?|areas?|parts?|villages?|regions?|towns?)[’']?\s+of\s+(?:the\s+)?"
+    r"(?:[\w’'-]+\s+){0,2}?(?:provinces?\s+of\s+(?:the\s+)?)?)$",
     re.IGNORECASE,
 )
 
 # "the capital(s) of X": X names a province whose capital is meant.
 CAPITAL_OF = re.compile(
-    r"\b(?:provincial\s+)?capitals?\s+(?:city\s+)?of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?"
+    r"\b(?:provincial\s+)?(?:capitals?|cent(?:er|re)s?)\s+(?:city\s+)?of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?"
     r"(?:provinces?\s+of\s+)?$",
     re.IGNORECASE,
 )
@@ -787,7 +816,7 @@ DISTRICT_OF_GAP = re.compile(r"\s+districts?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?"
 PROVINCE_AFTER_UNIT_GAP = re.compile(r"(?:,|\s+(?:of|in))\s+(?:the\s+)?(?:\w+\s+)?")
 
 # "Zaranj, the capital of Nimroz": a city named in apposition to a capital phrase.
-APPOSITIVE_CAPITAL = re.compile(r",\s*(?:the\s+)?(?:\w+\s+){0,3}?capital")
+APPOSITIVE_CAPITAL = re.compile(r",\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|cent(?:er|re))")
 
 # After a comma in the phrase following a trigger: the list of places goes on.
 LIST_GOES_ON = re.compile(r"\s*(?:and\s|or\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?capital\s+of\s)")
@@ -813,11 +842,15 @@ NOT_A_VERB = frozenset(("in", "of", "across", "within", "throughout", "from", "t
 # "the Kapisa districts": a province used as a modifier of smaller units.
 UNITS_AFTER_PLACE = re.compile(r"\s+(?:districts|areas|villages|towns)\b")
 
-# "the province of ...": an anaphor followed by "of" names no place itself.
-OF_AFTER = re.compile(r"\s+of\b")
+# "the province of ...", "the province's prison": an anaphor followed by "of"
+# or a possessive names no place itself.
+OF_AFTER = re.compile(r"\s+of\b|[’']s\b")
 
 # After a passive trigger: the agent ("fell to the Taliban", "taken by X").
-AGENT_AFTER_PASSIVE = re.compile(r"\s*(?:\w+\s+){0,3}?(?:to|by|of)\s+(?P<rest>.*)", re.IGNORECASE)
+AGENT_AFTER_PASSIVE = re.compile(
+    r"\s*(?:[\w’',]+\s+){0,5}?(?:to|by|of)\s+(?P<rest>.*)|(?<=\b(?:to|by|of))\s+(?P<rest2>.*)",
+    re.IGNORECASE,
+)
 
 # After a recapture trigger: the side that lost ("cleared of the Taliban").
 LOSER_AFTER_RECAPTURE = re.compile(r"\s*(?:\w+\s+){0,3}?(?:of|from)\s", re.IGNORECASE)

@@ -223,8 +223,14 @@ class PlaceLinker:
             if has_admin1 and place.level != "admin1":
                 place = self.pick(ids, "province", near, discourse) or place
         else:
-            found = lexicon.RELATION_BEFORE_PLACE.search(before[-50:])
-            if found:
+            window = before[-50:]
+            found = lexicon.RELATION_BEFORE_PLACE.search(window)
+            if found and not (
+                # "the neighbouring district of X", "captured neighbouring X": an
+                # adjective of the place itself, not a landmark.
+                found.group("relation").lower() in lexicon.ADJECTIVAL_RELATIONS
+                and not lexicon.RELATION_HEAD_BEFORE.search(window[: found.start()])
+            ):
                 role = "relation"
                 relation = " ".join(found.group("relation").lower().split())
         as_capital = False
@@ -318,12 +324,12 @@ class PlaceLinker:
                 if provinces_before
                 else provinces[0]
                 if provinces
-                else discourse.last_province
+                else self._told_province(discourse)
             )
             capital = self.gazetteer.capital_of(province) if province else None
             return self.places.get(capital) if capital else None
         if "province" in phrase:
-            province = provinces[-1] if provinces else discourse.last_province
+            province = provinces[-1] if provinces else self._told_province(discourse)
             return self.places.get(province) if province else None
         local = [r.place for r in earlier if r.place.level != "admin1" and r.role in ("event", "relation")]
         if local:
@@ -338,11 +344,28 @@ class PlaceLinker:
         told = self.places.get(discourse.last_event_place or "")
         if told is not None and (
             (told.level in ("admin2", "admin3") and not city)
-            or (city and (told.level in ("populated_place", "crossing") or self._is_capital(told)))
+            or (city and (told.level in ("populated_place", "crossing") or self.is_seat(told)))
         ):
             return told
         wanted = discourse.last_city if city else discourse.last_district
         return self.places.get(wanted or "")
 
+    def _told_province(self, discourse: Discourse) -> str | None:
+        """The province the report is telling about: that of its last event, else
+        the last one named."""
+        told = self.places.get(discourse.last_event_place or "")
+        if told is not None:
+            return told.id if told.level == "admin1" else told.admin1
+        return discourse.last_province
+
     def _is_capital(self, place: Place) -> bool:
         return bool(place.admin1) and self.gazetteer.capital_of(place.admin1 or "") == place.id
+
+    def is_seat(self, place: Place) -> bool:
+        """Is the place a province's seat: its capital unit, or a sizeable town in it?"""
+        capital = self.gazetteer.capital_of(place.admin1 or "") if place.admin1 else None
+        if capital is None:
+            return False
+        if place.level in ("admin2", "admin3"):
+            return capital == place.id
+        return place.level == "populated_place" and place.admin2 == capital and (place.population or 0) >= 20_000

@@ -161,6 +161,7 @@ def train(
     min_count: int = 2,
     threshold: float = 0.5,
     training: Mapping[str, Any] | None = None,
+    class_weight: Any = None,
 ) -> DecisionModel:
     """Fit the model on labelled frames (features, class); refuse too little data.
 
@@ -195,7 +196,7 @@ def train(
                 cols.append(i)
     matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocabulary)))
     y = [label for _, label in examples]
-    fitted = LogisticRegression(C=regularisation, max_iter=5000)
+    fitted = LogisticRegression(C=regularisation, max_iter=5000, class_weight=class_weight)
     fitted.fit(matrix, y)
     classes = tuple(str(c) for c in fitted.classes_)
     coef = fitted.coef_

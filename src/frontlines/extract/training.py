@@ -36,7 +36,7 @@ from ..evaluate import (
     score,
 )
 from ..models import Document, Event, Place
-from .decision import Candidate, LogisticDecision
+from .decision import Candidate, LogisticDecision, choose
 from .model import NONE_CLASS, DecisionModel, files_digest, train
 from .staged import StagedExtractor
 
@@ -150,6 +150,7 @@ def label_candidates(document: Document, gold: GoldReport, candidates: Sequence[
                 i for i in same_place
                 if candidates[i].frame.sentence.start < span[1] and span[0] < candidates[i].frame.sentence.end
             ]
+        chosen: list[int] = []
         if local:
             compatible = [i for i in local if candidates[i].frame.trigger_class == wanted]
             inside = [
@@ -158,12 +159,15 @@ def label_candidates(document: Document, gold: GoldReport, candidates: Sequence[
                 and span[0] <= candidates[i].frame.sentence.start + candidates[i].frame.trigger.start < span[1]
             ]
             chosen = compatible or inside or [min(local, key=lambda i: _distance(candidates[i], span))]
-        else:
-            chosen = [
-                i for i in same_place
-                if candidates[i].frame.trigger_class == wanted
-                and (wanted != "gain" or candidates[i].frame.rule_kind == event.kind)
-            ]
+        # The same statement elsewhere in the report (a headline repeated in the
+        # body, a summary at the end) states the same event.
+        chosen += [
+            i for i in same_place
+            if i not in local
+            and candidates[i].frame.trigger_class == wanted
+            and candidates[i].frame.selected
+            and (wanted != "gain" or candidates[i].frame.rule_kind == event.kind)
+        ]
         for i in chosen:
             if labels[i] == NONE_CLASS:
                 labels[i] = wanted
@@ -243,11 +247,10 @@ class _Replay:
         self.classes, self.probabilities, self.threshold = classes, probabilities, threshold
 
     def decide(self, candidates: Sequence[Candidate]) -> list[tuple[str, float]]:
-        chosen: list[tuple[str, float]] = []
-        for probs in self.probabilities:
-            p, c = max((p, c) for c, p in zip(self.classes, probs, strict=True) if c != NONE_CLASS)
-            chosen.append((c, p) if p >= self.threshold else (NONE_CLASS, 1.0 - p))
-        return chosen
+        return [
+            choose(dict(zip(self.classes, probs, strict=True)), candidate.frame, self.threshold)
+            for candidate, probs in zip(candidates, self.probabilities, strict=True)
+        ]
 
 
 class Trainer:
