@@ -26,6 +26,7 @@ from typing import Any
 FORMAT = "frontlines.decision-model"
 FORMAT_VERSION = 1
 NONE_CLASS = "none"
+EVENT_CLASS = "event"
 BUILTIN_MODEL = "decision.v1.json"
 # Fewer labelled events than this and a model learns the reports, not the language.
 MIN_POSITIVE_EXAMPLES = 40
@@ -37,24 +38,15 @@ class ModelError(ValueError):
 
 
 @dataclass
-class DecisionModel:
+class LinearLayer:
+    """A multinomial logistic regression: a weight per feature and class, an intercept per class."""
+
     classes: tuple[str, ...]
     weights: dict[str, list[float]]
     intercept: list[float]
-    threshold: float = 0.5
-    training: dict[str, Any] = field(default_factory=dict)
-    version: str = ""
 
-    def __post_init__(self) -> None:
-        if not self.version:
-            self.version = f"decision.v{FORMAT_VERSION}@{self.digest()[:8]}"
-
-    def digest(self) -> str:
-        body = json.dumps([self.classes, sorted(self.weights.items()), self.intercept, self.threshold])
-        return hashlib.sha256(body.encode()).hexdigest()
-
-    def probabilities(self, features: Iterable[str]) -> list[float]:
-        """Softmax over the classes; unknown features weigh nothing."""
+    def softmax(self, features: Iterable[str]) -> list[float]:
+        """Probabilities of the classes; unknown features weigh nothing."""
         scores = list(self.intercept)
         n = len(scores)
         weights = self.weights
@@ -69,14 +61,48 @@ class DecisionModel:
         return [e / total for e in exps]
 
     def to_json(self) -> dict[str, Any]:
+        return {"classes": list(self.classes), "intercept": self.intercept,
+                "weights": dict(sorted(self.weights.items()))}
+
+
+@dataclass
+class DecisionModel:
+    """Two layers: is a frame an event (`event`: none / event), and if so of which
+    class (`kind`, fitted on the events only). Split so that every labelled event
+    teaches the first, however rare its kind, while the second learns what tells
+    the kinds apart."""
+
+    event: LinearLayer
+    kind: LinearLayer
+    threshold: float = 0.5
+    training: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.version:
+            self.version = f"decision.v{FORMAT_VERSION}@{self.digest()[:8]}"
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return (NONE_CLASS, *self.kind.classes)
+
+    def digest(self) -> str:
+        body = json.dumps([self.event.to_json(), self.kind.to_json(), self.threshold], sort_keys=True)
+        return hashlib.sha256(body.encode()).hexdigest()
+
+    def probabilities(self, features: Sequence[str]) -> list[float]:
+        """P(none), then P(kind) = P(event) x P(kind | event), in `classes` order."""
+        p_event = self.event.softmax(features)[self.event.classes.index(EVENT_CLASS)]
+        return [1.0 - p_event, *(p_event * p for p in self.kind.softmax(features))]
+
+    def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "version": self.version,
-            "classes": list(self.classes),
             "threshold": self.threshold,
-            "intercept": self.intercept,
-            "weights": dict(sorted(self.weights.items())),
+            "event": self.event.to_json(),
+            "kind": self.kind.to_json(),
             "training": self.training,
         }
 
@@ -88,6 +114,15 @@ class DecisionModel:
         tmp.replace(path)  # never a half-written artifact
 
 
+def _layer(data: Any) -> LinearLayer:
+    classes = tuple(str(c) for c in data["classes"])
+    intercept = [float(x) for x in data["intercept"]]
+    weights = {str(k): [float(x) for x in v] for k, v in data["weights"].items()}
+    if len(intercept) != len(classes) or any(len(row) != len(classes) for row in weights.values()):
+        raise ValueError("a weight row has the wrong length")
+    return LinearLayer(classes, weights, intercept)
+
+
 def model_from_json(data: Any, origin: str) -> DecisionModel:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelError(f"{origin}: not a frontlines decision model (no 'format': {FORMAT!r})")
@@ -97,19 +132,16 @@ def model_from_json(data: Any, origin: str) -> DecisionModel:
             f"this frontlines reads version {FORMAT_VERSION} (retrain it with 'frontlines train')"
         )
     try:
-        classes = tuple(str(c) for c in data["classes"])
-        intercept = [float(x) for x in data["intercept"]]
-        weights = {str(k): [float(x) for x in v] for k, v in data["weights"].items()}
+        event = _layer(data["event"])
+        kind = _layer(data["kind"])
         threshold = float(data.get("threshold", 0.5))
         training = dict(data.get("training") or {})
         version = str(data["version"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ModelError(f"{origin}: damaged decision model ({exc.__class__.__name__}: {exc})") from exc
-    if NONE_CLASS not in classes or len(intercept) != len(classes):
-        raise ModelError(f"{origin}: damaged decision model (classes and intercepts do not agree)")
-    if any(len(row) != len(classes) for row in weights.values()):
-        raise ModelError(f"{origin}: damaged decision model (a weight row has the wrong length)")
-    model = DecisionModel(classes, weights, intercept, threshold, training, version)
+    if set(event.classes) != {NONE_CLASS, EVENT_CLASS} or NONE_CLASS in kind.classes:
+        raise ModelError(f"{origin}: damaged decision model (unexpected classes)")
+    model = DecisionModel(event, kind, threshold, training, version)
     expected = f"decision.v{FORMAT_VERSION}@{model.digest()[:8]}"
     if version != expected:
         raise ModelError(f"{origin}: damaged decision model (its weights do not match its version {version})")
@@ -175,9 +207,30 @@ def train(
             f"too little training data: {reports} report(s) and {positives} labelled event frame(s); "
             f"a model needs at least {MIN_REPORTS} reports and {MIN_POSITIVE_EXAMPLES} events"
         )
-    labels = sorted({label for _, label in examples} | {NONE_CLASS})
-    if len(labels) < 2:
-        raise ModelError("too little training data: every frame has the same label")
+    kinds = sorted({label for _, label in examples} - {NONE_CLASS})
+    event_layer = _fit_layer(
+        [(f, EVENT_CLASS if label != NONE_CLASS else NONE_CLASS) for f, label in examples],
+        regularisation, min_count, class_weight,
+    )
+    if len(kinds) == 1:
+        kind_layer = LinearLayer((kinds[0],), {}, [0.0])
+    else:
+        kind_layer = _fit_layer([(f, label) for f, label in examples if label != NONE_CLASS],
+                                regularisation, min_count, None)
+    record = {
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "reports": reports,
+        "examples": len(examples),
+        "events": positives,
+        "regularisation": regularisation,
+        **(training or {}),
+    }
+    return DecisionModel(event_layer, kind_layer, threshold, record)
+
+
+def _fit_layer(examples: Sequence[tuple[Sequence[str], str]], regularisation: float, min_count: int,
+               class_weight: Any) -> LinearLayer:
+    """One multinomial logistic regression, fitted by scikit-learn."""
     from collections import Counter
 
     import numpy as np
@@ -211,12 +264,4 @@ def train(
         for feature, i in index.items()
         if any(abs(coef[c][i]) > 1e-6 for c in range(len(classes)))
     }
-    record = {
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "reports": reports,
-        "examples": len(examples),
-        "events": positives,
-        "regularisation": regularisation,
-        **(training or {}),
-    }
-    return DecisionModel(classes, weights, intercept, threshold, record)
+    return LinearLayer(classes, weights, intercept)
