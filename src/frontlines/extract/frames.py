@@ -424,22 +424,34 @@ class FrameBuilder:
         actors: list[ActorMention],
         doer: str | None,
     ) -> str | None:
-        """Who attacked: "the attack was repelled by X" (X defended), "X repelled the
-        Taliban" (the Taliban attacked), "fighting between X and Y" (unknown: the default)."""
+        """Who attacked.
+
+        "an attack by X was repelled", "repelled an attack by X": X attacked;
+        "the attack was repelled by X", "X repelled the attack": X defended, and
+        the attacker is the other side; "X repelled Y": Y attacked; "fighting
+        between X and Y": the side that is not the government's, when named.
+        Where the profile's sides leave the other side open, the other actor
+        the sentence names is taken.
+        """
+        attack_by = lexicon.ATTACK_BY.search(text, before[0], after[1])
+        if attack_by:
+            named = self._actor_in(actors, attack_by.end(), min(after[1], attack_by.end() + 60), last=False)
+            if named:
+                return named
         named_before = self._actor_in(actors, *before, last=True)
         if hit.voice == "passive":
             defender = doer or named_before
             if named_before and doer and named_before != doer:
                 return named_before
-            return self.opponent(defender) if defender else self.profile.default_actor
+            return self._other_side(defender, actors) if defender else self.profile.default_actor
         if hit.voice == "nominal":
-            return self.profile.default_actor
+            return self._challenger(actors, before[0], after[1]) or self.profile.default_actor
         if hit.name == "repelled":
             agent = lexicon.DEFENDER_AFTER.match(text, hit.end, after[1])
             if agent:
                 defender = self._actor_in(actors, agent.start("rest"), agent.end("rest"), last=False)
                 if defender:
-                    return self.opponent(defender) or self.profile.default_actor
+                    return self._other_side(defender, actors)
             repelled = self._actor_in(actors, hit.end, min(after[1], hit.end + 60), last=False)
             if repelled:
                 return repelled
@@ -447,8 +459,25 @@ class FrameBuilder:
                 return self.profile.default_actor
             if lexicon.ATTACK_WORDS.search(text, before[0], before[1]):
                 return named_before
-            return self.opponent(named_before) or self.profile.default_actor
-        return named_before or self.profile.default_actor
+            return self._other_side(named_before, actors)
+        return named_before or self._challenger(actors, before[0], after[1]) or self.profile.default_actor
+
+    def _other_side(self, actor: str | None, actors: list[ActorMention]) -> str | None:
+        """The side fighting `actor`: from the profile's sides, else the other actor named."""
+        found = self.opponent(actor)
+        if found is not None or actor is None:
+            return found or self.profile.default_actor
+        own = self.profile.side_of(actor)
+        named = [a.actor for a in actors if self.profile.side_of(a.actor) != own]
+        return named[0] if named else self.profile.default_actor
+
+    def _challenger(self, actors: list[ActorMention], lo: int, hi: int) -> str | None:
+        """Of the actors named in a stretch, the first not on the government's side."""
+        inside = [a.actor for a in actors if lo <= a.start and a.end <= hi]
+        for actor in inside:
+            if not self.on_government_side(actor):
+                return actor
+        return None
 
 
 def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:

@@ -315,10 +315,17 @@ TRIGGERS: tuple[Trigger, ...] = (
         "handed-over",
         "handover",
         "either",
-        r"\b(?:handed\s+over|hand\s+over|handing\s+over|handover\s+of|handed\s+(?:the\s+)?"
-        r"(?:city|district|province|town)\s+over|transferred\s+control)\b",
-        ("elders handed over the city to the Taliban", "the district was handed over to the Taliban"),
-        stems=("hand", "transfer"),
+        # "handed over X", and "handed X over" (the place between the verb and
+        # its particle).
+        r"\b(?:(?:hand|handed|handing|hands|turn|turned|turning|turns)(?:\s+over\b|"
+        r"(?=\s+(?:[\w’'-]+\s+){1,5}?over\b))|handover\s+of|transferred\s+control(?:\s+of)?|"
+        r"ceded|cede|cedes|ceding)\b",
+        (
+            "elders handed over the city to the Taliban",
+            "the district was handed over to the Taliban",
+            "elders handed the town over to the rebels",
+        ),
+        stems=("hand", "turn", "transfer", "ced"),
     ),
     Trigger(
         "drove-out",
@@ -413,7 +420,7 @@ TRIGGER_STEMS = re.compile(
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
     r"cut\s+off|districts|areas|cities|capitals|towns|drove|driv|expel|evict|kick|forc|flush|oust|"
     r"held|hold|controlled|occupied|\brun\b|ruled|\brule\b|authority|grip|sway|charge|command|possession|"
-    r"advanc|pour|stream|penetrat|attack|assault|offensive|raid|overwhelm|desert|flee|vacat",
+    r"advanc|pour|stream|penetrat|attack|assault|offensive|raid|overwhelm|desert|flee|vacat|\bturn|\bced",
     re.IGNORECASE,
 )
 
@@ -863,6 +870,10 @@ RECEIVER_AFTER = re.compile(r"\bto\s+(?P<rest>.{0,60})", re.IGNORECASE)
 
 # After a repelled attack: by whom ("was pushed back by security forces").
 DEFENDER_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?by\s+(?P<rest>.{0,60})", re.IGNORECASE)
+
+# "an attack by X", "attacks from X": X attacked.
+ATTACK_BY = re.compile(r"\b(?:attacks?|assaults?|offensives?|advances?|raids?)\s+(?:by|from|of)\s+",
+                       re.IGNORECASE)
 
 # Words naming an attack: the side named with them attacked.
 ATTACK_WORDS = re.compile(r"\b(?:attacks?|assault|offensive|advance)\b", re.IGNORECASE)
