@@ -408,12 +408,7 @@ class FrameBuilder:
         gainer = doer
         if gainer is None:
             gainer = self.government if kind == "recapture" else self.profile.default_actor
-        attacker = gainer
-        if kind == "siege" and self.on_government_side(gainer):
-            # Governments defend places: "battling government forces 11 km from X"
-            # names the defenders, not the besiegers.
-            attacker = self.opponent(gainer) or gainer
-        return {"doer": doer, "gainer": gainer, "attacker": attacker, "leaver": self.opponent(gainer)}
+        return {"doer": doer, "gainer": gainer, "attacker": gainer, "leaver": self.opponent(gainer)}
 
     def _clash_attacker(
         self,

@@ -245,7 +245,10 @@ TRIGGERS: tuple[Trigger, ...] = (
         "under-siege",
         "siege",
         "passive",
-        r"\b(?:under\s+siege|under\s+attack|under\s+assault|besieged|surrounded|encircled|cut\s+off)\b",
+        r"\b(?:under\s+siege|under\s+attack|under\s+assault|besieged|surrounded|encircled|cut\s+off|"
+        # With its auxiliary, the passive outweighs the active reading of the same verb.
+        r"(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:besieged|surrounded|encircled|cut\s+off|attacked|"
+        r"assaulted|stormed))\b",
         ("The city has been under siege by the Taliban",),
         stems=("siege", "besieg", "surround", "encircl", "cut off", "under attack", "under assault"),
     ),
