@@ -358,7 +358,14 @@ class FrameBuilder:
         before = (clause_start, hit.start)
         after = (hit.end, clause_end)
         kind = hit.kind
-        doer: str | None = self._actor_in(actors, hit.start, hit.end, last=False)  # "under Taliban control"
+        inner = self._actor_in(actors, hit.start, hit.end, last=False)
+        spec = lexicon.TRIGGERS_BY_NAME.get(hit.name)
+        if spec is not None and spec.inner_actor == "loser" and inner is not None:
+            # "X drove the Taliban out of P": the Taliban lost P, X (or their enemy) took it.
+            subject = self._actor_in(actors, *before, last=True)
+            gainer = subject if subject and subject != inner else self._other_side(inner, actors)
+            return {"doer": subject, "gainer": gainer, "attacker": gainer, "leaver": inner}
+        doer: str | None = inner  # "under Taliban control"
         if hit.voice == "passive":
             agent = lexicon.AGENT_AFTER_PASSIVE.match(text, hit.end, clause_end)
             if doer is None and agent:

@@ -43,6 +43,9 @@ class Trigger:
     # Lower-case literals of which a sentence must contain one before the
     # pattern is tried: the cheap first pass, trigger by trigger.
     stems: tuple[str, ...] = ()
+    # An actor named inside the trigger's own words is its doer ("under Taliban
+    # control") or the side that loses ("drove the Taliban out of"): "doer" or "loser".
+    inner_actor: str = "doer"
 
 
 TRIGGERS: tuple[Trigger, ...] = (
@@ -339,6 +342,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?:[\w’'-]+\s+){1,4}?(?:out\s+of|out\s+from|from)\b",
         ("Afghan forces pushed the Taliban out of Khan Abad", "commandos drove the militants from the town"),
         stems=("push", "drov", "driv", "forc", "expel", "evict", "kick", "flush", "oust"),
+        inner_actor="loser",
     ),
     Trigger(
         "now-control",
@@ -410,6 +414,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         stems=("attack", "assault", "offensive", "raid", "overwhelm"),
     ),
 )
+
+TRIGGERS_BY_NAME: dict[str, Trigger] = {t.name: t for t in TRIGGERS}
 
 # The cheap first pass: a sentence none of whose words starts like a trigger
 # is never analysed further. Every trigger example must contain one of these
@@ -686,6 +692,8 @@ def validate() -> list[str]:
             problems.append(f"trigger {trigger.name}: unknown kind {trigger.kind!r}")
         if trigger.voice not in VOICES:
             problems.append(f"trigger {trigger.name}: unknown voice {trigger.voice!r}")
+        if trigger.inner_actor not in ("doer", "loser"):
+            problems.append(f"trigger {trigger.name}: inner_actor must be 'doer' or 'loser'")
         try:
             compiled = re.compile(trigger.pattern, re.IGNORECASE)
         except re.error as exc:
