@@ -119,7 +119,9 @@ class Attributor:
         loser = self.profile.side_of(opponent) if opponent else None
         if kind in ("clash", "siege"):
             return "claimed" if (sides - {"independent"}) else "reported"
-        if loser and loser in sides:
+        if (loser and loser in sides) or (not loser and sides - {"independent", own}):
+            # The side that lost says so; where the profile's sides do not tell
+            # who lost, any other party conceding the winner's gain.
             return "confirmed"
         if own in sides or lexicon.CLAIM_WORDS.search(sentence):
             return "claimed"

@@ -118,7 +118,7 @@ class FrameBuilder:
             prefix = text[clause_start : hit.start]
             if not _asserted(text, clause_start, hit):
                 continue  # not asserted: a plan, a threat, an attempt, a condition
-            negated = bool(lexicon.NEGATION.search(prefix))
+            negated = bool(lexicon.NEGATION.search(prefix) or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end))
             previous_end = triggers[index - 1].end if index else 0
             next_start = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
             clause_end = min([b for b in break_starts if b >= hit.end] + [len(text)])
@@ -198,8 +198,8 @@ class FrameBuilder:
         extra: list[Frame] = []
         for lp in linked:
             place = self.linker.event_place(lp)
-            if place is None or place.id in taken:
-                continue
+            if place is None or place.id in taken or lp.role == "relation":
+                continue  # a landmark is never an event's place but through its trigger
             candidates = [
                 t for t in triggers if _asserted(text, max([b for b in breaks if b <= t.start] or [0]), t)
             ]
@@ -208,7 +208,8 @@ class FrameBuilder:
             hit = min(candidates, key=lambda t: _gap(t, lp.start, lp.end))
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
             clause_end = min([b for b in break_starts if b >= hit.end] + [len(text)])
-            negated = bool(lexicon.NEGATION.search(text[clause_start : hit.start]))
+            negated = bool(lexicon.NEGATION.search(text[clause_start : hit.start])
+                           or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end))
             roles = self._roles(hit, text, clause_start, clause_end, sentence.actors, discourse)
             taken.add(place.id)
             extra.append(
@@ -394,6 +395,11 @@ class FrameBuilder:
             )
             gainer = gainer or self.opponent(loser)
             return {"doer": loser, "gainer": gainer, "attacker": gainer, "leaver": loser or self.opponent(gainer)}
+        if spec is not None and spec.inner_actor == "receiver":
+            # "X accepted the surrender of the garrison": X receives it.
+            taker = self._actor_in(actors, *before, last=True) or self.profile.default_actor
+            giver = self._actor_in(actors, hit.end, clause_end, last=False)
+            return {"doer": taker, "gainer": taker, "attacker": taker, "leaver": giver or self.opponent(taker)}
         if kind in ("surrender", "handover"):
             receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
             taker = (
@@ -496,14 +502,14 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
 
 def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bool:
     """A landmark is the trigger's place only where the relation belongs to the
-    trigger: "retreated from X" names the place left, "one kilometer from X" and
-    "the outskirts of X" carry their relation inside a siege or a clash."""
-    between = text[max(0, lp.start - 25) : lp.start].lower()
-    if hit.kind == "siege" and not text[hit.end : lp.start].strip(" the"):
+    trigger: "laid siege to X", "one kilometer from X" (the relation ends the
+    trigger), "the outskirts of X" (an assault on X's edge), "retreated from X"
+    (the place left). "Fighting near X" is about somewhere near X, not X."""
+    if lexicon.ONLY_DETERMINERS.fullmatch(text, hit.end, lp.start):
+        return hit.kind in ("siege", "clash", "withdrawal", "surrender")
+    if hit.kind in ("siege", "clash") and lp.relation in ("outskirts of", "around"):
         return True
-    if hit.kind in ("siege", "clash") and re.search(r"\b(?:outskirts|near|around)\b", between):
-        return True
-    return hit.kind == "withdrawal" and bool(re.search(r"\bfrom\b", between))
+    return hit.kind == "withdrawal" and lp.relation in ("from", "away from")
 
 
 def _gap(hit: TriggerMention, start: int, end: int) -> int:

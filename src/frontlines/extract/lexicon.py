@@ -44,7 +44,9 @@ class Trigger:
     # pattern is tried: the cheap first pass, trigger by trigger.
     stems: tuple[str, ...] = ()
     # An actor named inside the trigger's own words is its doer ("under Taliban
-    # control") or the side that loses ("drove the Taliban out of"): "doer" or "loser".
+    # control") or the side that loses ("drove the Taliban out of"); for a
+    # surrender, the subject may be the side that receives it ("accepted the
+    # surrender of"): "doer", "loser" or "receiver".
     inner_actor: str = "doer"
 
 
@@ -250,7 +252,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "passive",
         r"\b(?:under\s+siege|under\s+attack|under\s+assault|besieged|surrounded|encircled|cut\s+off|"
         # With its auxiliary, the passive outweighs the active reading of the same verb.
-        r"(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:besieged|surrounded|encircled|cut\s+off|attacked|"
+        r"(?:is|are|was|were|been|being|remains?|remained)\s+(?:\w+\s+)?(?:besieged|surrounded|encircled|"
+        r"cut\s+off|attacked|"
         r"assaulted|stormed))\b",
         ("The city has been under siege by the Taliban",),
         stems=("siege", "besieg", "surround", "encircl", "cut off", "under attack", "under assault"),
@@ -264,6 +267,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"beat\s+back|held\s+off|fended\s+off|foiled|defeated|thwarted|repel|repulse)\b",
         ("the attack was repelled", "forces pushed back the Taliban", "Taliban attacks were pushed back"),
         stems=("repel", "repuls", "push", "beat", "held off", "fended", "foil", "defeat", "thwart"),
+    ),
+    Trigger(
+        "fought-for",
+        "clash",
+        "active",
+        r"\b(?:fought|fight|fighting|fights|battled|battling|battle|vying|vied|struggled|struggling|clashed|"
+        r"clashing)\s+(?:\w+\s+){0,2}?(?:for|over)\s+(?:full\s+)?(?:control\s+of|the\s+control\s+of)\b",
+        ("the two sides fought for control of the town",),
+        stems=("fought", "fight", "battl", "vying", "vied", "struggl", "clash"),
     ),
     Trigger(
         "fighting-between",
@@ -315,6 +327,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"gave\s+up)\b",
         ("the governor surrendered the city", "25 soldiers surrendered to the militants"),
         stems=("surrender", "laid down", "gave up"),
+    ),
+    Trigger(
+        "received-surrender",
+        "surrender",
+        "active",
+        r"\b(?:accepted|accepts|accepting|received|receives|took|secured|obtained)\s+the\s+surrender\s+of\b",
+        ("the rebels accepted the surrender of the garrison",),
+        stems=("surrender",),
+        inner_actor="receiver",
     ),
     # --- handover --------------------------------------------------------
     Trigger(
@@ -463,6 +484,18 @@ HONORIFIC_BEFORE = re.compile(
     r"Sheikh|President|Minister|Commander|Ustad)\.?\s+$"
 )
 
+# A negation inside a trigger's own words ("is not in control of", "is not
+# under X control").
+NEGATION_INSIDE = re.compile(r"\b(?:not|never|no\s+longer)\b|n['’]t\b", re.IGNORECASE)
+
+# Only determiners and place words between a trigger and a place: the trigger's
+# last word governs the place ("laid siege to the town of X").
+ONLY_DETERMINERS = re.compile(
+    r"\s*(?:(?:the|a|an|its|their|city|town|district|province|village|provincial|capital|key|strategic|"
+    r"border|northern|southern|eastern|western|central|nearby|neighbou?ring|of)\s+)*",
+    re.IGNORECASE,
+)
+
 # Phrases that negate a capture: evidence *against* it.
 NEGATION = re.compile(
     r"\b(?:not|never|n't|yet\s+to|no\s+longer|failed\s+to|fail\s+to|without)\s+(?:\w+\s+){0,2}?$",
@@ -516,7 +549,7 @@ RELATED_LINE = re.compile(
 # ("40 km from X", "near X", "on the road to X"). The group `relation` is the
 # relational word itself, which the decision stage sees.
 RELATION_BEFORE_PLACE = re.compile(
-    r"\b(?P<relation>near|nearby|borders?|bordering|neighbou?ring|adjoining|adjacent\s+to|next\s+to|"
+    r"\b(?P<relation>near|nearby|borders|bordering|neighbou?ring|adjoining|adjacent\s+to|next\s+to|"
     r"close\s+to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|outskirts\s+of|"
@@ -570,7 +603,7 @@ CLAUSE_BREAK = re.compile(
     r";|\s[–—]\s|,?\s+and\s+(?:then\s+)?(?:have|has|had|are|is|were|was|pressed|launched|"
     r"began|started|moved|seized|captured|took|overran)\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
     r"since|because|however|meanwhile|and\s+then)\b|\s(?:but|while|whereas|although|which|who|"
-    r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|said|says|told|"
+    r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|said(?!\s+to\b)|says|told|"
     r"added|confirmed|reported|according)\s",
     re.IGNORECASE,
 )
@@ -692,8 +725,8 @@ def validate() -> list[str]:
             problems.append(f"trigger {trigger.name}: unknown kind {trigger.kind!r}")
         if trigger.voice not in VOICES:
             problems.append(f"trigger {trigger.name}: unknown voice {trigger.voice!r}")
-        if trigger.inner_actor not in ("doer", "loser"):
-            problems.append(f"trigger {trigger.name}: inner_actor must be 'doer' or 'loser'")
+        if trigger.inner_actor not in ("doer", "loser", "receiver"):
+            problems.append(f"trigger {trigger.name}: inner_actor must be 'doer', 'loser' or 'receiver'")
         try:
             compiled = re.compile(trigger.pattern, re.IGNORECASE)
         except re.error as exc:
@@ -818,8 +851,9 @@ PRONOUN_SOURCES = frozenset(
 
 # Attribution: the verbs that introduce who says so.
 SPEECH = re.compile(
-    r"\b(?:said|says|say|told|tells|confirmed|confirms|claimed|claims|added|reported|reports|"
-    r"stated|announced|denied|denies|rejected|quoted|according\s+to|citing)\b",
+    r"\b(?:said(?!\s+to\b)|says|say|told|tells|confirmed|confirms|claimed|claims|added|reported|reports|"
+    r"stated|announced|denied|denies|rejected|quoted|admitted|admits|acknowledged|acknowledges|conceded|"
+    r"concedes|according\s+to|citing)\b",
     re.IGNORECASE,
 )
 
@@ -840,7 +874,7 @@ APPOSITIVE_CAPITAL = re.compile(r",\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capit
 LIST_GOES_ON = re.compile(r"\s*(?:and\s|or\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?capital\s+of\s)")
 
 # Separators inside a list of places ("Kunduz, Baghlan and Balkh").
-LIST_SEPARATOR = re.compile(r"\s*(?:,|and|,\s*and)\s*")
+LIST_SEPARATOR = re.compile(r"\s*(?:,|and|,\s*and|as\s+well\s+as|,\s*as\s+well\s+as)\s*")
 
 # A locative word shortly before a name ("... in the north of Kunduz").
 LOCATIVE_WORD = re.compile(r"\b(?:in|across|of)\s")
