@@ -294,8 +294,10 @@ class FrameBuilder:
         for lp in linked:
             if lp.start < lo or lp.end > hi:
                 continue
-            if lp.role in ("speaker", "context", "facility"):
+            if lp.role in ("speaker", "context"):
                 continue
+            if lp.role == "facility" and hit.kind not in ("surrender", "withdrawal"):
+                continue  # "Kandahar airport" is not Kandahar; but its garrison's surrender is
             if lp.role == "relation" and not _relation_is_argument(text, lp, hit):
                 continue
             place = self.linker.event_place(lp)
@@ -367,16 +369,20 @@ class FrameBuilder:
             gainer = subject if subject and subject != inner else self._other_side(inner, actors)
             return {"doer": subject, "gainer": gainer, "attacker": gainer, "leaver": inner}
         doer: str | None = inner  # "under Taliban control"
-        if hit.voice == "passive":
+        if hit.voice == "passive" and doer is None:
+            by_agent = lexicon.BY_AGENT.match(text, hit.end, clause_end)
             agent = lexicon.AGENT_AFTER_PASSIVE.match(text, hit.end, clause_end)
+            if by_agent:
+                # "taken by X", "cleared of the Taliban by X": the by-phrase names the doer.
+                doer = self._actor_in(actors, by_agent.end(), min(clause_end, by_agent.end() + 60), last=False)
             if doer is None and agent:
-                # "fell to X", "taken by X", "in the hands of X" (the trigger ends in "of")
+                # "fell to X", "in the hands of X" (the trigger ends in "of")
                 rest = agent.start("rest") if agent.group("rest") is not None else agent.start("rest2")
                 doer = self._actor_in(actors, rest, min(clause_end, rest + 60), last=False)
                 if kind == "recapture" and doer is not None and lexicon.LOSER_AFTER_RECAPTURE.match(
                     text, hit.end, clause_end
                 ):
-                    doer = self.opponent(doer)  # "cleared of the Taliban": the loser is named
+                    doer = self._other_side(doer, actors)  # "cleared of the Taliban": the loser is named
         elif hit.voice == "nominal":
             agent = lexicon.AGENT_AFTER_NOMINAL.match(text, hit.end, clause_end)
             if doer is None and agent:
@@ -411,7 +417,10 @@ class FrameBuilder:
             gainer = taker or self.opponent(giver) or self.profile.default_actor
             return {"doer": giver, "gainer": gainer, "attacker": gainer, "leaver": giver or self.opponent(gainer)}
         if kind == "withdrawal":
-            leaver = doer
+            # "X was abandoned", nobody named: whoever held it left, and places are
+            # held by the start state's holder unless a report says otherwise.
+            holder = self.profile.start_state if self.profile.start_state in self.profile.actor_ids else None
+            leaver = doer or (holder if hit.voice == "passive" else None)
             gainer = self.opponent(leaver) if leaver else None
             attacker = leaver if leaver and not self.on_government_side(leaver) else gainer
             return {"doer": doer, "gainer": gainer, "attacker": attacker, "leaver": leaver}
@@ -505,6 +514,8 @@ def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bo
     trigger: "laid siege to X", "one kilometer from X" (the relation ends the
     trigger), "the outskirts of X" (an assault on X's edge), "retreated from X"
     (the place left). "Fighting near X" is about somewhere near X, not X."""
+    if lp.relation in lexicon.LANDMARK_ONLY:
+        return False
     if lexicon.ONLY_DETERMINERS.fullmatch(text, hit.end, lp.start):
         return hit.kind in ("siege", "clash", "withdrawal", "surrender")
     if hit.kind in ("siege", "clash") and lp.relation in ("outskirts of", "around"):

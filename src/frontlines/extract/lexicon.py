@@ -292,7 +292,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         # Fighting, then (within the clause) where: "clashes broke out in X",
         # "heavy fighting was reported in X", "fighting is ongoing in parts of X".
         r"\b(?:fighting|clashes|battles?|gun\s*battles?|firefights?|skirmishes|gunfights?|hostilities)\b"
-        r"(?:\s+(?:[\w’'-]+|,)){0,8}?\s+(?:in|inside|around|near|for|outside|on\s+the\s+outskirts\s+of|"
+        r"(?:\s+(?:[\w’'-]+|,)){0,8}?\s+(?:in|inside|around|for|outside|on\s+the\s+outskirts\s+of|"
         r"in\s+parts\s+of|in\s+and\s+around)\b",
         (
             "fighting continued on the outskirts of Kandahar city",
@@ -317,6 +317,14 @@ TRIGGERS: tuple[Trigger, ...] = (
         ),
         stems=("retreat", "withdr", "pull", "abandon", "evacuat", "fled", "flee", "left", "moved out", "back",
                "desert", "vacat"),
+    ),
+    Trigger(
+        "was-abandoned",
+        "withdrawal",
+        "passive",
+        r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:abandoned|evacuated|vacated|deserted)\b",
+        ("Lashkar Gah has been evacuated", "the town was abandoned by government troops"),
+        stems=("abandon", "evacuat", "vacat", "desert"),
     ),
     # --- surrender -------------------------------------------------------
     Trigger(
@@ -345,8 +353,9 @@ TRIGGERS: tuple[Trigger, ...] = (
         # "handed over X", and "handed X over" (the place between the verb and
         # its particle).
         r"\b(?:(?:hand|handed|handing|hands|turn|turned|turning|turns)(?:\s+over\b|"
-        r"(?=\s+(?:[\w’'-]+\s+){1,5}?over\b))|handover\s+of|transferred\s+control(?:\s+of)?|"
-        r"ceded|cede|cedes|ceding)\b",
+        r"(?=\s+(?:[\w’'-]+\s+){1,5}?over\b))|handover\s+of|"
+        r"(?:hand|handed|handing|hands|transferred|transfers|transfer|transferring)\s+control(?:\s+of)?|"
+        r"(?:was|were|is|been)\s+transferred|ceded|cede|cedes|ceding)\b",
         (
             "elders handed over the city to the Taliban",
             "the district was handed over to the Taliban",
@@ -875,6 +884,24 @@ LIST_GOES_ON = re.compile(r"\s*(?:and\s|or\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?
 
 # Separators inside a list of places ("Kunduz, Baghlan and Balkh").
 LIST_SEPARATOR = re.compile(r"\s*(?:,|and|,\s*and|as\s+well\s+as|,\s*as\s+well\s+as)\s*")
+
+# Between two places of one list, with the words that say what each is:
+# "Halvik district and the town of Pellin".
+LIST_GAP = re.compile(
+    r"(?:\s+(?:districts?|provinces?|city|town|village))?\s*(?:,|and|,\s*and|as\s+well\s+as|or)\s*"
+    r"(?:the\s+)?(?:(?:city|town|village|district|province)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+# Relations that only ever locate: a place after them is a landmark whatever
+# the trigger ("fighting near X", "the road between X and Y").
+LANDMARK_ONLY = frozenset({
+    "near", "nearby", "close to", "next to", "road to", "highway", "between", "via", "linking", "links",
+    "connecting", "connects", "towards", "toward", "heading to", "heading towards", "beyond", "past",
+})
+
+# "taken by X": the by-phrase of a passive names its doer.
+BY_AGENT = re.compile(r"\s*(?:(?!to\b)[\w’']+\s+){0,5}?by\s+(?=\S)", re.IGNORECASE)
 
 # A locative word shortly before a name ("... in the north of Kunduz").
 LOCATIVE_WORD = re.compile(r"\b(?:in|across|of)\s")

@@ -143,7 +143,7 @@ class PlaceLinker:
                 linked.append(found)
                 previous_end = found.end
         for prev, cur in zip(linked, linked[1:], strict=False):
-            if not lexicon.LIST_SEPARATOR.fullmatch(text[prev.end : cur.start]):
+            if not lexicon.LIST_GAP.fullmatch(text, prev.end, cur.start):
                 continue
             if prev.as_capital and cur.place.level == "admin1":
                 # A list continuing a capital reading ("the capitals of Kandahar, Helmand and Zabul").
