@@ -127,6 +127,11 @@ def parse_profile(text: str, origin: str = "<profile>") -> Profile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{origin}: not valid TOML: {exc}") from exc
+    return profile_from_mapping(data, origin)
+
+
+def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> Profile:
+    """Validate an already parsed profile table (a profile embedded in another TOML file)."""
 
     def need(key: str, kind: type) -> object:
         if key not in data:

@@ -194,14 +194,17 @@ def train(
     threshold: float = 0.5,
     training: Mapping[str, Any] | None = None,
     class_weight: Any = None,
+    weights: Sequence[float] | None = None,
 ) -> DecisionModel:
     """Fit the model on labelled frames (features, class); refuse too little data.
 
     Features seen fewer than `min_count` times are dropped: a feature seen once
     is a fact about one sentence. `regularisation` is scikit-learn's C (smaller
-    is stronger).
+    is stronger). `weights` weigh each example (1.0 each by default); too
+    little data is judged on the examples of full weight.
     """
-    positives = sum(1 for _, label in examples if label != NONE_CLASS)
+    weights = list(weights) if weights is not None else [1.0] * len(examples)
+    positives = sum(1 for (_, label), w in zip(examples, weights, strict=True) if label != NONE_CLASS and w >= 1.0)
     if reports < MIN_REPORTS or positives < MIN_POSITIVE_EXAMPLES:
         raise ModelError(
             f"too little training data: {reports} report(s) and {positives} labelled event frame(s); "
@@ -209,13 +212,14 @@ def train(
         )
     kinds = sorted({label for _, label in examples} - {NONE_CLASS})
     event_layer = _fit_layer(
-        [(f, EVENT_CLASS if label != NONE_CLASS else NONE_CLASS) for f, label in examples],
+        [(f, EVENT_CLASS if label != NONE_CLASS else NONE_CLASS) for f, label in examples], weights,
         regularisation, min_count, class_weight,
     )
+    events = [(i, f, label) for i, (f, label) in enumerate(examples) if label != NONE_CLASS]
     if len(kinds) == 1:
         kind_layer = LinearLayer((kinds[0],), {}, [0.0])
     else:
-        kind_layer = _fit_layer([(f, label) for f, label in examples if label != NONE_CLASS],
+        kind_layer = _fit_layer([(f, label) for _, f, label in events], [weights[i] for i, _, _ in events],
                                 regularisation, min_count, None)
     record = {
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -228,8 +232,8 @@ def train(
     return DecisionModel(event_layer, kind_layer, threshold, record)
 
 
-def _fit_layer(examples: Sequence[tuple[Sequence[str], str]], regularisation: float, min_count: int,
-               class_weight: Any) -> LinearLayer:
+def _fit_layer(examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float], regularisation: float,
+               min_count: int, class_weight: Any) -> LinearLayer:
     """One multinomial logistic regression, fitted by scikit-learn."""
     from collections import Counter
 
@@ -250,7 +254,7 @@ def _fit_layer(examples: Sequence[tuple[Sequence[str], str]], regularisation: fl
     matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocabulary)))
     y = [label for _, label in examples]
     fitted = LogisticRegression(C=regularisation, max_iter=5000, class_weight=class_weight)
-    fitted.fit(matrix, y)
+    fitted.fit(matrix, y, sample_weight=np.asarray(weights, dtype=float))
     classes = tuple(str(c) for c in fitted.classes_)
     coef = fitted.coef_
     intercept = [round(float(x), 6) for x in fitted.intercept_]

@@ -39,6 +39,7 @@ from ..models import Document, Event, Place
 from .decision import Candidate, LogisticDecision, choose
 from .model import NONE_CLASS, DecisionModel, files_digest, train
 from .staged import StagedExtractor
+from .teaching import TEACHING_WEIGHT, teaching_examples
 
 GOLD_CLASS = {
     "capture": "gain",
@@ -260,9 +261,11 @@ class Trainer:
     fold then works on the frames they proposed.
     """
 
-    def __init__(self, extractor: StagedExtractor, reports: list[LabelledReport]):
+    def __init__(self, extractor: StagedExtractor, reports: list[LabelledReport],
+                 teaching_weight: float = TEACHING_WEIGHT):
         self.extractor = extractor
         self.reports = reports
+        self.teaching_weight = teaching_weight
         self.gold = {r.document.id: r.gold for r in reports}
         self.gold_actors = gold_actors(self.gold)
 
@@ -283,6 +286,17 @@ class Trainer:
     def _subset(self, indexes: Iterable[int] | None) -> list[LabelledReport]:
         return list(self.reports) if indexes is None else [self.reports[i] for i in indexes]
 
+    def _train(self, reports: Sequence[LabelledReport], **options: Any) -> DecisionModel:
+        """`model.train` on the frames of `reports`, plus the teaching sentences at their weight."""
+        weight = options.pop("teaching_weight", self.teaching_weight)
+        examples = examples_of(reports)
+        weights = [1.0] * len(examples)
+        if weight > 0:
+            taught = teaching_examples()
+            examples += taught
+            weights += [weight] * len(taught)
+        return train(examples, reports=len(reports), weights=weights, **options)
+
     def fit(self, indexes: Sequence[int] | None = None, *, threshold: float | None = None,
             inner_folds: int = 3, training: Mapping[str, Any] | None = None, **options: Any) -> DecisionModel:
         """A model fitted on the reports at `indexes` (all by default). Its threshold,
@@ -291,9 +305,8 @@ class Trainer:
         indexes = list(range(len(self.reports))) if indexes is None else list(indexes)
         if threshold is None:
             threshold = self.choose_threshold(indexes, inner_folds, **options)
-        reports = self._subset(indexes)
-        return train(examples_of(reports), reports=len(reports), threshold=threshold, training=training,
-                     **options)
+        record = {**(training or {}), "teaching_weight": options.get("teaching_weight", self.teaching_weight)}
+        return self._train(self._subset(indexes), threshold=threshold, training=record, **options)
 
     def choose_threshold(self, indexes: Sequence[int], k: int = 3, **options: Any) -> float:
         subset = self._subset(indexes)
@@ -304,7 +317,7 @@ class Trainer:
         for fold in make_folds(subset, k, seed=29):
             held = set(fold)
             rest = [r for i, r in enumerate(subset) if i not in held]
-            model = train(examples_of(rest), reports=len(rest), **options)
+            model = self._train(rest, **options)
             classes = model.classes
             for i in fold:
                 probabilities[i] = [model.probabilities(c.features) for c in subset[i].candidates]
