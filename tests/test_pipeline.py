@@ -282,3 +282,32 @@ def test_ingest_into_a_workspace_whose_extractor_is_gone_stores_nothing(
     assert "reextract --extractor" in refused.output
     with ws.connect() as conn:
         assert count_documents(conn) == 1
+
+
+def test_the_timeline_weighs_stored_events_by_their_probability(ws: Workspace,
+                                                                tmp_path: Path) -> None:
+    def khan_abad() -> dict[str, Any]:
+        result = run_cli("control", "--date", "2021-06-30", "--format", "json", workspace=ws.path)
+        assert result.exit_code == 0, result.output
+        return next(r for r in json.loads(result.output) if r["place_id"] == "AF1904")
+
+    certain = khan_abad()
+    model = _model_file(tmp_path, "0b5e77aa", 0.3)
+    assert run_cli("reextract", "--extractor", "test-judged.v1", "--model", str(model),
+                   workspace=ws.path).exit_code == 0
+    doubtful = khan_abad()
+    assert certain["state"] == doubtful["state"] == "taliban"
+    assert (certain["status"], doubtful["status"]) == ("assessed", "claimed")
+    assert doubtful["confidence"] < certain["confidence"]
+    explained = run_cli("explain", "AF1904", workspace=ws.path)
+    assert "probability 0.30" in explained.output
+
+
+def test_the_first_ingest_records_the_extractor_of_a_workspace_that_never_chose(
+        afghan_workspace: Workspace, tmp_path: Path) -> None:
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")  # made by Workspace.init alone
+    with ws.connect() as conn:
+        assert get_meta(conn, "extract.extractor") is None
+    _ingest(ws, tmp_path, REPORT, "khan-abad.txt")
+    with ws.connect() as conn:
+        assert get_meta(conn, "extract.extractor") == DEFAULT_EXTRACTOR

@@ -7,7 +7,8 @@ document in the caller's transaction so nothing is half-written.
 Which extractor (and which decision-model artifact) a workspace extracts
 with is the workspace's choice, recorded in its store (`store.ExtractionChoice`):
 ingest, the API's upload and `reextract` all read it, so one workspace never
-mixes extractors by accident. Only `init_workspace` and `reextract_all` change it.
+mixes extractors by accident. Only `init_workspace` and `reextract_all` change it;
+ingest records it in a workspace that never chose (see `StoreExtraction`).
 """
 
 from __future__ import annotations
@@ -163,6 +164,12 @@ class StoreExtraction:
         if self._component is None:
             self._component = get_extractor(self.choice.extractor, load_gazetteer(conn),
                                             self.ws.profile)
+        if recorded_extraction_choice(conn) is None:
+            # A workspace that holds events records what made them (one made by
+            # `Workspace.init` alone has no choice yet), so that a later change of the
+            # default extractor does not mix two extractors' events in it. Checked per
+            # document: a document that fails rolls its record back with it.
+            set_extraction_choice(conn, self.choice)
         events = self._component.extract_batch([doc], self.config)[0]
         replace_events(conn, doc.id, events)
         self.events += len(events)
