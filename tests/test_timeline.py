@@ -348,12 +348,13 @@ def test_a_lone_unlikely_report_still_changes_hands_but_only_as_a_claim() -> Non
     interval = on(run([doubtful]), ZARANJ, "2021-08-06")
     assert (interval.state, interval.status) == ("taliban", CLAIMED)
     assert interval.confidence == pytest.approx(0.7 * 0.3, abs=0.001)
-    assert "claimed: the reports may not say so" in interval.reason
-    # Two such reports from independent outlets add up to more than half a source.
+    assert "claimed: the reports may not say so (1 admitting or independent source(s), " \
+        "0 of them more likely than not" in interval.reason
+    # A second such report, from another outlet, adds to the confidence, not to the status.
     again = ev("capture", "taliban", ZARANJ, "2021-08-06", ZARANJ_FALLS, doc="r2",
                probability=0.3)
     both = on(run([doubtful, again]), ZARANJ, "2021-08-06")
-    assert both.status == ASSESSED and both.confidence > interval.confidence
+    assert both.status == CLAIMED and both.confidence > interval.confidence
 
 
 def test_an_unlikely_denial_weighs_less_than_a_certain_one() -> None:
@@ -363,13 +364,17 @@ def test_an_unlikely_denial_weighs_less_than_a_certain_one() -> None:
                 "The interior ministry rejected reports that Kunduz had fallen.", doc="r2",
                 certainty="denied", side="government", source="the interior ministry")
     certain = on(run([report, denial]), KUNDUZ, "2021-07-10")
+    likely = on(run([report, replace(denial, probability=0.8)]), KUNDUZ, "2021-07-10")
     unlikely = on(run([report, replace(denial, probability=0.4)]), KUNDUZ, "2021-07-10")
-    # A certain denial answers the one independent report; a likely misreading does not.
-    assert certain.status == CLAIMED
+    # A denial more likely than not answers the one independent report (however a little
+    # surer that report is); a likely misreading does not.
+    assert certain.status == likely.status == CLAIMED
     assert unlikely.status == ASSESSED
-    assert "outweighing the 1 less likely source(s) against it" in unlikely.reason
-    assert certain.confidence < unlikely.confidence < on(run([report]), KUNDUZ,
-                                                         "2021-07-10").confidence
+    assert "1 source(s) against it too unlikely a reading to count" in unlikely.reason
+    assert "probability 0.40" in unlikely.reason
+    alone = on(run([report]), KUNDUZ, "2021-07-10")
+    assert certain.confidence < likely.confidence
+    assert unlikely.confidence < alone.confidence
 
 
 def test_a_sources_best_report_is_its_weightiest_not_merely_its_best_kind() -> None:

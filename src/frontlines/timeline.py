@@ -108,18 +108,19 @@ Evidence is weighed by its probability
     contest. A source's best report is the one of greatest weight. A source
     against multiplies the confidence by `against_factor` raised to its
     probability (by 0.7 for a certain denial, by 1 for one that surely is
-    not a denial at all). Counting
-    sources for the status, each counts as its probability (the expected
-    number of sources), and a change is `assessed` only when the admitting
-    and independent sources also count at least one half: a lone report that
-    more likely than not says something else is at best `claimed`; likewise
-    fighting is `assessed` only when confirmed or reported sources count at
-    least one half. Probability changes how much a report counts, never
-    whether it counts: which sentences are events at all is the decision
-    stage's call (its threshold, `ExtractionConfig.threshold`), made once,
-    where it is calibrated. So a stored event of low probability still
-    changes the state, shown as `claimed` with a low confidence (the map
-    hatches it), and a second cut-off here would hide from the map evidence
+    not a denial at all). The status counts
+    sources as before, but only those whose report is more likely than not
+    (probability at least one half): a change is `assessed` when such
+    admitting or independent sources outnumber such sources against it, and
+    fighting when at least one such source confirms or reports it. So a lone
+    report that more likely than not says something else is at best
+    `claimed`, and one source a little surer than the denial it meets does
+    not outweigh it. Probability changes how much a report counts, never
+    whether the state moves: which sentences are events at all is the
+    decision stage's call (its threshold, `ExtractionConfig.threshold`),
+    made once, where it is calibrated. So a stored event of low probability
+    still changes the state, shown as `claimed` with a low confidence (the
+    map hatches it); a second cut-off here would hide from the map evidence
     that `events` lists. An event of probability 1.0 counts exactly as a
     report did before probabilities existed.
 
@@ -174,10 +175,9 @@ _CLASS_RANK = {"admitted": 3, "independent": 2, "claimed": 1, "unverified": 0}
 CONTEST_WEIGHT_FIRM = 0.7
 CONTEST_WEIGHT_TENTATIVE = 0.45
 
-# How many sources (each counted as its probability) must back a state for it to be
-# `assessed`: at least half a source, so that a lone report that more likely than not
-# says something else cannot be (see "Evidence is weighed by its probability").
-ASSESSED_MIN_SOURCES = 0.5
+# A source counts towards the status (`assessed` or `claimed`) when its report is at
+# least this likely: more likely than not (see "Evidence is weighed by its probability").
+COUNTS_FROM_PROBABILITY = 0.5
 
 
 class TimelineError(ValueError):
@@ -493,15 +493,20 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
     n_independent = len(best["independent"])
     n_admitted = len(best["admitted"])
     n_against = len(against_groups)
-    backing = sum(e.probability for c in ("admitted", "independent") for e in best[c])
-    opposed = sum(e.probability for e in against_tops)
-    admitted = n_admitted > 0
-    status = ASSESSED if backing > opposed and backing >= ASSESSED_MIN_SOURCES else CLAIMED
+    # The sources the status counts: those whose report is more likely than not.
+    counted_admitted = sum(e.probability >= COUNTS_FROM_PROBABILITY for e in best["admitted"])
+    counted_independent = sum(e.probability >= COUNTS_FROM_PROBABILITY
+                              for e in best["independent"])
+    counted_against = sum(e.probability >= COUNTS_FROM_PROBABILITY for e in against_tops)
+    backing = counted_admitted + counted_independent
+    admitted = counted_admitted > 0
+    status = ASSESSED if backing > counted_against else CLAIMED
     confidence = _combine(SUPPORT_WEIGHTS[c] * e.probability for c, evs in best.items()
                           for e in evs)
     if status == CLAIMED:
         confidence = min(confidence, settings.claimed_cap)
-    confidence *= settings.against_factor ** opposed  # = the product of f ** p, one per source
+    # The product of against_factor ** probability over the sources against.
+    confidence *= settings.against_factor ** sum(e.probability for e in against_tops)
 
     loser_name = _actor_name(profile, holding.loser) if holding.loser else "the other side"
     labels = {"admitted": f"admits it for {loser_name}", "independent": "independent report",
@@ -515,14 +520,16 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
                 for e in against_tops]
     if status == ASSESSED:
         head = (f"assessed: admitted by {loser_name}" if admitted
-                else f"assessed: reported by {n_independent} independent source(s)")
-        if n_against:
-            head += (f", more than the {n_against} source(s) against it"
-                     if n_admitted + n_independent > n_against
-                     else f", outweighing the {n_against} less likely source(s) against it")
-    elif backing > opposed:
-        head = ("claimed: the reports may not say so (the admitting or independent ones "
-                f"count {backing:.2f} sources by their probability, less than one half)")
+                else f"assessed: reported by {counted_independent} independent source(s)")
+        if counted_against:
+            head += f", more than the {counted_against} source(s) against it"
+        if n_against > counted_against:
+            head += (f"; {n_against - counted_against} source(s) against it too unlikely a "
+                     "reading to count")
+    elif n_admitted + n_independent > n_against:  # only the probabilities keep it claimed
+        head = (f"claimed: the reports may not say so ({n_admitted + n_independent} admitting "
+                f"or independent source(s), {backing} of them more likely than not"
+                + (f", against {counted_against} such source(s))" if n_against else ")"))
     elif against_groups:
         head = (f"claimed: denied or contradicted ({n_against} source(s) against it, "
                 f"{n_admitted + n_independent} admitting or reporting it independently)")
@@ -576,12 +583,12 @@ def _contest_snapshot(contest: _Contest, holder: str, profile: Profile,
             * event.probability
 
     weights = []
-    firm = 0.0  # confirmed or reported sources, each counted as its probability
+    firm = False  # a source confirms or reports it, more likely than not
     for group in source_groups(contest.events, documents):
         top = max(group, key=lambda e: (weight(e), solid(e)))
         weights.append(weight(top))
-        firm += top.probability if solid(top) else 0.0
-    status = ASSESSED if firm >= ASSESSED_MIN_SOURCES else CLAIMED
+        firm = firm or (solid(top) and top.probability >= COUNTS_FROM_PROBABILITY)
+    status = ASSESSED if firm else CLAIMED
     seen = sorted(contest.events, key=_event_sort_key)
     listing = "; ".join(
         f"{_contest_label(e)} reported on {e.date} ({_who(e, documents)})" for e in seen[-3:])
