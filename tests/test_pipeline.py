@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from frontlines.api import create_app
 from frontlines.extract import DEFAULT_CONFIG, DEFAULT_EXTRACTOR, ExtractionConfig, register
+from frontlines.extract.model import DecisionModel, builtin_model
 from frontlines.extract.staged import StagedExtractor
 from frontlines.models import Document, Event, Evidence
 from frontlines.pipeline import reextract_all
@@ -153,6 +154,14 @@ def _provenance(ws: Workspace) -> set[tuple[str, float, str | None]]:
     return {(e["extractor"], e["probability"], e["model"]) for e in json.loads(listed.output)}
 
 
+def _made_by(ws: Workspace) -> set[tuple[str, str | None]]:
+    """(extractor, model) of every stored event."""
+    return {(extractor, model) for extractor, _, model in _provenance(ws)}
+
+
+BUILT_IN_MODEL = builtin_model().version  # the default extractor's own decision model
+
+
 def _model_file(tmp_path: Path, version: str = "3fa2c9d1", probability: float = 0.6) -> Path:
     path = tmp_path / f"decision-{version}.json"
     path.write_text(json.dumps({"version": version, "probability": probability}), encoding="utf-8")
@@ -192,7 +201,7 @@ def test_ingest_extracts_with_the_extractor_chosen_at_init(afghan_workspace: Wor
 
 def test_reextract_switches_the_workspace_to_another_extractor_and_model(
         ws: Workspace, tmp_path: Path) -> None:
-    assert _provenance(ws) == {(DEFAULT_EXTRACTOR, 1.0, None)}
+    assert _made_by(ws) == {(DEFAULT_EXTRACTOR, BUILT_IN_MODEL)}
     model = _model_file(tmp_path)
     switched = run_cli("reextract", "--extractor", "test-judged.v1", "--model", str(model),
                        workspace=ws.path)
@@ -212,7 +221,25 @@ def test_reextract_switches_the_workspace_to_another_extractor_and_model(
     assert run_cli("reextract", "--model", str(newer), workspace=ws.path).exit_code == 0
     assert _provenance(ws) == {("test-judged.v1", 0.8, "decision.test@77aa0b12")}
     assert run_cli("reextract", "--extractor", DEFAULT_EXTRACTOR, workspace=ws.path).exit_code == 0
-    assert _provenance(ws) == {(DEFAULT_EXTRACTOR, 1.0, None)}
+    assert _made_by(ws) == {(DEFAULT_EXTRACTOR, BUILT_IN_MODEL)}
+
+
+def test_a_decision_model_file_reaches_the_default_extractor(ws: Workspace,
+                                                            tmp_path: Path) -> None:
+    shipped = builtin_model()
+    stricter = DecisionModel(shipped.classes, shipped.weights, shipped.intercept,
+                             threshold=0.6, training=shipped.training)
+    path = tmp_path / "stricter.json"
+    stricter.save(path)
+    assert stricter.version != shipped.version
+    switched = run_cli("reextract", "--model", str(path), workspace=ws.path)
+    assert switched.exit_code == 0, switched.output
+    assert _made_by(ws) == {(DEFAULT_EXTRACTOR, stricter.version)}
+    assert f"extractor  {DEFAULT_EXTRACTOR} (model: {path.resolve()})" in run_cli(
+        "status", workspace=ws.path).output
+    missing = run_cli("reextract", "--model", str(tmp_path / "gone.json"), workspace=ws.path)
+    assert missing.exit_code != 0 and "gone.json" in missing.output
+    assert _made_by(ws) == {(DEFAULT_EXTRACTOR, stricter.version)}
 
 
 def test_an_api_upload_extracts_with_the_workspaces_choice(ws: Workspace, tmp_path: Path) -> None:
@@ -262,7 +289,7 @@ def test_an_unknown_extractor_is_refused_naming_the_known_ones_and_changes_nothi
         assert DEFAULT_EXTRACTOR in refused.output and "test-judged.v1" in refused.output
     status = run_cli("status", workspace=ws.path)
     assert f"extractor  {DEFAULT_EXTRACTOR} (model: built-in)" in status.output
-    assert _capture_ids(ws) == before and _provenance(ws) == {(DEFAULT_EXTRACTOR, 1.0, None)}
+    assert _capture_ids(ws) == before and _made_by(ws) == {(DEFAULT_EXTRACTOR, BUILT_IN_MODEL)}
     # A folder that is not a workspace yet stays empty.
     fresh = run_cli("init", "--extractor", "nope.v0", workspace=tmp_path / "fresh")
     assert fresh.exit_code != 0 and not (tmp_path / "fresh" / "frontlines.db").exists()
@@ -280,6 +307,9 @@ def test_ingest_into_a_workspace_whose_extractor_is_gone_stores_nothing(
     assert refused.exit_code == 1
     assert "unknown extractor 'uninstalled-plugin.v3'" in refused.output
     assert "reextract --extractor" in refused.output
+    status = run_cli("status", workspace=ws.path)
+    assert "extractor  uninstalled-plugin.v3 (model: built-in)" in status.output
+    assert "unknown extractor 'uninstalled-plugin.v3'" in status.output
     with ws.connect() as conn:
         assert count_documents(conn) == 1
 

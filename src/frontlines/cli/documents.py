@@ -26,7 +26,7 @@ from rich.progress import (
 from ..documents import DEFAULT_MAX_BYTES, replace_control_chars
 from ..ingest import IngestInterrupted, IngestSummary, ingest
 from ..ingest import Progress as IngestProgress
-from ..pipeline import ExtractionChoiceError, StoreExtraction, workspace_extraction
+from ..pipeline import ExtractionChoiceError, StoreExtraction, check_extractor, workspace_extraction
 from ..store import ExtractionChoice, get_document, list_documents_sorted
 from ..store import workspace_status as store_status
 from .base import State, cli, emit, err_console, output_format, pass_state
@@ -198,9 +198,14 @@ def workspace_status(state: State) -> dict[str, Any]:
     with ws.connect() as conn:
         held = store_status(conn)
     choice = workspace_extraction(ws)
+    try:
+        check_extractor(choice.extractor)
+        problem = None
+    except ExtractionChoiceError as exc:  # e.g. a workspace made with an extractor since removed
+        problem = str(exc)
     return {"workspace": str(ws.path), "profile": ws.profile.name,
             "country": ws.profile.country_name, "extractor": choice.extractor,
-            "model": choice.model, **held}
+            "model": choice.model, "extractor_problem": problem, **held}
 
 
 @cli.command("status")
@@ -215,6 +220,9 @@ def status_command(state: State, fmt: str) -> None:
     click.echo(f"workspace  {info['workspace']}")
     click.echo(f"profile    {info['profile']} ({info['country']})")
     click.echo(f"extractor  {ExtractionChoice(info['extractor'], info['model']).describe()}")
+    if info["extractor_problem"]:
+        click.echo(f"           {info['extractor_problem']}: choose one with "
+                   "'frontlines reextract --extractor NAME'")
     places = info["places"]
     if places:
         per_level = ", ".join(f"{level} {n}" for level, n in places.items())
