@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from frontlines.models import Event, Evidence
 from frontlines.store import SCHEMA_VERSION, Workspace, WorkspaceError, get_meta
 
 from .conftest import run_cli
@@ -183,3 +184,100 @@ def test_the_token_command_does_not_import_the_web_stack(tmp_path: Path) -> None
             "print(sorted(m for m in ('fastapi', 'frontlines.api') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --- events keep their probability and the model that judged them (schema v4) -------------------
+
+
+def _judged_event(doc_id: str, probability: float = 0.42,
+                  model: str | None = "decision.v1@3fa2c9d1") -> Event:
+    sentence = "Fighters took the town on Friday, officials said."
+    return Event(kind="capture", actor="taliban", place_id="AF1904", place_name="Khan Abad",
+                 admin1="AF19", admin2="AF1904", date="2021-06-25", extractor="test.v1",
+                 probability=probability, model=model,
+                 evidence=Evidence(doc_id, sentence, 0, len(sentence)))
+
+
+def _stored_document_id(ws: Workspace) -> str:
+    from frontlines.store import list_documents_sorted
+
+    _add_document(ws)
+    with ws.connect() as conn:
+        return str(list_documents_sorted(conn)[0]["id"])
+
+
+def test_an_events_probability_and_model_round_trip_through_the_store(workspace: Workspace) -> None:
+    from frontlines.store import query_events, replace_events
+    from frontlines.timeline_store import event_details
+
+    doc_id = _stored_document_id(workspace)
+    with workspace.begin() as conn:
+        [event_id] = replace_events(conn, doc_id, [_judged_event(doc_id)])
+    with workspace.connect() as conn:
+        [stored] = query_events(conn)
+        detailed = event_details(conn, [event_id])[event_id].event
+    for event in (stored, detailed):
+        assert (event.probability, event.model, event.extractor) == (
+            0.42, "decision.v1@3fa2c9d1", "test.v1")
+    assert stored.to_dict()["probability"] == 0.42
+
+
+def test_a_probability_outside_zero_to_one_is_refused(workspace: Workspace) -> None:
+    from frontlines.store import replace_events
+
+    doc_id = _stored_document_id(workspace)
+    for bad in (1.5, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="not between 0 and 1"), workspace.begin() as conn:
+            replace_events(conn, doc_id, [_judged_event(doc_id, probability=bad)])
+
+
+def _as_made_at_v3(ws: Workspace) -> None:
+    """Turn a workspace back into what schema v3 made: events without probability or model."""
+    with ws.begin() as conn:
+        conn.execute(text("ALTER TABLE events DROP COLUMN probability"))
+        conn.execute(text("ALTER TABLE events DROP COLUMN model"))
+        conn.execute(text("DELETE FROM meta WHERE key LIKE 'extract.%'"))
+        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
+    ws.engine.dispose()
+
+
+def test_a_v3_database_upgrades_in_place_keeping_its_events(workspace: Workspace) -> None:
+    from frontlines.store import get_extraction_choice, query_events, replace_events
+
+    doc_id = _stored_document_id(workspace)
+    with workspace.begin() as conn:
+        replace_events(conn, doc_id, [_judged_event(doc_id)])
+    _as_made_at_v3(workspace)
+    with workspace.connect() as conn:
+        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(events)"))}
+        assert "probability" not in columns and get_meta(conn, "schema_version") == "3"
+
+    upgraded = Workspace.open(workspace.path)
+    with upgraded.connect() as conn:
+        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION) == "4"
+        [event] = query_events(conn)
+        # Stored before probabilities existed: certain, and judged by no model.
+        assert (event.probability, event.model, event.kind) == (1.0, None, "capture")
+        # It keeps extracting with the extractor its events came from.
+        assert get_extraction_choice(conn, "some-new-default.v2").extractor == "test.v1"
+    Workspace.open(workspace.path)  # opening again is harmless
+
+
+def test_an_empty_v3_database_takes_the_default_extractor(workspace: Workspace) -> None:
+    from frontlines.store import ExtractionChoice, get_extraction_choice
+
+    _as_made_at_v3(workspace)
+    with Workspace.open(workspace.path).connect() as conn:
+        assert get_extraction_choice(conn, "rules.v1") == ExtractionChoice("rules.v1", None)
+
+
+def test_the_extraction_choice_is_kept_in_the_meta_table(workspace: Workspace) -> None:
+    from frontlines.store import ExtractionChoice, get_extraction_choice, set_extraction_choice
+
+    with workspace.begin() as conn:
+        set_extraction_choice(conn, ExtractionChoice("llm.v1", "/models/decision.json"))
+        assert get_meta(conn, "extract.extractor") == "llm.v1"
+        assert get_meta(conn, "extract.model") == "/models/decision.json"
+        set_extraction_choice(conn, ExtractionChoice("rules.v1"))
+        assert get_meta(conn, "extract.model") is None  # back to the built-in model
+        assert get_extraction_choice(conn, "ignored.v9").describe() == "rules.v1 (model: built-in)"

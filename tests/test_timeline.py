@@ -60,13 +60,13 @@ NAMES = {u.id: u.name for u in UNITS}
 def ev(kind: str, actor: str, unit: str | None, day: str | None, sentence: str, *,
        doc: str = "r1", pos: int = 0, certainty: str = "reported", side: str = "unnamed",
        negated: bool = False, opponent: str | None = None, source: str | None = None,
-       place_id: str | None = None, admin1: str | None = None) -> Event:
+       place_id: str | None = None, admin1: str | None = None, probability: float = 1.0) -> Event:
     """One event as the extractor would store it."""
     return Event(
         kind=kind, actor=actor, opponent=opponent, place_id=place_id or unit or "AF19",
         place_name=NAMES.get(unit or "", "Kunduz"), admin1=admin1 or (unit or "AF19")[:4],
         admin2=unit, geo_precision=1 if unit else 3, date=day, certainty=certainty,
-        source_side=side, negated=negated, source=source,
+        source_side=side, negated=negated, source=source, probability=probability,
         evidence=Evidence(doc, sentence, pos, pos + len(sentence)), id=f"{doc}#{pos}",
     )
 
@@ -314,6 +314,88 @@ def test_copies_of_one_wire_story_count_once_and_independent_outlets_add_up() ->
     same_outlet = {"w0": DocumentInfo("w0", "pajhwok.com"), "w1": DocumentInfo("w1", "pajhwok.com")}
     assert on(run(reports[:2], same_outlet), KHAN_ABAD, "2021-08-10").confidence == \
         on(run(reports[:1], {"w0": three_outlets["w0"]}), KHAN_ABAD, "2021-08-10").confidence
+
+
+# --- evidence is weighed by its probability ---------------------------------------------------
+
+ZARANJ_FALLS = "Zaranj fell to the Taliban on Friday, residents of the city said."
+
+
+def test_a_capture_read_from_an_unlikely_sentence_is_less_sure_than_from_a_likely_one() -> None:
+    likely = ev("capture", "taliban", ZARANJ, "2021-08-06", ZARANJ_FALLS, probability=0.95)
+    unlikely = replace(likely, probability=0.55)
+    sure = on(run([likely]), ZARANJ, "2021-08-06")
+    unsure = on(run([unlikely]), ZARANJ, "2021-08-06")
+    assert sure.state == unsure.state == "taliban"
+    assert (sure.status, unsure.status) == (ASSESSED, ASSESSED)
+    assert unsure.confidence < sure.confidence
+    # Its weight is its kind's weight times its probability: 0.7 × 0.55.
+    assert unsure.confidence == pytest.approx(0.7 * 0.55, abs=0.001)
+    assert "probability 0.55" in unsure.reason
+
+
+def test_an_event_of_probability_one_counts_exactly_as_a_report_always_did() -> None:
+    certain = ev("capture", "taliban", ZARANJ, "2021-08-06", ZARANJ_FALLS, probability=1.0)
+    interval = on(run([certain]), ZARANJ, "2021-08-06")
+    assert (interval.status, interval.confidence) == (ASSESSED, 0.7)  # SUPPORT_WEIGHTS
+    assert "probability" not in interval.reason
+
+
+def test_a_lone_unlikely_report_still_changes_hands_but_only_as_a_claim() -> None:
+    # The decision stage kept it (it passed the extractor's threshold), so the map shows it;
+    # more likely than not the sentence says something else, so it is not assessed.
+    doubtful = ev("capture", "taliban", ZARANJ, "2021-08-06", ZARANJ_FALLS, probability=0.3)
+    interval = on(run([doubtful]), ZARANJ, "2021-08-06")
+    assert (interval.state, interval.status) == ("taliban", CLAIMED)
+    assert interval.confidence == pytest.approx(0.7 * 0.3, abs=0.001)
+    assert "claimed: the reports may not say so (1 admitting or independent source(s), " \
+        "0 of them more likely than not" in interval.reason
+    # A second such report, from another outlet, adds to the confidence, not to the status.
+    again = ev("capture", "taliban", ZARANJ, "2021-08-06", ZARANJ_FALLS, doc="r2",
+               probability=0.3)
+    both = on(run([doubtful, again]), ZARANJ, "2021-08-06")
+    assert both.status == CLAIMED and both.confidence > interval.confidence
+
+
+def test_an_unlikely_denial_weighs_less_than_a_certain_one() -> None:
+    report = ev("capture", "taliban", KUNDUZ, "2021-07-10",
+                "Kunduz city fell to the Taliban on Saturday.", doc="r1")
+    denial = ev("capture", "taliban", KUNDUZ, "2021-07-10",
+                "The interior ministry rejected reports that Kunduz had fallen.", doc="r2",
+                certainty="denied", side="government", source="the interior ministry")
+    certain = on(run([report, denial]), KUNDUZ, "2021-07-10")
+    likely = on(run([report, replace(denial, probability=0.8)]), KUNDUZ, "2021-07-10")
+    unlikely = on(run([report, replace(denial, probability=0.4)]), KUNDUZ, "2021-07-10")
+    # A denial more likely than not answers the one independent report (however a little
+    # surer that report is); a likely misreading does not.
+    assert certain.status == likely.status == CLAIMED
+    assert unlikely.status == ASSESSED
+    assert "1 source(s) against it too unlikely a reading to count" in unlikely.reason
+    assert "probability 0.40" in unlikely.reason
+    alone = on(run([report]), KUNDUZ, "2021-07-10")
+    assert certain.confidence < likely.confidence
+    assert unlikely.confidence < alone.confidence
+
+
+def test_a_sources_best_report_is_its_weightiest_not_merely_its_best_kind() -> None:
+    # One outlet: an admission the extractor doubts, and a report it is sure of.
+    doubted = ev("capture", "taliban", IMAM_SAHIB, "2021-06-21",
+                 "Officials appeared to concede Imam Sahib.", doc="r1", pos=0,
+                 certainty="confirmed", side="government", probability=0.2)
+    sure = ev("capture", "taliban", IMAM_SAHIB, "2021-06-21",
+              "Imam Sahib fell to the Taliban on Monday.", doc="r1", pos=60)
+    interval = on(run([doubted, sure]), IMAM_SAHIB, "2021-06-21")
+    assert interval.confidence == 0.7  # the independent report (0.7), not 0.85 × 0.2
+    assert interval.reason.startswith("captured by Taliban on 2021-06-21. assessed: reported by 1")
+
+
+def test_fighting_read_from_an_unlikely_sentence_is_a_tentative_contest() -> None:
+    siege = ev("siege", "taliban", KUNDUZ, "2021-06-21", "Kunduz city is under siege.")
+    firm = on(run([siege]), KUNDUZ, "2021-06-21")
+    doubtful = on(run([replace(siege, probability=0.3)]), KUNDUZ, "2021-06-21")
+    assert firm.state == doubtful.state == CONTESTED
+    assert (firm.status, doubtful.status) == (ASSESSED, CLAIMED)
+    assert doubtful.confidence < firm.confidence
 
 
 # --- contested --------------------------------------------------------------------------
@@ -679,6 +761,7 @@ def _changed(event: Event) -> Event:
     "re-extract the newest report, then an older one unchanged",
     "add a report",
     "delete a report",
+    "re-judge the newest report with another probability",  # same claims, new weights
 ])
 def test_a_write_behind_the_cache_is_noticed(afghan_workspace: Workspace, tmp_path: Path,
                                              write: str) -> None:
@@ -699,6 +782,9 @@ def test_a_write_behind_the_cache_is_noticed(afghan_workspace: Workspace, tmp_pa
                         stored_events_stamp(conn).last_rowid))  # type: ignore[union-attr]
         if write.endswith("an older report unchanged") or write.endswith("an older one unchanged"):
             replace_events(conn, oldest, query_events(conn, document_id=oldest))
+        if write.startswith("re-judge"):
+            replace_events(conn, newest, [replace(e, probability=e.probability / 2)
+                                          for e in query_events(conn, document_id=newest)])
         if write == "add a report":
             add_document(conn, Document(id="extra", text="Extra report.", content_hash="extra"))
             replace_events(conn, "extra", [replace(query_events(conn, document_id=oldest)[0],

@@ -42,7 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import latest_event_day
 from .models import EVENT_KINDS
-from .pipeline import StoreExtraction
+from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .render import RenderError, actor_colors, daily_state_counts, state_style
 from .store import (
@@ -180,6 +180,8 @@ class EventOut(BaseModel):
     negated: bool
     extractor: str
     explanation: str | None
+    probability: float = Field(description="How likely the sentence states this event (0-1).")
+    model: str | None = Field(description="Version of the decision model that judged it.")
     document: str
     sentence: str
     start: int
@@ -224,6 +226,7 @@ class EvidenceOut(BaseModel):
     source: str | None
     source_side: str
     place_name: str
+    probability: float
     sentence: str
     document_id: str
     outlet: str | None
@@ -370,7 +373,7 @@ def evidence_for(conn: Connection, event_ids: list[str]) -> dict[str, EvidenceOu
         found[event_id] = EvidenceOut(
             event_id=event_id, kind=ev.kind, actor=ev.actor, date=ev.date,
             certainty=ev.certainty, negated=bool(ev.negated), source=ev.source,
-            source_side=ev.source_side, place_name=ev.place_name,
+            source_side=ev.source_side, place_name=ev.place_name, probability=ev.probability,
             sentence=ev.evidence.sentence.strip(), document_id=ev.evidence.document_id,
             outlet=detail.outlet, published=detail.published, title=detail.title,
             url=urls.get(ev.evidence.document_id),
@@ -764,7 +767,10 @@ def ingest_record(workspace: Workspace, record: dict[str, Any], lock: threading.
     """
     from .ingest import ingest
 
-    hook = StoreExtraction(workspace)
+    try:
+        hook = StoreExtraction(workspace)  # the workspace's extractor, like the command line
+    except ExtractionChoiceError as exc:
+        raise ApiError(500, f"the workspace's extractor cannot run: {exc}") from exc
     with lock, tempfile.TemporaryDirectory(prefix="frontlines-api-") as folder:
         path = Path(folder) / "report.json"
         path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

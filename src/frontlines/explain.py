@@ -85,6 +85,8 @@ def _describe_event(detail: EventDetail) -> list[str]:
     flags = []
     if ev.negated:
         flags.append("negated")
+    if ev.probability < 1.0:  # the extractor is unsure the sentence says this
+        flags.append(f"probability {ev.probability:.2f}")
     head = (f"[{ev.id}] {ev.date or 'no date'} ({ev.date_precision}, {ev.date_basis}): "
             f"{ev.kind} by {ev.actor} at {ev.place_name} — {ev.certainty}"
             + (f", {', '.join(flags)}" if flags else ""))

@@ -3,6 +3,12 @@
 Extraction itself needs no database (Document → Events); these functions
 fetch what it needs from a workspace and write its results back, each
 document in the caller's transaction so nothing is half-written.
+
+Which extractor (and which decision-model artifact) a workspace extracts
+with is the workspace's choice, recorded in its store (`store.ExtractionChoice`):
+ingest, the API's upload and `reextract` all read it, so one workspace never
+mixes extractors by accident. Only `init_workspace` and `reextract_all` change it;
+ingest records it in a workspace that never chose (see `StoreExtraction`).
 """
 
 from __future__ import annotations
@@ -14,16 +20,87 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from .extract import DEFAULT_EXTRACTOR, get_extractor
+from .extract import DEFAULT_EXTRACTOR, ExtractionConfig, available_extractors, get_extractor
 from .models import Document, Event
 from .places.gazetteer import Gazetteer
 from .places.workspace import load_gazetteer
 from .profile import Profile
-from .store import Workspace, documents, iter_documents, orphaned_decisions, replace_events
+from .store import (
+    ExtractionChoice,
+    Workspace,
+    documents,
+    get_extraction_choice,
+    iter_documents,
+    orphaned_decisions,
+    recorded_extraction_choice,
+    replace_events,
+    set_extraction_choice,
+)
 from .timeline_store import has_admin_units, recompute_all, recompute_documents
 
 if TYPE_CHECKING:
     from .documents import SourceProblem
+
+
+class ExtractionChoiceError(ValueError):
+    """An extractor name nobody registered, or a model file that is not there."""
+
+
+def check_extractor(name: str) -> None:
+    """Raise `ExtractionChoiceError` naming `name` and the registered extractors if it is unknown."""
+    known = available_extractors()
+    if name not in known:
+        raise ExtractionChoiceError(f"unknown extractor {name!r} (available: {', '.join(known)})")
+
+
+def resolve_choice(current: ExtractionChoice, extractor: str | None = None,
+                   model: str | Path | None = None) -> ExtractionChoice:
+    """The extraction choice the options `--extractor` and `--model` ask for, checked.
+
+    What the options say is what you get: `extractor` alone means that
+    extractor with its built-in model; `model` alone keeps the current
+    extractor with that model file; neither keeps `current`. A model path is
+    made absolute, so the workspace finds it from any folder. Raises
+    `ExtractionChoiceError` for an unknown extractor or a missing model file.
+    """
+    if extractor is None and model is None:
+        chosen = current
+    else:
+        path = None
+        if model is not None:
+            resolved = Path(model).expanduser().resolve()
+            if not resolved.is_file():
+                raise ExtractionChoiceError(f"model file {str(model)!r} not found")
+            path = str(resolved)
+        chosen = ExtractionChoice(extractor or current.extractor, path)
+    check_extractor(chosen.extractor)
+    return chosen
+
+
+def workspace_extraction(ws: Workspace) -> ExtractionChoice:
+    """The extractor and model the workspace extracts with (`DEFAULT_EXTRACTOR` if it never chose)."""
+    with ws.connect() as conn:
+        return get_extraction_choice(conn, DEFAULT_EXTRACTOR)
+
+
+def init_workspace(path: Path, profile: str | None = None,
+                   extractor: str | None = None) -> Workspace:
+    """Create (or re-open) a workspace and record its extractor (`frontlines init`).
+
+    `extractor` (with its built-in model) replaces the recorded choice; without
+    one, the current choice is kept, and a new workspace records
+    `DEFAULT_EXTRACTOR`, so that a later change of the default does not move it.
+    An unknown extractor raises `ExtractionChoiceError` before anything is written.
+    """
+    if extractor is not None:
+        check_extractor(extractor)
+    ws = Workspace.init(path, profile)
+    with ws.begin() as conn:
+        if extractor is not None:
+            set_extraction_choice(conn, ExtractionChoice(extractor))
+        elif recorded_extraction_choice(conn) is None:
+            set_extraction_choice(conn, ExtractionChoice(DEFAULT_EXTRACTOR))
+    return ws
 
 
 def workspace_gazetteer(ws: Workspace) -> Gazetteer:
@@ -37,7 +114,7 @@ def extract_file(
     profile: Profile,
     *,
     published: str | None = None,
-    extractor: str = DEFAULT_EXTRACTOR,
+    choice: ExtractionChoice | None = None,
     on_problem: Callable[[SourceProblem], None] | None = None,
 ) -> Iterator[tuple[Document, list[Event]]]:
     """(document, events) for every report in one file, in file order (`frontlines extract`).
@@ -46,15 +123,19 @@ def extract_file(
     corpus of many. `published` (ISO) dates the reports that carry no date of
     their own. Nothing is dropped silently: each report that cannot be read
     (a `SourceError`) and each repair (a `SourceWarning`) goes to
-    `on_problem`, and the rest of the file goes on.
+    `on_problem`, and the rest of the file goes on. `choice` says which
+    extractor and model (`workspace_extraction` gives the workspace's);
+    None means `DEFAULT_EXTRACTOR` with its built-in model.
     """
     from .documents import SourceProblem, read_source
 
-    component = get_extractor(extractor, gazetteer, profile)
+    choice = choice or ExtractionChoice(DEFAULT_EXTRACTOR)
+    component = get_extractor(choice.extractor, gazetteer, profile)
+    config = ExtractionConfig(model=choice.model)
     for item in read_source(path):
         if isinstance(item, Document):
             doc = item if item.published or not published else replace(item, published=published)
-            yield doc, component.extract_batch([doc])[0]
+            yield doc, component.extract_batch([doc], config)[0]
         elif isinstance(item, SourceProblem) and on_problem is not None:
             on_problem(item)
 
@@ -62,19 +143,34 @@ def extract_file(
 class StoreExtraction:
     """The ingest hook: extract a new document's events, store them with it, and
     recompute the timeline of the units they touch (all in the document's
-    transaction). `recompute=False` leaves the timeline for one full rebuild."""
+    transaction). `recompute=False` leaves the timeline for one full rebuild.
 
-    def __init__(self, ws: Workspace, extractor: str = DEFAULT_EXTRACTOR, recompute: bool = True):
+    It extracts with `choice`, by default the workspace's own (read once, when
+    the hook is made); an unknown extractor raises `ExtractionChoiceError`
+    then, before any document is read.
+    """
+
+    def __init__(self, ws: Workspace, choice: ExtractionChoice | None = None,
+                 recompute: bool = True):
         self.ws = ws
         self.recompute = recompute
-        self.extractor_name = extractor
+        self.choice = choice or workspace_extraction(ws)
+        check_extractor(self.choice.extractor)
+        self.config = ExtractionConfig(model=self.choice.model)
         self._component: Any = None
         self.events = 0
 
     def __call__(self, conn: Connection, doc: Document) -> None:
         if self._component is None:
-            self._component = get_extractor(self.extractor_name, load_gazetteer(conn), self.ws.profile)
-        events = self._component.extract_batch([doc])[0]
+            self._component = get_extractor(self.choice.extractor, load_gazetteer(conn),
+                                            self.ws.profile)
+        if recorded_extraction_choice(conn) is None:
+            # A workspace that holds events records what made them (one made by
+            # `Workspace.init` alone has no choice yet), so that a later change of the
+            # default extractor does not mix two extractors' events in it. Checked per
+            # document: a document that fails rolls its record back with it.
+            set_extraction_choice(conn, self.choice)
+        events = self._component.extract_batch([doc], self.config)[0]
         replace_events(conn, doc.id, events)
         self.events += len(events)
         if self.recompute and has_admin_units(conn):
@@ -104,13 +200,25 @@ class ReextractInterrupted(KeyboardInterrupt):
 
 def reextract_all(
     ws: Workspace,
-    extractor: str = DEFAULT_EXTRACTOR,
+    extractor: str | None = None,
+    *,
+    model: str | Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Reextraction:
     """Re-run extraction over every stored document, one transaction each, then
-    rebuild the timeline once. Decisions whose event is gone are reported."""
-    hook = StoreExtraction(ws, extractor, recompute=False)
-    with ws.connect() as conn:
+    rebuild the timeline once. Decisions whose event is gone are reported.
+
+    `extractor` and `model` change the workspace's choice first (as
+    `resolve_choice` reads them); without them the current choice is used. The
+    new choice is recorded before the first document, so that an interrupted
+    run, started again without options, finishes with the same extractor. An
+    unknown extractor or a missing model file raises `ExtractionChoiceError`
+    and changes nothing.
+    """
+    choice = resolve_choice(workspace_extraction(ws), extractor, model)
+    hook = StoreExtraction(ws, choice, recompute=False)
+    with ws.begin() as conn:
+        set_extraction_choice(conn, choice)
         ids = [d.id for d in iter_documents(conn)]
     count = 0
     try:

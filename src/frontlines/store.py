@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,8 +36,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
+from sqlalchemy.schema import CreateColumn
 
 from .models import Document, Event, Evidence, Place
 from .profile import Profile, ProfileError, parse_profile, read_profile_text
@@ -128,6 +131,11 @@ events = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("explanation", Text),
+    # Added in schema v4 (`_add_event_provenance`): how likely the sentence states
+    # the event (calibrated; 1.0 for extractors that give no probability, and for
+    # events stored before v4), and the decision model's version id (NULL: none).
+    Column("probability", Float, nullable=False, default=1.0, server_default=text("1.0")),
+    Column("model", String, nullable=True),
     Index("ix_events_document", "document_id"),
     Index("ix_events_place", "place_id"),
     Index("ix_events_admin2", "admin2"),
@@ -227,9 +235,44 @@ def _create_v3_api_tokens(conn: Connection) -> None:
     metadata.create_all(conn, tables=[api_tokens])
 
 
+# --- event provenance (issue 8) ----------------------------------------------------
+# Each event keeps the probability its extractor gave it and the decision model
+# that judged it; the workspace records which extractor and model it uses
+# (meta keys below, read and written by `get_extraction_choice` and
+# `set_extraction_choice`).
+
+EXTRACTOR_KEY = "extract.extractor"
+EXTRACT_MODEL_KEY = "extract.model"
+
+
+def _add_event_provenance(conn: Connection) -> None:
+    """`events.probability` (1.0 for every event already stored) and `events.model` (NULL).
+
+    `_create_v1` builds its tables from today's definitions, so a database
+    created from scratch already has both columns: only missing ones are added.
+    A workspace that already holds events records the extractor that made most
+    of them as its choice, so a later change of the built-in default does not
+    silently mix two extractors' events in one store.
+    """
+    from sqlalchemy import inspect
+
+    present = {c["name"] for c in inspect(conn).get_columns("events")}
+    for column in (events.c.probability, events.c.model):
+        if column.name not in present:
+            ddl = CreateColumn(column).compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {events.name} ADD COLUMN {ddl}"))
+    if get_meta(conn, EXTRACTOR_KEY) is None:
+        made_by = conn.execute(
+            select(events.c.extractor).group_by(events.c.extractor)
+            .order_by(func.count().desc(), events.c.extractor).limit(1)
+        ).scalar()
+        if made_by is not None:
+            set_meta(conn, EXTRACTOR_KEY, made_by)
+
+
 # Each entry brings the schema from version i to i + 1. Append, never edit.
 MIGRATIONS: list[Callable[[Connection], None]] = [
-    _create_v1, _create_v2_timeline, _create_v3_api_tokens,
+    _create_v1, _create_v2_timeline, _create_v3_api_tokens, _add_event_provenance,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -286,6 +329,52 @@ def set_meta(conn: Connection, key: str, value: str) -> None:
 def get_meta(conn: Connection, key: str) -> str | None:
     row = conn.execute(select(meta.c.value).where(meta.c.key == key)).first()
     return row[0] if row else None
+
+
+def delete_meta(conn: Connection, key: str) -> None:
+    conn.execute(delete(meta).where(meta.c.key == key))
+
+
+@dataclass(frozen=True)
+class ExtractionChoice:
+    """Which extractor a workspace extracts with, and which decision-model artifact.
+
+    `model` is the path of a model file (`ExtractionConfig.model`); None means
+    the extractor's built-in model.
+    """
+
+    extractor: str
+    model: str | None = None
+
+    def describe(self) -> str:
+        """`NAME (model: PATH)`, or `NAME (model: built-in)`: how `status` shows it."""
+        return f"{self.extractor} (model: {self.model or 'built-in'})"
+
+
+def recorded_extraction_choice(conn: Connection) -> ExtractionChoice | None:
+    """The extraction choice recorded in the workspace, or None if it never made one."""
+    extractor = get_meta(conn, EXTRACTOR_KEY)
+    if extractor is None:
+        return None
+    return ExtractionChoice(extractor, get_meta(conn, EXTRACT_MODEL_KEY))
+
+
+def get_extraction_choice(conn: Connection, default_extractor: str) -> ExtractionChoice:
+    """The workspace's extraction choice; `default_extractor` (built-in model) when none is recorded.
+
+    The caller supplies the default (`extract.DEFAULT_EXTRACTOR`): the store
+    knows nothing of the extractors.
+    """
+    return recorded_extraction_choice(conn) or ExtractionChoice(default_extractor)
+
+
+def set_extraction_choice(conn: Connection, choice: ExtractionChoice) -> None:
+    """Record the workspace's extraction choice (unchecked: the caller validates the name)."""
+    set_meta(conn, EXTRACTOR_KEY, choice.extractor)
+    if choice.model is None:
+        delete_meta(conn, EXTRACT_MODEL_KEY)
+    else:
+        set_meta(conn, EXTRACT_MODEL_KEY, choice.model)
 
 
 def now_iso() -> str:
@@ -485,7 +574,7 @@ def in_chunks(ids: Sequence[T]) -> Iterator[Sequence[T]]:
 EVENT_FIELDS = (
     "kind", "actor", "opponent", "place_id", "place_name", "admin1", "admin2", "admin3",
     "geo_precision", "date", "date_precision", "date_basis", "source", "source_side",
-    "certainty", "negated", "extractor", "explanation",
+    "certainty", "negated", "extractor", "explanation", "probability", "model",
 )
 
 
@@ -527,6 +616,9 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
     ids: list[str] = []
     rows = []
     for ev in items:
+        if not 0.0 <= ev.probability <= 1.0:  # also refuses NaN
+            raise ValueError(f"event of {doc_id} at {ev.evidence.start}: probability "
+                             f"{ev.probability!r} is not between 0 and 1 (from {ev.extractor})")
         kept = previous.pop(claim_signature(ev), None)
         if kept is None or kept in ids:
             kept = event_id(doc_id, next_number)

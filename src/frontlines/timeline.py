@@ -99,6 +99,31 @@ Corroboration counts sources, not copies
     capped at 0.6, and each source against multiplies it by 0.7. The start
     state has `start_confidence` (0.8: the profile's premise, not a report).
 
+Evidence is weighed by its probability
+    Each event carries the `probability` its extractor gives it (how likely
+    the sentence states this event; 1.0 from extractors that give none).
+    A report counts in proportion to it: its weight is its kind's weight
+    times its probability (an independent report of probability 0.5 weighs
+    0.35, not 0.7), and the same holds for a report of fighting in a
+    contest. A source's best report is the one of greatest weight. A source
+    against multiplies the confidence by `against_factor` raised to its
+    probability (by 0.7 for a certain denial, by 1 for one that surely is
+    not a denial at all). The status counts
+    sources as before, but only those whose report is more likely than not
+    (probability at least one half): a change is `assessed` when such
+    admitting or independent sources outnumber such sources against it, and
+    fighting when at least one such source confirms or reports it. So a lone
+    report that more likely than not says something else is at best
+    `claimed`, and one source a little surer than the denial it meets does
+    not outweigh it. Probability changes how much a report counts, never
+    whether the state moves: which sentences are events at all is the
+    decision stage's call (its threshold, `ExtractionConfig.threshold`),
+    made once, where it is calibrated. So a stored event of low probability
+    still changes the state, shown as `claimed` with a low confidence (the
+    map hatches it); a second cut-off here would hide from the map evidence
+    that `events` lists. An event of probability 1.0 counts exactly as a
+    report did before probabilities existed.
+
 Analyst decisions
     A rejected event is ignored everywhere. A pin forces a state over a date
     range (status `assessed`, confidence 1): events dated inside the pin are
@@ -127,7 +152,7 @@ from .profile import Profile
 
 # Part of the cache fingerprint: bump it whenever a rule changes, so every
 # workspace's cached intervals are rebuilt on the next read.
-ENGINE_VERSION = "timeline.v1"
+ENGINE_VERSION = "timeline.v2"  # v2: evidence weighed by probability
 
 CHANGE_KINDS = frozenset({"capture", "recapture", "surrender", "withdrawal", "handover"})
 FIGHT_KINDS = frozenset({"siege", "clash"})
@@ -149,6 +174,10 @@ _CLASS_RANK = {"admitted": 3, "independent": 2, "claimed": 1, "unverified": 0}
 # firm when it is confirmed or reported (not negated, not denied), else tentative.
 CONTEST_WEIGHT_FIRM = 0.7
 CONTEST_WEIGHT_TENTATIVE = 0.45
+
+# A source counts towards the status (`assessed` or `claimed`) when its report is at
+# least this likely: more likely than not (see "Evidence is weighed by its probability").
+COUNTS_FROM_PROBABILITY = 0.5
 
 
 class TimelineError(ValueError):
@@ -432,47 +461,75 @@ def _clamp(value: float) -> float:
     return round(min(0.99, max(0.05, value)), 3)
 
 
+def _probability_note(event: Event) -> str:
+    """", probability 0.40" for a report its extractor is unsure of; nothing at 1.0."""
+    return f", probability {event.probability:.2f}" if event.probability < 1.0 else ""
+
+
 def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, DocumentInfo],
                   settings: TimelineSettings) -> tuple[str, float, str]:
     """(status, confidence, reason) for a holding obtained by a change of hands."""
     holder_name = _actor_name(profile, holding.holder)
+
+    def classify(event: Event) -> str:
+        return _source_class(event, holding.holder, holding.loser)
+
     best: dict[str, list[Event]] = defaultdict(list)  # the best report of each source
     heard: dict[str, list[Event]] = defaultdict(list)  # every distinct speaker, for the reason
     for group in source_groups(holding.support, documents):
-        ranked = sorted(group, key=lambda e: -_CLASS_RANK[_source_class(e, holding.holder,
-                                                                        holding.loser)])
-        best[_source_class(ranked[0], holding.holder, holding.loser)].append(ranked[0])
+        # The report of greatest weight; among equals the best kind, then the first.
+        top = max(group, key=lambda e: (SUPPORT_WEIGHTS[classify(e)] * e.probability,
+                                        _CLASS_RANK[classify(e)]))
+        best[classify(top)].append(top)
         speakers: set[tuple[str, str]] = set()
-        for ev in ranked:
-            cls = _source_class(ev, holding.holder, holding.loser)
+        for ev in sorted(group, key=lambda e: -_CLASS_RANK[classify(e)]):
+            cls = classify(ev)
             if (cls, ev.source or "") not in speakers:
                 speakers.add((cls, ev.source or ""))
                 heard[cls].append(ev)
     against_groups = source_groups(holding.against, documents)
+    # A source against counts as the probability of its most likely report.
+    against_tops = [max(g, key=lambda e: e.probability) for g in against_groups]
     n_independent = len(best["independent"])
     n_admitted = len(best["admitted"])
     n_against = len(against_groups)
-    admitted = n_admitted > 0
-    status = ASSESSED if n_admitted + n_independent > n_against else CLAIMED
-    confidence = _combine(SUPPORT_WEIGHTS[c] for c, evs in best.items() for _ in evs)
+    # The sources the status counts: those whose report is more likely than not.
+    counted_admitted = sum(e.probability >= COUNTS_FROM_PROBABILITY for e in best["admitted"])
+    counted_independent = sum(e.probability >= COUNTS_FROM_PROBABILITY
+                              for e in best["independent"])
+    counted_against = sum(e.probability >= COUNTS_FROM_PROBABILITY for e in against_tops)
+    backing = counted_admitted + counted_independent
+    admitted = counted_admitted > 0
+    status = ASSESSED if backing > counted_against else CLAIMED
+    confidence = _combine(SUPPORT_WEIGHTS[c] * e.probability for c, evs in best.items()
+                          for e in evs)
     if status == CLAIMED:
         confidence = min(confidence, settings.claimed_cap)
-    confidence *= settings.against_factor ** n_against
+    # The product of against_factor ** probability over the sources against.
+    confidence *= settings.against_factor ** sum(e.probability for e in against_tops)
 
     loser_name = _actor_name(profile, holding.loser) if holding.loser else "the other side"
     labels = {"admitted": f"admits it for {loser_name}", "independent": "independent report",
               "claimed": f"{holder_name}'s claim", "unverified": "unverified"}
-    sources = [f"{_who(e, documents)} ({labels[cls]})"
+    sources = [f"{_who(e, documents)} ({labels[cls]}{_probability_note(e)})"
                for cls in ("admitted", "independent", "claimed", "unverified")
                for e in heard[cls]]
-    sources += [f"{_who(g[0], documents)} "
-                f"({'denies it' if g[0].certainty == 'denied' else 'says it did not happen'})"
-                for g in against_groups]
+    sources += [f"{_who(e, documents)} "
+                f"({'denies it' if e.certainty == 'denied' else 'says it did not happen'}"
+                f"{_probability_note(e)})"
+                for e in against_tops]
     if status == ASSESSED:
         head = (f"assessed: admitted by {loser_name}" if admitted
-                else f"assessed: reported by {n_independent} independent source(s)")
-        if n_against:
-            head += f", more than the {n_against} source(s) against it"
+                else f"assessed: reported by {counted_independent} independent source(s)")
+        if counted_against:
+            head += f", more than the {counted_against} source(s) against it"
+        if n_against > counted_against:
+            head += (f"; {n_against - counted_against} source(s) against it too unlikely a "
+                     "reading to count")
+    elif n_admitted + n_independent > n_against:  # only the probabilities keep it claimed
+        head = (f"claimed: the reports may not say so ({n_admitted + n_independent} admitting "
+                f"or independent source(s), {backing} of them more likely than not"
+                + (f", against {counted_against} such source(s))" if n_against else ")"))
     elif against_groups:
         head = (f"claimed: denied or contradicted ({n_against} source(s) against it, "
                 f"{n_admitted + n_independent} admitting or reporting it independently)")
@@ -518,14 +575,19 @@ def _contest_label(event: Event) -> str:
 def _contest_snapshot(contest: _Contest, holder: str, profile: Profile,
                       documents: Mapping[str, DocumentInfo],
                       settings: TimelineSettings) -> _Snapshot:
-    groups = source_groups(contest.events, documents)
+    def solid(event: Event) -> bool:
+        return event.certainty in ("confirmed", "reported") and not event.negated
+
+    def weight(event: Event) -> float:
+        return (CONTEST_WEIGHT_FIRM if solid(event) else CONTEST_WEIGHT_TENTATIVE) \
+            * event.probability
+
     weights = []
-    firm = False
-    for group in groups:
-        solid = any(e.certainty in ("confirmed", "reported") and not e.negated
-                    and e.certainty != "denied" for e in group)
-        firm = firm or solid
-        weights.append(CONTEST_WEIGHT_FIRM if solid else CONTEST_WEIGHT_TENTATIVE)
+    firm = False  # a source confirms or reports it, more likely than not
+    for group in source_groups(contest.events, documents):
+        top = max(group, key=lambda e: (weight(e), solid(e)))
+        weights.append(weight(top))
+        firm = firm or (solid(top) and top.probability >= COUNTS_FROM_PROBABILITY)
     status = ASSESSED if firm else CLAIMED
     seen = sorted(contest.events, key=_event_sort_key)
     listing = "; ".join(

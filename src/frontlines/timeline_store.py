@@ -369,7 +369,7 @@ def _save_structure(conn: Connection, profile: Profile) -> None:
 _EVENT_COLUMNS = (events.c.id, events.c.document_id, events.c.kind, events.c.actor,
                   events.c.opponent, events.c.place_id, events.c.admin1, events.c.admin2,
                   events.c.admin3, events.c.date, events.c.certainty, events.c.negated,
-                  events.c.source_side, events.c.source)
+                  events.c.source_side, events.c.source, events.c.probability)
 _rowid: ColumnClause[int] = literal_column("events.rowid", Integer)
 
 

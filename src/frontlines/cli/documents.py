@@ -26,8 +26,8 @@ from rich.progress import (
 from ..documents import DEFAULT_MAX_BYTES, replace_control_chars
 from ..ingest import IngestInterrupted, IngestSummary, ingest
 from ..ingest import Progress as IngestProgress
-from ..pipeline import StoreExtraction
-from ..store import get_document, list_documents_sorted
+from ..pipeline import ExtractionChoiceError, StoreExtraction, check_extractor, workspace_extraction
+from ..store import ExtractionChoice, get_document, list_documents_sorted
 from ..store import workspace_status as store_status
 from .base import State, cli, emit, err_console, output_format, pass_state
 
@@ -112,7 +112,11 @@ def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
     normalised text or URL) are skipped. Exits non-zero if anything failed.
     """
     ws = state.workspace()
-    extraction = StoreExtraction(ws)
+    try:
+        extraction = StoreExtraction(ws)  # the workspace's extractor, checked before reading
+    except ExtractionChoiceError as exc:
+        raise click.ClickException(f"{exc}; choose one with 'frontlines reextract "
+                                   "--extractor NAME'") from exc
     try:
         with _ProgressBar() as bar:
             summary = ingest(
@@ -193,21 +197,32 @@ def workspace_status(state: State) -> dict[str, Any]:
     ws = state.workspace()
     with ws.connect() as conn:
         held = store_status(conn)
+    choice = workspace_extraction(ws)
+    try:
+        check_extractor(choice.extractor)
+        problem = None
+    except ExtractionChoiceError as exc:  # e.g. a workspace made with an extractor since removed
+        problem = str(exc)
     return {"workspace": str(ws.path), "profile": ws.profile.name,
-            "country": ws.profile.country_name, **held}
+            "country": ws.profile.country_name, "extractor": choice.extractor,
+            "model": choice.model, "extractor_problem": problem, **held}
 
 
 @cli.command("status")
 @output_format("text", "json")
 @pass_state
 def status_command(state: State, fmt: str) -> None:
-    """What the workspace holds: profile, places, documents and events."""
+    """What the workspace holds: profile, extractor, places, documents and events."""
     info = workspace_status(state)
     if fmt == "json":
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     click.echo(f"workspace  {info['workspace']}")
     click.echo(f"profile    {info['profile']} ({info['country']})")
+    click.echo(f"extractor  {ExtractionChoice(info['extractor'], info['model']).describe()}")
+    if info["extractor_problem"]:
+        click.echo(f"           {info['extractor_problem']}: choose one with "
+                   "'frontlines reextract --extractor NAME'")
     places = info["places"]
     if places:
         per_level = ", ".join(f"{level} {n}" for level, n in places.items())

@@ -12,12 +12,21 @@ import click
 from rich.progress import Progress
 
 from ..documents import SourceError, SourceProblem
-from ..extract import DEFAULT_EXTRACTOR, events_to_jsonl
-from ..pipeline import ReextractInterrupted, extract_file, reextract_all, workspace_gazetteer
+from ..extract import events_to_jsonl
+from ..pipeline import (
+    ExtractionChoiceError,
+    ReextractInterrupted,
+    extract_file,
+    reextract_all,
+    resolve_choice,
+    workspace_extraction,
+    workspace_gazetteer,
+)
 from ..store import EventFilterError, query_events, validate_event_filters
-from .base import State, cli, console, emit, err_console, output_format, pass_state
+from .base import State, cli, emit, err_console, output_format, pass_state
 
 EVENT_COLUMNS = ("id", "date", "kind", "actor", "place_name", "admin2", "certainty", "negated", "source")
+_MODEL_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _published_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -48,11 +57,18 @@ def _published_option(_ctx: click.Context, _param: click.Parameter, value: str |
     help="Publication date (YYYY-MM-DD or YYYY-MM-DDTHH:MM), used only for reports "
     "that lack a date of their own.",
 )
-@click.option("--extractor", default=DEFAULT_EXTRACTOR, show_default=True, help="Registered extractor name.")
+@click.option("--extractor", default=None, help="Registered extractor name (default: the workspace's).")
+@click.option("--model", type=_MODEL_FILE, default=None, help="Decision-model file for the extractor.")
 @output_format("table", "json", "jsonl")
 @pass_state
 def extract_command(
-    state: State, file: Path | None, corpus: Path | None, published: str | None, extractor: str, fmt: str
+    state: State,
+    file: Path | None,
+    corpus: Path | None,
+    published: str | None,
+    extractor: str | None,
+    model: Path | None,
+    fmt: str,
 ) -> None:
     """Extract events from one report FILE (or a --corpus) without storing them.
 
@@ -64,6 +80,10 @@ def extract_command(
     if (file is None) == (corpus is None):
         raise click.UsageError("give either FILE or --corpus")
     ws = state.workspace()
+    try:
+        choice = resolve_choice(workspace_extraction(ws), extractor, model)
+    except ExtractionChoiceError as exc:
+        raise click.BadParameter(str(exc), param_hint="--extractor") from exc
     gazetteer = workspace_gazetteer(ws)
     failed = 0
 
@@ -76,7 +96,7 @@ def extract_command(
     source = corpus or file
     assert source is not None
     results = extract_file(
-        source, gazetteer, ws.profile, published=published, extractor=extractor, on_problem=report
+        source, gazetteer, ws.profile, published=published, choice=choice, on_problem=report
     )
     if corpus is not None or fmt == "jsonl":
         # Streamed, a line per report as it is read: a corpus can be large.
@@ -121,20 +141,34 @@ def events_command(
 
 
 @cli.command("reextract")
-@click.option("--extractor", default=DEFAULT_EXTRACTOR, show_default=True)
+@click.option("--extractor", default=None,
+              help="Switch the workspace to this registered extractor (with its built-in model "
+              "unless --model is given).")
+@click.option("--model", type=_MODEL_FILE, default=None,
+              help="Switch the workspace to this decision-model file.")
 @pass_state
-def reextract_command(state: State, extractor: str) -> None:
-    """Re-run extraction over every stored document (after the extractor changed)."""
+def reextract_command(state: State, extractor: str | None, model: Path | None) -> None:
+    """Re-run extraction over every stored document, with the workspace's extractor or a new one.
+
+    Without options the workspace's current choice is used (see 'frontlines
+    status'); --extractor and --model change that choice first, for ingest and
+    the API as well.
+    """
     ws = state.workspace()
     try:
         with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
             task = bar.add_task("re-extracting", total=None)
             result = reextract_all(
-                ws, extractor, on_progress=lambda done, total: bar.update(task, completed=done, total=total)
+                ws, extractor, model=model,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
+    except ExtractionChoiceError as exc:
+        raise click.ClickException(str(exc)) from exc
     except ReextractInterrupted as exc:
         click.echo(f"interrupted: {exc}; run 'frontlines reextract' again to finish", err=True)
         raise SystemExit(130) from None
-    console.print(f"re-extracted {result.documents} documents: {result.events} events")
+    # Plain text: a model path is never read as markup, nor wrapped.
+    click.echo(f"re-extracted {result.documents} documents with "
+               f"{workspace_extraction(ws).describe()}: {result.events} events")
     for event_id in result.orphaned_decisions:
         click.echo(f"warning: decision on {event_id}: that event is no longer extracted", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..pipeline import refresh_after_gazetteer_change
+from ..pipeline import ExtractionChoiceError, refresh_after_gazetteer_change
 from ..places.workspace import add_places, import_boundary_files, load_gazetteer
 from ..store import Workspace
 from .base import State, cli, emit, output_format, pass_state
@@ -44,7 +44,12 @@ def add_places_command(state: State) -> None:
 
 
 def _refresh_events(ws: Workspace) -> None:
-    result = refresh_after_gazetteer_change(ws)
+    try:
+        result = refresh_after_gazetteer_change(ws)
+    except ExtractionChoiceError as exc:  # the places are stored; the events wait
+        raise click.ClickException(
+            f"places stored, but the stored documents could not be re-extracted: {exc}; "
+            "choose an extractor with 'frontlines reextract --extractor NAME'") from exc
     if result is not None:
         click.echo(f"re-extracted {result.documents} stored documents against the new gazetteer: "
                    f"{result.events} events")

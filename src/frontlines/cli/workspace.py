@@ -1,4 +1,4 @@
-"""`frontlines init`: create a workspace."""
+"""`frontlines init`: create a workspace and choose its extractor."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from ..pipeline import ExtractionChoiceError, init_workspace, workspace_extraction
 from ..profile import ProfileError, parse_profile, read_profile_text
-from ..store import DB_NAME, PROFILE_NAME, Workspace, WorkspaceError, count_documents, make_engine
+from ..store import DB_NAME, PROFILE_NAME, WorkspaceError, count_documents, make_engine
 from .base import State, cli, console, pass_state
 
 
@@ -65,20 +66,30 @@ def check_profile_change(path: Path, profile: str) -> None:
     is_flag=True,
     help="Replace the profile even if the workspace already holds documents.",
 )
+@click.option(
+    "--extractor",
+    default=None,
+    help="Registered extractor the workspace extracts with (default: the built-in one; "
+    "re-running init without it keeps the current choice).",
+)
 @pass_state
-def init_command(state: State, profile: str | None, force: bool) -> None:
+def init_command(state: State, profile: str | None, force: bool, extractor: str | None) -> None:
     """Create the workspace (database and profile); running it again is harmless.
 
     On a workspace that already holds documents, a different --profile is
-    refused unless --force is given.
+    refused unless --force is given. --extractor chooses the extractor (with
+    its built-in model) that ingest, the API and reextract use; events already
+    stored stay as they are until 'frontlines reextract'.
     """
     try:
         if profile is not None and not force:
             check_profile_change(state.workspace_path, profile)
-        ws = Workspace.init(state.workspace_path, profile)
-    except (ProfileError, WorkspaceError) as exc:
+        ws = init_workspace(state.workspace_path, profile, extractor)
+    except (ProfileError, WorkspaceError, ExtractionChoiceError) as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(
         f"Workspace [bold]{ws.path}[/] ready: profile {ws.profile.name} "
         f"({ws.profile.country_name}), start {ws.profile.start_date}"
     )
+    # Plain text: a name or a path is never read as markup, nor wrapped.
+    click.echo(f"extractor {workspace_extraction(ws).describe()}")
