@@ -34,8 +34,8 @@ from collections.abc import Callable
 import pytest
 
 from frontlines.extract import extract_document
-from frontlines.places.gazetteer import Gazetteer
 from frontlines.models import Document, Event, Place
+from frontlines.places.gazetteer import Gazetteer
 from frontlines.profile import Profile, load_profile, parse_profile
 
 from .harness import Case, check

@@ -39,8 +39,9 @@ def staged_extractor(state: State) -> Any:
     return StagedExtractor(gazetteer, workspace.profile)
 
 
-def predict_sets(state: State, sets: Sequence[Any], extractor: str,
-                 config: ExtractionConfig) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def predict_sets(
+    state: State, sets: Sequence[Any], extractor: str, config: ExtractionConfig
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Run an extractor over the corpora of gold sets: (report id, public event dicts)."""
     from ..extract import get_extractor, in_batches, read_corpus
     from ..places.workspace import load_gazetteer
@@ -60,18 +61,47 @@ def predict_sets(state: State, sets: Sequence[Any], extractor: str,
 
 
 @cli.command("evaluate")
-@click.option("--gold", "gold_paths", type=_FILE, multiple=True, required=True,
-              help="Gold events JSONL ({id, events, notes} a line); repeat for several sets.")
-@click.option("--corpus", "corpus_paths", type=_FILE, multiple=True,
-              help="The reports of each --gold, in order (default: corpus.jsonl beside it).")
-@click.option("--folds", type=click.IntRange(min=2), default=None,
-              help="Cross-validate by report: fit the decision on K-1 folds, score the held one.")
-@click.option("--predictions", "predictions_path", type=_FILE, default=None,
-              help="Score saved predictions ({document, events} a line) instead of extracting.")
-@click.option("--extractor", default=DEFAULT_EXTRACTOR, show_default=True,
-              help="Extractor to run (without --predictions).")
-@click.option("--model", "model_path", type=_FILE, default=None,
-              help="Decision model artifact to use instead of the built-in one.")
+@click.option(
+    "--gold",
+    "gold_paths",
+    type=_FILE,
+    multiple=True,
+    required=True,
+    help="Gold events JSONL ({id, events, notes} a line); repeat for several sets.",
+)
+@click.option(
+    "--corpus",
+    "corpus_paths",
+    type=_FILE,
+    multiple=True,
+    help="The reports of each --gold, in order (default: corpus.jsonl beside it).",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Cross-validate by report: fit the decision on K-1 folds, score the held one.",
+)
+@click.option(
+    "--predictions",
+    "predictions_path",
+    type=_FILE,
+    default=None,
+    help="Score saved predictions ({document, events} a line) instead of extracting.",
+)
+@click.option(
+    "--extractor",
+    default=DEFAULT_EXTRACTOR,
+    show_default=True,
+    help="Extractor to run (without --predictions).",
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=_FILE,
+    default=None,
+    help="Decision model artifact to use instead of the built-in one.",
+)
 @output_format("text", "json")
 @pass_state
 def evaluate_command(
@@ -105,8 +135,10 @@ def evaluate_command(
             if fmt == "json":
                 click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
                 return
-            click.echo(f"Cross-validated by report, {folds} folds: each fold scored by a model fitted on "
-                       f"the others (thresholds {', '.join(f'{t:.2f}' for t in result.thresholds)}).\n")
+            click.echo(
+                f"Cross-validated by report, {folds} folds: each fold scored by a model fitted on "
+                f"the others (thresholds {', '.join(f'{t:.2f}' for t in result.thresholds)}).\n"
+            )
             click.echo(format_sets({**result.per_set, "all": result.overall}))
             click.echo(format_calibration(result.calibration))
             click.echo(format_text(result.overall), nl=False)
@@ -130,15 +162,32 @@ def evaluate_command(
 
 
 @cli.command("train")
-@click.option("--gold", "gold_paths", type=_FILE, multiple=True, required=True,
-              help="Gold events JSONL; repeat for several sets.")
-@click.option("--corpus", "corpus_paths", type=_FILE, multiple=True,
-              help="The reports of each --gold, in order (default: corpus.jsonl beside it).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the model (default: the workspace's models/ folder).")
+@click.option(
+    "--gold",
+    "gold_paths",
+    type=_FILE,
+    multiple=True,
+    required=True,
+    help="Gold events JSONL; repeat for several sets.",
+)
+@click.option(
+    "--corpus",
+    "corpus_paths",
+    type=_FILE,
+    multiple=True,
+    help="The reports of each --gold, in order (default: corpus.jsonl beside it).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the model (default: the workspace's models/ folder).",
+)
 @pass_state
-def train_command(state: State, gold_paths: tuple[Path, ...], corpus_paths: tuple[Path, ...],
-                  out_path: Path | None) -> None:
+def train_command(
+    state: State, gold_paths: tuple[Path, ...], corpus_paths: tuple[Path, ...], out_path: Path | None
+) -> None:
     """Fit the decision model on gold reports and write it as a versioned artifact.
 
     The artifact records the sha256 of the gold and corpus files it learnt from;

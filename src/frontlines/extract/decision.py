@@ -99,8 +99,14 @@ def _bucket(n: int, edges: Sequence[int] = (0, 1, 2, 3, 5, 8, 12, 20)) -> str:
 FEATURE_GROUPS = frozenset({"structure", "cues"})
 
 
-def frame_features(frame: Frame, attribution: Attribution, when: ResolvedDate, on_government_side: bool | None,
-                   doer_on_government_side: bool | None, groups: frozenset[str] = FEATURE_GROUPS) -> list[str]:
+def frame_features(
+    frame: Frame,
+    attribution: Attribution,
+    when: ResolvedDate,
+    on_government_side: bool | None,
+    doer_on_government_side: bool | None,
+    groups: frozenset[str] = FEATURE_GROUPS,
+) -> list[str]:
     """The features of one frame, in two groups:
 
     - ``structure``: the trigger (kind, voice, name), how its place was found

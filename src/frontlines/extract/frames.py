@@ -118,12 +118,17 @@ class FrameBuilder:
             prefix = text[clause_start : hit.start]
             if not _asserted(text, clause_start, hit):
                 continue  # not asserted: a plan, a threat, an attempt, a condition
-            negated = bool(lexicon.NEGATION.search(prefix) or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end))
+            negated = bool(
+                lexicon.NEGATION.search(prefix) or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end)
+            )
             previous_end = triggers[index - 1].end if index else 0
             next_start = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
             clause_end = min([b for b in break_starts if b >= hit.end] + [len(text)])
-            if hit.kind == "withdrawal" and self.country_re.search(text[hit.end : hit.end + 40]):
-                continue  # foreign troops leaving the country, not a place changing hands
+            if hit.kind == "withdrawal" and (
+                self.country_re.search(text[hit.end : hit.end + 40])
+                or lexicon.CIVILIANS_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+            ):
+                continue  # foreign troops leaving the country, civilians fleeing: no place changes hands
             before_span = (max(clause_start, previous_end), hit.start)
             after_span = (hit.end, _list_end(text, hit.end, min(clause_end, next_start), linked))
             found = self._arguments(
@@ -151,8 +156,11 @@ class FrameBuilder:
                 if place.id in seen:
                     continue
                 seen.add(place.id)
-                frames.append(self._frame(sentence, hit, place, lp, how, True, (clause_start, clause_end),
-                                          negated, roles))
+                frames.append(
+                    self._frame(
+                        sentence, hit, place, lp, how, True, (clause_start, clause_end), negated, roles
+                    )
+                )
         frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
         return frames
 
@@ -208,12 +216,16 @@ class FrameBuilder:
             hit = min(candidates, key=lambda t: _gap(t, lp.start, lp.end))
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
             clause_end = min([b for b in break_starts if b >= hit.end] + [len(text)])
-            negated = bool(lexicon.NEGATION.search(text[clause_start : hit.start])
-                           or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end))
+            negated = bool(
+                lexicon.NEGATION.search(text[clause_start : hit.start])
+                or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end)
+            )
             roles = self._roles(hit, text, clause_start, clause_end, sentence.actors, discourse)
             taken.add(place.id)
             extra.append(
-                self._frame(sentence, hit, place, lp, "nearest", False, (clause_start, clause_end), negated, roles)
+                self._frame(
+                    sentence, hit, place, lp, "nearest", False, (clause_start, clause_end), negated, roles
+                )
             )
         return extra
 
@@ -233,34 +245,47 @@ class FrameBuilder:
     ) -> list[tuple[Place, LinkedPlace | None, str]]:
         """The places the trigger's voice points at, each with how it was found."""
 
-        def tagged(found: list[tuple[Place, LinkedPlace | None, str]], how: str) -> list[
-            tuple[Place, LinkedPlace | None, str]
-        ]:
+        def tagged(
+            found: list[tuple[Place, LinkedPlace | None, str]], how: str
+        ) -> list[tuple[Place, LinkedPlace | None, str]]:
             return [(p, lp, how if lp is not None else h) for p, lp, h in found]
 
         if hit.voice == "passive":
-            places = tagged(self._places_in(before_span, text, linked, hit, discourse, anaphora=False,
-                                            fallback=False), "subject")
+            places = tagged(
+                self._places_in(before_span, text, linked, hit, discourse, anaphora=False, fallback=False),
+                "subject",
+            )
             if not places and clause_start > 0:
                 # Step back over a parenthetical clause: "X, which borders Y, was retaken".
-                places = tagged(self._clause_before(breaks, clause_start, previous_end, text, linked, hit,
-                                                    discourse), "clause-before")
+                places = tagged(
+                    self._clause_before(breaks, clause_start, previous_end, text, linked, hit, discourse),
+                    "clause-before",
+                )
             return places or tagged(self._places_in(before_span, text, linked, hit, discourse), "subject")
         if hit.voice == "either":
-            places = tagged(self._places_in(before_span, text, linked, hit, discourse, anaphora=False,
-                                            fallback=False), "subject")
-            places = places or tagged(self._places_in(after_span, text, linked, hit, discourse,
-                                                      fallback=False), "object")
+            places = tagged(
+                self._places_in(before_span, text, linked, hit, discourse, anaphora=False, fallback=False),
+                "subject",
+            )
+            places = places or tagged(
+                self._places_in(after_span, text, linked, hit, discourse, fallback=False), "object"
+            )
             return places or tagged(self._places_in(before_span, text, linked, hit, discourse), "subject")
         leaving = hit.kind in ("withdrawal", "surrender")
-        places = tagged(self._places_in(after_span, text, linked, hit, discourse, fallback=not leaving), "object")
+        places = tagged(
+            self._places_in(after_span, text, linked, hit, discourse, fallback=not leaving), "object"
+        )
         if not places and hit.kind in ("withdrawal", "surrender"):
             # Where the leavers were: "forces stationed in the district's centre retreated".
-            places = tagged(self._places_in(before_span, text, linked, hit, discourse, fallback=False,
-                                            locative=True), "subject")
+            places = tagged(
+                self._places_in(before_span, text, linked, hit, discourse, fallback=False, locative=True),
+                "subject",
+            )
             if not places and clause_start > 0:
-                places = tagged(self._clause_before(breaks, clause_start, previous_end, text, linked, hit,
-                                                    discourse), "clause-before")
+                places = tagged(
+                    self._clause_before(breaks, clause_start, previous_end, text, linked, hit, discourse),
+                    "clause-before",
+                )
             places = places or tagged(self._places_in(after_span, text, linked, hit, discourse), "object")
         return places
 
@@ -315,7 +340,9 @@ class FrameBuilder:
             seat_of_power = lexicon.SEAT_OF_POWER.search(window[: match.start()])
             if not locative and not seat_of_power and lexicon.LOCATIVE_BEFORE.search(window[: match.start()]):
                 continue  # "clashes in the district": where, not what
-            if lexicon.RELATION_BEFORE_PLACE.search(text[max(0, lo + match.start() - 40) : lo + match.start()]):
+            if lexicon.RELATION_BEFORE_PLACE.search(
+                text[max(0, lo + match.start() - 40) : lo + match.start()]
+            ):
                 continue
             word = match.group(0).lower()
             if word in ("it", "them") and hit.voice == "passive":
@@ -323,7 +350,9 @@ class FrameBuilder:
             if word == "them":
                 # "... Khawja Ghar and Bangi districts ... and have regained control of them"
                 named = [
-                    self.linker.event_place(r) for r in linked if r.end <= lo + match.start() and r.role == "event"
+                    self.linker.event_place(r)
+                    for r in linked
+                    if r.end <= lo + match.start() and r.role == "event"
                 ]
                 return [(p, None, "anaphor") for p in named if p is not None]
             place = self.linker.resolve_anaphor(match.group(0), linked, lo + match.start(), discourse)
@@ -333,7 +362,13 @@ class FrameBuilder:
         local_party = hit.kind == "withdrawal" or bool(
             lexicon.LOCAL_SURRENDER.search(text[max(0, hit.start - 80) : hit.start])
         )
-        if fallback and hit.kind in ("withdrawal", "surrender") and discourse.last_event_place and recent and local_party:
+        if (
+            fallback
+            and hit.kind in ("withdrawal", "surrender")
+            and discourse.last_event_place
+            and recent
+            and local_party
+        ):
             # "the ANDSF retreated", "the local leadership surrendered": the place
             # the report has just been talking about.
             place = self.linker.places.get(discourse.last_event_place)
@@ -374,20 +409,25 @@ class FrameBuilder:
             agent = lexicon.AGENT_AFTER_PASSIVE.match(text, hit.end, clause_end)
             if by_agent:
                 # "taken by X", "cleared of the Taliban by X": the by-phrase names the doer.
-                doer = self._actor_in(actors, by_agent.end(), min(clause_end, by_agent.end() + 60), last=False)
+                doer = self._actor_in(
+                    actors, by_agent.end(), min(clause_end, by_agent.end() + 60), last=False
+                )
             if doer is None and agent:
                 # "fell to X", "in the hands of X" (the trigger ends in "of")
                 rest = agent.start("rest") if agent.group("rest") is not None else agent.start("rest2")
                 doer = self._actor_in(actors, rest, min(clause_end, rest + 60), last=False)
-                if kind == "recapture" and doer is not None and lexicon.LOSER_AFTER_RECAPTURE.match(
-                    text, hit.end, clause_end
+                if (
+                    kind == "recapture"
+                    and doer is not None
+                    and lexicon.LOSER_AFTER_RECAPTURE.match(text, hit.end, clause_end)
                 ):
                     doer = self._other_side(doer, actors)  # "cleared of the Taliban": the loser is named
         elif hit.voice == "nominal":
             agent = lexicon.AGENT_AFTER_NOMINAL.match(text, hit.end, clause_end)
             if doer is None and agent:
-                doer = self._actor_in(actors, agent.start("rest"), min(clause_end, agent.start("rest") + 60),
-                                      last=False)
+                doer = self._actor_in(
+                    actors, agent.start("rest"), min(clause_end, agent.start("rest") + 60), last=False
+                )
         elif doer is None:
             doer = self._actor_in(actors, *before, last=True)
             if doer is None and lexicon.INSURGENT_PRONOUNS.search(text[before[0] : before[1]]):
@@ -397,25 +437,44 @@ class FrameBuilder:
             loser = doer
             receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
             gainer = (
-                self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False) if receiver else None
+                self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False)
+                if receiver
+                else None
             )
             gainer = gainer or self.opponent(loser)
-            return {"doer": loser, "gainer": gainer, "attacker": gainer, "leaver": loser or self.opponent(gainer)}
+            return {
+                "doer": loser,
+                "gainer": gainer,
+                "attacker": gainer,
+                "leaver": loser or self.opponent(gainer),
+            }
         if spec is not None and spec.inner_actor == "receiver":
             # "X accepted the surrender of the garrison": X receives it.
             taker = self._actor_in(actors, *before, last=True) or self.profile.default_actor
             giver = self._actor_in(actors, hit.end, clause_end, last=False)
-            return {"doer": taker, "gainer": taker, "attacker": taker, "leaver": giver or self.opponent(taker)}
+            return {
+                "doer": taker,
+                "gainer": taker,
+                "attacker": taker,
+                "leaver": giver or self.opponent(taker),
+            }
         if kind in ("surrender", "handover"):
             receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
             taker = (
-                self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False) if receiver else None
+                self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False)
+                if receiver
+                else None
             )
             if kind == "handover" and hit.voice != "active" and taker is None:
                 taker = doer
             giver = self._actor_in(actors, *before, last=True)
             gainer = taker or self.opponent(giver) or self.profile.default_actor
-            return {"doer": giver, "gainer": gainer, "attacker": gainer, "leaver": giver or self.opponent(gainer)}
+            return {
+                "doer": giver,
+                "gainer": gainer,
+                "attacker": gainer,
+                "leaver": giver or self.opponent(gainer),
+            }
         if kind == "withdrawal":
             # "X was abandoned", nobody named: whoever held it left, and places are
             # held by the start state's holder unless a report says otherwise.

@@ -111,8 +111,10 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"moved\s+into|broke\s+into|advanced\s+into|poured\s+into|pushed\s+into|streamed\s+into|"
         r"penetrated|penetrating)\b(?!\s+(?:into\s+)?(?:talks|negotiations|force|service)\b)",
         ("the Taliban entered Kabul", "have not entered the city"),
-        stems=("enter", "march", "roll", "swept", "moved", "broke", "advanced", "poured", "pushed", "streamed",
-               "penetrat"),
+        stems=(
+            "enter", "march", "roll", "swept", "moved", "broke", "advanced", "poured", "pushed", "streamed",
+            "penetrat",
+        ),
     ),
     Trigger(
         "fell",
@@ -413,7 +415,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "active",
         r"\b(?:control|controls|controlled)\b(?=\s+(?:(?:the|all|most\s+of|the\s+entire|the\s+whole)\s+)?"
-        r"(?:[A-Z]|city|town|district|province|provincial|capital|border|crossing|swathes))",
+        r"(?:(?-i:[A-Z])|city|town|district|province|provincial|capital|border|crossing|swathes))",
         ("the rebels controlled Kunduz", "the group controls the city"),
         stems=("control",),
     ),
@@ -477,6 +479,13 @@ INTENTION = re.compile(
     r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)\bto\s+$"
     # A state just short of the event: "in danger of falling", "on the verge of collapse".
     r"|\b(?:danger|risk|verge|brink|threat|fear|fears|prospect)\s+of\s+$)",
+    re.IGNORECASE,
+)
+
+# People who flee are not forces withdrawing ("residents fleeing to Kabul").
+CIVILIANS_BEFORE = re.compile(
+    r"\b(?:residents|civilians|families|people|villagers|refugees|inhabitants|locals|children|women|"
+    r"displaced|thousands|hundreds)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 
@@ -591,7 +600,7 @@ ROLE_BEFORE_PLACE = re.compile(
 # A place right before one of these words names a facility in it, not the
 # place itself ("Kandahar airport", "Kandahar customs").
 FACILITY_AFTER_PLACE = re.compile(
-    r"^[’']?s?\s+(?:international\s+)?(?:airport|airfield|air\s+base|customs|prison|jail|road|"
+    r"^(?:[-–][\w’'-]+)?[’']?s?\s+(?:international\s+)?(?:airport|airfield|air\s+base|customs|prison|jail|road|"
     r"highway|dam|base|garrison|checkpoints?|check\s+posts?|bazaar|market|university|hospital)\b",
     re.IGNORECASE,
 )

@@ -29,8 +29,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..places.gazetteer import Gazetteer, Mention
 from ..models import Place
+from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
 from . import lexicon
 from .mentions import SentenceMentions
@@ -88,7 +88,11 @@ class PlaceLinker:
     # --- choosing among candidates -----------------------------------------
 
     def pick(
-        self, place_ids: tuple[str, ...], level_hint: str | None, near_province: str | None, discourse: Discourse
+        self,
+        place_ids: tuple[str, ...],
+        level_hint: str | None,
+        near_province: str | None,
+        discourse: Discourse,
     ) -> Place | None:
         """One place among the candidates of an ambiguous name."""
         candidates = [self.places[p] for p in place_ids if p in self.places]
@@ -368,4 +372,6 @@ class PlaceLinker:
             return False
         if place.level in ("admin2", "admin3"):
             return capital == place.id
-        return place.level == "populated_place" and place.admin2 == capital and (place.population or 0) >= 20_000
+        return (
+            place.level == "populated_place" and place.admin2 == capital and (place.population or 0) >= 20_000
+        )

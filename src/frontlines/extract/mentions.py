@@ -16,8 +16,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
-from ..places.gazetteer import Gazetteer, Mention
 from ..models import Document
+from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
 from . import lexicon
 from .dates import DateMention, find_dates

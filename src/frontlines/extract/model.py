@@ -61,8 +61,11 @@ class LinearLayer:
         return [e / total for e in exps]
 
     def to_json(self) -> dict[str, Any]:
-        return {"classes": list(self.classes), "intercept": self.intercept,
-                "weights": dict(sorted(self.weights.items()))}
+        return {
+            "classes": list(self.classes),
+            "intercept": self.intercept,
+            "weights": dict(sorted(self.weights.items())),
+        }
 
 
 @dataclass
@@ -157,7 +160,9 @@ def load_model(path: Path | str) -> DecisionModel:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ModelError(f"{path}: damaged decision model (not JSON: {exc.msg} at line {exc.lineno})") from exc
+        raise ModelError(
+            f"{path}: damaged decision model (not JSON: {exc.msg} at line {exc.lineno})"
+        ) from exc
     return model_from_json(data, str(path))
 
 
@@ -204,7 +209,9 @@ def train(
     little data is judged on the examples of full weight.
     """
     weights = list(weights) if weights is not None else [1.0] * len(examples)
-    positives = sum(1 for (_, label), w in zip(examples, weights, strict=True) if label != NONE_CLASS and w >= 1.0)
+    positives = sum(
+        1 for (_, label), w in zip(examples, weights, strict=True) if label != NONE_CLASS and w >= 1.0
+    )
     if reports < MIN_REPORTS or positives < MIN_POSITIVE_EXAMPLES:
         raise ModelError(
             f"too little training data: {reports} report(s) and {positives} labelled event frame(s); "
@@ -212,15 +219,23 @@ def train(
         )
     kinds = sorted({label for _, label in examples} - {NONE_CLASS})
     event_layer = _fit_layer(
-        [(f, EVENT_CLASS if label != NONE_CLASS else NONE_CLASS) for f, label in examples], weights,
-        regularisation, min_count, class_weight,
+        [(f, EVENT_CLASS if label != NONE_CLASS else NONE_CLASS) for f, label in examples],
+        weights,
+        regularisation,
+        min_count,
+        class_weight,
     )
     events = [(i, f, label) for i, (f, label) in enumerate(examples) if label != NONE_CLASS]
     if len(kinds) == 1:
         kind_layer = LinearLayer((kinds[0],), {}, [0.0])
     else:
-        kind_layer = _fit_layer([(f, label) for _, f, label in events], [weights[i] for i, _, _ in events],
-                                regularisation, min_count, None)
+        kind_layer = _fit_layer(
+            [(f, label) for _, f, label in events],
+            [weights[i] for i, _, _ in events],
+            regularisation,
+            min_count,
+            None,
+        )
     record = {
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "reports": reports,
@@ -232,8 +247,13 @@ def train(
     return DecisionModel(event_layer, kind_layer, threshold, record)
 
 
-def _fit_layer(examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[float], regularisation: float,
-               min_count: int, class_weight: Any) -> LinearLayer:
+def _fit_layer(
+    examples: Sequence[tuple[Sequence[str], str]],
+    weights: Sequence[float],
+    regularisation: float,
+    min_count: int,
+    class_weight: Any,
+) -> LinearLayer:
     """One multinomial logistic regression, fitted by scikit-learn."""
     from collections import Counter
 
@@ -263,9 +283,9 @@ def _fit_layer(examples: Sequence[tuple[Sequence[str], str]], weights: Sequence[
         coef = np.vstack([-coef[0] / 2, coef[0] / 2])
         intercept = [round(-intercept[0] / 2, 6), round(intercept[0] / 2, 6)]
     # Rounded once here, so the version digest is that of the weights saved.
-    weights = {
+    rows_by_feature = {
         feature: [round(float(coef[c][i]), 6) for c in range(len(classes))]
         for feature, i in index.items()
         if any(abs(coef[c][i]) > 1e-6 for c in range(len(classes)))
     }
-    return LinearLayer(classes, weights, intercept)
+    return LinearLayer(classes, rows_by_feature, intercept)

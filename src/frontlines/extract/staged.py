@@ -22,8 +22,8 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from ..places.gazetteer import Gazetteer
 from ..models import Document, Event, Evidence, Place
+from ..places.gazetteer import Gazetteer
 from ..profile import Profile
 from . import lexicon
 from .attribution import Attributor
@@ -82,14 +82,21 @@ class Stages:
     @classmethod
     def default(cls, gazetteer: Gazetteer, profile: Profile) -> Stages:
         linker = PlaceLinker(gazetteer, profile)
-        return cls(MentionFinder(gazetteer, profile), linker, FrameBuilder(profile, linker), Attributor(profile))
+        return cls(
+            MentionFinder(gazetteer, profile), linker, FrameBuilder(profile, linker), Attributor(profile)
+        )
 
 
 class StagedExtractor:
     name = EXTRACTOR_NAME
 
-    def __init__(self, gazetteer: Gazetteer, profile: Profile, stages: Stages | None = None,
-                 decision: DecisionStage | None = None):
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        profile: Profile,
+        stages: Stages | None = None,
+        decision: DecisionStage | None = None,
+    ):
         self.gazetteer = gazetteer
         self.profile = profile
         self.stages = stages or Stages.default(gazetteer, profile)
@@ -98,10 +105,12 @@ class StagedExtractor:
 
     # --- configuration -----------------------------------------------------------
 
-    def decision_for(self, model: str | None, threshold: float | None,
-                     stage_name: str | None = None) -> DecisionStage:
+    def decision_for(
+        self, model: str | None, threshold: float | None, stage_name: str | None = None
+    ) -> DecisionStage:
         if stage_name is not None:
-            return stage_factory("decision", stage_name)(self.gazetteer, self.profile)  # type: ignore[no-any-return]
+            stage: DecisionStage = stage_factory("decision", stage_name)(self.gazetteer, self.profile)
+            return stage
         if self._decision is not None and model is None:
             return self._decision
         key = (model, threshold)
@@ -119,8 +128,9 @@ class StagedExtractor:
         }
         if not chosen:
             return self
-        return StagedExtractor(self.gazetteer, self.profile, dataclasses.replace(self.stages, **chosen),
-                               self._decision)
+        return StagedExtractor(
+            self.gazetteer, self.profile, dataclasses.replace(self.stages, **chosen), self._decision
+        )
 
     def extract_batch(self, documents: Sequence[Document], config: Any = None) -> list[list[Event]]:
         from . import DEFAULT_CONFIG
@@ -147,13 +157,19 @@ class StagedExtractor:
             triggers = list(sentence.triggers)
             continuation = lexicon.LIST_CONTINUATION.match(sentence.text)
             if continuation and "capture" in discourse.previous_kinds:
-                triggers.insert(0, TriggerMention(continuation.start(), continuation.end(), "capture", "nominal",
-                                                  "list-continuation"))
+                triggers.insert(
+                    0,
+                    TriggerMention(
+                        continuation.start(), continuation.end(), "capture", "nominal", "list-continuation"
+                    ),
+                )
             recent = discourse.sentence_index - discourse.last_event_sentence <= 2
             follows_up = recent and any(t.kind in ("withdrawal", "surrender") for t in triggers)
-            worth_reading = bool(triggers) and bool(
-                linked or follows_up or lexicon.ANAPHORA.search(sentence.text)
-            ) and not lexicon.RELATED_LINE.match(sentence.text)
+            worth_reading = (
+                bool(triggers)
+                and bool(linked or follows_up or lexicon.ANAPHORA.search(sentence.text))
+                and not lexicon.RELATED_LINE.match(sentence.text)
+            )
             frames: list[Frame] = []
             if worth_reading:
                 frames = stages.frames.build(sentence, linked, discourse, triggers)
@@ -163,8 +179,15 @@ class StagedExtractor:
                 denial = stages.attribution.denial_after(sentence.text, last_trigger, discourse)
                 for frame in frames:
                     clause = frame.clause
-                    when = date_of(frame.trigger, sentence.dates, published, discourse, clause, triggers,
-                                   default_year=self.profile.start_date.year)
+                    when = date_of(
+                        frame.trigger,
+                        sentence.dates,
+                        published,
+                        discourse,
+                        clause,
+                        triggers,
+                        default_year=self.profile.start_date.year,
+                    )
                     features = frame_features(
                         frame,
                         attribution,
@@ -180,8 +203,14 @@ class StagedExtractor:
             elif triggers:
                 # "Nine more districts were captured on Sunday": no place, but a date
                 # the next sentence's list may need.
-                date_of(triggers[0], sentence.dates, published, discourse, (0, len(sentence.text)),
-                        default_year=self.profile.start_date.year)
+                date_of(
+                    triggers[0],
+                    sentence.dates,
+                    published,
+                    discourse,
+                    (0, len(sentence.text)),
+                    default_year=self.profile.start_date.year,
+                )
             for lp in linked:
                 stages.linking.remember(lp.place, discourse, local=lp.role in ("event", "relation"))
             discourse.previous_kinds = frozenset(t.kind for t in triggers)
@@ -190,10 +219,14 @@ class StagedExtractor:
 
     # --- stage 6: the decision, and the events ---------------------------------------
 
-    def events_from(self, doc: Document, candidates: Sequence[Candidate], decision: DecisionStage) -> list[Event]:
+    def events_from(
+        self, doc: Document, candidates: Sequence[Candidate], decision: DecisionStage
+    ) -> list[Event]:
         version = getattr(decision, "version", None)
         events: list[Event] = []
-        for candidate, (frame_class, probability) in zip(candidates, decision.decide(candidates), strict=True):
+        for candidate, (frame_class, probability) in zip(
+            candidates, decision.decide(candidates), strict=True
+        ):
             if frame_class == NONE_CLASS:
                 continue
             if candidate.frame.negated and frame_class != "gain":
@@ -201,8 +234,9 @@ class StagedExtractor:
             events.extend(self.events_of(doc, candidate, frame_class, probability, version))
         return merge_duplicates(events)
 
-    def events_of(self, doc: Document, candidate: Candidate, frame_class: str, probability: float,
-                  model: str | None) -> list[Event]:
+    def events_of(
+        self, doc: Document, candidate: Candidate, frame_class: str, probability: float, model: str | None
+    ) -> list[Event]:
         """The event a candidate states as `frame_class`, plus its denial if the sentence has one."""
         frame = candidate.frame
         actor = frame.actor_for(frame_class)
@@ -225,8 +259,17 @@ class StagedExtractor:
         return result
 
 
-def build_event(doc: Document, frame: Frame, kind: str, actor: str, opponent: str | None, candidate: Candidate,
-                certainty: str, probability: float, model: str | None) -> Event:
+def build_event(
+    doc: Document,
+    frame: Frame,
+    kind: str,
+    actor: str,
+    opponent: str | None,
+    candidate: Candidate,
+    certainty: str,
+    probability: float,
+    model: str | None,
+) -> Event:
     place: Place = frame.place
     if place.level == "admin1":
         geo_precision = 3
@@ -245,7 +288,9 @@ def build_event(doc: Document, frame: Frame, kind: str, actor: str, opponent: st
         place_name=place.name,
         admin1=place.admin1 if place.level != "admin1" else place.id,
         admin2=None if place.level == "admin1" else (place.admin2 if place.level != "admin2" else place.id),
-        admin3=None if place.level in ("admin1", "admin2") else (place.admin3 if place.level != "admin3" else place.id),
+        admin3=None
+        if place.level in ("admin1", "admin2")
+        else (place.admin3 if place.level != "admin3" else place.id),
         geo_precision=geo_precision,
         date=when.date.isoformat() if when.date else None,
         date_precision=when.precision,
@@ -257,7 +302,7 @@ def build_event(doc: Document, frame: Frame, kind: str, actor: str, opponent: st
         evidence=Evidence(doc.id, sentence.text, sentence.start, sentence.end),
         extractor=EXTRACTOR_NAME,
         explanation=(
-            f"trigger '{sentence.text[hit.start:hit.end]}' ({hit.name}, {hit.voice}); "
+            f"trigger '{sentence.text[hit.start : hit.end]}' ({hit.name}, {hit.voice}); "
             f"place {frame.found_by}; p={probability:.2f}"
         ),
         probability=round(probability, 3),
@@ -295,9 +340,16 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
         if BASIS_RANK[event.date_basis] > BASIS_RANK[kept.date_basis] or (
             BASIS_RANK[event.date_basis] == BASIS_RANK[kept.date_basis] and earlier
         ):
-            kept.date, kept.date_basis, kept.date_precision = event.date, event.date_basis, event.date_precision
+            kept.date, kept.date_basis, kept.date_precision = (
+                event.date,
+                event.date_basis,
+                event.date_precision,
+            )
         if event.source and event.source != kept.source:
             kept.source = f"{kept.source}; {event.source}" if kept.source else event.source
-        if kept.source_side in ("unnamed", "independent") and event.source_side not in ("unnamed", "independent"):
+        if kept.source_side in ("unnamed", "independent") and event.source_side not in (
+            "unnamed",
+            "independent",
+        ):
             kept.source_side = event.source_side
     return list(merged.values())

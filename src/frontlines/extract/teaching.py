@@ -82,8 +82,17 @@ def _places(data: dict[str, Any]) -> tuple[list[Place], dict[str, str], dict[str
         capitals[pid] = f"{pid}01"
     for t, town in enumerate(raw["towns"], start=1):
         district = by_type["district"][t % len(by_type["district"])]
-        place = Place(f"tt:{t}", town, "populated_place", parent_id=district.id, admin1=district.admin1,
-                      admin2=district.id, lat=1.0, lon=1.0, population=5_000)
+        place = Place(
+            f"tt:{t}",
+            town,
+            "populated_place",
+            parent_id=district.id,
+            admin1=district.admin1,
+            admin2=district.id,
+            lat=1.0,
+            lon=1.0,
+            population=5_000,
+        )
         places.append(place)
         by_type["town"].append(place)
     return places, capitals, by_type

@@ -28,10 +28,10 @@ from ..evaluate import (
     EventRef,
     GoldReport,
     as_gold_actor,
+    calibration,
     gold_actors,
     load_gold,
     match_report,
-    calibration,
     predicted_event,
     score,
 )
@@ -148,22 +148,27 @@ def label_candidates(document: Document, gold: GoldReport, candidates: Sequence[
         local: list[int] = []
         if span is not None:
             local = [
-                i for i in same_place
+                i
+                for i in same_place
                 if candidates[i].frame.sentence.start < span[1] and span[0] < candidates[i].frame.sentence.end
             ]
         chosen: list[int] = []
         if local:
             compatible = [i for i in local if candidates[i].frame.trigger_class == wanted]
             inside = [
-                i for i in local
+                i
+                for i in local
                 if span is not None
-                and span[0] <= candidates[i].frame.sentence.start + candidates[i].frame.trigger.start < span[1]
+                and span[0]
+                <= candidates[i].frame.sentence.start + candidates[i].frame.trigger.start
+                < span[1]
             ]
             chosen = compatible or inside or [min(local, key=lambda i: _distance(candidates[i], span))]
         # The same statement elsewhere in the report (a headline repeated in the
         # body, a summary at the end) states the same event.
         chosen += [
-            i for i in same_place
+            i
+            for i in same_place
             if i not in local
             and candidates[i].frame.trigger_class == wanted
             and candidates[i].frame.selected
@@ -197,8 +202,15 @@ def training_record(sets: Sequence[GoldSet]) -> dict[str, Any]:
     files = [p for s in sets for p in (s.gold, s.corpus)]
     return {
         "data_sha256": files_digest(files),
-        "sets": [{"name": s.name, "gold": s.gold.name, "corpus": s.corpus.name,
-                  "gold_sha256": files_digest([s.gold])} for s in sets],
+        "sets": [
+            {
+                "name": s.name,
+                "gold": s.gold.name,
+                "corpus": s.corpus.name,
+                "gold_sha256": files_digest([s.gold]),
+            }
+            for s in sets
+        ],
     }
 
 
@@ -261,8 +273,12 @@ class Trainer:
     fold then works on the frames they proposed.
     """
 
-    def __init__(self, extractor: StagedExtractor, reports: list[LabelledReport],
-                 teaching_weight: float = TEACHING_WEIGHT):
+    def __init__(
+        self,
+        extractor: StagedExtractor,
+        reports: list[LabelledReport],
+        teaching_weight: float = TEACHING_WEIGHT,
+    ):
         self.extractor = extractor
         self.reports = reports
         self.teaching_weight = teaching_weight
@@ -276,7 +292,9 @@ class Trainer:
         for gold_set in sets:
             for document, gold in read_gold_set(gold_set):
                 if document.id in seen:
-                    raise EvalError(f"{gold_set.gold}: report {document.id!r} is also in set {seen[document.id]!r}")
+                    raise EvalError(
+                        f"{gold_set.gold}: report {document.id!r} is also in set {seen[document.id]!r}"
+                    )
                 seen[document.id] = gold_set.name
                 candidates = extractor.candidates(document)
                 labels = label_candidates(document, gold, candidates)
@@ -297,8 +315,15 @@ class Trainer:
             weights += [weight] * len(taught)
         return train(examples, reports=len(reports), weights=weights, **options)
 
-    def fit(self, indexes: Sequence[int] | None = None, *, threshold: float | None = None,
-            inner_folds: int = 3, training: Mapping[str, Any] | None = None, **options: Any) -> DecisionModel:
+    def fit(
+        self,
+        indexes: Sequence[int] | None = None,
+        *,
+        threshold: float | None = None,
+        inner_folds: int = 3,
+        training: Mapping[str, Any] | None = None,
+        **options: Any,
+    ) -> DecisionModel:
         """A model fitted on the reports at `indexes` (all by default). Its threshold,
         unless given, is the one of best F1 in an inner cross-validation over the
         same reports: it too is chosen without looking at any held-out report."""
@@ -335,8 +360,9 @@ class Trainer:
                 best, best_f1 = threshold, f1
         return best
 
-    def cross_validate(self, k: int = 5, *, threshold: float | None = None, seed: int = 13,
-                       **options: Any) -> CrossValidation:
+    def cross_validate(
+        self, k: int = 5, *, threshold: float | None = None, seed: int = 13, **options: Any
+    ) -> CrossValidation:
         """Every report's events decided by a model fitted on the other folds only."""
         folds = make_folds(self.reports, k, seed)
         result = CrossValidation([[self.reports[i].document.id for i in fold] for fold in folds])
@@ -344,8 +370,9 @@ class Trainer:
             result.sets.setdefault(report.set_name, []).append(report.document.id)
         for fold in folds:
             held = set(fold)
-            model = self.fit([i for i in range(len(self.reports)) if i not in held], threshold=threshold,
-                             **options)
+            model = self.fit(
+                [i for i in range(len(self.reports)) if i not in held], threshold=threshold, **options
+            )
             result.thresholds.append(model.threshold)
             decision = LogisticDecision(model)
             everything = LogisticDecision(model, 0.0)
@@ -388,8 +415,9 @@ class CrossValidatedScores:
         }
 
 
-def evaluate_by_folds(extractor: StagedExtractor, sets: Sequence[GoldSet], k: int = 5,
-                      **options: Any) -> CrossValidatedScores:
+def evaluate_by_folds(
+    extractor: StagedExtractor, sets: Sequence[GoldSet], k: int = 5, **options: Any
+) -> CrossValidatedScores:
     """Cross-validate the decision over the reports of `sets` (by report, K folds)."""
     trainer = Trainer.prepare(extractor, sets)
     result = trainer.cross_validate(k, **options)
