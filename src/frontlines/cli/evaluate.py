@@ -143,6 +143,13 @@ def evaluate_command(
             click.echo(format_calibration(result.calibration))
             click.echo(format_text(result.overall), nl=False)
             return
+        if not corpus_paths and predictions_path is None:
+            raise click.UsageError(
+                "give exactly one of --corpus and --predictions (or --folds, which finds each "
+                "gold file's corpus.jsonl beside it)"
+            )
+        if corpus_paths and predictions_path is not None:
+            raise click.UsageError("give exactly one of --corpus and --predictions")
         from ..evaluate import load_gold
 
         gold = {}

@@ -142,7 +142,7 @@ def frame_features(
         add(f"level|tclass={level}|{t_class}")
         if frame.seat:
             add(f"seat|tclass={t_class}")
-        role = lp.role if lp is not None else "anaphor"
+        role = lp.role if lp is not None else "discourse"
         add(f"role={role}")
         add(f"role|tclass={role}|{t_class}")
         add(f"role|selected={role}|{selected}")
@@ -186,7 +186,7 @@ def frame_features(
         if lexicon.HISTORICAL.search(text):
             add("historical")
         if lexicon.AGGREGATE_HEADS.search(text):
-            add("aggregate")
+            add(f"aggregate|{frame.found_by}")
         if "?" in text:
             add("question")
         if not text.rstrip().endswith((".", "!", "?", '"', "”", "'")):

@@ -53,7 +53,9 @@ class Frame:
     sentence: SentenceMentions
     trigger: TriggerMention
     place: Place
-    linked: LinkedPlace | None  # None when the place came from a word standing for it
+    # The name (or the words standing for the place, role "anaphor"); None for a
+    # place only the discourse supplies ("the ANDSF retreated": the place just told of).
+    linked: LinkedPlace | None
     found_by: str  # object / subject / list / clause-before / anaphor / follow-up / nearest
     selected: bool
     clause: tuple[int, int]
@@ -64,10 +66,14 @@ class Frame:
     leaver: str | None = None
     rule_kind: str = "capture"
     seat: bool = False  # the place is a province's seat (its capital)
+    # Only part of the place is meant ("entered the suburbs of X", "took parts
+    # of X"): gaining part of a place is an assault on it, not its fall.
+    partial: bool = False
 
     @property
     def trigger_class(self) -> str:
-        return TRIGGER_CLASS[self.trigger.kind]
+        base = TRIGGER_CLASS[self.trigger.kind]
+        return "siege" if self.partial and base == "gain" else base
 
     def actor_for(self, frame_class: str) -> str | None:
         """The actor an event of this class is about: who gains, attacks or leaves."""
@@ -177,6 +183,9 @@ class FrameBuilder:
         roles: dict[str, str | None],
     ) -> Frame:
         frame = Frame(sentence, hit, place, linked, how, selected, clause, negated, **roles)  # type: ignore[arg-type]
+        frame.partial = linked is not None and bool(
+            lexicon.PARTIAL_BEFORE.search(sentence.text, max(0, linked.start - 40), linked.start)
+        )
         frame.rule_kind = self.kind_of(frame, frame.trigger_class)
         frame.seat = self.linker.is_seat(place)
         return frame
@@ -248,7 +257,7 @@ class FrameBuilder:
         def tagged(
             found: list[tuple[Place, LinkedPlace | None, str]], how: str
         ) -> list[tuple[Place, LinkedPlace | None, str]]:
-            return [(p, lp, how if lp is not None else h) for p, lp, h in found]
+            return [(p, lp, how if lp is not None and lp.role != "anaphor" else h) for p, lp, h in found]
 
         if hit.voice == "passive":
             places = tagged(
@@ -357,7 +366,9 @@ class FrameBuilder:
                 return [(p, None, "anaphor") for p in named if p is not None]
             place = self.linker.resolve_anaphor(match.group(0), linked, lo + match.start(), discourse)
             if place is not None:
-                return [(place, None, "anaphor")]
+                # The words standing for the place, so later stages see where it is.
+                words = LinkedPlace(lo + match.start(), lo + match.end(), match.group(0), place, "anaphor")
+                return [(place, words, "anaphor")]
         recent = discourse.sentence_index - discourse.last_event_sentence <= 2
         local_party = hit.kind == "withdrawal" or bool(
             lexicon.LOCAL_SURRENDER.search(text[max(0, hit.start - 80) : hit.start])

@@ -355,13 +355,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         # "handed over X", and "handed X over" (the place between the verb and
         # its particle).
         r"\b(?:(?:hand|handed|handing|hands|turn|turned|turning|turns)(?:\s+over\b|"
-        r"(?=\s+(?:[\w’'-]+\s+){1,5}?over\b))|handover\s+of|"
+        r"(?=\s+(?:[\w’'-]+\s+){1,5}?over\b)|(?=\s+(?:it|them|(?:the\s+)?[\w’'-]+(?:\s+district|"
+        r"\s+city|\s+town|\s+province)?)\s+to\s))|handover\s+of|"
         r"(?:hand|handed|handing|hands|transferred|transfers|transfer|transferring)\s+control(?:\s+of)?|"
         r"(?:was|were|is|been)\s+transferred|ceded|cede|cedes|ceding)\b",
         (
             "elders handed over the city to the Taliban",
             "the district was handed over to the Taliban",
             "elders handed the town over to the rebels",
+            "troops withdrew and handed it to the rebels",
         ),
         stems=("hand", "turn", "transfer", "ced"),
     ),
@@ -440,10 +442,20 @@ TRIGGERS: tuple[Trigger, ...] = (
         "attacked",
         "clash",
         "active",
-        r"\b(?:attacked|attacking|attacks?\s+on|attacks?\s+against|assaults?\s+on|assaulted|"
-        r"assaulting|offensive\s+(?:on|against)|raided|raid\s+on|overwhelmed)\b",
-        ("insurgents attacked the district centre", "a major assault on the city"),
-        stems=("attack", "assault", "offensive", "raid", "overwhelm"),
+        r"\b(?:attacked|attacking|assaulted|assaulting|raided|raiding|overwhelmed|stormed\s+into)\b",
+        ("insurgents attacked the district centre",),
+        stems=("attack", "assault", "raid", "overwhelm", "storm"),
+    ),
+    Trigger(
+        # The noun: "an attack on X" says what was attacked, not who attacked
+        # ("forces held off an attack on X": the forces defended).
+        "attack-on",
+        "clash",
+        "nominal",
+        r"\b(?:attacks?|assaults?|offensives?|raids?|push)\s+(?:(?:by|from)\s+[^,.;]{1,40}?\s+)?"
+        r"(?:on|against|into|toward|towards)\b",
+        ("a major assault on the city", "an attack by the rebels on the town"),
+        stems=("attack", "assault", "offensive", "raid", "push"),
     ),
 )
 
@@ -795,7 +807,7 @@ QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
 # outskirts of X"): an assault on a place, not its fall.
 PARTIAL_BEFORE = re.compile(
     r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|most\s+of|much\s+of|"
-    r"neighbou?rhoods\s+of|areas\s+of|outskirts\s+of|edges?\s+of|entrance\s+(?:of|to)|"
+    r"neighbou?rhoods\s+of|areas\s+of|outskirts\s+of|suburbs\s+of|edges?\s+of|entrance\s+(?:of|to)|"
     r"gates\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )

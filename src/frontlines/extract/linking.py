@@ -15,7 +15,9 @@ The *role* says what the name does in its sentence, which later stages use:
   "40 km from X", "on the road to X");
 - ``speaker``: it names who speaks or serves ("Baghlan police", "the
   governor of X");
-- ``facility``: a facility in it is meant ("Kandahar airport").
+- ``facility``: a facility in it is meant ("Kandahar airport");
+- ``anaphor``: words standing for a place named before ("the city"),
+  resolved by `PlaceLinker.resolve_anaphor` (frames make these).
 
 `Discourse` is what a reader remembers while moving through the report: the
 provinces talked about, the last district and city, the last date; it
@@ -35,7 +37,7 @@ from ..profile import Profile
 from . import lexicon
 from .mentions import SentenceMentions
 
-ROLES = ("event", "context", "relation", "speaker", "facility")
+ROLES = ("event", "context", "relation", "speaker", "facility", "anaphor")
 
 
 @dataclass

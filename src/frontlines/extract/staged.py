@@ -27,6 +27,7 @@ from ..places.gazetteer import Gazetteer
 from ..profile import Profile
 from . import lexicon
 from .attribution import Attributor
+from .dates import ResolvedDate
 from .dating import date_of
 from .decision import Candidate, DecisionStage, LogisticDecision, frame_features
 from .frames import Frame, FrameBuilder
@@ -177,17 +178,20 @@ class StagedExtractor:
                 attribution = stages.attribution.attribute(sentence.text, discourse)
                 last_trigger = max(t.end for t in triggers)
                 denial = stages.attribution.denial_after(sentence.text, last_trigger, discourse)
-                for frame in frames:
-                    clause = frame.clause
-                    when = date_of(
+                dates = [
+                    date_of(
                         frame.trigger,
                         sentence.dates,
                         published,
                         discourse,
-                        clause,
+                        frame.clause,
                         triggers,
                         default_year=self.profile.start_date.year,
                     )
+                    for frame in frames
+                ]
+                dates = same_episode_dates(frames, dates)
+                for frame, when in zip(frames, dates, strict=True):
                     features = frame_features(
                         frame,
                         attribution,
@@ -257,6 +261,20 @@ class StagedExtractor:
                 denied.source_side = denial.side
             result.append(denied)
         return result
+
+
+def same_episode_dates(frames: Sequence[Frame], dates: list[ResolvedDate]) -> list[ResolvedDate]:
+    """A sentence that dates one event at a place and tells another at the same
+    place without a date of its own tells one episode: "X was seized on Friday,
+    an official said, adding that the troops had pulled back" dates the pulling
+    back to Friday too."""
+    dated = {
+        frame.place.id: when for frame, when in zip(frames, dates, strict=True) if when.basis != "publication"
+    }
+    return [
+        dated.get(frame.place.id, when) if when.basis == "publication" else when
+        for frame, when in zip(frames, dates, strict=True)
+    ]
 
 
 def build_event(

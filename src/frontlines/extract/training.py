@@ -236,7 +236,8 @@ def make_folds(reports: Sequence[LabelledReport], k: int, seed: int = 13) -> lis
 
 
 # Probability thresholds tried when one is chosen by inner cross-validation.
-THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(11))  # 0.20 … 0.70
+THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(9))  # 0.30 … 0.70
+THRESHOLD_TOLERANCE = 0.005
 
 
 @dataclass
@@ -347,7 +348,7 @@ class Trainer:
             for i in fold:
                 probabilities[i] = [model.probabilities(c.features) for c in subset[i].candidates]
         gold = {r.document.id: r.gold for r in subset}
-        best, best_f1 = 0.5, -1.0
+        f1s = []
         for threshold in THRESHOLDS:
             predictions = {
                 r.document.id: self.extractor.events_from(
@@ -355,10 +356,15 @@ class Trainer:
                 )
                 for i, r in enumerate(subset)
             }
-            f1 = score(gold, predictions).overall.f1
-            if f1 > best_f1:
-                best, best_f1 = threshold, f1
-        return best
+            f1s.append(score(gold, predictions).overall.f1)
+        # F1 is flat near its top: smoothed over neighbouring thresholds, and of
+        # those within THRESHOLD_TOLERANCE of the best, the one nearest 0.5 (the
+        # even odds of an event), so that one lucky report does not move it.
+        smoothed = [
+            sum(f1s[max(0, i - 1) : i + 2]) / len(f1s[max(0, i - 1) : i + 2]) for i in range(len(f1s))
+        ]
+        near_best = [t for t, f in zip(THRESHOLDS, smoothed, strict=True) if f >= max(smoothed) - THRESHOLD_TOLERANCE]
+        return min(near_best, key=lambda t: abs(t - 0.5))
 
     def cross_validate(
         self, k: int = 5, *, threshold: float | None = None, seed: int = 13, **options: Any
