@@ -1,5 +1,7 @@
-"""The accuracy gate: `make test` fails if extraction gets worse on ../shared/eval/dev.
+"""The accuracy gate: `make test` fails if extraction gets worse on reports it was not fitted on.
 
+Every figure here is cross-validated by report (`frontlines evaluate --folds 5`):
+the decision model that judges a report was fitted on the other folds only.
 The floors are pinned just under the measured figures. Raise them when the
 extractor improves; never lower them silently (say why in the commit).
 """
@@ -10,31 +12,53 @@ from pathlib import Path
 
 import pytest
 
-from frontlines.evaluate import score_files
-from frontlines.extract import extract_corpus
+from frontlines.extract.staged import StagedExtractor
+from frontlines.extract.training import CrossValidatedScores, GoldSet, evaluate_by_folds
 from frontlines.places.gazetteer import Gazetteer
 from frontlines.store import Workspace
 
-F1_FLOOR = 0.81
-DATE_WITHIN_ONE_DAY_FLOOR = 0.88
-SEED_CAPTURE_FLOOR = 0.85  # per-kind F1 for captures, the kind that colours the map
+FOLDS = 5
+# Afghanistan, dev + dev-b together (138 reports, 480 gold events), measured 2026-12-06:
+# F1 0.704, captures 0.826, dates within one day 0.870.
+AFGHAN_F1_FLOOR = 0.70
+AFGHAN_CAPTURE_F1_FLOOR = 0.82
+AFGHAN_DATE_WITHIN_ONE_DAY_FLOOR = 0.86
 
 
 @pytest.fixture(scope="module")
-def dev_report(afghan_workspace: Workspace, afghan_gazetteer: Gazetteer, shared: Path):  # type: ignore[no-untyped-def]
-    dev = shared / "eval" / "dev"
-    predictions = extract_corpus(dev / "corpus.jsonl", afghan_gazetteer, afghan_workspace.profile)
-    return score_files(predictions, dev / "gold.jsonl")
+def afghan_scores(afghan_workspace: Workspace, afghan_gazetteer: Gazetteer,
+                  shared: Path) -> CrossValidatedScores:
+    sets = [GoldSet.beside(shared / "eval" / name / "gold.jsonl") for name in ("dev", "dev-b")]
+    extractor = StagedExtractor(afghan_gazetteer, afghan_workspace.profile)
+    return evaluate_by_folds(extractor, sets, FOLDS)
 
 
-def test_overall_f1_stays_above_the_floor(dev_report) -> None:  # type: ignore[no-untyped-def]
-    assert dev_report.overall.f1 >= F1_FLOOR, f"F1 {dev_report.overall.f1:.3f} < {F1_FLOOR}"
+def test_no_report_is_scored_by_a_model_that_saw_it(afghan_scores: CrossValidatedScores) -> None:
+    folds = afghan_scores.fold_reports
+    every = [report for fold in folds for report in fold]
+    assert len(folds) == FOLDS and all(folds)
+    assert len(every) == len(set(every)) == afghan_scores.overall.reports == 138
 
 
-def test_capture_f1_stays_above_the_floor(dev_report) -> None:  # type: ignore[no-untyped-def]
-    assert dev_report.per_kind["capture"].f1 >= SEED_CAPTURE_FLOOR
+def test_cross_validated_f1_stays_above_the_floor(afghan_scores: CrossValidatedScores) -> None:
+    f1 = afghan_scores.overall.overall.f1
+    assert f1 >= AFGHAN_F1_FLOOR, f"cross-validated F1 {f1:.3f} < {AFGHAN_F1_FLOOR}"
 
 
-def test_dates_within_one_day_stay_above_the_floor(dev_report) -> None:  # type: ignore[no-untyped-def]
-    assert dev_report.date_within_one_day is not None
-    assert dev_report.date_within_one_day >= DATE_WITHIN_ONE_DAY_FLOOR
+def test_capture_f1_stays_above_the_floor(afghan_scores: CrossValidatedScores) -> None:
+    captures = afghan_scores.overall.per_kind["capture"].f1
+    assert captures >= AFGHAN_CAPTURE_F1_FLOOR, f"captures {captures:.3f} < {AFGHAN_CAPTURE_F1_FLOOR}"
+
+
+def test_dates_within_one_day_stay_above_the_floor(afghan_scores: CrossValidatedScores) -> None:
+    near = afghan_scores.overall.date_within_one_day
+    assert near is not None and near >= AFGHAN_DATE_WITHIN_ONE_DAY_FLOOR
+
+
+def test_probabilities_are_calibrated(afghan_scores: CrossValidatedScores) -> None:
+    """Better than a coin (0.25), and well above chance at the top: events the
+    model is sure of are right most of the time."""
+    calibration = afghan_scores.calibration
+    assert calibration.brier is not None and calibration.brier < 0.15
+    top = calibration.bins[-1]
+    assert top.events and top.observed is not None and top.observed >= 0.8

@@ -66,6 +66,17 @@ class DocumentMentions:
     sentences: list[SentenceMentions]
 
 
+def alias_forms(aliases: list[str]) -> list[str]:
+    """Aliases, and those that are proper names without their article: "the
+    Front" is "Front" in "under Front rule" ("the group" stays as it is)."""
+    forms = list(aliases)
+    for alias in aliases:
+        head, _, rest = alias.partition(" ")
+        if head.lower() == "the" and rest[:1].isupper():
+            forms.append(rest)
+    return forms
+
+
 def compile_phrases(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
     """One case-insensitive alternation of whole phrases, longest first."""
     cleaned = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
@@ -91,7 +102,7 @@ class MentionFinder:
                 self.triggers.append((trigger, extra))
         self.actor_patterns: list[tuple[str, re.Pattern[str]]] = []
         for actor in profile.actors:
-            pattern = compile_phrases([*actor.aliases, actor.name])
+            pattern = compile_phrases(alias_forms([*actor.aliases, actor.name]))
             if pattern is not None:
                 self.actor_patterns.append((actor.id, pattern))
 

@@ -410,10 +410,12 @@ class CrossValidatedScores:
     per_set: dict[str, EvalReport]
     overall: EvalReport
     calibration: Calibration
+    fold_reports: list[list[str]] = field(default_factory=list)  # the report ids of each fold
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "folds": self.folds,
+            "fold_reports": self.fold_reports,
             "thresholds": self.thresholds,
             "sets": {name: report.to_dict() for name, report in self.per_set.items()},
             "overall": self.overall.to_dict(),
@@ -432,7 +434,9 @@ def evaluate_by_folds(
         for name, ids in result.sets.items()
     }
     overall = score(trainer.gold, result.predictions)
-    return CrossValidatedScores(k, result.thresholds, per_set, overall, calibration(result.calibration))
+    return CrossValidatedScores(
+        k, result.thresholds, per_set, overall, calibration(result.calibration), result.folds
+    )
 
 
 def train_model(extractor: StagedExtractor, sets: Sequence[GoldSet], **options: Any) -> DecisionModel:
