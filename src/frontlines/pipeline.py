@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def workspace_gazetteer(ws: Workspace) -> Gazetteer:
     with ws.connect() as conn:
-        return load_gazetteer(conn)
+        return load_gazetteer(conn, ws.profile)
 
 
 def extract_file(
@@ -73,7 +73,8 @@ class StoreExtraction:
 
     def __call__(self, conn: Connection, doc: Document) -> None:
         if self._component is None:
-            self._component = get_extractor(self.extractor_name, load_gazetteer(conn), self.ws.profile)
+            gazetteer = load_gazetteer(conn, self.ws.profile)
+            self._component = get_extractor(self.extractor_name, gazetteer, self.ws.profile)
         events = self._component.extract_batch([doc])[0]
         replace_events(conn, doc.id, events)
         self.events += len(events)

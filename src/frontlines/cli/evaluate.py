@@ -29,7 +29,7 @@ def predict_corpus(
     extract = importlib.import_module("frontlines.extract")
     places = importlib.import_module("frontlines.places.workspace")
     with workspace.connect() as conn:
-        gazetteer = places.load_gazetteer(conn)
+        gazetteer = places.load_gazetteer(conn, workspace.profile)
     from ..documents import SourceError
 
     def report_problem(problem: Any) -> None:

@@ -26,16 +26,14 @@ from rapidfuzz import fuzz, process
 
 from ..models import ADMIN_LEVELS, Place
 from .names import (
+    BASE_FOLDING,
     MIN_NAME_LETTERS,
+    NameFolding,
     is_code,
-    is_common_words,
     is_machine_romanisation,
     letter_count,
     light_form,
-    normalize_name,
-    normalize_text,
     scripts_of,
-    text_patterns,
 )
 
 # Order in which candidates of an ambiguous name are listed.
@@ -121,15 +119,15 @@ MENTION_LEVELS: frozenset[str] = frozenset(
 STRICT_KEY_LENGTH = 5
 
 
-@lru_cache(maxsize=1)
-def country_name_keys() -> frozenset[str]:
+@lru_cache(maxsize=8)
+def country_name_keys(folding: NameFolding) -> frozenset[str]:
     """Keys of every country's names (pycountry): never a village in a text."""
     keys = set()
     for country in pycountry.countries:
         for attribute in ("name", "common_name", "official_name"):
             value = getattr(country, attribute, None)
             if value:
-                keys.add(normalize_name(value))
+                keys.add(folding.normalize_name(value))
     return frozenset(keys - {""})
 
 
@@ -137,10 +135,14 @@ class Gazetteer:
     """Places of one workspace, indexed for finding names in text and searching.
 
     A workspace's own comes from `places.workspace.load_gazetteer`, cached
-    until its places change.
+    until its places change. `folding` says which transliteration variants
+    of a name meet (the profile's `[names] folding`); by default only the
+    universal base rules apply.
     """
 
-    def __init__(self, places: Iterable[Place], capitals: Mapping[str, str] | None = None):
+    def __init__(self, places: Iterable[Place], capitals: Mapping[str, str] | None = None,
+                 folding: NameFolding = BASE_FOLDING):
+        self.folding = folding
         self.places: dict[str, Place] = {p.id: p for p in places}
         self.capitals: dict[str, str] = dict(capitals or {})
         self._children: dict[str, list[str]] = defaultdict(list)
@@ -150,7 +152,7 @@ class Gazetteer:
         self._ids_by_key: dict[str, set[str]] = defaultdict(set)
         for place in self.places.values():
             for name in (place.name, *place.alt_names):
-                key = normalize_name(name)
+                key = folding.normalize_name(name)
                 if key:
                     self._ids_by_key[key].add(place.id)
         self._search_keys: list[str] = sorted(self._ids_by_key)
@@ -193,6 +195,7 @@ class Gazetteer:
     def search(self, name: str, limit: int = 10) -> list[SearchHit]:
         """Places by name, best first: exact (normalised) matches, then fuzzy ones."""
         query = name.strip()
+        normalize_name = self.folding.normalize_name
         key = normalize_name(query)
         scores: dict[str, float] = {}
         if query in self.places:
@@ -238,18 +241,19 @@ class Gazetteer:
         and short GeoNames names ("Tala" would otherwise match "Tolo News").
         """
         is_unit = place.level in ADMIN_LEVELS
+        folding = self.folding
         kept = []
         for name in dict.fromkeys((place.name, *place.alt_names)):
-            key = normalize_name(name)
+            key = folding.normalize_name(name)
             if len(key) < 3 or letter_count(name) < MIN_NAME_LETTERS:
                 continue
-            if is_common_words(name, generic_too=not is_unit, as_spelled=True):
+            if folding.is_common_words(name, generic_too=not is_unit, as_spelled=True):
                 continue
             if not is_unit and (is_code(name) or is_machine_romanisation(name)
                                 or not scripts_of(name) <= local_scripts
-                                or key in country_name_keys()):
+                                or key in country_name_keys(folding)):
                 continue
-            strict = is_common_words(name, generic_too=not is_unit) or (
+            strict = folding.is_common_words(name, generic_too=not is_unit) or (
                 not is_unit and len(key) <= STRICT_KEY_LENGTH
             )
             kept.append((name, strict))
@@ -266,7 +270,7 @@ class Gazetteer:
             if place.level not in MENTION_LEVELS:
                 continue
             for name, as_spelled in self.matchable_names(place, local_scripts):
-                for pattern in text_patterns(name):
+                for pattern in self.folding.text_patterns(name):
                     if as_spelled:
                         strict[pattern][light_form(name)].add(place.id)
                     else:
@@ -299,7 +303,7 @@ class Gazetteer:
             self._build_automaton()
         if not text or not self._id_groups:
             return []
-        normalized = normalize_text(text)
+        normalized = self.folding.normalize_text(text)
         key = normalized.key
         key_length = len(key)
         cased = text != text.lower()
