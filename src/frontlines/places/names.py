@@ -273,7 +273,10 @@ MIN_NAME_LETTERS = 3
 # Apostrophes (and the ayn/hamza marks GeoNames writes: Qal‘ah, Ma'ruf) join
 # the letters around them into one word.
 _APOSTROPHES = "['’‘ʼʻ`´]"
-_WORD_CHARS = r"[\w\u0300-\u036f\u064b-\u065f\u0670\u200c]+"
+_WORD_CHAR = r"[\w\u0300-\u036f\u064b-\u065f\u0670\u200c]"
+# What may follow a word's first character (`fuzzy` finds capitalised words with it).
+WORD_TAIL = _WORD_CHAR + r"*(?:" + _APOSTROPHES + _WORD_CHAR + r"+)*"
+_WORD_CHARS = _WORD_CHAR + "+"
 WORD_RE = re.compile(_WORD_CHARS + r"(?:" + _APOSTROPHES + _WORD_CHARS + r")*")
 _POSSESSIVE = ("'s", "’s", "ʼs", "'S", "’S")
 _NON_KEY = re.compile(r"[^a-z0-9]+")
