@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python benchmarks/extract_throughput.py
 	$(BIN)/python benchmarks/timeline.py
 	$(BIN)/python benchmarks/ingest_growth.py
+	$(BIN)/python benchmarks/fuzzy_names.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

@@ -52,7 +52,7 @@ def setup_gazetteer(shared: Path, workdir: Path) -> tuple[Any, Profile]:
             upsert_places(conn, import_boundaries(shared / "geo" / name))
         add_places(conn, workspace.profile)
     with workspace.connect() as conn:
-        return load_gazetteer(conn), workspace.profile
+        return load_gazetteer(conn, workspace.profile), workspace.profile
 
 
 def make_extractor(name: str, gazetteer: Any, profile: Profile) -> Any:

@@ -58,7 +58,7 @@ def afghan_gazetteer(afghan_workspace: Workspace):  # type: ignore[no-untyped-de
     from frontlines.places.workspace import load_gazetteer
 
     with afghan_workspace.connect() as conn:
-        return load_gazetteer(conn)
+        return load_gazetteer(conn, afghan_workspace.profile)
 
 
 def copy_workspace(source: Workspace, target: Path) -> Workspace:

@@ -116,7 +116,7 @@ def test_another_country_needs_only_another_profile(tmp_path: Path, shared: Path
     with ws.begin() as conn:
         add_places(conn, ws.profile)
     with ws.connect() as conn:
-        gazetteer = load_gazetteer(conn)
+        gazetteer = load_gazetteer(conn, ws.profile)
     text = ("Russian troops captured Izium on Friday, the Ukrainian General Staff said. "
             "Ukrainian forces liberated Kupiansk a week later.")
     doc = Document(id="ua1", text=text, content_hash="x", published="2022-04-02")

@@ -79,3 +79,26 @@ def test_bad_profiles_name_the_field(change: tuple[str, str], field: str) -> Non
 def test_unknown_profile_name_lists_the_builtins() -> None:
     with pytest.raises(ProfileError, match="afghanistan-2021"):
         load_profile("atlantis")
+
+
+def test_a_profile_chooses_its_name_folding() -> None:
+    """`[names] folding` names rule sets of `places.names.RULE_SETS`; none: the base only."""
+    assert load_profile("afghanistan-2021").folding == ("persian",)
+    assert load_profile("ukraine-2022").folding == ("east-slavic",)
+    assert parse_profile(SMALL_PROFILE).folding == ()
+    both = parse_profile(SMALL_PROFILE + '\n[names]\nfolding = ["persian", "east-slavic"]\n')
+    assert both.folding == ("persian", "east-slavic")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (SMALL_PROFILE + '[names]\nfolding = ["klingon"]', r"names\.folding.*'klingon'.*persian"),
+        (SMALL_PROFILE + '[names]\nfolding = "persian"', r"names\.folding"),
+        (SMALL_PROFILE + '[names]\nfoldings = ["persian"]', r"names\.foldings"),
+        ('names = "persian"\n' + SMALL_PROFILE, r"'names'"),
+    ],
+)
+def test_a_bad_name_folding_names_the_field(text: str, message: str) -> None:
+    with pytest.raises(ProfileError, match="my.toml.*" + message):
+        parse_profile(text, "my.toml")

@@ -105,7 +105,7 @@ def init_workspace(path: Path, profile: str | None = None,
 
 def workspace_gazetteer(ws: Workspace) -> Gazetteer:
     with ws.connect() as conn:
-        return load_gazetteer(conn)
+        return load_gazetteer(conn, ws.profile)
 
 
 def extract_file(
@@ -162,7 +162,7 @@ class StoreExtraction:
 
     def __call__(self, conn: Connection, doc: Document) -> None:
         if self._component is None:
-            self._component = get_extractor(self.choice.extractor, load_gazetteer(conn),
+            self._component = get_extractor(self.choice.extractor, load_gazetteer(conn, self.ws.profile),
                                             self.ws.profile)
         if recorded_extraction_choice(conn) is None:
             # A workspace that holds events records what made them (one made by

@@ -2,7 +2,8 @@
 
 A profile names the country, the actors (with their aliases), which actor is
 the government, the state every unit starts in, and optional extra trigger
-phrases. The code never names a country or an actor; it reads them from here.
+phrases and name folding. The code never names a country or an actor; it
+reads them from here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import pycountry
 
 from .models import EVENT_KINDS
+from .places.names import RULE_SETS
 
 SPECIAL_STATES = ("contested", "unknown")
 ACTOR_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -66,6 +68,10 @@ class Profile:
     # None means such a sentence gives no event. Never guessed from the order
     # of the actors.
     default_actor: str | None = None
+    # Optional `[names]` table, `folding = ["persian"]`: the named rule sets of
+    # `places.names.RULE_SETS` under which transliteration variants of a name
+    # meet, on top of the universal base. None given: the base only.
+    folding: tuple[str, ...] = ()
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
@@ -253,7 +259,27 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         path=origin,
         timeline=_timeline_table(data.get("timeline", {}), origin),
         default_actor=default_actor,
+        folding=_names_table(data.get("names", {}), origin),
     )
+
+
+def _names_table(raw: object, origin: str) -> tuple[str, ...]:
+    """The optional `[names]` table: `folding`, a list of rule-set names."""
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{origin}: field 'names' must be a table (folding = [...])")
+    unknown = sorted(set(raw) - {"folding"})
+    if unknown:
+        raise ProfileError(f"{origin}: field 'names.{unknown[0]}': unknown (known: folding)")
+    folding = raw.get("folding", [])
+    if not isinstance(folding, list) or not all(isinstance(n, str) for n in folding):
+        raise ProfileError(f"{origin}: field 'names.folding' must be a list of rule-set names")
+    for name in folding:
+        if name not in RULE_SETS:
+            raise ProfileError(
+                f"{origin}: field 'names.folding': unknown rule set {name!r} "
+                f"(known: {', '.join(RULE_SETS)})"
+            )
+    return tuple(dict.fromkeys(folding))
 
 
 def _timeline_table(raw: object, origin: str) -> dict[str, int | float]:

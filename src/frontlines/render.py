@@ -138,7 +138,7 @@ def capital_changes(conn: Connection, profile: Profile, day: date,
     contested has not changed hands), judged on the finest-level intervals of
     each province's capital unit.
     """
-    capitals = load_gazetteer(conn).capitals
+    capitals = load_gazetteer(conn, profile).capitals
     finest = unit_level(conn)
     if not capitals or finest < 2:
         return []

@@ -876,7 +876,7 @@ class Explanation:
     contested_days: int = 14
 
 
-def resolve_place(conn: Connection, text: str) -> Place:
+def resolve_place(conn: Connection, text: str, profile: Profile | None = None) -> Place:
     """A place from a P-code or a name: the finest admin unit of that name first."""
     query = text.strip()
     if not query:
@@ -885,7 +885,7 @@ def resolve_place(conn: Connection, text: str) -> Place:
     if row is None:
         from .places.workspace import load_gazetteer
 
-        hits = load_gazetteer(conn).search(query, limit=10)
+        hits = load_gazetteer(conn, profile).search(query, limit=10)
         if not hits:
             raise UnknownPlace(f"unknown place {query!r} (try 'frontlines gazetteer search')")
         top = max(h.score for h in hits)
@@ -915,7 +915,7 @@ def explain(conn: Connection, profile: Profile, place_text: str,
     if day is not None:
         _check_day(profile, day)
     finest = unit_level(conn)
-    place = resolve_place(conn, place_text)
+    place = resolve_place(conn, place_text, profile)
     note = ""
     level = place.admin_level
     if not level:  # a town, a crossing: explain the unit it lies in

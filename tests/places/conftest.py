@@ -25,8 +25,9 @@ class Imported:
         return Workspace.open(self.path)
 
     def gazetteer(self) -> Gazetteer:
-        with self.workspace().connect() as conn:
-            return load_gazetteer(conn)
+        workspace = self.workspace()
+        with workspace.connect() as conn:
+            return load_gazetteer(conn, workspace.profile)
 
 
 @pytest.fixture(scope="session")

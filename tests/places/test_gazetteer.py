@@ -15,6 +15,7 @@ import pytest
 
 from frontlines.models import Place
 from frontlines.places.gazetteer import Gazetteer
+from frontlines.places.names import NameFolding
 
 from ..conftest import run_cli
 from .conftest import Imported
@@ -149,10 +150,12 @@ def test_a_gazetteer_from_places_needs_no_database() -> None:
         Place("gn:1", "Dasht-e Archī", "populated_place", parent_id="P101", admin1="P1",
               admin2="P101", population=8000),
     ]
-    gazetteer = Gazetteer(places, capitals={"P1": "P101"})
+    gazetteer = Gazetteer(places, capitals={"P1": "P101"}, folding=NameFolding(["persian"]))
     assert gazetteer.capital_of("P1") == "P101" and gazetteer.capital_of("P9") is None
     assert [p.id for p in gazetteer.parents("gn:1")] == ["P101", "P1"]
     assert [p.id for p in gazetteer.children("P1")] == ["P101"]
     mention = gazetteer.find_mentions("Dasht Archi fell.")[0]
     assert mention.place_ids == ("P101", "gn:1")
+    # Without the persian rules the izafa is a word like any other.
+    assert Gazetteer(places).find_mentions("Dasht Archi fell.") == []
 

@@ -15,6 +15,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from frontlines.places.boundaries import BoundaryFileError, import_boundaries
+from frontlines.places.names import NameFolding
 from frontlines.places.workspace import (
     add_places,
     guess_capitals,
@@ -283,3 +284,20 @@ def test_gazetteer_load_is_cached_until_the_gazetteer_changes(afghanistan: Impor
     with ws.connect() as conn:
         assert load_gazetteer(conn) is not first
 
+
+
+def test_the_profile_chooses_how_the_workspace_gazetteer_folds_names(
+    afghanistan: Imported,
+) -> None:
+    """One cached gazetteer per folding: the Afghan profile's persian rules make
+    `Puli Khumri` the district Pul-e-Khumri; without a profile only GeoNames'
+    own spelling of the town matches."""
+    ws = afghanistan.workspace()
+    with ws.connect() as conn:
+        persian = load_gazetteer(conn, ws.profile)
+        base = load_gazetteer(conn)
+        assert persian.folding == NameFolding(["persian"]) and base.folding == NameFolding()
+        assert load_gazetteer(conn, ws.profile) is persian and load_gazetteer(conn) is base
+    text = "The Taliban took Puli Khumri and Qala-i-Naw."
+    assert [m.place_ids[0] for m in persian.find_mentions(text)] == ["AF0901", "AF3101"]
+    assert [m.place_ids for m in base.find_mentions(text)] == [("gn:1130490",), ("gn:1129867",)]

@@ -64,6 +64,7 @@ def _refresh_events(ws: Workspace) -> None:
 @pass_state
 def search_command(state: State, name: str, limit: int, fmt: str) -> None:
     """Look a place up by name; transliteration variants and typos are found too."""
-    with state.workspace().connect() as conn:
-        hits = load_gazetteer(conn).search(name, limit)
+    workspace = state.workspace()
+    with workspace.connect() as conn:
+        hits = load_gazetteer(conn, workspace.profile).search(name, limit)
     emit([h.to_dict() for h in hits], fmt, columns=["id", "name", "level", "parents", "score"])

@@ -1,14 +1,17 @@
 """Places: the administrative units and towns a report can name, and finding them.
 
-- `names`: the normaliser under which transliteration variants of a name meet.
+- `names`: the normaliser under which transliteration variants of a name meet,
+  its rules grouped in rule sets a profile chooses (`NameFolding`).
+- `fuzzy`: the second pass, for misspellings no rule foresaw: which words may
+  be a name, and how close a key must be.
 - `gazetteer`: the read side, the in-memory `Gazetteer` that finds names in
-  text and serves searches. It needs neither the database nor the GIS stack,
-  so the extractor can import it cheaply.
+  text (exactly, then fuzzily) and serves searches. It needs neither the
+  database nor the GIS stack, so the extractor can import it cheaply.
 - `boundaries`: reading boundary files (COD-AB, geoBoundaries) into `Place`s,
   and point in polygon.
 - `workspace`: the gazetteer as stored in a workspace: importing boundary
   files and GeoNames places, capitals, and `load_gazetteer`.
 
-Imports run one way: `workspace` builds on the other three, `gazetteer` on
-`names`, and `boundaries` needs none of them.
+Imports run one way: `workspace` builds on the others, `gazetteer` on
+`fuzzy` and `names`, `fuzzy` on `names`, and `boundaries` needs none of them.
 """

