@@ -113,12 +113,18 @@ class MentionFinder:
         sentences: list[SentenceMentions] = []
         for index, (s_start, s_end) in enumerate(split_sentences(text)):
             lo, hi = bisect_left(starts, s_start), bisect_left(starts, s_end)
-            places = [_shifted(m, -s_start) for m in mentions[lo:hi]]
-            sentence = SentenceMentions(index, s_start, s_end, text[s_start:s_end], places)
+            sentence = SentenceMentions(index, s_start, s_end, text[s_start:s_end], [])
             sentence.triggers = self.find_triggers(sentence.text)
+            exact = mentions[lo:hi]
             if sentence.triggers:
                 sentence.actors = self.find_actors(sentence.text)
                 sentence.dates = find_dates(sentence.text)
+                # Names no folding foresaw ("Khuwaja Ghar"), only where it matters:
+                # in the sentences the later stages read.
+                taken = [(s_start + x.start, s_start + x.end) for x in (*sentence.actors, *sentence.dates,
+                                                                         *sentence.triggers)]
+                exact = self.gazetteer.fuzzy_mentions(text, exact, span=(s_start, s_end), taken=taken)
+            sentence.places = [_shifted(m, -s_start) for m in exact]
             sentences.append(sentence)
         title_places = self.gazetteer.find_mentions(doc.title) if doc.title else []
         return DocumentMentions(doc, title_places, sentences)

@@ -363,7 +363,8 @@ class Trainer:
         smoothed = [
             sum(f1s[max(0, i - 1) : i + 2]) / len(f1s[max(0, i - 1) : i + 2]) for i in range(len(f1s))
         ]
-        near_best = [t for t, f in zip(THRESHOLDS, smoothed, strict=True) if f >= max(smoothed) - THRESHOLD_TOLERANCE]
+        top = max(smoothed) - THRESHOLD_TOLERANCE
+        near_best = [t for t, f in zip(THRESHOLDS, smoothed, strict=True) if f >= top]
         return min(near_best, key=lambda t: abs(t - 0.5))
 
     def cross_validate(
