@@ -581,13 +581,14 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
 
 def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bool:
     """A landmark is the trigger's place only where the relation belongs to the
-    trigger: "laid siege to X", "one kilometer from X" (the relation ends the
-    trigger), "the outskirts of X" (an assault on X's edge), "retreated from X"
-    (the place left). "Fighting near X" is about somewhere near X, not X."""
+    trigger: "laid siege to X", "swept into X", "one kilometer from X" (the
+    relation ends the trigger), "the outskirts of X" (an assault on X's edge),
+    "retreated from X" (the place left). "Fighting near X" is about somewhere
+    near X, not X."""
     if lp.relation in lexicon.LANDMARK_ONLY:
         return False
     if lexicon.ONLY_DETERMINERS.fullmatch(text, hit.end, lp.start):
-        return hit.kind in ("siege", "clash", "withdrawal", "surrender")
+        return True  # "swept into X", "drove them out of X", "laid siege to X"
     if hit.kind in ("siege", "clash") and lp.relation in ("outskirts of", "around"):
         return True
     return hit.kind == "withdrawal" and lp.relation in ("from", "away from")
