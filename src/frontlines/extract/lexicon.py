@@ -453,8 +453,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "clash",
         "nominal",
         r"\b(?:attacks?|assaults?|offensives?|raids?|push)\s+(?:(?:by|from)\s+[^,.;]{1,40}?\s+)?"
-        r"(?:on|against|into|toward|towards)\b",
-        ("a major assault on the city", "an attack by the rebels on the town"),
+        r"(?:on|against|into|toward|towards|in|at)\b",
+        ("a major assault on the city", "an attack by the rebels on the town", "killed in an attack in the district"),
         stems=("attack", "assault", "offensive", "raid", "push"),
     ),
 )
@@ -712,7 +712,7 @@ LOCATION_DESCRIPTION = re.compile(
 
 # Words for the place a sentence talks about without naming it.
 ANAPHORA = re.compile(
-    r"\b(?:the\s+(?:(?:provincial|regional|province's|district's)\s+)?(?:capital|provincial\s+"
+    r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|province's|district's)\s+)?(?:capital|provincial\s+"
     r"capital)(?:\s+city)?|the\s+(?:(?:key|strategic|northern|southern|eastern|western|central|"
     r"entire|whole)\s+)?(?:city|town|district(?:\s+(?:center|centre|headquarters|building))?|"
     r"province)|the\s+district's\s+(?:center|centre)|the\s+area|\bit|\bthem)\b",
