@@ -587,6 +587,8 @@ def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bo
     near X, not X."""
     if lp.relation in lexicon.LANDMARK_ONLY:
         return False
+    if hit.kind == "withdrawal" and lp.relation in lexicon.DESTINATIONS:
+        return False  # "fled to X": where they went, not what they left
     if lexicon.ONLY_DETERMINERS.fullmatch(text, hit.end, lp.start):
         return True  # "swept into X", "drove them out of X", "laid siege to X"
     if hit.kind in ("siege", "clash") and lp.relation in ("outskirts of", "around"):

@@ -921,6 +921,9 @@ LANDMARK_ONLY = frozenset({
     "connecting", "connects", "towards", "toward", "heading to", "heading towards", "beyond", "past",
 })
 
+# Relations that name where someone went ("retreated to X", "fled towards X").
+DESTINATIONS = frozenset({"to", "into", "towards", "toward", "heading to", "heading towards", "reached", "reach"})
+
 # "taken by X": the by-phrase of a passive names its doer.
 BY_AGENT = re.compile(r"\s*(?:(?!to\b)[\w’']+\s+){0,5}?by\s+(?=\S)", re.IGNORECASE)
 

@@ -340,6 +340,13 @@ class PlaceLinker:
         local = [r.place for r in earlier if r.place.level != "admin1" and r.role in ("event", "relation")]
         if local:
             return local[-1]
+        if "city" in phrase or "town" in phrase:
+            # "a lawmaker from Ghazni said the city fell": the only city the
+            # sentence names, even as where its speaker is from.
+            seats = [self._seat_of(r.place) for r in earlier if r.role == "speaker"]
+            named = [p for p in seats if p is not None]
+            if len(named) == 1:
+                return named[0]
         if phrase == "them":
             return None
         if phrase == "it":
@@ -355,6 +362,12 @@ class PlaceLinker:
             return told
         wanted = discourse.last_city if city else discourse.last_district
         return self.places.get(wanted or "")
+
+    def _seat_of(self, place: Place) -> Place | None:
+        """A province's capital, or the place itself if it is a seat."""
+        if place.level == "admin1":
+            return self.places.get(self.gazetteer.capital_of(place.id) or "")
+        return place if self.is_seat(place) else None
 
     def _told_province(self, discourse: Discourse) -> str | None:
         """The province the report is telling about: that of its last event, else
