@@ -38,6 +38,7 @@ import pytest
 from frontlines.models import Event
 from frontlines.profile import Profile
 
+from .known_gaps import KNOWN_GAPS
 from .templates import PLACE_TYPES, WORLDS, ActorFill, PlaceFill, Template, World
 
 ANY_ACTOR = "*"
@@ -119,7 +120,12 @@ def params(cases: Iterable[Case]) -> list[object]:
     ids = [c.id for c in cases]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     assert not duplicates, f"duplicate case ids: {duplicates}"
-    return [pytest.param(c, id=c.id) for c in cases]
+    return [
+        pytest.param(c, id=c.id, marks=pytest.mark.xfail(reason=KNOWN_GAPS[c.id], strict=True))
+        if c.id in KNOWN_GAPS
+        else pytest.param(c, id=c.id)
+        for c in cases
+    ]
 
 
 # --- filling templates ----------------------------------------------------------

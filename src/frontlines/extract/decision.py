@@ -80,6 +80,9 @@ def choose(probabilities: Mapping[str, float], frame: Frame, threshold: float) -
     events = {c: p for c, p in probabilities.items() if c != NONE_CLASS}
     best = max(events, key=lambda c: events[c])
     if 1.0 - probabilities.get(NONE_CLASS, 0.0) >= threshold:
+        if best == "gain" and frame.partial:
+            # Taking part of a place ("the suburbs of X") is an assault on X, not its fall.
+            return "siege", events[best]
         return best, events[best]
     return NONE_CLASS, probabilities.get(NONE_CLASS, 0.0)
 

@@ -454,7 +454,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         "nominal",
         r"\b(?:attacks?|assaults?|offensives?|raids?|push)\s+(?:(?:by|from)\s+[^,.;]{1,40}?\s+)?"
         r"(?:on|against|into|toward|towards|in|at)\b",
-        ("a major assault on the city", "an attack by the rebels on the town", "killed in an attack in the district"),
+        (
+            "a major assault on the city",
+            "an attack by the rebels on the town",
+            "killed in an attack in the district",
+        ),
         stems=("attack", "assault", "offensive", "raid", "push"),
     ),
 )
@@ -922,7 +926,9 @@ LANDMARK_ONLY = frozenset({
 })
 
 # Relations that name where someone went ("retreated to X", "fled towards X").
-DESTINATIONS = frozenset({"to", "into", "towards", "toward", "heading to", "heading towards", "reached", "reach"})
+DESTINATIONS = frozenset(
+    {"to", "into", "towards", "toward", "heading to", "heading towards", "reached", "reach"}
+)
 
 # "taken by X": the by-phrase of a passive names its doer.
 BY_AGENT = re.compile(r"\s*(?:(?!to\b)[\w’']+\s+){0,5}?by\s+(?=\S)", re.IGNORECASE)

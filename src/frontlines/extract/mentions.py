@@ -121,8 +121,12 @@ class MentionFinder:
                 sentence.dates = find_dates(sentence.text)
                 # Names no folding foresaw ("Khuwaja Ghar"), only where it matters:
                 # in the sentences the later stages read.
-                taken = [(s_start + x.start, s_start + x.end) for x in (*sentence.actors, *sentence.dates,
-                                                                         *sentence.triggers)]
+                spans: list[ActorMention | DateMention | TriggerMention] = [
+                    *sentence.actors,
+                    *sentence.dates,
+                    *sentence.triggers,
+                ]
+                taken = [(s_start + x.start, s_start + x.end) for x in spans]
                 exact = self.gazetteer.fuzzy_mentions(text, exact, span=(s_start, s_end), taken=taken)
             sentence.places = [_shifted(m, -s_start) for m in exact]
             sentences.append(sentence)
