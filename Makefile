@@ -7,7 +7,7 @@ DEMO := demo
 FL := $(BIN)/frontlines --workspace $(DEMO)
 WEB_VENDOR := src/frontlines/web/vendor
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean model
 
 install: $(VENV)/.installed $(WEB_VENDOR)/.installed $(VENV)/.chromium
 
@@ -47,6 +47,17 @@ demo: install
 	$(FL) chart --out $(DEMO)/chart.png
 	@echo "The web app on the demo workspace: $(FL) serve   (then open http://127.0.0.1:8000/)"
 
+# The decision model shipped in the package, trained on the Afghan gold sets
+# (tests/test_builtin_model.py fails until this is run after a change to the
+# stages, the features or the gold).
+MODEL_WS := .model-workspace
+model: install
+	test -f $(MODEL_WS)/.gazetteer || ($(BIN)/frontlines --workspace $(MODEL_WS) init && \
+		$(BIN)/frontlines --workspace $(MODEL_WS) gazetteer import $(SHARED)/geo && \
+		$(BIN)/frontlines --workspace $(MODEL_WS) gazetteer add-places && touch $(MODEL_WS)/.gazetteer)
+	$(BIN)/frontlines --workspace $(MODEL_WS) train --gold $(SHARED)/eval/dev/gold.jsonl \
+		--gold $(SHARED)/eval/dev-b/gold.jsonl --out src/frontlines/extract/models/decision.v1.json
+
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
@@ -61,4 +72,4 @@ bench: install
 	$(BIN)/python benchmarks/fuzzy_names.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)
+	rm -rf $(VENV) $(DEMO) $(MODEL_WS) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

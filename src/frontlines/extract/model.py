@@ -200,18 +200,20 @@ def train(
     training: Mapping[str, Any] | None = None,
     class_weight: Any = None,
     weights: Sequence[float] | None = None,
+    taught: int = 0,
 ) -> DecisionModel:
     """Fit the model on labelled frames (features, class); refuse too little data.
 
     Features seen fewer than `min_count` times are dropped: a feature seen once
     is a fact about one sentence. `regularisation` is scikit-learn's C (smaller
-    is stronger). `weights` weigh each example (1.0 each by default); too
-    little data is judged on the examples of full weight.
+    is stronger). `weights` weigh each example (1.0 each by default); the
+    last `taught` examples are teaching sentences, left out when judging
+    whether there is enough data.
     """
     weights = list(weights) if weights is not None else [1.0] * len(examples)
-    positives = sum(
-        1 for (_, label), w in zip(examples, weights, strict=True) if label != NONE_CLASS and w >= 1.0
-    )
+    # Too little data is judged on the gold frames, not the teaching ones (the last `taught`).
+    gold_examples = examples[: len(examples) - taught]
+    positives = sum(1 for _, label in gold_examples if label != NONE_CLASS)
     if reports < MIN_REPORTS or positives < MIN_POSITIVE_EXAMPLES:
         raise ModelError(
             f"too little training data: {reports} report(s) and {positives} labelled event frame(s); "
@@ -239,8 +241,9 @@ def train(
     record = {
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "reports": reports,
-        "examples": len(examples),
+        "examples": len(gold_examples),
         "events": positives,
+        "teaching_examples": taught,
         "regularisation": regularisation,
         **(training or {}),
     }

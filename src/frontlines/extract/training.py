@@ -309,12 +309,14 @@ class Trainer:
         """`model.train` on the frames of `reports`, plus the teaching sentences at their weight."""
         weight = options.pop("teaching_weight", self.teaching_weight)
         examples = examples_of(reports)
-        weights = [1.0] * len(examples)
-        if weight > 0:
-            taught = teaching_examples()
-            examples += taught
-            weights += [weight] * len(taught)
-        return train(examples, reports=len(reports), weights=weights, **options)
+        taught = teaching_examples() if weight > 0 else []
+        return train(
+            examples + taught,
+            reports=len(reports),
+            weights=[1.0] * len(examples) + [weight] * len(taught),
+            taught=len(taught),
+            **options,
+        )
 
     def fit(
         self,
