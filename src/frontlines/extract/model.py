@@ -29,7 +29,7 @@ NONE_CLASS = "none"
 EVENT_CLASS = "event"
 BUILTIN_MODEL = "decision.v1.json"
 # Fewer labelled events than this and a model learns the reports, not the language.
-MIN_POSITIVE_EXAMPLES = 40
+MIN_POSITIVE_EXAMPLES = 25
 MIN_REPORTS = 10
 
 
