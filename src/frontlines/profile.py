@@ -64,6 +64,9 @@ class Profile:
     # Optional `[timeline]` table: overrides of `timeline.TimelineSettings`
     # (e.g. `contested_days = 21`), validated when the profile is read.
     timeline: dict[str, int | float] = field(default_factory=dict)
+    # The unit holding the national capital: "the capital", unqualified, in a
+    # report means it (None: only the provincial capitals are known).
+    national_capital: str | None = None
     # The actor taken to have acted when a report names none ("Kunduz fell"):
     # None means such a sentence gives no event. Never guessed from the order
     # of the actors.
@@ -221,6 +224,9 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
             f"{', '.join(SPECIAL_STATES)}"
         )
 
+    national_capital = data.get("national_capital")
+    if national_capital is not None and (not isinstance(national_capital, str) or not national_capital.strip()):
+        raise ProfileError(f"{origin}: field 'national_capital' must be a unit id (a string)")
     default_actor = data.get("default_actor")
     if default_actor is not None and default_actor not in ids:
         raise ProfileError(f"{origin}: field 'default_actor': {default_actor!r} is not one of the actors")

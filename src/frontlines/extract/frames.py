@@ -153,7 +153,7 @@ class FrameBuilder:
                 found += [
                     (p, lp, "list")
                     for p, lp, _ in self._places_in(
-                        (list_start, list_end), text, linked, hit, discourse, anaphora=False
+                        (list_start, list_end), text, linked, hit, discourse, fallback=False
                     )
                 ]
             roles = self._roles(hit, text, clause_start, clause_end, sentence.actors, discourse)
@@ -572,7 +572,11 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
     attempt or a modal ("vowed to retake", "could fall"), nor in a question or a
     condition ("if X falls"); but "forced them to flee" says they fled."""
     prefix = text[clause_start : hit.start]
-    if lexicon.INTENTION.search(prefix) and not lexicon.CAUSED.search(prefix):
+    if (
+        lexicon.INTENTION.search(prefix)
+        and not lexicon.CAUSED.search(prefix)
+        and not lexicon.ORDINAL_INFINITIVE.search(prefix)
+    ):
         return False
     if lexicon.QUESTION_AFTER.match(text, hit.end):
         return False

@@ -505,6 +505,14 @@ CIVILIANS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# "the first provincial capital to fall", "the largest city to be taken": an
+# infinitive after an ordinal or a superlative states what happened.
+ORDINAL_INFINITIVE = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|latest|last|next|only|"
+    r"\w+est)\s+(?:[\w’'-]+\s+){0,4}?to\s+(?:be\s+)?$",
+    re.IGNORECASE,
+)
+
 # "forced the defenders to flee", "compelled them to surrender": the infinitive
 # after a verb of causing states what happened, not an intention.
 CAUSED = re.compile(
@@ -716,7 +724,7 @@ LOCATION_DESCRIPTION = re.compile(
 
 # Words for the place a sentence talks about without naming it.
 ANAPHORA = re.compile(
-    r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|province's|district's)\s+)?(?:capital|provincial\s+"
+    r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|local|province's|district's)\s+)?(?:capital|provincial\s+"
     r"capital)(?:\s+city)?|the\s+(?:(?:key|strategic|northern|southern|eastern|western|central|"
     r"entire|whole)\s+)?(?:city|town|district(?:\s+(?:center|centre|headquarters|building))?|"
     r"province)|the\s+district's\s+(?:center|centre)|the\s+area|\bit|\bthem)\b",

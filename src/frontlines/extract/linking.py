@@ -75,6 +75,7 @@ class PlaceLinker:
     def __init__(self, gazetteer: Gazetteer, profile: Profile):
         self.gazetteer = gazetteer
         self.places: dict[str, Place] = gazetteer.places
+        self.national_capital = profile.national_capital
         # "Afghan", "Ukrainian": words of the actors' names may precede a place
         # without making it part of a person's or an organisation's name.
         self.prefix_allowed = lexicon.NAME_PREFIX_ALLOWED | {
@@ -324,6 +325,9 @@ class PlaceLinker:
             named_before = [r for r in earlier if r.place.level != "admin1"]
             if named_before and before - named_before[-1].end <= 3:
                 return named_before[-1].place  # "Kunduz, the provincial capital"
+            national = self.places.get(self.national_capital or "")
+            if national is not None and phrase.strip() in ("the capital", "the capital city") and not provinces:
+                return national  # "the capital", unqualified, with no province named
             provinces_before = [r.place.id for r in earlier if r.place.level == "admin1"]
             province = (
                 provinces_before[-1]
