@@ -52,6 +52,7 @@ demo: install
 # stages, the features or the gold).
 MODEL_WS := .model-workspace
 model: install
+	$(BIN)/frontlines --workspace $(MODEL_WS) init --profile afghanistan-2021 --force
 	test -f $(MODEL_WS)/.gazetteer || ($(BIN)/frontlines --workspace $(MODEL_WS) init && \
 		$(BIN)/frontlines --workspace $(MODEL_WS) gazetteer import $(SHARED)/geo && \
 		$(BIN)/frontlines --workspace $(MODEL_WS) gazetteer add-places && touch $(MODEL_WS)/.gazetteer)
