@@ -225,7 +225,7 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         )
 
     national_capital = data.get("national_capital")
-    if national_capital is not None and (not isinstance(national_capital, str) or not national_capital.strip()):
+    if national_capital is not None and not (isinstance(national_capital, str) and national_capital.strip()):
         raise ProfileError(f"{origin}: field 'national_capital' must be a unit id (a string)")
     default_actor = data.get("default_actor")
     if default_actor is not None and default_actor not in ids:

@@ -326,8 +326,9 @@ class PlaceLinker:
             if named_before and before - named_before[-1].end <= 3:
                 return named_before[-1].place  # "Kunduz, the provincial capital"
             national = self.places.get(self.national_capital or "")
-            if national is not None and phrase.strip() in ("the capital", "the capital city") and not provinces:
-                return national  # "the capital", unqualified, with no province named
+            unqualified = phrase.strip() in ("the capital", "the capital city")
+            if national is not None and unqualified and not provinces:
+                return national  # "the capital", with no province named
             provinces_before = [r.place.id for r in earlier if r.place.level == "admin1"]
             province = (
                 provinces_before[-1]
