@@ -100,6 +100,7 @@ class MentionFinder:
             if extra is not None:
                 trigger = lexicon.Trigger(f"profile-{kind}", kind, "active", extra.pattern)
                 self.triggers.append((trigger, extra))
+        self.stems = tuple(sorted({stem for t, _ in self.triggers for stem in t.stems}))
         self.actor_patterns: list[tuple[str, re.Pattern[str]]] = []
         for actor in profile.actors:
             pattern = compile_phrases(alias_forms([*actor.aliases, actor.name]))
@@ -139,9 +140,12 @@ class MentionFinder:
         if not lexicon.TRIGGER_STEMS.search(text):
             return []
         hits: list[TriggerMention] = []
+        # Which stems the sentence holds, looked up once: they tell which trigger
+        # patterns are worth trying.
         lowered = text.lower()
+        present = {stem for stem in self.stems if stem in lowered}
         for trigger, pattern in self.triggers:
-            if trigger.stems and not any(stem in lowered for stem in trigger.stems):
+            if trigger.stems and present.isdisjoint(trigger.stems):
                 continue
             for match in pattern.finditer(text):
                 start, end = match.span()
