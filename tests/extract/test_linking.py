@@ -1,0 +1,240 @@
+"""Stage 2, `linking.PlaceLinker`: one place and one role for each name of a sentence.
+
+Specification:
+
+- a name standing for several places is resolved by the words around it (a
+  level word, a province named nearby, the provinces the report talked about);
+- its *role* says what the name does in its sentence: ``event`` (it may be
+  where something happened), ``context`` (it only says where another place
+  lies), ``relation`` (a landmark after a relational word), ``speaker`` (who
+  speaks or serves), ``facility`` (a facility in it is meant);
+- "the capital of X" means X's capital;
+- words of a person's name, an honorific or a dateline are no place;
+- `Discourse` remembers what the report talked about, and `resolve_anaphor`
+  finds what "the provincial capital", "the district", "the city" and "it"
+  stand for.
+
+The stage is fed `SentenceMentions` built straight from the gazetteer: it
+needs no `MentionFinder`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from frontlines.extract.linking import ROLES, Discourse, LinkedPlace, PlaceLinker
+from frontlines.places.gazetteer import Gazetteer
+
+from .conftest import by_name, sentence_mentions
+
+
+@pytest.fixture
+def link(gazetteer: Gazetteer, linker: PlaceLinker):  # type: ignore[no-untyped-def]
+    def run(text: str, discourse: Discourse | None = None) -> list[LinkedPlace]:
+        linked = linker.link(sentence_mentions(gazetteer, text), discourse or Discourse())
+        assert all(lp.role in ROLES for lp in linked)
+        assert all(text[lp.start : lp.end] == lp.text for lp in linked)
+        return linked
+
+    return run
+
+
+# --- roles -----------------------------------------------------------------------
+
+
+def test_the_province_of_a_district_of_a_province_is_context(link) -> None:
+    linked = link("Insurgents seized Tarrow district of Kestria province on Sunday.")
+    tarrow, kestria = by_name(linked, "Tarrow"), by_name(linked, "Kestria")
+    assert (tarrow.place.id, tarrow.role) == ("XX0202", "event")
+    assert (kestria.place.id, kestria.role) == ("XX02", "context")
+
+
+def test_a_possessive_province_is_context(link) -> None:
+    linked = link("Kestria's Tarrow district was overrun by insurgents.")
+    assert by_name(linked, "Kestria").role == "context"
+    assert by_name(linked, "Tarrow").role == "event"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Insurgents attacked a checkpoint 40 km from Ivel.", "Ivel"),
+        ("Clashes erupted near Lumen on Monday.", "Lumen"),
+        ("Insurgents blocked the road to Lumen.", "Lumen"),
+    ],
+)
+def test_a_landmark_after_a_relational_word_is_a_relation(link, sentence: str, name: str) -> None:
+    landmark = by_name(link(sentence), name)
+    assert landmark.role == "relation"
+    assert landmark.relation
+
+
+def test_the_relation_word_is_kept(link) -> None:
+    assert by_name(link("Clashes erupted near Lumen on Monday."), "Lumen").relation == "near"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "place_id"),
+    [
+        ("The governor of Kestria said the situation was calm.", "Kestria", "XX02"),
+        ("The governor of Norvale said the situation was calm.", "Norvale", "XX01"),
+        ("The Tarrow police chief said insurgents attacked Cobble.", "Tarrow", "XX0202"),
+    ],
+)
+def test_who_speaks_or_serves_is_a_speaker(link, sentence: str, name: str, place_id: str) -> None:
+    speaker = by_name(link(sentence), name)
+    assert (speaker.role, speaker.place.id) == ("speaker", place_id)
+
+
+def test_the_place_of_a_facility_is_a_facility(link) -> None:
+    assert by_name(link("Insurgents shelled Lumen airport on Monday."), "Lumen").role == "facility"
+
+
+def test_a_place_where_something_happened_is_an_event(link) -> None:
+    linked = link("The Tarrow police chief said insurgents attacked Cobble.")
+    cobble = by_name(linked, "Cobble")
+    assert (cobble.place.id, cobble.role) == ("xx:cobble", "event")
+
+
+def test_a_list_after_a_landmark_goes_on_as_landmarks(link) -> None:
+    linked = link("Insurgents blocked the road between Tarrow and Ivel.")
+    assert [lp.role for lp in linked] == ["relation", "relation"]
+
+
+# --- which place ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place_id"),
+    [
+        ("Insurgents captured Norvale province.", "XX01"),
+        ("Insurgents captured Norvale district.", "XX0101"),
+        ("Insurgents captured Norvale.", "XX0101"),  # a capital is in the news more than a province
+    ],
+)
+def test_level_words_choose_among_namesakes(link, sentence: str, place_id: str) -> None:
+    assert by_name(link(sentence), "Norvale").place.id == place_id
+
+
+def test_the_capital_of_a_province_is_its_capital(link, linker: PlaceLinker) -> None:
+    kestria = by_name(link("The Ash Front captured the capital of Kestria."), "Kestria")
+    assert kestria.place.id == "XX02" and kestria.as_capital
+    event_place = linker.event_place(kestria)
+    assert event_place is not None and event_place.id == "XX0201"
+
+
+def test_a_city_with_its_province_in_apposition_is_the_city(link, linker: PlaceLinker) -> None:
+    linked = link("Lumen, the capital of Kestria, fell to the Ash Front.")
+    lumen, kestria = by_name(linked, "Lumen"), by_name(linked, "Kestria")
+    assert lumen.role == "event" and lumen.place.id == "XX0201"
+    assert kestria.role == "context" and not kestria.as_capital
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place_id"),
+    [
+        ("Insurgents captured Marrow district of Ardenne province.", "XX0303"),
+        ("Insurgents captured Marrow district of Norvale province.", "XX0104"),
+        ("In Ardenne province, insurgents captured Marrow district.", "XX0303"),
+    ],
+)
+def test_a_province_named_nearby_tells_namesake_districts_apart(link, sentence: str, place_id: str) -> None:
+    marrow = by_name(link(sentence), "Marrow")
+    assert marrow.place.id == place_id
+    assert marrow.ambiguous
+
+
+def test_the_provinces_the_report_talked_about_tell_namesakes_apart(link, linker: PlaceLinker) -> None:
+    for province, expected in (("XX03", "XX0303"), ("XX01", "XX0104")):
+        discourse = Discourse()
+        linker.remember(linker.places[province], discourse)
+        assert by_name(link("Insurgents captured Marrow on Monday.", discourse), "Marrow").place.id == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mr. Tarrow said the road was open.",  # an honorific: a person
+        "Commander Abdul Ivel said the road was open.",  # a capitalised word before: a person's name
+        "Lumen, June 21 (Wire) - The road was open.",  # a dateline
+    ],
+)
+def test_names_that_are_no_place(link, sentence: str) -> None:
+    assert [lp.text for lp in link(sentence)] == []
+
+
+# --- memory and words standing for places ------------------------------------------------
+
+
+def test_discourse_remembers_provinces_and_the_last_district_and_city(linker: PlaceLinker) -> None:
+    discourse = Discourse()
+    linker.remember(linker.places["XX0202"], discourse)
+    linker.remember(linker.places["xx:lumen"], discourse)
+    assert discourse.provinces["XX02"] == 2
+    assert discourse.last_province == "XX02"
+    assert discourse.last_district == "XX0202"
+    assert discourse.last_city == "xx:lumen"
+    # A name that only says who speaks counts for its province, not as a place to refer back to.
+    linker.remember(linker.places["XX0303"], discourse, local=False)
+    assert discourse.last_province == "XX03"
+    assert discourse.last_district == "XX0202"
+
+
+def test_the_title_is_remembered(gazetteer: Gazetteer, linker: PlaceLinker) -> None:
+    discourse = Discourse()
+    linker.remember_title(gazetteer.find_mentions("Insurgents take Tarrow"), discourse)
+    assert discourse.last_district == "XX0202" and discourse.last_province == "XX02"
+
+
+def test_the_provincial_capital_is_the_capital_of_the_province_named(gazetteer: Gazetteer,
+                                                                     linker: PlaceLinker) -> None:
+    text = "In Kestria province, insurgents entered the provincial capital."
+    linked = linker.link(sentence_mentions(gazetteer, text), Discourse())
+    place = linker.resolve_anaphor("the provincial capital", linked, text.index("the provincial"), Discourse())
+    assert place is not None and place.id == "XX0201"
+
+
+def test_the_provincial_capital_in_apposition_is_the_place_just_named(gazetteer: Gazetteer,
+                                                                      linker: PlaceLinker) -> None:
+    text = "Insurgents entered Lumen, the provincial capital."
+    linked = linker.link(sentence_mentions(gazetteer, text), Discourse())
+    at = text.index("the provincial")
+    place = linker.resolve_anaphor("the provincial capital", linked, at, Discourse())
+    assert place is not None and place.id == linked[0].place.id
+
+
+def test_the_provincial_capital_without_a_province_named_is_that_of_the_report(linker: PlaceLinker) -> None:
+    discourse = Discourse()
+    linker.remember(linker.places["XX03"], discourse)
+    place = linker.resolve_anaphor("the provincial capital", [], 10, discourse)
+    assert place is not None and place.id == "XX0301"
+
+
+def test_the_district_and_the_city_are_the_ones_remembered(linker: PlaceLinker) -> None:
+    discourse = Discourse()
+    linker.remember(linker.places["XX0202"], discourse)
+    linker.remember(linker.places["xx:lumen"], discourse)
+    district = linker.resolve_anaphor("the district", [], 0, discourse)
+    city = linker.resolve_anaphor("the city", [], 0, discourse)
+    assert district is not None and district.id == "XX0202"
+    assert city is not None and city.id == "xx:lumen"
+
+
+def test_it_is_the_place_of_the_last_event(linker: PlaceLinker) -> None:
+    discourse = Discourse(last_event_place="XX0203")
+    place = linker.resolve_anaphor("it", [], 0, discourse)
+    assert place is not None and place.id == "XX0203"
+    assert linker.resolve_anaphor("it", [], 0, Discourse()) is None
+
+
+def test_a_capital_district_is_a_seat_and_a_small_town_is_not(linker: PlaceLinker) -> None:
+    places = linker.places
+    assert linker.is_seat(places["XX0201"])
+    assert not linker.is_seat(places["XX0202"])
+    assert not linker.is_seat(places["xx:cobble"])
+    assert linker.is_seat(places["xx:lumen"])  # a sizeable town in the capital district
+
+
+def test_a_capitalised_word_the_gazetteer_does_not_know_names_an_unknown_place(linker: PlaceLinker) -> None:
+    assert linker.names_unknown_place("insurgents captured Grimsholt port and")
+    assert not linker.names_unknown_place("insurgents and soldiers fought for")
