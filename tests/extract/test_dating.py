@@ -24,7 +24,7 @@ from datetime import date
 import pytest
 
 from frontlines.extract.dates import ResolvedDate, find_dates
-from frontlines.extract.dating import date_of
+from frontlines.extract.dating import MAX_DATE_DISTANCE, date_of
 from frontlines.extract.linking import Discourse
 from frontlines.extract.mentions import TriggerMention
 
@@ -100,13 +100,21 @@ def test_each_trigger_takes_the_date_nearest_to_it() -> None:
 
 
 def test_a_far_date_outside_the_clause_dates_something_else() -> None:
-    sentence = (
-        "Tarrow fell, nearly two months after a long and bitter campaign across the valley began on June 1."
-    )
+    filler = "a long and bitter campaign across the valley and the hills beyond it " * 4
+    sentence = f"Tarrow fell, nearly two months after {filler}began on June 1."
+    assert sentence.index("June 1") - len("Tarrow fell") > MAX_DATE_DISTANCE
     hit = trigger(sentence, "fell")
     clause = (0, sentence.index(","))
     when = date_of(hit, find_dates(sentence), TUESDAY, Discourse(), clause, [hit], default_year=2021)
     assert when.basis == "publication"
+
+
+def test_a_date_of_the_sentence_outside_the_clause_dates_it_when_near() -> None:
+    sentence = "On Friday, the defence ministry said that soldiers had retaken Tarrow."
+    hit = trigger(sentence, "had retaken")
+    clause = (sentence.index("soldiers"), len(sentence))
+    when = date_of(hit, find_dates(sentence), TUESDAY, Discourse(), clause, [hit], default_year=2021)
+    assert when == ResolvedDate(date(2021, 6, 18), "day", "relative")
 
 
 def test_a_weak_date_yields_to_a_day() -> None:

@@ -287,13 +287,6 @@ def test_a_siege_takes_the_landmark_its_own_words_point_at(frames_of) -> None:
     assert (frame.place.id, frame.trigger_class) == ("XX0201", "siege")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a capture/recapture trigger whose own words end in a relational word ('marched into', "
-    "'rolled into', 'drove X from', 'forced X to withdraw from') makes the linker read the place after "
-    "it as a landmark (role relation), and _relation_is_argument accepts a landmark right after the "
-    "trigger only for siege/clash/withdrawal/surrender: the sentence gives no frame (and no event)",
-)
 @pytest.mark.parametrize(
     ("sentence", "place_id"),
     [
@@ -306,7 +299,12 @@ def test_a_siege_takes_the_landmark_its_own_words_point_at(frames_of) -> None:
 def test_a_trigger_ending_in_a_preposition_takes_the_place_after_it(
     frames_of, sentence: str, place_id: str
 ) -> None:
+    # "marched into X", "drove them from X": the relational word ends the trigger, and X is its place.
     assert [f.place.id for f in selected(frames_of(sentence))] == [place_id]
+
+
+def test_a_withdrawal_to_a_place_did_not_leave_it(frames_of) -> None:
+    assert [f.place.id for f in selected(frames_of("Soldiers retreated to Lumen on Monday."))] == []
 
 
 # --- words standing for places, and what the report said before ----------------------------

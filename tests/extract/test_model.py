@@ -252,10 +252,15 @@ def test_too_few_events_are_refused() -> None:
     assert f"{MIN_POSITIVE_EXAMPLES} events" in str(error.value)
 
 
-def test_events_of_a_small_weight_do_not_count_as_enough_data() -> None:
-    examples = synthetic_examples()
-    with pytest.raises(ModelError, match="0 labelled event frame"):
-        train(examples, reports=50, weights=[0.5] * len(examples))
+def test_teaching_examples_do_not_count_as_enough_data() -> None:
+    gold = [(["bias", "selected=1"], "gain")] * 5 + [(["bias", "selected=0"], "none")] * 20
+    taught = synthetic_examples()
+    examples = gold + taught
+    weights = [1.0] * len(gold) + [1.0] * len(taught)
+    with pytest.raises(ModelError, match="5 labelled event frame"):
+        train(examples, reports=50, weights=weights, taught=len(taught))
+    model = train(synthetic_examples() + taught, reports=50, taught=len(taught))
+    assert model.training["examples"] == 300 and model.training["teaching_examples"] == len(taught)
 
 
 # --- the built-in model ----------------------------------------------------------------------

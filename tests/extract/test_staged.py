@@ -434,6 +434,15 @@ def test_the_same_episode_example_of_the_docstring(extractor: StagedExtractor) -
     assert ("withdrawal", "government", "XX0202", "2021-06-18") in summary(events)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    ["Insurgents seized parts of Tarrow district.", "Insurgents took control of most of Tarrow district."],
+)
+def test_taking_part_of_a_place_is_an_assault_not_its_capture(extractor: StagedExtractor, sentence: str) -> None:
+    events = extractor.extract_batch([document(sentence)])[0]
+    assert [(e.kind, e.place_id) for e in events] == [("siege", "XX0202")]
+
+
 # --- known bugs seen through the whole chain ------------------------------------------------
 
 
@@ -446,21 +455,6 @@ def test_the_same_episode_example_of_the_docstring(extractor: StagedExtractor) -
 def test_a_date_is_not_given_away_to_a_trigger_that_states_nothing(extractor: StagedExtractor) -> None:
     events = extractor.extract_batch([document("Insurgents captured Tarrow district on Friday and vowed to seize Lumen.")])[0]
     assert summary(events) == [("capture", "front", "XX0202", "2021-06-18")]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: frames read 'seized parts of X' as partial (trigger_class siege, rule_kind siege), but "
-    "the decision model still picks 'gain', so the pipeline reports a CAPTURE of the whole district "
-    "(the frames module says gaining part of a place is an assault on it, not its fall)",
-)
-@pytest.mark.parametrize(
-    "sentence",
-    ["Insurgents seized parts of Tarrow district.", "Insurgents took control of most of Tarrow district."],
-)
-def test_taking_part_of_a_place_is_no_capture_of_it(extractor: StagedExtractor, sentence: str) -> None:
-    events = extractor.extract_batch([document(sentence)])[0]
-    assert [e for e in events if e.kind == "capture"] == []
 
 
 @pytest.mark.xfail(
