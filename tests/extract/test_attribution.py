@@ -177,14 +177,6 @@ def test_who_denies_a_claim_later_in_the_sentence(attributor: Attributor) -> Non
 # --- known bugs ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: attribute() remembers EVERY capitalised word of a source with sides as a speaker "
-    "surname, place names included ('Kestria' from 'The governor of Kestria'), so a later neutral "
-    "source naming that place ('Residents of Kestria') is given the government's side too; through "
-    "the pipeline the residents' report of the Ash Front's capture becomes source_side 'government', "
-    "certainty 'confirmed'",
-)
 def test_a_place_in_a_speakers_title_is_no_surname(attributor: Attributor) -> None:
     discourse = Discourse()
     attributor.attribute("The governor of Kestria said soldiers retook Ivel.", discourse)
@@ -192,13 +184,6 @@ def test_a_place_in_a_speakers_title_is_no_surname(attributor: Attributor) -> No
     assert residents.sides == {"independent"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: for a sentence-initial 'According to X, <clause>' the source is cut only at a comma "
-    "followed by the/a/an/who/which, so it runs on through the whole clause ('a Front spokesman, "
-    "insurgents captured Tarrow on Monday'), and its capitalised words (Tarrow, Monday) are then "
-    "remembered as the Front's speakers",
-)
 def test_according_to_at_the_head_of_a_sentence(attributor: Attributor) -> None:
     attribution = attributor.attribute(
         "According to a Front spokesman, insurgents captured Tarrow on Monday.", Discourse()
@@ -206,11 +191,6 @@ def test_according_to_at_the_head_of_a_sentence(attributor: Attributor) -> None:
     assert attribution.source == "a Front spokesman"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the noun 'reports' is taken for the reporting verb (lexicon.SPEECH has 'reports'), so "
-    "in '..., unconfirmed reports said' the source is 'unconfirmed'",
-)
 def test_reports_as_a_noun_is_part_of_the_source(attributor: Attributor) -> None:
     attribution = attributor.attribute(
         "Tarrow district fell to the Ash Front, unconfirmed reports said.", Discourse()

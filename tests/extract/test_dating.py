@@ -153,12 +153,6 @@ def test_a_period_bound_dates_nothing() -> None:
     assert [d.kind for d in find_dates("It has held the town since Friday.")] == ["since-weekday"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a weekday in apposition to an explicit date ('on Monday, June 14') is resolved on its "
-    "own as the latest Monday before publication (June 21) and, being nearer the trigger, wins over "
-    "the explicit date: the event is dated a week late",
-)
 @pytest.mark.parametrize(
     "sentence",
     ["Tarrow fell on Monday, June 14.", "Tarrow fell on Monday, 14 June 2021.", "Tarrow fell on Monday (June 14)."],

@@ -135,13 +135,6 @@ def test_a_negated_statement_gives_a_negated_frame(frames_of, sentence: str) -> 
     assert frame.gainer == "front"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the passive trigger's auxiliary pattern (_BE + _ADV) admits no negation, so in "
-    "'X was not captured by Y' only the bare participle 'captured' is found, read as an ACTIVE verb: "
-    "X (before it) is not selected and the by-agent is not the doer; the pipeline then gives no "
-    "(negated) event at all, while 'Y did not capture X' gives one",
-)
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -341,14 +334,6 @@ def test_opponents_come_from_the_profiles_sides(builder: FrameBuilder) -> None:
     assert builder.on_government_side("militia") and not builder.on_government_side("front")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the object span of an active trigger runs to the clause end, and lexicon.CLAUSE_BREAK "
-    "ends a clause at 'and' only before a fixed list of verbs (have/has/seized/captured/took/...): "
-    "a second verb phrase ('and killed three civilians in Lumen', 'and then shelled Lumen') is read as "
-    "going on with the object list, so its place becomes a SELECTED object of 'captured' and the "
-    "pipeline reports a capture of Lumen (p about 0.95)",
-)
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -361,13 +346,6 @@ def test_a_second_verb_phrase_is_no_object_of_the_first_verb(frames_of, sentence
     assert [f.place.id for f in selected(frames_of(sentence))] == ["XX0202"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in _places_in, an anaphor after a relational word is always skipped "
-    "(RELATION_BEFORE_PLACE: 'from the district'), whatever the trigger, although a named place after "
-    "'withdrew from' is the withdrawal's place: 'soldiers withdrew from the district' right after the "
-    "district's capture in the same sentence gives no withdrawal frame",
-)
 def test_withdrawing_from_the_district_just_named(frames_of) -> None:
     frames = frames_of("Tarrow district was seized by the Ash Front on Friday, and soldiers withdrew from the district.")
     assert [(f.place.id, f.trigger_class) for f in selected(frames)] == [("XX0202", "gain"), ("XX0202", "withdrawal")]

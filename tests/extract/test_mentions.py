@@ -119,13 +119,6 @@ def test_a_distance_after_located_is_geography_not_a_siege(finder: MentionFinder
     assert finder.find_triggers("Cobble, located 30 kilometres south of Lumen, was quiet.") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the siege pattern's distance alternative starts at the verb ('is'), so 'located' / "
-    "'which is' fall inside the match and the LOCATION_DESCRIPTION guard (which looks only before the "
-    "match) never sees them: 'X is located 30 kilometres south of Y' and 'X, which is 30 km from Y' "
-    "are read as sieges of Y",
-)
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -163,12 +156,6 @@ def test_a_profile_adds_trigger_phrases_of_its_own(gazetteer: Gazetteer) -> None
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: find_triggers returns [] at once unless the sentence holds one of the built-in "
-    "lexicon.TRIGGER_STEMS, so a profile's own trigger phrase (profile.triggers) is found only when "
-    "some built-in trigger word happens to stand in the same sentence",
-)
 def test_a_profile_trigger_phrase_is_found_alone(gazetteer: Gazetteer) -> None:
     profile: Profile = parse_profile(PROFILE_WITH_TRIGGERS, "<with-triggers>")
     hits: list[TriggerMention] = MentionFinder(gazetteer, profile).find_triggers(
@@ -182,22 +169,11 @@ def test_an_empty_report_has_no_sentences(finder: MentionFinder) -> None:
     assert finder(document("   \n  ")).title_places == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (lexicon): the 'surrendered' trigger allows only 'laid down (their) arms', so "
-    "'laid down its arms' - the phrasing of four teaching sentences in data/teaching.toml - is no "
-    "trigger, and those teaching sentences teach nothing",
-)
 def test_laying_down_its_arms_is_a_surrender(finder: MentionFinder) -> None:
     hits = finder.find_triggers("The garrison of Pell district laid down its arms before the insurgents.")
     assert [h.kind for h in hits] == ["surrender"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (lexicon): 'drove-out' needs a word between the verb and 'out of', so the passive "
-    "'X was driven out of P (by Y)' is no trigger at all",
-)
 def test_the_passive_of_driving_out_is_a_trigger(finder: MentionFinder) -> None:
     hits = finder.find_triggers("The Ash Front was driven out of Ivel by militiamen.")
     assert hits != []

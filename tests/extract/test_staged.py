@@ -142,7 +142,7 @@ def test_a_stage_name_nobody_registered_is_refused(gazetteer: Gazetteer, profile
         extract_document(document(TWO_PLACES), gazetteer, profile, config=config)
     with pytest.raises(ValueError, match="unknown stage 'spelling'"):
         register_stage("spelling", "x.v1")
-    assert STAGE_NAMES == ("mentions", "linking", "frames", "attribution", "decision")
+    assert STAGE_NAMES == ("mentions", "linking", "frames", "attribution", "dating", "decision")
 
 
 def test_a_decision_stage_object_can_be_given_directly(gazetteer: Gazetteer, profile: Profile) -> None:
@@ -229,12 +229,6 @@ class RecordingLinker(PlaceLinker):
         return super().resolve_anaphor(phrase, linked, before, discourse)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: StagedExtractor.with_stages swaps the linking stage with dataclasses.replace, but the "
-    "FrameBuilder keeps the built-in linker it was made with: a registered linker's link() runs, while "
-    "its resolve_anaphor / event_place / is_seat are never used by frames (two linkers in one pipeline)",
-)
 def test_a_registered_linking_stage_is_the_one_frames_use(gazetteer: Gazetteer, profile: Profile) -> None:
     from frontlines.extract import staged
 
@@ -422,12 +416,6 @@ def test_one_episode_through_the_pipeline(extractor: StagedExtractor) -> None:
     assert sorted((e.kind, e.date) for e in events) == [("capture", "2021-06-18"), ("withdrawal", "2021-06-18")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the docstring's own example of same_episode_dates gives no withdrawal: the follow-up "
-    "rule ('soldiers had pulled back' at the place just told of) only sees discourse.last_event_place "
-    "of EARLIER sentences, so a withdrawal told in the same sentence as the capture is lost",
-)
 def test_the_same_episode_example_of_the_docstring(extractor: StagedExtractor) -> None:
     text = "Tarrow district was seized by the Ash Front on Friday, an official said, adding that soldiers had pulled back."
     events = extractor.extract_batch([document(text)])[0]
@@ -446,22 +434,11 @@ def test_taking_part_of_a_place_is_an_assault_not_its_capture(extractor: StagedE
 # --- known bugs seen through the whole chain ------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the date nearest a trigger is given away to any other trigger of the sentence that is "
-    "nearer, even one that is not asserted and gives no frame ('vowed to seize'): the capture of "
-    "Tarrow 'on Friday' is dated by publication",
-)
 def test_a_date_is_not_given_away_to_a_trigger_that_states_nothing(extractor: StagedExtractor) -> None:
     events = extractor.extract_batch([document("Insurgents captured Tarrow district on Friday and vowed to seize Lumen.")])[0]
     assert summary(events) == [("capture", "front", "XX0202", "2021-06-18")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 'which is 30 km from Lumen' is read as a siege of Lumen (see test_mentions); its "
-    "trigger then ends the span before 'was captured', so the capture of Cobble is lost as well",
-)
 def test_a_place_described_by_its_distance_is_still_captured(extractor: StagedExtractor) -> None:
     events = extractor.extract_batch([document("Cobble, which is 30 km from Lumen, was captured by insurgents.")])[0]
     assert [(e.kind, e.place_id) for e in events] == [("capture", "xx:cobble")]
@@ -470,4 +447,6 @@ def test_a_place_described_by_its_distance_is_still_captured(extractor: StagedEx
 def test_stages_default_is_the_built_in_chain(gazetteer: Gazetteer, profile: Profile) -> None:
     stages = Stages.default(gazetteer, profile)
     assert stages.frames.linker is stages.linking
-    assert [f.name for f in dataclasses.fields(stages)] == ["mentions", "linking", "frames", "attribution"]
+    assert [f.name for f in dataclasses.fields(stages)] == [
+        "mentions", "linking", "frames", "attribution", "dating"
+    ]

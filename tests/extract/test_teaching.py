@@ -138,12 +138,6 @@ def test_a_none_sentence_states_no_event_about_its_place(teaching: Teaching) -> 
         assert [e for e in events if sentence.place_id in (e.place_id, e.admin2)] == [], sentence.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: teaching sentences of an event class that the stages give no frame at all, so they "
-    "teach nothing: 'The garrison of {P} laid down its arms before {A}.' ('laid down its arms' is no "
-    "trigger, see test_mentions): 4 of the 124 event sentences",
-)
 def test_every_event_sentence_gives_the_stages_a_frame(teaching: Teaching) -> None:
     extractor = StagedExtractor(teaching.gazetteer, teaching.profile)
     silent = []

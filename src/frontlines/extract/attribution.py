@@ -57,8 +57,13 @@ class Attributor:
             verb = match.group(0).lower()
             after = sentence[match.end() :]
             before = sentence[: match.start()]
+            if lexicon.SPEECH_NOUN_USE.match(after):
+                continue  # "reports said": "reports" names the source, "said" is the verb
             source: str | None = None
-            if verb.startswith("according") or verb == "citing":
+            if (verb.startswith("according") or verb == "citing") and not before.strip(" \"'“”"):
+                # "According to X, <what X says>": X ends at the first comma.
+                source = re.split(r"[,.;]", after, maxsplit=1)[0]
+            elif verb.startswith("according") or verb == "citing":
                 source = re.split(r"[.;]|,\s+(?:the|a|an|who|which)\b", after, maxsplit=1)[0]
             elif re.search(r",\s*$", before) and re.match(r"\s+(?:[A-Z]|a\s|an\s|the\s)", after):
                 source = re.split(r"[.;]", after, maxsplit=1)[0]
@@ -77,7 +82,9 @@ class Attributor:
                     source = discourse.speakers.get("__last__", source)
                 sides = self.sides(source, discourse)
                 if sides:
-                    for word in re.findall(r"\b[A-Z][a-z]{3,}\b", source):
+                    # A person's surname, to know them again ("Rahmani said"): the
+                    # last word of a personal name, not a place in their title.
+                    for word in surnames(source):
                         discourse.speakers[word] = next(iter(sorted(sides)))
                     discourse.speakers["__last__"] = source
                 return Attribution(source or None, frozenset(sides))
@@ -136,6 +143,13 @@ class Attributor:
         clause = re.split(r"[,;]|\b(?:but|while|however)\b", sentence[after : denial.start()])[-1]
         denier = clause.strip() or None
         return Attribution(denier, frozenset(self.sides(denier, discourse)) if denier else frozenset())
+
+
+def surnames(source: str) -> list[str]:
+    """The surnames of the people a source names (see `lexicon.NAME_RUN`)."""
+    found = [run.split()[-1] for run in lexicon.NAME_RUN.findall(source)]
+    found += lexicon.TITLED_NAME.findall(source)
+    return [word for word in found if len(word) >= 4]
 
 
 def _clean_source(source: str) -> str:

@@ -145,7 +145,20 @@ def find_dates(text: str) -> list[DateMention]:
             kind = f"since-{name}" if bound else name
             found.append(DateMention(start, end, kind, text[start:end], match.groupdict()))
     found.sort(key=lambda d: d.start)
-    return found
+    # "on Monday, June 14", "Monday (14 June 2021)": the weekday names the day
+    # its date gives; the date says it.
+    return [
+        d for i, d in enumerate(found)
+        if not (
+            d.kind == "weekday"
+            and i + 1 < len(found)
+            and found[i + 1].kind in ("month-day", "day-month", "iso")
+            and _APPOSITION.fullmatch(text, d.end, found[i + 1].start)
+        )
+    ]
+
+
+_APPOSITION = re.compile(r"\s*[,(]?\s*(?:the\s+)?")
 
 
 def _explicit(groups: dict[str, str | None], published: date | None, default_year: int | None) -> date | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from .dates import DateMention, ResolvedDate, publication_date, resolve_relative_date
 from .linking import Discourse
@@ -26,6 +27,21 @@ MAX_DATE_DISTANCE = 200
 # "In the past 24 hours" only says "by the time of writing": any other date
 # in the sentence is better.
 WEAK_DATE_PENALTY = 200
+
+
+class Dating(Protocol):
+    """The dating stage: `date_of`'s signature."""
+
+    def __call__(
+        self,
+        trigger: TriggerMention,
+        dates: Sequence[DateMention],
+        published: date | None,
+        discourse: Discourse,
+        clause: tuple[int, int],
+        others: Sequence[TriggerMention] = (),
+        default_year: int | None = None,
+    ) -> ResolvedDate: ...
 
 
 def date_of(

@@ -167,6 +167,11 @@ class FrameBuilder:
                         sentence, hit, place, lp, how, True, (clause_start, clause_end), negated, roles
                     )
                 )
+                if not negated:
+                    # A later trigger of the same sentence may follow up on it ("X was
+                    # seized, ... adding that the soldiers had pulled back").
+                    discourse.last_event_place = place.id
+                    discourse.last_event_sentence = discourse.sentence_index
         frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
         return frames
 
@@ -349,10 +354,13 @@ class FrameBuilder:
             seat_of_power = lexicon.SEAT_OF_POWER.search(window[: match.start()])
             if not locative and not seat_of_power and lexicon.LOCATIVE_BEFORE.search(window[: match.start()]):
                 continue  # "clashes in the district": where, not what
-            if lexicon.RELATION_BEFORE_PLACE.search(
+            relation = lexicon.RELATION_BEFORE_PLACE.search(
                 text[max(0, lo + match.start() - 40) : lo + match.start()]
+            )
+            if relation and not (
+                hit.kind == "withdrawal" and relation.group("relation").lower() in ("from", "away from")
             ):
-                continue
+                continue  # "near the city": a landmark; but "withdrew from the district" left it
             word = match.group(0).lower()
             if word in ("it", "them") and hit.voice == "passive":
                 continue
@@ -459,6 +467,17 @@ class FrameBuilder:
                 "attacker": gainer,
                 "leaver": loser or self.opponent(gainer),
             }
+        if spec is not None and spec.inner_actor == "subject-loses":
+            # "X was driven out of P by Y": X lost P; Y (or X's enemy) took it.
+            loser = self._actor_in(actors, *before, last=True)
+            by_agent = lexicon.BY_AGENT.match(text, hit.end, clause_end)
+            taker = (
+                self._actor_in(actors, by_agent.end(), min(clause_end, by_agent.end() + 60), last=False)
+                if by_agent
+                else None
+            )
+            taker = taker or self._other_side(loser, actors)
+            return {"doer": taker, "gainer": taker, "attacker": taker, "leaver": loser}
         if spec is not None and spec.inner_actor == "receiver":
             # "X accepted the surrender of the garrison": X receives it.
             taker = self._actor_in(actors, *before, last=True) or self.profile.default_actor

@@ -28,7 +28,7 @@ _BE = (
     r"was\s+being)\s+"
 )
 _ADV = (
-    r"(?:(?:also|reportedly|now|already|finally|again|fully|completely|briefly|partially|"
+    r"(?:(?:not|never|also|reportedly|now|already|finally|again|fully|completely|briefly|partially|"
     r"effectively|recently|largely|mostly|officially|since|just)\s+)?"
 )
 
@@ -46,7 +46,8 @@ class Trigger:
     # An actor named inside the trigger's own words is its doer ("under Taliban
     # control") or the side that loses ("drove the Taliban out of"); for a
     # surrender, the subject may be the side that receives it ("accepted the
-    # surrender of"): "doer", "loser" or "receiver".
+    # surrender of"); in "X was driven out of P" the subject is the side that
+    # lost: "doer", "loser", "receiver" or "subject-loses".
     inner_actor: str = "doer"
 
 
@@ -333,7 +334,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "surrendered",
         "surrender",
         "active",
-        r"\b(?:surrendered|surrender|surrenders|surrendering|laid\s+down\s+(?:their\s+)?arms|"
+        r"\b(?:surrendered|surrender|surrenders|surrendering|laid\s+down\s+(?:their\s+|its\s+|his\s+)?(?:arms|weapons)|"
         r"gave\s+up)\b",
         ("the governor surrendered the city", "25 soldiers surrendered to the militants"),
         stems=("surrender", "laid down", "gave up"),
@@ -377,6 +378,18 @@ TRIGGERS: tuple[Trigger, ...] = (
         ("Afghan forces pushed the Taliban out of Khan Abad", "commandos drove the militants from the town"),
         stems=("push", "drov", "driv", "forc", "expel", "evict", "kick", "flush", "oust"),
         inner_actor="loser",
+    ),
+    Trigger(
+        # "X was driven out of P (by Y)": the subject lost P, the by-phrase took it.
+        "driven-out",
+        "recapture",
+        "active",
+        r"\b(?:is|are|was|were|been|being|got|get)\s+(?:\w+\s+)?(?:driven|pushed|forced|expelled|evicted|"
+        r"kicked|flushed|ousted|chased|routed)\s+(?:out\s+of|out\s+from|from|out)\b",
+        ("the rebels were driven out of the town by militiamen",),
+        stems=("driven", "pushed", "forced", "expelled", "evicted", "kicked", "flushed", "ousted", "chased",
+               "routed"),
+        inner_actor="subject-loses",
     ),
     Trigger(
         "now-control",
@@ -475,7 +488,7 @@ TRIGGER_STEMS = re.compile(
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
-    r"cut\s+off|districts|areas|cities|capitals|towns|drove|driv|expel|evict|kick|forc|flush|oust|"
+    r"cut\s+off|districts|areas|cities|capitals|towns|drove|driv|expel|evict|kick|forc|flush|oust|chased|rout|"
     r"held|hold|controlled|occupied|\brun\b|ruled|\brule\b|authority|grip|sway|charge|command|possession|"
     r"advanc|pour|stream|penetrat|attack|assault|offensive|raid|overwhelm|desert|flee|vacat|\bturn|\bced",
     re.IGNORECASE,
@@ -642,8 +655,10 @@ ROLE_AFTER_PLACE = re.compile(
 
 # Where a clause ends: a place or actor across one of these belongs elsewhere.
 CLAUSE_BREAK = re.compile(
+    # "captured X and killed three people in Y": "and" before a verb opens a clause.
     r";|\s[–—]\s|,?\s+and\s+(?:then\s+)?(?:have|has|had|are|is|were|was|pressed|launched|"
-    r"began|started|moved|seized|captured|took|overran)\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
+    r"began|started|moved|seized|captured|took|overran|shelled|threatened|vowed|killed|"
+    r"(?-i:[a-z]{3,}ed))\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
     r"since|because|however|meanwhile|and\s+then)\b|\s(?:but|while|whereas|although|which|who|"
     r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|said(?!\s+to\b)|says|told|"
     r"added|confirmed|reported|according)\s",
@@ -722,6 +737,13 @@ LOCATION_DESCRIPTION = re.compile(
     re.IGNORECASE,
 )
 
+# Inside or just before a distance: it says where a place lies ("X is located
+# 30 km south of Y", "X, which is 30 km from Y"), not that attackers stand there.
+LOCATION_WORDS = re.compile(
+    r"\b(?:located|situated|lies|lying|sits|based)\b|\b(?:which|that)\s+(?:is|are|was|were|lies)\b",
+    re.IGNORECASE,
+)
+
 # Words for the place a sentence talks about without naming it.
 ANAPHORA = re.compile(
     r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|local|province's|district's)\s+)?(?:capital|provincial\s+"
@@ -767,8 +789,10 @@ def validate() -> list[str]:
             problems.append(f"trigger {trigger.name}: unknown kind {trigger.kind!r}")
         if trigger.voice not in VOICES:
             problems.append(f"trigger {trigger.name}: unknown voice {trigger.voice!r}")
-        if trigger.inner_actor not in ("doer", "loser", "receiver"):
-            problems.append(f"trigger {trigger.name}: inner_actor must be 'doer', 'loser' or 'receiver'")
+        if trigger.inner_actor not in ("doer", "loser", "receiver", "subject-loses"):
+            problems.append(
+                f"trigger {trigger.name}: inner_actor must be 'doer', 'loser', 'receiver' or 'subject-loses'"
+            )
         try:
             compiled = re.compile(trigger.pattern, re.IGNORECASE)
         except re.error as exc:
@@ -899,6 +923,18 @@ SPEECH = re.compile(
     re.IGNORECASE,
 )
 
+
+# A reporting word used as a noun before the real verb ("unconfirmed reports
+# said"): the text right after the match.
+SPEECH_NOUN_USE = re.compile(r"\s+(?:said|say|says|suggest|suggested|indicate|indicated|claim|claimed)\b",
+                             re.IGNORECASE)
+
+# A personal name in a source: two or more capitalised words in a row
+# ("police spokesman Inamuddin Rahmani"), or one after a title ("Mr. Rahmani");
+# its last word is the surname a later "Rahmani said" refers to. A place in a
+# title ("the governor of Kestria") is neither.
+NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Gen)\.?\s+([A-Z][a-z]{3,})\b")
 
 # --- small patterns the clause analysis uses ------------------------------------
 

@@ -137,7 +137,7 @@ class MentionFinder:
     def find_triggers(self, text: str) -> list[TriggerMention]:
         """Every trigger phrase of one sentence; where two overlap the longer wins
         ("fallen under Taliban control" over "fallen")."""
-        if not lexicon.TRIGGER_STEMS.search(text):
+        if not lexicon.TRIGGER_STEMS.search(text) and not self._profile_phrase(text):
             return []
         hits: list[TriggerMention] = []
         # Which stems the sentence holds, looked up once: they tell which trigger
@@ -151,8 +151,9 @@ class MentionFinder:
                 start, end = match.span()
                 while start < end and text[start].isspace():
                     start += 1
-                if trigger.kind == "siege" and lexicon.LOCATION_DESCRIPTION.search(
-                    text[max(0, start - 30) : start]
+                if trigger.kind == "siege" and (
+                    lexicon.LOCATION_DESCRIPTION.search(text[max(0, start - 30) : start])
+                    or lexicon.LOCATION_WORDS.search(text, max(0, start - 15), end)
                 ):
                     continue  # "located 50 kilometres south of X": geography, not a siege
                 if trigger.voice == "passive" and lexicon.NOUN_USE_BEFORE.search(
@@ -167,6 +168,11 @@ class MentionFinder:
                 kept.append(hit)
         kept.sort(key=lambda h: h.start)
         return kept
+
+    def _profile_phrase(self, text: str) -> bool:
+        """Does the sentence hold one of the profile's own trigger phrases (which
+        the lexicon's cheap first pass knows nothing of)?"""
+        return any(t.name.startswith("profile-") and p.search(text) for t, p in self.triggers)
 
     def find_actors(self, text: str) -> list[ActorMention]:
         """The profile's actors named in a sentence, left to right, longest alias first."""

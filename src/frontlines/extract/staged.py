@@ -28,7 +28,7 @@ from ..profile import Profile
 from . import lexicon
 from .attribution import Attributor
 from .dates import ResolvedDate
-from .dating import date_of
+from .dating import Dating, date_of
 from .decision import Candidate, DecisionStage, LogisticDecision, frame_features
 from .frames import Frame, FrameBuilder
 from .linking import Discourse, PlaceLinker
@@ -38,7 +38,7 @@ from .model import NONE_CLASS, DecisionModel, builtin_model, load_model
 EXTRACTOR_NAME = "staged.v1"
 CERTAINTY_RANK = {"confirmed": 4, "reported": 3, "claimed": 2, "unverified": 1, "denied": 0}
 BASIS_RANK = {"explicit": 2, "relative": 1, "publication": 0}
-STAGE_NAMES = ("mentions", "linking", "frames", "attribution", "decision")
+STAGE_NAMES = ("mentions", "linking", "frames", "attribution", "dating", "decision")
 
 StageFactory = Callable[[Gazetteer, Profile], Any]
 _STAGES: dict[tuple[str, str], StageFactory] = {}
@@ -79,6 +79,7 @@ class Stages:
     linking: PlaceLinker
     frames: FrameBuilder
     attribution: Attributor
+    dating: Dating = date_of
 
     @classmethod
     def default(cls, gazetteer: Gazetteer, profile: Profile) -> Stages:
@@ -129,6 +130,9 @@ class StagedExtractor:
         }
         if not chosen:
             return self
+        if "linking" in chosen and "frames" not in chosen:
+            # Frames read places through the linker (anaphora, capitals): the one chosen.
+            chosen["frames"] = FrameBuilder(self.profile, chosen["linking"])
         return StagedExtractor(
             self.gazetteer, self.profile, dataclasses.replace(self.stages, **chosen), self._decision
         )
@@ -178,14 +182,17 @@ class StagedExtractor:
                 attribution = stages.attribution.attribute(sentence.text, discourse)
                 last_trigger = max(t.end for t in triggers)
                 denial = stages.attribution.denial_after(sentence.text, last_trigger, discourse)
+                # Only triggers that state something compete for a date: in "captured X
+                # on Friday and vowed to seize Y", Friday is the capture's.
+                asserted = list(dict.fromkeys(frame.trigger for frame in frames))
                 dates = [
-                    date_of(
+                    stages.dating(
                         frame.trigger,
                         sentence.dates,
                         published,
                         discourse,
                         frame.clause,
-                        triggers,
+                        asserted,
                         default_year=self.profile.start_date.year,
                     )
                     for frame in frames
@@ -207,7 +214,7 @@ class StagedExtractor:
             elif triggers:
                 # "Nine more districts were captured on Sunday": no place, but a date
                 # the next sentence's list may need.
-                date_of(
+                stages.dating(
                     triggers[0],
                     sentence.dates,
                     published,
