@@ -68,6 +68,7 @@ test: install lint
 
 bench: install
 	$(BIN)/python benchmarks/extract_throughput.py
+	$(BIN)/python benchmarks/extract_whole_process.py
 	$(BIN)/python benchmarks/timeline.py
 	$(BIN)/python benchmarks/ingest_growth.py
 	$(BIN)/python benchmarks/fuzzy_names.py
