@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from frontlines.cli import main as _main  # noqa: F401  (registers every command)
+from frontlines.cli import load_commands
 from frontlines.cli.base import cli
 from frontlines.store import Workspace
+
+load_commands()  # every command registered, for the tests that walk `cli.commands`
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))

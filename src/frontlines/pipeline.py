@@ -36,7 +36,6 @@ from .store import (
     replace_events,
     set_extraction_choice,
 )
-from .timeline_store import has_admin_units, recompute_all, recompute_documents
 
 if TYPE_CHECKING:
     from .documents import SourceProblem
@@ -170,6 +169,8 @@ class StoreExtraction:
             # default extractor does not mix two extractors' events in it. Checked per
             # document: a document that fails rolls its record back with it.
             set_extraction_choice(conn, self.choice)
+        from .timeline_store import has_admin_units, recompute_documents  # not for `extract`
+
         events = self._component.extract_batch([doc], self.config)[0]
         replace_events(conn, doc.id, events)
         self.events += len(events)
@@ -215,6 +216,8 @@ def reextract_all(
     unknown extractor or a missing model file raises `ExtractionChoiceError`
     and changes nothing.
     """
+    from .timeline_store import has_admin_units, recompute_all
+
     choice = resolve_choice(workspace_extraction(ws), extractor, model)
     hook = StoreExtraction(ws, choice, recompute=False)
     with ws.begin() as conn:

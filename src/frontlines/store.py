@@ -461,7 +461,8 @@ def upsert_places(conn: Connection, items: Iterable[Place]) -> int:
 def load_places(conn: Connection, levels: Sequence[str] | None = None,
                 with_geometry: bool = False) -> list[Place]:
     """All places (optionally of some levels), with their alternate names."""
-    query = select(places)
+    # The geometry blobs are most of the table's bytes: read them only when asked.
+    query = select(places) if with_geometry else select(*(c for c in places.c if c.key != "geometry"))
     if levels:
         query = query.where(places.c.level.in_(list(levels)))
     names: dict[str, list[str]] = {}

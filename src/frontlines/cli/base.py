@@ -3,30 +3,98 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import Connection
 
-from ..export import spreadsheet_safe
 from ..profile import Profile
 from ..store import WORKSPACE_ENV, Workspace, WorkspaceError
-from ..timeline import TimelineError
-from ..timeline_store import ensure_timeline, parse_day
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    # Made on first use (see `__getattr__`): importing rich costs every command.
+    console: Console
+    err_console: Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Each top-level command, and the module of this package that defines it. A
+# command's module is imported only when that command runs (or when a listing
+# such as --help needs them all), so that `frontlines extract` does not import
+# the HTTP client, the renderers or the web stack that other commands use.
+# tests/test_cli.py checks this table against the commands the modules define.
+COMMAND_MODULES: dict[str, str] = {
+    "init": "workspace",
+    "ingest": "documents",
+    "documents": "documents",
+    "status": "documents",
+    "gazetteer": "gazetteer",
+    "extract": "extract",
+    "events": "extract",
+    "reextract": "extract",
+    "evaluate": "evaluate",
+    "train": "evaluate",
+    "control": "timeline",
+    "changes": "timeline",
+    "explain": "timeline",
+    "summary": "timeline",
+    "decide": "timeline",
+    "map": "render",
+    "chart": "render",
+    "export": "render",
+    "serve": "render",
+    "token": "render",
+}
+
+
+def load_commands() -> None:
+    """Register every command (each module registers its own on import)."""
+    for module in sorted(set(COMMAND_MODULES.values())):
+        importlib.import_module(f"{__package__}.{module}")
+
+
+class _LazyGroup(click.Group):
+    """The root group: a command's module is imported when that command is asked for."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            module = COMMAND_MODULES.get(cmd_name)
+            if module is None:
+                load_commands()  # an unknown name: its error suggests the known ones
+            else:
+                importlib.import_module(f"{__package__}.{module}")
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()
+        return super().list_commands(ctx)
+
+
+@cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def __getattr__(name: str) -> Any:
+    """`console` (standard output) and `err_console` (standard error), made on first use."""
+    if name == "console":
+        return _console(False)
+    if name == "err_console":
+        return _console(True)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class State:
@@ -48,7 +116,7 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--workspace",
     "workspace_path",
@@ -97,6 +165,8 @@ def _cell(value: Any) -> str:
 
 def _csv_cell(value: Any) -> str:
     """A CSV cell: text that a spreadsheet would run as a formula is quoted with `'`."""
+    from ..export import spreadsheet_safe
+
     text = _cell(value)
     return spreadsheet_safe(text) if isinstance(value, str | list | tuple) else text
 
@@ -124,13 +194,15 @@ def emit(
             writer.writerow({c: _csv_cell(row.get(c)) for c in cols})
         sys.stdout.write(buffer.getvalue())
         return
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for col in cols:
         table.add_column(col, overflow="fold")
     for row in rows:
         # Report text is untrusted: rich markup in it must print as text.
         table.add_row(*(_escape(_cell(row.get(c))) for c in cols))
-    console.print(table)
+    _console(False).print(table)
 
 
 def _escape(text: str) -> str:
@@ -157,6 +229,9 @@ def timeline_connection(
     any of the extra `errors` types, raised inside the block becomes a
     one-line CLI error.
     """
+    from ..timeline import TimelineError
+    from ..timeline_store import ensure_timeline
+
     ws = state.workspace()
     caught: tuple[type[Exception], ...] = (TimelineError, *errors)
     try:
@@ -170,6 +245,9 @@ def timeline_connection(
 
 def parse_day_option(value: str | None, option: str) -> date | None:
     """A YYYY-MM-DD option value (None when not given); a bad one is a usage error naming `option`."""
+    from ..timeline import TimelineError
+    from ..timeline_store import parse_day
+
     if value is None:
         return None
     try:

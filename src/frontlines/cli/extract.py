@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import Progress
 
 from ..documents import SourceError, SourceProblem
 from ..extract import events_to_jsonl
@@ -23,7 +22,7 @@ from ..pipeline import (
     workspace_gazetteer,
 )
 from ..store import EventFilterError, query_events, validate_event_filters
-from .base import State, cli, emit, err_console, output_format, pass_state
+from .base import State, cli, emit, output_format, pass_state
 
 EVENT_COLUMNS = ("id", "date", "kind", "actor", "place_name", "admin2", "certainty", "negated", "source")
 _MODEL_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -154,6 +153,10 @@ def reextract_command(state: State, extractor: str | None, model: Path | None) -
     status'); --extractor and --model change that choice first, for ingest and
     the API as well.
     """
+    from rich.progress import Progress
+
+    from .base import err_console
+
     ws = state.workspace()
     try:
         with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
