@@ -71,6 +71,11 @@ NOT_FOR_EXTRACT = (
     "frontlines.cli.timeline",
     "fastapi",
     "httpx",
+    # Reading boundary files needs the GIS stack; loading a stored gazetteer does not.
+    "pyogrio",
+    "shapely",
+    "geopandas",
+    "pandas",
     "matplotlib",
     "rich",
 )

@@ -102,6 +102,25 @@ def _bucket(n: int, edges: Sequence[int] = (0, 1, 2, 3, 5, 8, 12, 20)) -> str:
 FEATURE_GROUPS = frozenset({"structure", "cues"})
 
 
+def sentence_cues(text: str) -> frozenset[str]:
+    """The cues of a whole sentence (computed once for all its frames): hedges,
+    history, aggregates, partial control, questions, headlines."""
+    found = set()
+    if lexicon.PARTIAL_CONTROL.search(text):
+        found.add("partial_control")
+    if lexicon.HEDGES.search(text):
+        found.add("hedge")
+    if lexicon.HISTORICAL.search(text):
+        found.add("historical")
+    if lexicon.AGGREGATE_HEADS.search(text):
+        found.add("aggregate")
+    if "?" in text:
+        found.add("question")
+    if not text.rstrip().endswith((".", "!", "?", '"', "”", "'")):
+        found.add("no_final_stop")  # headlines, captions, list items
+    return frozenset(found)
+
+
 def frame_features(
     frame: Frame,
     attribution: Attribution,
@@ -109,6 +128,7 @@ def frame_features(
     on_government_side: bool | None,
     doer_on_government_side: bool | None,
     groups: frozenset[str] = FEATURE_GROUPS,
+    cues: frozenset[str] | None = None,
 ) -> list[str]:
     """The features of one frame, in two groups:
 
@@ -182,16 +202,10 @@ def frame_features(
     if "cues" in groups:
         if lp is not None and lexicon.PARTIAL_BEFORE.search(text[max(0, lp.start - 40) : lp.start]):
             add(f"partial|tclass={t_class}")
-        if lexicon.PARTIAL_CONTROL.search(text):
+        found = sentence_cues(text) if cues is None else cues
+        if "partial_control" in found:
             add(f"partial_control|tclass={t_class}")
-        if lexicon.HEDGES.search(text):
-            add("hedge")
-        if lexicon.HISTORICAL.search(text):
-            add("historical")
-        if lexicon.AGGREGATE_HEADS.search(text):
+        if "aggregate" in found:
             add(f"aggregate|{frame.found_by}")
-        if "?" in text:
-            add("question")
-        if not text.rstrip().endswith((".", "!", "?", '"', "”", "'")):
-            add("no_final_stop")  # headlines, captions, list items
+        f.extend(sorted(found - {"partial_control", "aggregate"}))
     return f

@@ -116,8 +116,9 @@ class FrameBuilder:
         triggers: list[TriggerMention],
     ) -> list[Frame]:
         text = sentence.text
-        breaks = [0] + [m.end() for m in lexicon.CLAUSE_BREAK.finditer(text)] + [len(text)]
-        break_starts = [m.start() for m in lexicon.CLAUSE_BREAK.finditer(text)]
+        clause_breaks = list(lexicon.CLAUSE_BREAK.finditer(text))
+        breaks = [0] + [m.end() for m in clause_breaks] + [len(text)]
+        break_starts = [m.start() for m in clause_breaks]
         frames: list[Frame] = []
         for index, hit in enumerate(triggers):
             clause_start = max([b for b in breaks if b <= hit.start] or [0])

@@ -29,7 +29,7 @@ from . import lexicon
 from .attribution import Attributor
 from .dates import ResolvedDate
 from .dating import Dating, date_of
-from .decision import Candidate, DecisionStage, LogisticDecision, frame_features
+from .decision import Candidate, DecisionStage, LogisticDecision, frame_features, sentence_cues
 from .frames import Frame, FrameBuilder
 from .linking import Discourse, PlaceLinker
 from .mentions import MentionFinder, TriggerMention
@@ -198,6 +198,7 @@ class StagedExtractor:
                     for frame in frames
                 ]
                 dates = same_episode_dates(frames, dates)
+                cues = sentence_cues(sentence.text)
                 for frame, when in zip(frames, dates, strict=True):
                     features = frame_features(
                         frame,
@@ -205,6 +206,7 @@ class StagedExtractor:
                         when,
                         stages.frames.on_government_side(frame.gainer),
                         stages.frames.on_government_side(frame.doer),
+                        cues=cues,
                     )
                     result.append(Candidate(frame, features, when, attribution, denial))
                 for frame in frames:

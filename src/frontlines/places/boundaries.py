@@ -18,14 +18,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pycountry
-import pyogrio
-import pyogrio.errors
-import shapely
-from shapely import STRtree
-from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+# pyogrio and shapely (and, through pyogrio, pandas and geopandas: a third of a
+# second and a hundred megabytes) are imported by the functions that read
+# files or geometry, so that loading a stored gazetteer to extract events
+# never pays for them.
 
 from ..models import Place
 
@@ -119,6 +122,7 @@ def _detect_layout(path: Path, uri: str, layer: str, columns: Sequence[str]) -> 
 def _geoboundaries_level(path: Path, uri: str, layer: str,
                          upper: Mapping[str, str]) -> int | None:
     """The level in `shapeType` ("ADM1"), else in the file name."""
+    import pyogrio
     if "SHAPETYPE" in upper:
         sample = pyogrio.read_dataframe(
             uri, layer=layer, columns=[upper["SHAPETYPE"]], read_geometry=False, max_features=1,
@@ -137,6 +141,8 @@ def boundary_layers(path: Path | str) -> list[BoundaryLayer]:
     Reads only the layer lists and column names (plus one row for a
     geoBoundaries `shapeType`), so a batch can be sorted by level cheaply.
     """
+    import pyogrio
+    import pyogrio.errors
     path = Path(path)
     if not path.exists():
         raise BoundaryFileError(f"{path}: no such file")
@@ -255,6 +261,7 @@ def _country_label(code: str) -> str:
 
 
 def _read_frame(layer: BoundaryLayer) -> Any:
+    import pyogrio
     frame = pyogrio.read_dataframe(layer.uri, layer=layer.layer)
     if frame.crs is None:
         frame = frame.set_crs(4326)  # GeoJSON's default; shapefiles without .prj
@@ -341,6 +348,7 @@ def _geoboundaries_units(layer: BoundaryLayer, frame: Any,
 
 
 def _union(geometries: Sequence[BaseGeometry]) -> BaseGeometry:
+    import shapely
     geometry = geometries[0] if len(geometries) == 1 else shapely.union_all(geometries)
     if not geometry.is_valid:
         geometry = shapely.make_valid(geometry)
@@ -360,6 +368,9 @@ class BoundaryImport:
 def read_boundaries(path: Path | str, known_units: Iterable[Place] = (),
                     country: str | None = None) -> BoundaryImport:
     """Read every administrative layer of a file (see `import_boundaries`)."""
+    import pyogrio
+    import pyogrio.errors
+    import shapely
     path = Path(path)
     layers = boundary_layers(path)
     known = list(known_units)
@@ -423,6 +434,8 @@ def import_boundaries(path: Path | str, known_units: Iterable[Place] = (),
 
 def containing_units(points: Sequence[BaseGeometry], units: Sequence[Place]) -> list[Place | None]:
     """The unit containing each point (else the nearest within the tolerance)."""
+    import shapely
+    from shapely import STRtree
     found: list[Place | None] = [None] * len(points)
     if not points or not units:
         return found

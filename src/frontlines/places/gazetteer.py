@@ -183,6 +183,7 @@ class Gazetteer:
         self._merged: dict[tuple[int, int, str], tuple[str, ...]] = {}
         self._fuzzy: FuzzyIndex | None = None
         self._fuzzy_results: dict[str, tuple[tuple[str, ...], float] | None] = {}
+        self._matchable: dict[tuple[str, frozenset[str]], list[tuple[str, bool]]] = {}
 
     # --- structure ------------------------------------------------------
 
@@ -263,6 +264,9 @@ class Gazetteer:
         English words (district Andar folds like "under", Sayad like "said")
         and short GeoNames names ("Tala" would otherwise match "Tolo News").
         """
+        cached = self._matchable.get((place.id, local_scripts))
+        if cached is not None:
+            return cached  # both indexes ask for every place's names
         is_unit = place.level in ADMIN_LEVELS
         folding = self.folding
         kept = []
@@ -280,6 +284,7 @@ class Gazetteer:
                 not is_unit and len(key) <= STRICT_KEY_LENGTH
             )
             kept.append((name, strict))
+        self._matchable[(place.id, local_scripts)] = kept
         return kept
 
     def _local_scripts(self) -> frozenset[str]:

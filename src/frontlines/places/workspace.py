@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-import pyogrio.errors
-import shapely
 from sqlalchemy import Connection, func, select
 
 from ..models import Place
@@ -177,6 +175,7 @@ def import_boundary_files(workspace: Workspace,
     A bad file yields an outcome with its error and leaves nothing behind; the
     rest of the batch goes on.
     """
+    import pyogrio.errors
     files, notes = expand_boundary_paths(paths)
     yield from notes
     probed: list[tuple[int, int, Path, str | None]] = []
@@ -231,6 +230,7 @@ def tie_to_units(items: Sequence[Place], units: Sequence[Place]) -> list[Place]:
     The admin codes come from that unit's own chain, so a place's admin1 and
     admin2 always agree with each other.
     """
+    import shapely
     finest: list[Place | None] = [None] * len(items)
     located = [i for i, p in enumerate(items) if p.lat is not None and p.lon is not None]
     points = [shapely.Point(items[i].lon, items[i].lat) for i in located]
