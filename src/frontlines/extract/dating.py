@@ -59,9 +59,10 @@ def date_of(
     for mention in dates:
         start, end = mention.start, mention.end
         distance = _gap(trigger, start, end)
-        if any(_gap(other, start, end) < distance for other in others if other != trigger):
-            continue
         in_clause = clause[0] <= start and end <= clause[1]
+        rivals = [o for o in others if o != trigger and (not in_clause or clause[0] <= o.start < clause[1])]
+        if any(_gap(other, start, end) < distance for other in rivals):
+            continue  # nearer another trigger (of the same clause, if the date is in this one)
         if not in_clause and distance > MAX_DATE_DISTANCE:
             continue  # "... since the withdrawal began on May 1" dates something else
         resolved = resolve_relative_date(
