@@ -28,7 +28,9 @@ applies, so nothing is dropped silently):
   sentence is not an event; scoring them as captures would punish the
   extractor for recording evidence against a capture.
 - Predictions of kind `other` are not scored either (the extractor never
-  emits it; if one does, it is the same "not scored" bucket as in gold).
+  emits it; if one does, it is the same "not scored" bucket as in gold), nor
+  are those of kind `collapse` (a government gone as a power: about the
+  country, no unit, and no gold kind).
 - Predicted kinds the gold set never uses (e.g. `handover`) are scored: they
   cannot pair, so they count as false alarms, as the rules say.
 - A prediction's unit at a level is its `admin1`/`admin2`/`admin3`; when that
@@ -58,6 +60,8 @@ from typing import Any
 from .models import EVENT_KINDS
 
 NOT_SCORED_KIND = "other"
+# Predicted kinds no gold event can have: about no unit, so not scored.
+UNSCORED_PREDICTED_KINDS: frozenset[str] = frozenset({"collapse"})
 OTHER_ACTOR = "other"
 GOLD_KINDS: frozenset[str] = frozenset(EVENT_KINDS) | {NOT_SCORED_KIND}
 ADMIN_FIELDS: tuple[str, ...] = ("admin3", "admin2", "admin1")  # finest first
@@ -593,7 +597,7 @@ def score(gold: Mapping[str, GoldReport], predictions: Predictions) -> EvalRepor
         for ref in refs:
             if ref.negated:
                 not_scored["predicted_negated"] += 1
-            elif ref.kind == NOT_SCORED_KIND:
+            elif ref.kind == NOT_SCORED_KIND or ref.kind in UNSCORED_PREDICTED_KINDS:
                 not_scored["predicted_other"] += 1
             else:
                 kept.append(ref)

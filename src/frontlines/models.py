@@ -15,10 +15,13 @@ PlaceLevel = Literal["country", "admin1", "admin2", "admin3", "populated_place",
 ADMIN_LEVELS: dict[str, int] = {"country": 0, "admin1": 1, "admin2": 2, "admin3": 3}
 
 EventKind = Literal[
-    "capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover"
+    "capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover", "collapse"
 ]
+# `collapse`: the side the event's `actor` names is gone as a power ("the
+# government collapsed", "the president fled the country"); its place is the
+# country (place id = the profile's country code, or the country's unit).
 EVENT_KINDS: tuple[str, ...] = (
-    "capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover",
+    "capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover", "collapse",
 )
 Certainty = Literal["confirmed", "reported", "claimed", "unverified", "denied"]
 CERTAINTIES: tuple[str, ...] = ("confirmed", "reported", "claimed", "unverified", "denied")
@@ -81,6 +84,40 @@ class Evidence:
     sentence: str
     start: int
     end: int
+
+
+@dataclass
+class Statement:
+    """A claim about a whole area that names no unit ("the Taliban control 10 of
+    Badakhshan's 28 districts", "85 % of the country", "half of the provincial
+    capitals"): kept with its evidence and shown beside the map, never painted
+    onto units."""
+
+    actor: str | None
+    evidence: Evidence
+    area_id: str | None = None  # the area's place id (a province); None: the whole country
+    area_name: str | None = None
+    count: int | None = None  # "10" of "10 of 28 districts"
+    total: int | None = None  # "28"
+    percent: float | None = None  # "85 %"; "half" is 50
+    unit_word: str | None = None  # "districts", "provincial capitals", "territory"
+    date: str | None = None
+    date_basis: str = "publication"
+    source: str | None = None
+    source_side: str = "unnamed"
+    certainty: str = "reported"
+    extractor: str = "staged.v1"
+    probability: float = 1.0
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        evidence = dataclasses.asdict(data.pop("evidence"))
+        data["document"] = evidence["document_id"]
+        data["sentence"] = evidence["sentence"]
+        data["start"] = evidence["start"]
+        data["end"] = evidence["end"]
+        return data
 
 
 @dataclass
