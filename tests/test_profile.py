@@ -43,6 +43,15 @@ def test_builtin_afghanistan_profile_has_the_offensive_start_state() -> None:
             "commandos", "government forces"} <= set(government.aliases)
 
 
+def test_a_profile_names_its_national_capital_and_default_actor() -> None:
+    afghanistan = load_profile("afghanistan-2021")
+    assert afghanistan.national_capital == "AF0101"
+    assert afghanistan.default_actor == "taliban"
+    assert load_profile("ukraine-2022").national_capital == "UA8000000"
+    assert parse_profile(SMALL_PROFILE.replace('government = "junta"', 'government = "junta"\nnational_capital = "MM01"'), "t").national_capital == "MM01"
+    assert parse_profile(SMALL_PROFILE, "t").national_capital is None
+
+
 def test_builtin_profiles_are_listed_and_all_valid() -> None:
     names = builtin_profiles()
     assert "afghanistan-2021" in names and "ukraine-2022" in names

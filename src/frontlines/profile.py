@@ -265,6 +265,7 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         path=origin,
         timeline=_timeline_table(data.get("timeline", {}), origin),
         default_actor=default_actor,
+        national_capital=national_capital,
         folding=_names_table(data.get("names", {}), origin),
     )
 

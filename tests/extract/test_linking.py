@@ -238,3 +238,37 @@ def test_a_capital_district_is_a_seat_and_a_small_town_is_not(linker: PlaceLinke
 def test_a_capitalised_word_the_gazetteer_does_not_know_names_an_unknown_place(linker: PlaceLinker) -> None:
     assert linker.names_unknown_place("insurgents captured Grimsholt port and")
     assert not linker.names_unknown_place("insurgents and soldiers fought for")
+
+
+# --- a place as a whole ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        ("All districts of Kestria have fallen to the insurgents.", "All districts of Kestria"),
+        ("The Ash Front seized all 3 districts of Kestria.", "all 3 districts of Kestria"),
+        ("Every district in Kestria is now held by the insurgents.", "Every district in Kestria"),
+        ("Insurgents took the entire province of Kestria on Monday.", "entire province of Kestria"),
+        ("The whole of Kestria fell to the Ash Front.", "whole of Kestria"),
+        ("All of Kestria's districts were overrun.", "All of Kestria's districts"),
+        ("All Kestria districts are in the hands of the Front.", "All Kestria districts"),
+    ],
+)
+def test_a_province_named_through_all_its_parts_is_the_province_itself(
+    link, sentence: str, phrase: str
+) -> None:
+    (whole,) = [lp for lp in link(sentence) if lp.place.id == "XX02"]
+    assert (whole.role, whole.text) == ("event", phrase)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Insurgents seized two districts of Kestria on Monday.",  # a count, not all
+        "All of Kestria's police were put on alert.",  # all of something else
+    ],
+)
+def test_some_parts_or_other_things_of_a_province_are_not_the_province(link, sentence: str) -> None:
+    (kestria,) = [lp for lp in link(sentence) if lp.place.id == "XX02"]
+    assert (kestria.text, kestria.role) == ("Kestria", "context")

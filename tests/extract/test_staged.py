@@ -142,7 +142,9 @@ def test_a_stage_name_nobody_registered_is_refused(gazetteer: Gazetteer, profile
         extract_document(document(TWO_PLACES), gazetteer, profile, config=config)
     with pytest.raises(ValueError, match="unknown stage 'spelling'"):
         register_stage("spelling", "x.v1")
-    assert STAGE_NAMES == ("mentions", "linking", "frames", "attribution", "dating", "decision")
+    assert STAGE_NAMES == (
+        "mentions", "linking", "frames", "attribution", "dating", "collapse", "statements", "decision"
+    )
 
 
 def test_a_decision_stage_object_can_be_given_directly(gazetteer: Gazetteer, profile: Profile) -> None:
@@ -448,5 +450,5 @@ def test_stages_default_is_the_built_in_chain(gazetteer: Gazetteer, profile: Pro
     stages = Stages.default(gazetteer, profile)
     assert stages.frames.linker is stages.linking
     assert [f.name for f in dataclasses.fields(stages)] == [
-        "mentions", "linking", "frames", "attribution", "dating"
+        "mentions", "linking", "frames", "attribution", "dating", "collapse", "statements"
     ]

@@ -668,7 +668,7 @@ CLAUSE_BREAK = re.compile(
 # A place at the head of a line followed by a colon, a comma and a date, or a
 # bracket is a dateline ("KABUL, Jun 5 (EFE) -"), not where the news happened.
 DATELINE_AFTER = re.compile(
-    r"^\s*(?:\[[^\]]*\]\s*)?(?::|,\s*(?:\w+\.?\s+\d{1,2}|\d{1,2}\s+\w+)|\s*\(|\s*[-–—]\s)"
+    r"^\s*(?:\[[^\]]*\]\s*)?(?::|,\s*(?:\w+\.?\s+\d{1,2}|\d{1,2}\s+\w+)|\s*\(|\s*[-–—]{1,2}\s)"
 )
 
 # Capitalised words that may stand right before a place name without making
@@ -991,6 +991,39 @@ POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
 # province of Badakhshan"); after one of `NOT_A_VERB` it is only a location.
 PROVINCE_AS_OBJECT = re.compile(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$")
 NOT_A_VERB = frozenset(("in", "of", "across", "within", "throughout", "from", "to", "near", "and"))
+
+# A place named through all of its parts is the place as a whole (a
+# quantifier over its subunits, or "entire"/"whole"): "all districts of X",
+# "every district in X", "all 11 districts of X", "the entire province of X",
+# "the whole of X", "all of X", "all of X's districts", "all X districts". The
+# event is the area's, not one district's. (A count short of all, "10 of X's 28
+# districts", is a statement about the area, not an event: `areas.py`.)
+AREA_PART_WORDS = (
+    r"(?:districts?|hromadas?|raions?|municipalit(?:y|ies)|communit(?:y|ies)|count(?:y|ies)|"
+    r"areas?|parts?|regions?|territory|territories)"
+)
+AREA_WORD = r"(?:province|region|oblast|raion|district)"
+WHOLE_AREA_PARTS_BEFORE = re.compile(
+    r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+)?(?:(?!of\b|in\b)[\w-]+\s+)?"
+    + AREA_PART_WORDS
+    + r"\s+(?:of|in|across)\s+(?:the\s+)?(?:" + AREA_WORD + r"\s+of\s+)?$",
+    re.IGNORECASE,
+)
+WHOLE_AREA_ENTIRE_BEFORE = re.compile(
+    r"\b(?:entire|whole)\s+(?:of\s+)?(?:the\s+)?(?:(?:[a-z]+ern\s+)?" + AREA_WORD + r"\s+of\s+)?"
+    r"(?:[a-z]+ern\s+)?$"
+    r"|\ball\s+of\s+$",
+    re.IGNORECASE,
+)
+WHOLE_AREA_ALL_BEFORE = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+)?$", re.IGNORECASE)
+# "all of X's 11 districts", "all X districts": the parts follow the name.
+WHOLE_AREA_PARTS_AFTER = re.compile(
+    r"^(?:\s+" + AREA_WORD + r")?(?:[’']s?)?\s+(?:\d{1,3}\s+|[a-z]+\s+)?" + AREA_PART_WORDS + r"\b",
+    re.IGNORECASE,
+)
+# After "the entire" or "all of", a possessive of anything else is not the
+# area ("all of Kunduz's police").
+POSSESSIVE_OR_PLURAL_AFTER = re.compile(r"^[’']s?\b")
 
 # "the Kapisa districts": a province used as a modifier of smaller units.
 UNITS_AFTER_PLACE = re.compile(r"\s+(?:districts|areas|villages|towns)\b")

@@ -71,6 +71,26 @@ class Discourse:
     previous_kinds: frozenset[str] = frozenset()
 
 
+def whole_area_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of "all districts of X", "the entire province of X", "all of
+    X's districts" around the name at `start:end`, when the name stands for the
+    whole area; None otherwise."""
+    window = max(0, start - 80)
+    before = text[window:start]
+    after = text[end : end + 40]
+    parts_after = lexicon.WHOLE_AREA_PARTS_AFTER.match(after)
+    found = lexicon.WHOLE_AREA_PARTS_BEFORE.search(before)
+    if found is None:
+        found = lexicon.WHOLE_AREA_ENTIRE_BEFORE.search(before)
+        if found is not None and not parts_after and lexicon.POSSESSIVE_OR_PLURAL_AFTER.match(after):
+            return None  # "all of Kunduz's police"
+    if found is None and parts_after:
+        found = lexicon.WHOLE_AREA_ALL_BEFORE.search(before)
+    if found is None:
+        return None
+    return window + found.start(), end + (parts_after.end() if parts_after else 0)
+
+
 class PlaceLinker:
     def __init__(self, gazetteer: Gazetteer, profile: Profile):
         self.gazetteer = gazetteer
@@ -180,6 +200,23 @@ class PlaceLinker:
         near = following[0] if following else (sentence_provinces[0][1] if sentence_provinces else None)
         ids = m.place_ids
         has_admin1 = any(self.places[p].level == "admin1" for p in ids if p in self.places)
+        whole = whole_area_span(text, start, end)
+        if whole is not None:
+            # "all districts of X", "the entire province of X": X as a whole is
+            # what the sentence is about, whatever stands around it.
+            place = self.pick(ids, "province" if has_admin1 else hint, near, discourse)
+            if place is None:
+                return None
+            new_start, new_end = whole
+            return LinkedPlace(
+                new_start,
+                new_end,
+                text[new_start:new_end],
+                place,
+                "event",
+                level_hint="province" if place.level == "admin1" else hint,
+                ambiguous=len({self.places[p].admin1 or p for p in ids if p in self.places}) > 1,
+            )
         context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and bool(
             start - previous_end < 60 or lexicon.LOCATIVE_WORD.search(before[-30:])
         )

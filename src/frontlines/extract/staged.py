@@ -22,23 +22,27 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from ..models import Document, Event, Evidence, Place
-from ..places.gazetteer import Gazetteer
+from ..models import Document, Event, Evidence, Place, Statement
+from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
-from . import lexicon
-from .attribution import Attributor
-from .dates import ResolvedDate
+from . import area_lexicon, lexicon
+from .attribution import Attribution, Attributor
+from .collapse import CollapseFinder, CollapseMention
+from .dates import ResolvedDate, find_dates
 from .dating import Dating, date_of
 from .decision import Candidate, DecisionStage, LogisticDecision, frame_features, sentence_cues
 from .frames import Frame, FrameBuilder
 from .linking import Discourse, PlaceLinker
-from .mentions import MentionFinder, TriggerMention
+from .mentions import MentionFinder, SentenceMentions, TriggerMention
 from .model import NONE_CLASS, DecisionModel, builtin_model, load_model
+from .statements import AreaQuantity, StatementFinder
 
 EXTRACTOR_NAME = "staged.v1"
 CERTAINTY_RANK = {"confirmed": 4, "reported": 3, "claimed": 2, "unverified": 1, "denied": 0}
 BASIS_RANK = {"explicit": 2, "relative": 1, "publication": 0}
-STAGE_NAMES = ("mentions", "linking", "frames", "attribution", "dating", "decision")
+STAGE_NAMES = (
+    "mentions", "linking", "frames", "attribution", "dating", "collapse", "statements", "decision",
+)
 
 StageFactory = Callable[[Gazetteer, Profile], Any]
 _STAGES: dict[tuple[str, str], StageFactory] = {}
@@ -80,13 +84,32 @@ class Stages:
     frames: FrameBuilder
     attribution: Attributor
     dating: Dating = date_of
+    # Sentences about a whole side or a whole area (no unit named): national
+    # collapse, and area statements. None: not looked for.
+    collapse: CollapseFinder | None = None
+    statements: StatementFinder | None = None
 
     @classmethod
     def default(cls, gazetteer: Gazetteer, profile: Profile) -> Stages:
         linker = PlaceLinker(gazetteer, profile)
         return cls(
-            MentionFinder(gazetteer, profile), linker, FrameBuilder(profile, linker), Attributor(profile)
+            MentionFinder(gazetteer, profile),
+            linker,
+            FrameBuilder(profile, linker),
+            Attributor(profile),
+            collapse=CollapseFinder(profile),
+            statements=StatementFinder(gazetteer, profile),
         )
+
+
+@dataclass
+class Reading:
+    """What the deterministic stages make of one report: the frames the decision
+    judges, and what needs no decision (collapses, area statements)."""
+
+    candidates: list[Candidate]
+    collapses: list[Event]
+    statements: list[Statement]
 
 
 class StagedExtractor:
@@ -104,6 +127,7 @@ class StagedExtractor:
         self.stages = stages or Stages.default(gazetteer, profile)
         self._decision = decision
         self._decisions: dict[tuple[str | None, float | None], DecisionStage] = {}
+        self._readings: dict[tuple[str, str], Reading] = {}
 
     # --- configuration -----------------------------------------------------------
 
@@ -143,20 +167,44 @@ class StagedExtractor:
         config = config or DEFAULT_CONFIG
         extractor = self.with_stages(dict(config.stages))
         decision = self.decision_for(config.model, config.threshold, config.stages.get("decision"))
-        return [extractor.events_from(doc, extractor.candidates(doc), decision) for doc in documents]
+        self._readings = {}
+        results: list[list[Event]] = []
+        for doc in documents:
+            reading = extractor.read(doc)
+            self._readings[_reading_key(doc)] = reading
+            events = extractor.events_from(doc, reading.candidates, decision)
+            events.extend(extractor.collapses_of(doc, events, reading))
+            results.append(merge_duplicates(events))
+        return results
+
+    def extract_statements(self, documents: Sequence[Document], config: Any = None) -> list[list[Statement]]:
+        """The area statements of each report (the reading of the last
+        `extract_batch` call is reused, so asking for both costs one pass)."""
+        from . import DEFAULT_CONFIG
+
+        config = config or DEFAULT_CONFIG
+        extractor = self.with_stages(dict(config.stages))
+        return [
+            (self._readings.get(_reading_key(doc)) or extractor.read(doc)).statements for doc in documents
+        ]
 
     # --- stages 1 to 5: candidates --------------------------------------------------
 
     def candidates(self, doc: Document) -> list[Candidate]:
         """Every frame of a report that the decision stage should judge."""
+        return self.read(doc).candidates
+
+    def read(self, doc: Document) -> Reading:
+        """Stages 1 to 5 over one report, sentence by sentence."""
+        reading = Reading([], [], [])
         if not doc.text or not doc.text.strip():
-            return []
+            return reading
         stages = self.stages
         found = stages.mentions(doc)
         published = doc.published_date
         discourse = Discourse()
         stages.linking.remember_title(found.title_places, discourse)
-        result: list[Candidate] = []
+        result = reading.candidates
         for sentence in found.sentences:
             linked = stages.linking.link(sentence, discourse)
             triggers = list(sentence.triggers)
@@ -224,11 +272,191 @@ class StagedExtractor:
                     (0, len(sentence.text)),
                     default_year=self.profile.start_date.year,
                 )
+            self._read_areas(doc, sentence, discourse, reading)
             for lp in linked:
                 stages.linking.remember(lp.place, discourse, local=lp.role in ("event", "relation"))
             discourse.previous_kinds = frozenset(t.kind for t in triggers)
             discourse.sentence_index += 1
-        return result
+        return reading
+
+    def _read_areas(
+        self, doc: Document, sentence: SentenceMentions, discourse: Discourse, reading: Reading
+    ) -> None:
+        """Collapses and area statements of one sentence (most sentences fail the cheap cues)."""
+        stages = self.stages
+        text = sentence.text
+        lowered = text.lower()
+        collapse_cue = stages.collapse is not None and area_lexicon.may_state_collapse(lowered)
+        statement_cue = (
+            stages.statements is not None
+            and area_lexicon.may_state_proportion(lowered)
+            and any(pattern.search(text) for pattern in area_lexicon.STATEMENT_PATTERNS)
+        )
+        if not (collapse_cue or statement_cue):
+            return
+        actors = sentence.actors if sentence.triggers else stages.mentions.find_actors(text)
+        dates = sentence.dates if sentence.triggers else find_dates(text)
+        if collapse_cue and stages.collapse is not None:
+            for mention in stages.collapse.find(text, actors):
+                event = self._collapse_event(doc, sentence, mention, dates, discourse)
+                if event is not None:
+                    reading.collapses.append(event)
+        if statement_cue and stages.statements is not None:
+            for quantity in stages.statements.find(text, actors, sentence.places, self._pick_area(discourse)):
+                reading.statements.append(self._statement(doc, sentence, quantity, dates, discourse))
+
+    def _pick_area(self, discourse: Discourse) -> Callable[[Mention], Place | None]:
+        linking = self.stages.linking
+
+        def pick(mention: Mention) -> Place | None:
+            return linking.pick(mention.place_ids, mention.level_hint or "province", None, discourse)
+
+        return pick
+
+    def _date_at(
+        self,
+        doc: Document,
+        sentence: SentenceMentions,
+        start: int,
+        end: int,
+        kind: str,
+        dates: Sequence[Any],
+        discourse: Discourse,
+    ) -> ResolvedDate:
+        """The date a phrase of the sentence states, found as a trigger's would be."""
+        anchor = TriggerMention(start, end, kind, "active", kind)
+        return self.stages.dating(
+            anchor,
+            dates,
+            doc.published_date,
+            discourse,
+            (0, len(sentence.text)),
+            default_year=self.profile.start_date.year,
+        )
+
+    def _collapse_event(
+        self,
+        doc: Document,
+        sentence: SentenceMentions,
+        mention: CollapseMention,
+        dates: Sequence[Any],
+        discourse: Discourse,
+    ) -> Event | None:
+        when = self._date_at(doc, sentence, mention.start, mention.end, "collapse", dates, discourse)
+        if when.date is not None and when.date < self.profile.start_date:
+            return None  # another war's collapse
+        attribution = self.stages.attribution.attribute(sentence.text, discourse)
+        hedged = bool(lexicon.HEDGES.search(sentence.text))
+        probability = area_lexicon.COLLAPSE_PROBABILITY[mention.form] * (
+            area_lexicon.HEDGED_FACTOR if hedged else 1.0
+        )
+        country_id, country_name = self._country()
+        return Event(
+            kind="collapse",
+            actor=mention.actor,
+            place_id=country_id,
+            place_name=country_name,
+            evidence=Evidence(doc.id, sentence.text, sentence.start, sentence.end),
+            opponent=None,
+            geo_precision=3,
+            date=when.date.isoformat() if when.date else None,
+            date_precision=when.precision,
+            date_basis=when.basis,
+            source=attribution.source,
+            source_side=attribution.side,
+            # The fallen side's own word is an admission; another's, a claim.
+            certainty=self._side_certainty(mention.actor, attribution, sentence.text, "confirmed", "claimed"),
+            extractor=EXTRACTOR_NAME,
+            explanation=f"collapse '{sentence.text[mention.start : mention.end]}' ({mention.form})",
+            probability=round(probability, 3),
+        )
+
+    def _statement(
+        self,
+        doc: Document,
+        sentence: SentenceMentions,
+        quantity: AreaQuantity,
+        dates: Sequence[Any],
+        discourse: Discourse,
+    ) -> Statement:
+        when = self._date_at(
+            doc, sentence, quantity.control_start, quantity.control_end, "statement", dates, discourse
+        )
+        attribution = self.stages.attribution.attribute(sentence.text, discourse)
+        hedged = bool(lexicon.HEDGES.search(sentence.text))
+        return Statement(
+            actor=quantity.actor,
+            evidence=Evidence(doc.id, sentence.text, sentence.start, sentence.end),
+            area_id=quantity.area_id,
+            area_name=quantity.area_name,
+            count=quantity.count,
+            total=quantity.total,
+            percent=quantity.percent,
+            unit_word=quantity.unit_word,
+            date=when.date.isoformat() if when.date else None,
+            date_basis=when.basis,
+            source=attribution.source,
+            source_side=attribution.side,
+            # A side's word on its own gains is a claim; the other side's, an admission.
+            certainty=self._side_certainty(
+                quantity.actor, attribution, sentence.text, "claimed", "confirmed"
+            ),
+            extractor=EXTRACTOR_NAME,
+            probability=area_lexicon.STATEMENT_PROBABILITY * (area_lexicon.HEDGED_FACTOR if hedged else 1.0),
+        )
+
+    def _side_certainty(
+        self, actor: str, attribution: Attribution, text: str, by_actor: str, by_other: str
+    ) -> str:
+        """How sure a claim about a side is: hedged; said by that side itself
+        (`by_actor`) or by another party (`by_other`); a claim; else reported."""
+        if lexicon.HEDGES.search(text):
+            return "unverified"
+        parties = {self.profile.side_of(p) for p in attribution.sides - {"independent"}}
+        if not parties:
+            return "claimed" if lexicon.CLAIM_WORDS.search(text) else "reported"
+        return by_actor if self.profile.side_of(actor) in parties else by_other
+
+    def _country(self) -> tuple[str, str]:
+        """The place of a collapse: the country's unit, or its code when the
+        gazetteer has no country feature."""
+        country = self.gazetteer.places.get(self.profile.country)
+        return (country.id, country.name) if country else (self.profile.country, self.profile.country)
+
+    def collapses_of(self, doc: Document, events: Sequence[Event], reading: Reading) -> list[Event]:
+        """The collapses a report states: those its sentences say, and the
+        surrender or handover of the national capital by the government ("Kabul
+        was surrendered"), which says the government is gone."""
+        found = list(reading.collapses)
+        country_id, country_name = self._country()
+        capital = self.profile.national_capital
+        government_side = self.profile.side_of(self.profile.government)
+        for event in events:
+            if (
+                event.kind in ("surrender", "handover")
+                and capital is not None
+                and capital in (event.place_id, event.admin2, event.admin3)
+                and event.opponent is not None
+                and self.profile.side_of(event.opponent) == government_side
+                and not event.negated
+                and event.certainty != "denied"
+            ):
+                found.append(
+                    dataclasses.replace(
+                        event,
+                        kind="collapse",
+                        actor=event.opponent,
+                        opponent=None,
+                        place_id=country_id,
+                        place_name=country_name,
+                        admin1=None,
+                        admin2=None,
+                        admin3=None,
+                        geo_precision=3,
+                        explanation=f"the national capital {event.kind} ({event.explanation})",
+                    )
+                )
+        return found
 
     # --- stage 6: the decision, and the events ---------------------------------------
 
@@ -272,6 +500,10 @@ class StagedExtractor:
         return result
 
 
+def _reading_key(doc: Document) -> tuple[str, str]:
+    return doc.id, doc.content_hash
+
+
 def same_episode_dates(frames: Sequence[Frame], dates: list[ResolvedDate]) -> list[ResolvedDate]:
     """A sentence that dates one event at a place and tells another at the same
     place without a date of its own tells one episode: "X was seized on Friday,
@@ -297,6 +529,7 @@ def build_event(
     probability: float,
     model: str | None,
 ) -> Event:
+    probability = round(probability, 3)  # the explanation shows the value stored
     place: Place = frame.place
     if place.level == "admin1":
         geo_precision = 3
@@ -332,7 +565,7 @@ def build_event(
             f"trigger '{sentence.text[hit.start : hit.end]}' ({hit.name}, {hit.voice}); "
             f"place {frame.found_by}; p={probability:.2f}"
         ),
-        probability=round(probability, 3),
+        probability=probability,
         model=model,
     )
 
