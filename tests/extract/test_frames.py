@@ -349,3 +349,38 @@ def test_a_second_verb_phrase_is_no_object_of_the_first_verb(frames_of, sentence
 def test_withdrawing_from_the_district_just_named(frames_of) -> None:
     frames = frames_of("Tarrow district was seized by the Ash Front on Friday, and soldiers withdrew from the district.")
     assert [(f.place.id, f.trigger_class) for f in selected(frames)] == [("XX0202", "gain"), ("XX0202", "withdrawal")]
+
+
+# --- causatives, modals and attacks from afar -------------------------------------------
+
+
+def test_forced_to_leave_without_an_object_is_the_subjects_withdrawal(frames_of) -> None:
+    frame = only_selected(frames_of("Government troops were forced to withdraw from Brennick on Monday."))
+    assert (frame.place.id, frame.trigger_class, frame.leaver) == ("XX0102", "withdrawal", "government")
+
+
+def test_forcing_someone_out_makes_them_the_loser(frames_of) -> None:
+    frame = only_selected(frames_of("Soldiers forced the insurgents to withdraw from Brennick on Monday."))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "government")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Soldiers could eventually be forced to withdraw from Brennick.",
+        "Government troops may have to abandon Sallow district.",
+    ],
+)
+def test_a_modal_over_a_causative_states_nothing(frames_of, sentence: str) -> None:
+    assert selected(frames_of(sentence)) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Police arrested two men over the rocket attack on Lumen.",
+        "A suicide attack in Brennick killed four people.",
+    ],
+)
+def test_an_attack_from_afar_or_by_a_bomber_is_no_fight_for_ground(frames_of, sentence: str) -> None:
+    assert frames_of(sentence) == []

@@ -598,6 +598,8 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
         and not lexicon.ORDINAL_INFINITIVE.search(prefix)
     ):
         return False
+    if lexicon.MODAL_OVER_CAUSED.search(prefix):
+        return False
     if lexicon.QUESTION_AFTER.match(text, hit.end):
         return False
     return not lexicon.CONDITIONAL.search(text[: hit.start])

@@ -373,7 +373,9 @@ TRIGGERS: tuple[Trigger, ...] = (
         "recapture",
         "active",
         r"\b(?:pushed|pushing|push|drove|driving|drive|driven|forced|forcing|expelled|expelling|expel|"
-        r"evicted|evicting|evict|kicked|kicking|flushed|flushing|ousted|ousting|oust)\s+(?!back\b)"
+        # "forced to withdraw from": no object, so the subject was forced (a
+        # withdrawal, found by its own trigger), not the one who forced.
+        r"evicted|evicting|evict|kicked|kicking|flushed|flushing|ousted|ousting|oust)\s+(?!back\b|to\b)"
         r"(?:[\w’'-]+\s+){1,4}?(?:out\s+of|out\s+from|from)\b",
         ("Afghan forces pushed the Taliban out of Khan Abad", "commandos drove the militants from the town"),
         stems=("push", "drov", "driv", "forc", "expel", "evict", "kick", "flush", "oust"),
@@ -508,6 +510,14 @@ INTENTION = re.compile(
     r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)\bto\s+$"
     # A state just short of the event: "in danger of falling", "on the verge of collapse".
     r"|\b(?:danger|risk|verge|brink|threat|fear|fears|prospect)\s+of\s+$)",
+    re.IGNORECASE,
+)
+
+# A modal over a causative is still unreal: "could eventually be forced to
+# withdraw", "may have to abandon" (what `CAUSED` lets through otherwise).
+MODAL_OVER_CAUSED = re.compile(
+    r"\b(?:would|will|could|might|can|should|must|(?-i:may))\s+(?:not\s+)?(?:\w+\s+){0,2}?"
+    r"(?:(?:be|have\s+been)\s+(?:\w+\s+)?(?:forced|made|compelled|obliged)|have)\s+to\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 
@@ -935,6 +945,17 @@ SPEECH_NOUN_USE = re.compile(r"\s+(?:said|say|says|suggest|suggested|indicate|in
 # title ("the governor of Kestria") is neither.
 NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Gen)\.?\s+([A-Z][a-z]{3,})\b")
+
+# An attack from afar or by a lone bomber is no fight for ground: "a rocket
+# attack on X", "a suicide attack in X", "the drone strike on X". Such a
+# modifier right before a nominal attack trigger leaves it out.
+STANDOFF_ATTACK_BEFORE = re.compile(
+    r"\b(?:rocket|mortar|missile|artillery|suicide|bomb|bombing|car[\s-]bomb|truck[\s-]bomb|drone|"
+    r"air|aerial|terror|terrorist|ied|grenade|magnetic[\s-]bomb|sticky[\s-]bomb|mine|"
+    r"explosive|shelling)[\s-]+(?:and\s+\w+\s+)?$",
+    re.IGNORECASE,
+)
+
 
 # --- small patterns the clause analysis uses ------------------------------------
 

@@ -178,6 +178,10 @@ class MentionFinder:
                     or lexicon.LOCATION_WORDS.search(text, max(0, start - 15), end)
                 ):
                     continue  # "located 50 kilometres south of X": geography, not a siege
+                if trigger.name == "attack-on" and lexicon.STANDOFF_ATTACK_BEFORE.search(
+                    text[max(0, start - 30) : start]
+                ):
+                    continue  # "a rocket attack on X": no fight for ground
                 if trigger.voice == "passive" and lexicon.NOUN_USE_BEFORE.search(
                     text[max(0, start - 8) : start]
                 ):
