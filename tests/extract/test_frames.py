@@ -384,3 +384,8 @@ def test_a_modal_over_a_causative_states_nothing(frames_of, sentence: str) -> No
 )
 def test_an_attack_from_afar_or_by_a_bomber_is_no_fight_for_ground(frames_of, sentence: str) -> None:
     assert frames_of(sentence) == []
+
+
+def test_an_ambush_is_a_fight_started_by_its_authors(frames_of) -> None:
+    frame = only_selected(frames_of("Soldiers ambushed a convoy of insurgents in Sallow district on Friday."))
+    assert (frame.place.id, frame.trigger_class, frame.attacker) == ("XX0103", "clash", "government")

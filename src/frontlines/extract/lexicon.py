@@ -304,6 +304,16 @@ TRIGGERS: tuple[Trigger, ...] = (
         ),
         stems=("fighting", "clash", "battle", "firefight", "skirmish", "gunfight", "hostilities"),
     ),
+    Trigger(
+        # An ambush is a fight its authors started: "soldiers ambushed a group
+        # of fighters in X".
+        "ambushed",
+        "clash",
+        "active",
+        r"\b(?:ambushed|ambushing|ambushes)\b",
+        ("soldiers ambushed a convoy of fighters in the district",),
+        stems=("ambush",),
+    ),
     # --- withdrawal ------------------------------------------------------
     Trigger(
         "retreated",
@@ -949,6 +959,7 @@ TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Gen)\.?\s+([A-Z][a-z]{3,})\b")
 # An attack from afar or by a lone bomber is no fight for ground: "a rocket
 # attack on X", "a suicide attack in X", "the drone strike on X". Such a
 # modifier right before a nominal attack trigger leaves it out.
+ATTACK_NOUN_TRIGGERS = frozenset({"attack-on"})
 STANDOFF_ATTACK_BEFORE = re.compile(
     r"\b(?:rocket|mortar|missile|artillery|suicide|bomb|bombing|car[\s-]bomb|truck[\s-]bomb|drone|"
     r"air|aerial|terror|terrorist|ied|grenade|magnetic[\s-]bomb|sticky[\s-]bomb|mine|"

@@ -178,7 +178,7 @@ class MentionFinder:
                     or lexicon.LOCATION_WORDS.search(text, max(0, start - 15), end)
                 ):
                     continue  # "located 50 kilometres south of X": geography, not a siege
-                if trigger.name == "attack-on" and lexicon.STANDOFF_ATTACK_BEFORE.search(
+                if trigger.name in lexicon.ATTACK_NOUN_TRIGGERS and lexicon.STANDOFF_ATTACK_BEFORE.search(
                     text[max(0, start - 30) : start]
                 ):
                     continue  # "a rocket attack on X": no fight for ground
