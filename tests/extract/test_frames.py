@@ -389,3 +389,16 @@ def test_an_attack_from_afar_or_by_a_bomber_is_no_fight_for_ground(frames_of, se
 def test_an_ambush_is_a_fight_started_by_its_authors(frames_of) -> None:
     frame = only_selected(frames_of("Soldiers ambushed a convoy of insurgents in Sallow district on Friday."))
     assert (frame.place.id, frame.trigger_class, frame.attacker) == ("XX0103", "clash", "government")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Brennick district was de-occupied on Friday.",
+        "Crowds gathered after the liberation of Brennick district.",
+        "Soldiers liberated Brennick district on Friday.",
+    ],
+)
+def test_liberation_is_a_regain_by_the_government_side(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "government")

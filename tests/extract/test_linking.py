@@ -272,3 +272,12 @@ def test_a_province_named_through_all_its_parts_is_the_province_itself(
 def test_some_parts_or_other_things_of_a_province_are_not_the_province(link, sentence: str) -> None:
     (kestria,) = [lp for lp in link(sentence) if lp.place.id == "XX02"]
     assert (kestria.text, kestria.role) == ("Kestria", "context")
+
+
+def test_a_capital_saying_something_is_its_government_speaking(link) -> None:
+    assert by_name(link("Insurgents took Brennick on Monday, Lumen admitted."), "Lumen").role == "speaker"
+    assert by_name(link("Lumen has denied that Brennick fell."), "Lumen").role == "speaker"
+
+
+def test_people_of_a_place_saying_something_leave_the_place_a_place(link) -> None:
+    assert by_name(link("Residents of Lumen said the insurgents had left."), "Lumen").role != "speaker"

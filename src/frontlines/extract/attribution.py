@@ -124,6 +124,9 @@ class Attributor:
         sides = {self.profile.side_of(s) if s != "independent" else s for s in attribution.sides}
         own = self.profile.side_of(actor)
         loser = self.profile.side_of(opponent) if opponent else None
+        if kind == "withdrawal" and loser is not None:
+            # Who withdraws is who loses the place: their word is the admission.
+            own, loser = loser, own
         if kind in ("clash", "siege"):
             return "claimed" if (sides - {"independent"}) else "reported"
         if (loser and loser in sides) or (not loser and sides - {"independent", own}):

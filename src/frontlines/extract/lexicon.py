@@ -195,6 +195,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "active",
         r"\b(?:retook|retake|retakes|retaking|retaken|recaptured|recapture|recaptures|"
         r"recapturing|regained|regain|regains|regaining|reclaimed|reclaim|liberated|liberate|"
+        r"liberating|de-?occupied|de-?occupy|de-?occupying|"
         r"took\s+back|take\s+back|taken\s+back|won\s+back|cleared|clear|clears|clearing)\b"
         r"(?!\s+(?:up|the\s+way)\b)",
         (
@@ -202,16 +203,26 @@ TRIGGERS: tuple[Trigger, ...] = (
             "forces cleared the district of militants",
             "Our forces managed to retake Shinwari district",
         ),
-        stems=("retak", "retook", "recaptur", "regain", "reclaim", "liberat", "back", "clear"),
+        stems=("retak", "retook", "recaptur", "regain", "reclaim", "liberat", "occup", "back", "clear"),
+    ),
+    Trigger(
+        # "the liberation of X": a regain told as a noun ("the recapture of X"
+        # is a capture noun: who regains is told by who takes it).
+        "liberation-of",
+        "recapture",
+        "nominal",
+        r"\b(?:the\s+)?(?:liberation|de-?occupation|recapture)\s+of\b",
+        ("after the liberation of the city", "the de-occupation of the town"),
+        stems=("liberation", "occupation", "recapture"),
     ),
     Trigger(
         "was-retaken",
         "recapture",
         "passive",
-        _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|cleared|taken\s+back)"
+        _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|de-?occupied|cleared|taken\s+back)"
         r"\b",
         ("the district has been recaptured", "X were retaken by the Afghan government forces"),
-        stems=("recaptur", "retaken", "regain", "reclaim", "liberat", "clear", "back"),
+        stems=("recaptur", "retaken", "regain", "reclaim", "liberat", "occup", "clear", "back"),
     ),
     # --- siege -----------------------------------------------------------
     Trigger(
@@ -670,6 +681,18 @@ ROLE_AFTER_PLACE = re.compile(
     r"spokesperson|spokeswoman|mp|mps|representative|residents?|security\s+officials?|army\s+"
     r"corps|corps|authorities|administration\s+spokesman|media|tv|news|province's\s+(?:governor|"
     r"police))\b",
+    re.IGNORECASE,
+)
+# A capital for its government, as the subject of a verb of saying: "Kyiv
+# admitted", "Moscow claimed", "Kabul has denied". (Not after a preposition:
+# in "residents of X said" the residents speak, X is where they live.)
+SAYS_AFTER_PLACE = re.compile(
+    r"^\s+(?:has\s+|have\s+|had\s+)?(?:said|says|admitted|admits|claimed|claims|announced|confirmed|"
+    r"denied|denies|stated|insisted|warned|accused|acknowledged|alleged|conceded)\b",
+    re.IGNORECASE,
+)
+PREPOSITION_BEFORE = re.compile(
+    r"\b(?:of|from|in|at|near|for|to|by|with|around|outside|inside)\s+(?:the\s+)?(?:city\s+of\s+)?$",
     re.IGNORECASE,
 )
 

@@ -262,7 +262,11 @@ class PlaceLinker:
             role = "context"  # "Ghazni's Jaghatu district"
         elif lexicon.FACILITY_AFTER_PLACE.match(after):
             role = "facility"
-        elif lexicon.ROLE_AFTER_PLACE.match(after) or lexicon.ROLE_BEFORE_PLACE.search(before[-40:]):
+        elif (
+            lexicon.ROLE_AFTER_PLACE.match(after)
+            or lexicon.ROLE_BEFORE_PLACE.search(before[-40:])
+            or (lexicon.SAYS_AFTER_PLACE.match(after) and not lexicon.PREPOSITION_BEFORE.search(before))
+        ):
             role = "speaker"
             if has_admin1 and place.level != "admin1":
                 place = self.pick(ids, "province", near, discourse) or place
