@@ -461,6 +461,8 @@ LOCATIVES_LANDMARK_ONLY = templates(
     ("checkpoint-on-the-road-to", "{actor} captured a checkpoint on the road to {landmark}.", NOT_PROVINCE),
     ("road-between-was-cleared", "The road between {landmark} and {landmark2} was cleared by {actor}."),
     ("base-outside", "{actor} overran an army base outside {landmark}.", NOT_PROVINCE),
+    # A name hyphenated to a participle modifies what follows.
+    ("a-bound-convoy", "{actor} seized a {landmark_bare}-bound convoy on Sunday.", NOT_PROVINCE),
 )
 
 LOCATIVES_WITH_EVENT = templates(
@@ -473,6 +475,9 @@ LOCATIVES_WITH_EVENT = templates(
     ("on-the-highway-linking", "{actor} captured {place} on the highway linking {landmark} and {landmark2}."),
     ("advanced-from", "{actor} advanced from {landmark} and captured {place}."),
     ("families-fled-to", "Families who fled {place} after it fell to {actor} arrived in {landmark}."),
+    ("from-based-soldiers", "{actor} took {place} from {landmark_bare}-based soldiers on Sunday."),
+    # A capital saying something is its government speaking.
+    ("the-capital-admitted", "{actor} captured {place} on Sunday, {landmark_bare} admitted.", ("capital",)),
 )
 
 # Appositions: `{bare}` is a known town or district, named with what it is

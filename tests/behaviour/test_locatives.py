@@ -55,7 +55,8 @@ def locative_cases(group: tuple[Template, ...], event_types: tuple[str, ...] | N
                 landmark2 = seconds[turn % len(seconds)]
                 actor = world.actors[(t_index * len(PLACE_TYPES) + index) % len(world.actors)]
                 text = fill(template.text, place=place.phrase, bare=place.bare,
-                            landmark=landmark.phrase, landmark2=landmark2.phrase, **world.slots(actor))
+                            landmark=landmark.phrase, landmark_bare=landmark.bare or landmark.phrase,
+                            landmark2=landmark2.phrase, **world.slots(actor))
                 landmarks = [landmark]
                 if "{landmark2}" in template.text:
                     landmarks.append(landmark2)

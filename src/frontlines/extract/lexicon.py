@@ -683,6 +683,15 @@ ROLE_AFTER_PLACE = re.compile(
     r"police))\b",
     re.IGNORECASE,
 )
+# A name joined by a hyphen to a participle or an adjective is a modifier of
+# what follows, not a place where something happened: "a Kabul-bound convoy",
+# "Kunduz-based soldiers", "the Moscow-installed mayor".
+HYPHEN_MODIFIER_AFTER = re.compile(
+    r"^[-‐–](?:bound|based|backed|appointed|installed|born|led|linked|controlled|held|made|centred|"
+    r"centered|registered|owned|headquartered|trained|funded|supported|aligned|leaning|friendly|"
+    r"style|area|region)\b",
+    re.IGNORECASE,
+)
 # A capital for its government, as the subject of a verb of saying: "Kyiv
 # admitted", "Moscow claimed", "Kabul has denied". (Not after a preposition:
 # in "residents of X said" the residents speak, X is where they live.)

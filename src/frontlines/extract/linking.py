@@ -193,6 +193,8 @@ class PlaceLinker:
         start, end = m.start, m.end
         before = text[max(0, start - 60) : start]
         after = text[end : end + 40]
+        if lexicon.HYPHEN_MODIFIER_AFTER.match(after):
+            return None  # "a Kabul-bound convoy": a modifier, not a place
         hint = m.level_hint
         if hint == "district" and linked and lexicon.DISTRICT_OF_GAP.fullmatch(text[linked[-1].end : start]):
             hint = None  # "Burka district of Baghlan": the hint was Burka's
