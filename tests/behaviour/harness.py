@@ -9,8 +9,11 @@ A case is a short text and what a careful analyst would code from it:
   produced (an event that is `negated`, or whose certainty is `denied`, is
   evidence against, and is allowed);
 - `certainty`: if set, each expected triple must be produced with it;
-- `forbid_kinds`: kinds that no asserted event about an expected place may
-  have (a siege or a repelled attack is not a change of hands).
+- `forbid_kinds`: kinds that no asserted event about an expected place (or a
+  place in `watch`) may have (a siege or a repelled attack is not a change of
+  hands);
+- `watch`: places where only `forbid_kinds` is checked ("villages around X"
+  may be an assault on X, never its capture).
 
 An event is *about* a place if it is at the place, or at a place inside it at a
 finer level than the province: an event at the town of Pellin is about Halvik
@@ -53,6 +56,7 @@ class Case:
     nothing_about: tuple[str, ...] = ()
     certainty: str | None = None
     forbid_kinds: tuple[str, ...] = ()
+    watch: tuple[str, ...] = ()
 
 
 def about(event: Event, place_id: str) -> bool:
@@ -90,6 +94,10 @@ def problems(case: Case, events: Sequence[Event], profile: Profile) -> list[str]
             found.append(f"nothing may be said about {place}, got "
                          + ", ".join(f"{e.kind} by {e.actor}" for e in wrong))
     expected_places = {place for _, _, place in case.expect}
+    for place in sorted(set(case.watch) - expected_places):
+        for event in positive:
+            if about(event, place) and event.kind in case.forbid_kinds:
+                found.append(f"{event.kind} by {event.actor} at {place} (a {event.kind} is wrong here)")
     for place in sorted(expected_places):
         here = [e for e in positive if about(e, place)]
         for event in here:

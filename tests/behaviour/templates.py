@@ -287,6 +287,15 @@ SIEGE = templates(
     ("remains-besieged-by", "{place} remains besieged by {actor}.", NOT_PROVINCE),
 )
 
+# Taking part of a place, or something in or around it, may be an assault on
+# the place, never its fall.
+PARTS = templates(
+    ("villages-around", "{actor} took control of villages around {place}.", NOT_PROVINCE),
+    ("the-road-in", "{actor} captured the airport road in {place}.", NOT_PROVINCE),
+    ("parts-of", "{actor} seized parts of {place} on Sunday.", NOT_PROVINCE),
+    ("a-checkpoint-outside", "{actor} overran a checkpoint outside {place}.", NOT_PROVINCE),
+)
+
 # Fighting in a place and a repelled attack change nothing: a clash, never a
 # capture, even when the sentence mentions "control".
 CLASH = templates(
@@ -463,6 +472,16 @@ LOCATIVES_LANDMARK_ONLY = templates(
     ("base-outside", "{actor} overran an army base outside {landmark}.", NOT_PROVINCE),
     # A name hyphenated to a participle modifies what follows.
     ("a-bound-convoy", "{actor} seized a {landmark_bare}-bound convoy on Sunday.", NOT_PROVINCE),
+    # People arriving are no army.
+    ("families-streamed-into", "Displaced families from the captured districts streamed into {landmark}.",
+     NOT_PROVINCE),
+    # "The district" is no city named as a landmark.
+    ("flights-from-suspended-after-the-district",
+     "Flights from {landmark_bare} were suspended after {actor} captured the district.", ("capital",)),
+    # Where the speakers are is not where it happened.
+    ("officials-in-said", "{actor} captured three districts in the province, officials in {landmark_bare} said.",
+     ("capital",)),
+    ("in-x-officials-said", "In {landmark_bare}, officials said the district had fallen.", ("capital",)),
 )
 
 LOCATIVES_WITH_EVENT = templates(

@@ -11,6 +11,7 @@ from .templates import (
     CLASH,
     GAIN_ACTIVE,
     GAIN_PASSIVE,
+    PARTS,
     REGAIN_ACTIVE,
     REGAIN_PASSIVE,
     SIEGE,
@@ -39,6 +40,13 @@ SIEGES = cross(SIEGE, siege)
 CLASHES = cross(CLASH, clash)
 
 
+def part(template: Template, world: World, place: PlaceFill, actor: ActorFill) -> dict[str, Any]:
+    return {"watch": (place.id,), "forbid_kinds": NO_CHANGE, "nothing_about": place.forbid}
+
+
+PARTS_TAKEN = cross(PARTS, part)
+
+
 @pytest.mark.parametrize("case", params(GAINS))
 def test_taking_a_place(case: Case, run_case) -> None:
     run_case(case)
@@ -51,6 +59,11 @@ def test_taking_a_place_back(case: Case, run_case) -> None:
 
 @pytest.mark.parametrize("case", params(SIEGES))
 def test_a_siege_is_not_a_capture(case: Case, run_case) -> None:
+    run_case(case)
+
+
+@pytest.mark.parametrize("case", params(PARTS_TAKEN))
+def test_taking_part_of_a_place_or_something_around_it_is_not_taking_it(case: Case, run_case) -> None:
     run_case(case)
 
 

@@ -117,8 +117,21 @@ def test_a_date_of_the_sentence_outside_the_clause_dates_it_when_near() -> None:
     assert when == ResolvedDate(date(2021, 6, 18), "day", "relative")
 
 
-def test_a_weak_date_yields_to_a_day() -> None:
-    assert dated("Tarrow fell in the past 24 hours, on Sunday.").date == date(2021, 6, 20)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tarrow fell in the past 24 hours, on Sunday.",
+        "Insurgents overran Tarrow, the third town to fall over the past three days, officials said on Sunday.",
+        "Tarrow fell in recent days, a commander confirmed on Sunday.",
+    ],
+)
+def test_a_window_yields_to_a_day(sentence: str) -> None:
+    words = "overran" if "overran" in sentence else "fell"
+    assert dated(sentence, words).date == date(2021, 6, 20)
+
+
+def test_this_past_sunday_is_a_day_not_a_window() -> None:
+    assert dated("Tarrow fell this past Sunday.").date == date(2021, 6, 20)
 
 
 def test_since_a_date_means_by_publication_with_the_width_of_the_window() -> None:

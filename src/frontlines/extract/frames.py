@@ -136,6 +136,12 @@ class FrameBuilder:
                 or lexicon.CIVILIANS_BEFORE.search(text, max(0, hit.start - 40), hit.start)
             ):
                 continue  # foreign troops leaving the country, civilians fleeing: no place changes hands
+            if (
+                hit.name == "entered"
+                and lexicon.CIVILIAN_SUBJECT.search(text, clause_start, hit.start)
+                and not any(clause_start <= a.start < hit.start for a in sentence.actors)
+            ):
+                continue  # "families streamed into Kabul": people arriving, no army
             before_span = (max(clause_start, previous_end), hit.start)
             after_span = (hit.end, _list_end(text, hit.end, min(clause_end, next_start), linked))
             found = self._arguments(
@@ -189,8 +195,10 @@ class FrameBuilder:
         roles: dict[str, str | None],
     ) -> Frame:
         frame = Frame(sentence, hit, place, linked, how, selected, clause, negated, **roles)  # type: ignore[arg-type]
-        frame.partial = linked is not None and bool(
-            lexicon.PARTIAL_BEFORE.search(sentence.text, max(0, linked.start - 40), linked.start)
+        # Troops surrendering "at an outpost in X" surrender in X: only a change
+        # of hands can be partial.
+        frame.partial = (
+            linked is not None and hit.kind != "surrender" and _partial(sentence.text, linked.start)
         )
         frame.rule_kind = self.kind_of(frame, frame.trigger_class)
         frame.seat = self.linker.is_seat(place)
@@ -585,6 +593,16 @@ class FrameBuilder:
             if not self.on_government_side(actor):
                 return actor
         return None
+
+
+def _partial(text: str, start: int) -> bool:
+    """Do the words before a place say only part of it, or something in it, is
+    meant ("parts of X", "villages around X")? Not when all of it is ("all the
+    government buildings in X")."""
+    found = lexicon.PARTIAL_BEFORE.search(text, max(0, start - 40), start)
+    if found is None:
+        return False
+    return not lexicon.ALL_OF_BEFORE.search(text, max(0, found.start() - 30), found.start())
 
 
 def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:

@@ -549,6 +549,14 @@ CIVILIANS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# People, not fighters, as the subject of a verb of motion ("displaced families
+# from the captured districts streamed into X").
+CIVILIAN_SUBJECT = re.compile(
+    r"\b(?:residents|civilians|families|people|villagers|refugees|inhabitants|locals|children|women|"
+    r"displaced|migrants|travellers|travelers|passengers|crowds|students|traders|journalists)\b",
+    re.IGNORECASE,
+)
+
 # "the first provincial capital to fall", "the largest city to be taken": an
 # infinitive after an ordinal or a superlative states what happened.
 ORDINAL_INFINITIVE = re.compile(
@@ -661,7 +669,7 @@ RELATION_HEAD_BEFORE = re.compile(
 ROLE_BEFORE_PLACE = re.compile(
     r"\b(?:governor|police\s+chief|chief\s+of\s+police|commander|spokesm[ae]n|spokesperson|mayor|"
     r"lawmakers?|legislators?|MPs?|representatives?|councill?ors?|officials?|elders?|natives?)\s+"
-    r"(?:of|for|from)\s+(?:the\s+)?(?:(?:province|district|city|town)\s+of\s+)?$",
+    r"(?:of|for|from|in)\s+(?:the\s+)?(?:(?:province|district|city|town)\s+of\s+)?$",
     re.IGNORECASE,
 )
 
@@ -691,6 +699,12 @@ HYPHEN_MODIFIER_AFTER = re.compile(
     r"centered|registered|owned|headquartered|trained|funded|supported|aligned|leaning|friendly|"
     r"style|area|region)\b",
     re.IGNORECASE,
+)
+# "In X, officials said ...": a fronted place of the speakers, not of what
+# they tell (`before` is the sentence up to the name, `after` what follows it).
+FRONTED_PLACE_BEFORE = re.compile(r"^\s*(?:In|From)\s+$")
+SPEAKERS_SAY_AFTER = re.compile(
+    r"^,\s+(?:[\w’'-]+\s+){1,5}?(?:said|say|says|told|reported|confirmed|announced|claimed)\b"
 )
 # A capital for its government, as the subject of a verb of saying: "Kyiv
 # admitted", "Moscow claimed", "Kabul has denied". (Not after a preposition:
@@ -896,9 +910,20 @@ QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
 PARTIAL_BEFORE = re.compile(
     r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|most\s+of|much\s+of|"
     r"neighbou?rhoods\s+of|areas\s+of|outskirts\s+of|suburbs\s+of|edges?\s+of|entrance\s+(?:of|to)|"
-    r"gates\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+    r"gates\s+of"
+    # Something in or around the place, not the place: "villages around X",
+    # "the airport road in X", "a checkpoint outside X".
+    # (All of them is the place: "seized all the government buildings in X":
+    # see `ALL_OF_BEFORE`.)
+    r"|(?:villages?|areas?|posts?|check\s*posts?|checkpoints?|bases?|roads?|highways?|buildings?|"
+    r"positions?|outposts?|neighbou?rhoods?|compounds?|prisons?|hills?|heights?|bridges?|dams?|"
+    r"airports?|markets?|bazaars?|homes?|houses?|offices?|barracks|garrisons?)\s+"
+    r"(?:in|around|near|outside|inside|on\s+the\s+outskirts\s+of)"
+    r")\s+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+ALL_OF_BEFORE = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+|its\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+
 # A sentence saying control is partial ("took control of some areas").
 PARTIAL_CONTROL = re.compile(
     r"\b(?:some\s+areas|some\s+parts|parts\s+of|most\s+of|large\s+parts|swathes|several\s+areas|"

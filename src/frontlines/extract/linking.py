@@ -268,6 +268,7 @@ class PlaceLinker:
             lexicon.ROLE_AFTER_PLACE.match(after)
             or lexicon.ROLE_BEFORE_PLACE.search(before[-40:])
             or (lexicon.SAYS_AFTER_PLACE.match(after) and not lexicon.PREPOSITION_BEFORE.search(before))
+            or (lexicon.FRONTED_PLACE_BEFORE.match(text[:start]) and lexicon.SPEAKERS_SAY_AFTER.match(after))
         ):
             role = "speaker"
             if has_admin1 and place.level != "admin1":
@@ -385,7 +386,16 @@ class PlaceLinker:
         if "province" in phrase:
             province = provinces[-1] if provinces else self._told_province(discourse)
             return self.places.get(province) if province else None
-        local = [r.place for r in earlier if r.place.level != "admin1" and r.role in ("event", "relation")]
+        # "The district" is no provincial capital and no landmark ("flights from
+        # Kunduz were stopped after the Taliban took the district").
+        district = "district" in phrase
+        local = [
+            r.place
+            for r in earlier
+            if r.place.level != "admin1"
+            and r.role in ("event", "relation")
+            and not (district and (r.role == "relation" or self.is_seat(r.place)))
+        ]
         if local:
             return local[-1]
         if "city" in phrase or "town" in phrase:
@@ -404,12 +414,14 @@ class PlaceLinker:
         city = "city" in phrase or "town" in phrase
         told = self.places.get(discourse.last_event_place or "")
         if told is not None and (
-            (told.level in ("admin2", "admin3") and not city)
+            (told.level in ("admin2", "admin3") and not city and not (district and self.is_seat(told)))
             or (city and (told.level in ("populated_place", "crossing") or self.is_seat(told)))
         ):
             return told
-        wanted = discourse.last_city if city else discourse.last_district
-        return self.places.get(wanted or "")
+        wanted = self.places.get((discourse.last_city if city else discourse.last_district) or "")
+        if wanted is not None and district and self.is_seat(wanted):
+            return None
+        return wanted
 
     def _seat_of(self, place: Place) -> Place | None:
         """A province's capital, or the place itself if it is a seat."""
