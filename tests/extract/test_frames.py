@@ -402,3 +402,20 @@ def test_an_ambush_is_a_fight_started_by_its_authors(frames_of) -> None:
 def test_liberation_is_a_regain_by_the_government_side(frames_of, sentence: str) -> None:
     frame = only_selected(frames_of(sentence))
     assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "government")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The army announced its withdrawal from Brennick district.",
+        "Soldiers had to give up Brennick district on Friday.",
+    ],
+)
+def test_a_withdrawal_told_as_a_noun_or_a_loss(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.leaver) == ("XX0102", "withdrawal", "government")
+
+
+def test_leaving_a_place_in_some_state_is_no_withdrawal(frames_of) -> None:
+    frames = frames_of("Insurgents took Sallow, leaving Brennick district the only town in army hands.")
+    assert not [f for f in selected(frames) if f.place.id == "XX0102" and f.trigger_class == "withdrawal"]

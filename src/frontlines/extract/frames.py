@@ -456,6 +456,11 @@ class FrameBuilder:
                 doer = self._actor_in(
                     actors, agent.start("rest"), min(clause_end, agent.start("rest") + 60), last=False
                 )
+            possessor = lexicon.POSSESSOR_BEFORE.search(text, max(before[0], hit.start - 30), hit.start)
+            if doer is None and possessor:
+                # "the army announced its withdrawal", "the Taliban's capture of X":
+                # the possessor is the doer.
+                doer = self._actor_in(actors, *before, last=True)
         elif doer is None:
             doer = self._actor_in(actors, *before, last=True)
             if doer is None and lexicon.INSURGENT_PRONOUNS.search(text[before[0] : before[1]]):

@@ -333,14 +333,27 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:retreated|retreat|retreats|retreating|withdrew|withdraw|withdrawn|withdrawing|"
         r"pulled\s+out|pull\s+out|pulling\s+out|pulled\s+back|pull\s+back|pulling\s+back|fell\s+back|"
         r"fallen\s+back|falling\s+back|abandoned|abandon|abandoning|evacuated|evacuate|evacuating|fled|flee|"
-        r"fleeing|left|deserted|desert|vacated|vacate|tactical\s+retreat|moved\s+out)\b"
+        # (Not "leaving": "leaving X the only way out" makes X remain.)
+        r"fleeing|left|deserted|desert|vacated|vacate|tactical\s+retreat|moved\s+out|"
+        # "gave up the city": a loss without a fight, told by who left.
+        r"gave\s+up|give\s+up|given\s+up|giving\s+up|ceded|cede|ceding)\b"
         r"(?!\s+(?:the|their)\s+country)",
         (
             "security forces made a tactical retreat from the district",
             "We retreated from the city this afternoon",
+            "the army had to give up the city",
         ),
-        stems=("retreat", "withdr", "pull", "abandon", "evacuat", "fled", "flee", "left", "moved out", "back",
-               "desert", "vacat"),
+        stems=("retreat", "withdr", "pull", "abandon", "evacuat", "fled", "flee", "left", "moved out",
+               "back", "desert", "vacat", "gave up", "give up", "given up", "giving up", "ced"),
+    ),
+    Trigger(
+        # The noun: "announced its withdrawal from X", "the retreat from X".
+        "withdrawal-from",
+        "withdrawal",
+        "nominal",
+        r"\b(?:withdrawal|retreat|pull-?out|evacuation)\s+(?:of\s+[^,.;]{1,40}?\s+)?from\b",
+        ("the army announced its withdrawal from the city",),
+        stems=("withdrawal", "retreat", "pullout", "pull-out", "evacuation"),
     ),
     Trigger(
         "was-abandoned",
@@ -513,7 +526,8 @@ TRIGGER_STEMS = re.compile(
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
     r"cut\s+off|districts|areas|cities|capitals|towns|drove|driv|expel|evict|kick|forc|flush|oust|chased|rout|"
     r"held|hold|controlled|occupied|\brun\b|ruled|\brule\b|authority|grip|sway|charge|command|possession|"
-    r"advanc|pour|stream|penetrat|attack|assault|offensive|raid|overwhelm|desert|flee|vacat|\bturn|\bced",
+    r"advanc|pour|stream|penetrat|attack|assault|offensive|raid|overwhelm|desert|flee|vacat|\bturn|\bced|ambush|"
+    r"give\s+up|given\s+up|giving\s+up",
     re.IGNORECASE,
 )
 
@@ -528,7 +542,8 @@ INTENTION = re.compile(
     r"to\s+(?:\w+\s+)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$"
     # Any other bare infinitive is a purpose ("clashes ... to retake the district"),
     # unless the attempt is said to have succeeded ("managed to retake").
-    r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)\bto\s+$"
+    # ("had to give up X": an obligation in the past, met.)
+    r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)(?<!had\s)\bto\s+$"
     # A state just short of the event: "in danger of falling", "on the verge of collapse".
     r"|\b(?:danger|risk|verge|brink|threat|fear|fears|prospect)\s+of\s+$)",
     re.IGNORECASE,
@@ -548,6 +563,10 @@ CIVILIANS_BEFORE = re.compile(
     r"displaced|thousands|hundreds)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+
+# A possessive right before a nominal trigger names its doer ("its
+# withdrawal", "the Taliban's capture of X").
+POSSESSOR_BEFORE = re.compile(r"(?:\b(?:its|their|his|her)|[’']s?)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 
 # People, not fighters, as the subject of a verb of motion ("displaced families
 # from the captured districts streamed into X").
