@@ -265,10 +265,9 @@ def test_profile_capitals_are_validated() -> None:
     from frontlines.profile import read_profile_text
 
     text, _ = read_profile_text("ukraine-2022")
-    assert parse_profile(text + '\n[capitals]\nUA63 = "UA6312"\n').capitals == {
-        "UA63": "UA6312"}
+    assert parse_profile(text).capitals == {"UA32": "UA8000000"}  # Kyiv Oblast: from Kyiv
     with pytest.raises(ProfileError, match="capitals"):
-        parse_profile(text + "\n[capitals]\nUA63 = 1\n")
+        parse_profile(text.replace('UA32 = "UA8000000"', "UA32 = 1"))
 
 
 # --- loading ------------------------------------------------------------------
