@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import ahocorasick
 import pycountry
@@ -161,6 +161,22 @@ def country_name_keys(folding: NameFolding) -> frozenset[str]:
     return frozenset(keys - {""})
 
 
+class IndexStore(Protocol):
+    """Where a gazetteer keeps the indexes it built, for the next process to load.
+
+    Building the name indexes of a country's tens of thousands of settlements
+    takes seconds; a workspace keeps them beside its database
+    (`places.workspace.FileIndexStore`), so that every `frontlines extract`
+    after the first starts at once. `kind` is "mentions" (the Aho-Corasick
+    automaton and its candidate groups) or "fuzzy" (the fuzzy pass's keys).
+    `load` returns None when nothing usable is kept.
+    """
+
+    def load(self, kind: str) -> Any | None: ...
+
+    def save(self, kind: str, state: Any) -> None: ...
+
+
 class Gazetteer:
     """Places of one workspace, indexed for finding names in text and searching.
 
@@ -179,8 +195,10 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[Place], capitals: Mapping[str, str] | None = None,
                  folding: NameFolding = BASE_FOLDING, *, centres: Mapping[str, str] | None = None,
-                 map_level: str | None = None):
+                 map_level: str | None = None, index_store: IndexStore | None = None):
         self.folding = folding
+        # Where the built indexes are kept between processes (None: nowhere).
+        self.index_store = index_store
         self.places: dict[str, Place] = {p.id: p for p in places}
         self.capitals: dict[str, str] = dict(capitals or {})
         self.centres: dict[str, str] = dict(centres or {})
@@ -387,6 +405,10 @@ class Gazetteer:
         )
 
     def _build_automaton(self) -> None:
+        stored = self.index_store.load("mentions") if self.index_store is not None else None
+        if stored is not None:
+            self._automaton, self._id_groups, self._strict_groups = stored
+            return
         local_scripts = self._local_scripts()
         # pattern -> place id -> whether the place bears it as its main name
         loose: dict[str, dict[str, bool]] = defaultdict(dict)
@@ -421,6 +443,8 @@ class Gazetteer:
             automaton.make_automaton()
         self._id_groups = list(groups)
         self._automaton = automaton
+        if self.index_store is not None:
+            self.index_store.save("mentions", (automaton, self._id_groups, self._strict_groups))
 
     def main_names_first(self, bearers: Mapping[str, bool]) -> tuple[str, ...]:
         """The candidates of one name, given which places bear it as their main
@@ -644,6 +668,15 @@ class Gazetteer:
         return self._order(found[0]), found[1]
 
     def _build_fuzzy_index(self) -> FuzzyIndex:
+        stored = self.index_store.load("fuzzy") if self.index_store is not None else None
+        if stored is not None:
+            return FuzzyIndex(*stored)
+        ids_by_key, initials_by_key, unit_keys = self._fuzzy_keys()
+        if self.index_store is not None:
+            self.index_store.save("fuzzy", (ids_by_key, initials_by_key, unit_keys))
+        return FuzzyIndex(ids_by_key, initials_by_key, unit_keys)
+
+    def _fuzzy_keys(self) -> tuple[dict[str, tuple[str, ...]], dict[str, set[tuple[str, ...]]], set[str]]:
         """Keys of the Latin-script names worth matching (`matchable_names`, not
         those to be matched only as spelled) of admin units and towns."""
         local_scripts = self._local_scripts()
@@ -665,7 +698,7 @@ class Gazetteer:
                     if place.level in ADMIN_LEVELS:
                         unit_keys.add(key)
         ids_by_key = {key: self.main_names_first(found) for key, found in bearers.items()}
-        return FuzzyIndex(ids_by_key, initials_by_key, unit_keys)
+        return ids_by_key, dict(initials_by_key), unit_keys
 
 
 def _merge_bearers(a: Mapping[str, bool], b: Mapping[str, bool]) -> dict[str, bool]:

@@ -25,7 +25,11 @@ its seat) and the capitals (`update_capitals`), and bumps the change counter
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import os
+import shutil
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -83,6 +87,8 @@ ISO_SOURCE = "iso3166-2"
 GEONAMES_MIN_POPULATION = 500
 
 VERSION_META_KEY = "gazetteer.version"
+# A random token drawn at every change: names the indexes kept on disk.
+TOKEN_META_KEY = "gazetteer.token"
 # admin1 id -> the unit (at the map's level) holding its capital.
 CAPITALS_META_KEY = "gazetteer.capitals"
 # unit id (every level) -> id of the settlement at its centre.
@@ -102,6 +108,12 @@ BOUNDARY_FILE_SUFFIXES: tuple[str, ...] = (".shp", ".geojson", ".json", ".gpkg")
 _load_cache: dict[tuple[str, NameFolding, str | None], tuple[tuple[Any, ...], Gazetteer]] = {}
 
 
+def forget_loaded_gazetteers() -> None:
+    """Forget the gazetteers this process keeps in memory, so the next
+    `load_gazetteer` reads the database (and the indexes kept beside it) again."""
+    _load_cache.clear()
+
+
 def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazetteer:
     """The workspace's gazetteer; cached per database, name folding, map level and change counter.
 
@@ -110,7 +122,8 @@ def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazettee
     wherever names are matched or searched. Capitals are worked out whenever
     the gazetteer is written (import, add-places); a `profile` given here
     applies its current `[capitals]` on top, so editing that table needs no
-    re-import.
+    re-import. The name indexes a gazetteer builds on first use are kept
+    beside the database (`FileIndexStore`) and read by the next process.
     """
     folding = name_folding(profile.folding if profile else ())
     database = conn.engine.url.database
@@ -126,7 +139,11 @@ def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazettee
         centres = json.loads(get_meta(conn, CENTRES_META_KEY) or "{}")
         places = load_places(conn)
         map_level = (profile.levels if profile else Levels()).map_level({p.level for p in places})
-        gazetteer = Gazetteer(places, capitals, folding, centres=centres, map_level=map_level)
+        token = get_meta(conn, TOKEN_META_KEY)
+        store = FileIndexStore.beside(str(database), (*stamp, token), folding) \
+            if cacheable and token else None
+        gazetteer = Gazetteer(places, capitals, folding, centres=centres, map_level=map_level,
+                              index_store=store)
         if cacheable:
             _load_cache[cache_key] = (stamp, gazetteer)
     overrides = profile.capitals if profile else {}
@@ -135,6 +152,113 @@ def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazettee
         gazetteer = copy.copy(gazetteer)
         gazetteer.capitals = {**gazetteer.capitals, **overrides}
     return gazetteer
+
+
+# --- the built indexes, kept beside the database ------------------------------------
+
+INDEX_CACHE_FOLDER = "cache"
+INDEX_CACHE_PREFIX = "gazetteer-"
+# Bump when the files' layout changes; code changes are caught by `_code_fingerprint`.
+INDEX_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """What the indexes depend on besides the places: the code that builds them
+    (name folding, fuzzy keys, the gazetteer) and pyahocorasick's version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{INDEX_FORMAT}:{version('pyahocorasick')}".encode())
+    for module in ("names.py", "fuzzy.py", "gazetteer.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()
+
+
+class FileIndexStore:
+    """A gazetteer's built indexes in files beside the workspace database.
+
+    One folder per state of the gazetteer and name folding
+    (`cache/gazetteer-<state>-<key>/`: the state hashes its change counter,
+    place count and change token, the key the folding and the code that
+    builds the indexes), so a stale index is never read; folders of other
+    states are removed when a new one is written. The automaton is kept in
+    pyahocorasick's own format and the rest as JSON, not pickled: a workspace
+    folder may come from someone else, and loading it must run no code.
+    Anything unreadable is ignored (the gazetteer builds its indexes again);
+    a folder that cannot be written is no error: the cache is only a cache.
+    """
+
+    def __init__(self, folder: Path, state: str = ""):
+        self.folder = folder
+        self.state = state  # folders of this gazetteer state (other foldings) are kept
+
+    @classmethod
+    def beside(cls, database: str, stamp: tuple[Any, ...], folding: NameFolding) -> FileIndexStore:
+        state = hashlib.sha256(json.dumps(list(stamp), default=str).encode()).hexdigest()[:12]
+        key = hashlib.sha256(json.dumps([list(folding.sets), _code_fingerprint()]).encode()).hexdigest()[:12]
+        return cls(Path(database).parent / INDEX_CACHE_FOLDER / f"{INDEX_CACHE_PREFIX}{state}-{key}", state)
+
+    def load(self, kind: str) -> Any | None:
+        import ahocorasick
+
+        try:
+            if kind == "mentions":
+                automaton_file = self.folder / "mentions.automaton"
+                groups_file = self.folder / "mentions.json"
+                if not (automaton_file.is_file() and groups_file.is_file()):
+                    return None
+                data = json.loads(groups_file.read_text(encoding="utf-8"))
+                automaton = ahocorasick.load(str(automaton_file), _decode_value)
+                return (automaton, [tuple(group) for group in data["groups"]],
+                        [{light: tuple(ids) for light, ids in strict.items()} for strict in data["strict"]])
+            if kind == "fuzzy":
+                fuzzy_file = self.folder / "fuzzy.json"
+                if not fuzzy_file.is_file():
+                    return None
+                data = json.loads(fuzzy_file.read_text(encoding="utf-8"))
+                return ({k: tuple(v) for k, v in data["ids"].items()},
+                        {k: {tuple(i) for i in v} for k, v in data["initials"].items()},
+                        set(data["units"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return None
+
+    def save(self, kind: str, state: Any) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if kind == "mentions":
+                automaton, groups, strict = state
+                self._write_json("mentions.json", {"groups": groups, "strict": strict})
+                temporary = self.folder / f"mentions.automaton.{os.getpid()}.tmp"
+                automaton.save(str(temporary), _encode_value)
+                os.replace(temporary, self.folder / "mentions.automaton")
+            elif kind == "fuzzy":
+                ids, initials, units = state
+                self._write_json("fuzzy.json", {
+                    "ids": ids, "initials": {k: sorted(v) for k, v in initials.items()},
+                    "units": sorted(units)})
+            self._remove_other_states()
+        except (OSError, ValueError):
+            pass
+
+    def _write_json(self, name: str, data: Any) -> None:
+        temporary = self.folder / f"{name}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.folder / name)
+
+    def _remove_other_states(self) -> None:
+        for other in self.folder.parent.glob(f"{INDEX_CACHE_PREFIX}*"):
+            same_state = other.name.startswith(f"{INDEX_CACHE_PREFIX}{self.state}-")
+            if other != self.folder and other.is_dir() and not (same_state and self.state):
+                shutil.rmtree(other, ignore_errors=True)
+
+
+def _encode_value(value: tuple[int, int, int]) -> bytes:
+    return ",".join(map(str, value)).encode()
+
+
+def _decode_value(data: bytes) -> tuple[int, ...]:
+    return tuple(map(int, data.split(b",")))
 
 
 # --- importing into a workspace ---------------------------------------------------
@@ -410,9 +534,12 @@ def import_settlement_file(conn: Connection, source: SettlementSource | Path | s
 
 
 def mark_gazetteer_changed(conn: Connection) -> None:
-    """Bump the change counter that `load_gazetteer` caches on."""
+    """Bump the change counter that `load_gazetteer` caches on, and draw a new
+    token for the indexes kept on disk (a database deleted and made again
+    counts from 1 again; its token never repeats)."""
     current = get_meta(conn, VERSION_META_KEY)
     set_meta(conn, VERSION_META_KEY, str(int(current or 0) + 1))
+    set_meta(conn, TOKEN_META_KEY, uuid.uuid4().hex)
 
 
 # --- tying places to units --------------------------------------------------------
