@@ -111,3 +111,56 @@ def test_a_profile_chooses_its_name_folding() -> None:
 def test_a_bad_name_folding_names_the_field(text: str, message: str) -> None:
     with pytest.raises(ProfileError, match="my.toml.*" + message):
         parse_profile(text, "my.toml")
+
+
+def test_a_profile_says_the_map_level_and_the_word_for_each_level() -> None:
+    """`[levels]`: the level the map is drawn at and what reports call each
+    level's units; Ukraine draws hromadas, Afghanistan districts."""
+    ukraine = load_profile("ukraine-2022").levels
+    assert ukraine.map == "admin3"
+    assert [ukraine.word(level) for level in ("admin1", "admin2", "admin3")] == [
+        "oblast", "raion", "hromada"]
+    assert ukraine.word("admin3", plural=True) == "hromadas"
+    afghanistan = load_profile("afghanistan-2021").levels
+    assert afghanistan.map == "admin2"
+    assert (afghanistan.word("admin1"), afghanistan.word("admin2")) == ("province", "district")
+    irregular = parse_profile(SMALL_PROFILE + '\n[levels]\nadmin2 = ["township", "townships"]\n'
+                              'admin3 = ["village tract", "village tracts"]\n')
+    assert irregular.levels.word("admin3", plural=True) == "village tracts"
+
+
+def test_without_a_levels_table_the_map_is_drawn_at_the_finest_level_imported() -> None:
+    """What frontlines did before profiles named a level: no `[levels]`, no change."""
+    levels = parse_profile(SMALL_PROFILE).levels
+    assert levels.map is None and levels.geometry == "full"
+    assert levels.map_level({"admin1", "admin2"}) == "admin2"
+    assert levels.map_level({"admin1", "admin2", "admin3", "populated_place"}) == "admin3"
+    assert (levels.word("admin1", plural=True), levels.word("admin2", plural=True)) == (
+        "provinces", "districts")
+
+
+def test_the_map_level_is_the_profiles_or_the_finest_held_above_it() -> None:
+    ukraine = load_profile("ukraine-2022").levels
+    assert ukraine.map_level({"admin1", "admin2", "admin3"}) == "admin3"
+    assert ukraine.map_level({"admin1", "admin2"}) == "admin2"  # no hromadas imported yet
+    assert ukraine.map_level(set()) is None
+    afghanistan = load_profile("afghanistan-2021").levels
+    assert afghanistan.map_level({"admin1", "admin2", "admin3"}) == "admin2"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('map = "admin4"', r"levels\.map.*'admin4'.*admin1, admin2, admin3"),
+        ('admin2 = ""', r"levels\.admin2"),
+        ("admin2 = 3", r"levels\.admin2"),
+        ('admin2 = ["raion"]', r"levels\.admin2.*\[singular, plural\]"),
+        ('geometry = "coarse"', r"levels\.geometry.*'coarse'.*full, simplified"),
+        ('admin5 = "hamlet"', r"levels\.admin5.*unknown"),
+    ],
+)
+def test_a_bad_levels_table_names_the_field(table: str, message: str) -> None:
+    with pytest.raises(ProfileError, match="my.toml.*" + message):
+        parse_profile(SMALL_PROFILE + "\n[levels]\n" + table + "\n", "my.toml")
+    with pytest.raises(ProfileError, match=r"my.toml.*'levels'"):
+        parse_profile('levels = "admin2"\n' + SMALL_PROFILE, "my.toml")

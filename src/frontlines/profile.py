@@ -1,7 +1,8 @@
 """Profiles: everything that ties frontlines to one conflict lives in a TOML file.
 
 A profile names the country, the actors (with their aliases), which actor is
-the government, the state every unit starts in, and optional extra trigger
+the government, the state every unit starts in, the admin levels (which one
+the map is drawn at, and the word for each), and optional extra trigger
 phrases and name folding. The code never names a country or an actor; it
 reads them from here.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -22,6 +24,10 @@ from .places.names import RULE_SETS
 
 SPECIAL_STATES = ("contested", "unknown")
 ACTOR_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# The admin levels a profile may name; `country` is never a map level.
+UNIT_LEVELS: tuple[str, ...] = ("admin1", "admin2", "admin3")
+# Which copy of a boundary layer to import when a folder holds both.
+GEOMETRY_CHOICES: tuple[str, ...] = ("full", "simplified")
 
 
 class ProfileError(ValueError):
@@ -48,6 +54,55 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class LevelWord:
+    """What reports and the program call the units of one level: "raion", "raions"."""
+
+    singular: str
+    plural: str
+
+
+# The words used when a profile has no `[levels]` table: what frontlines has
+# always said (the timeline's "provinces", "districts", "sub-districts").
+DEFAULT_LEVEL_WORDS: dict[str, LevelWord] = {
+    "admin1": LevelWord("province", "provinces"),
+    "admin2": LevelWord("district", "districts"),
+    "admin3": LevelWord("sub-district", "sub-districts"),
+}
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The optional `[levels]` table: the admin level the map is drawn at, the
+    word for each level, and which geometry to import when a folder holds a
+    layer both in full and simplified.
+
+    `map` None (no table, or no `map` key) keeps what frontlines did before
+    profiles said it: the map is drawn at the finest level imported.
+    """
+
+    map: str | None = None
+    words: dict[str, LevelWord] = field(default_factory=lambda: dict(DEFAULT_LEVEL_WORDS))
+    geometry: str = "full"
+
+    def word(self, level: str, plural: bool = False) -> str:
+        """The word for a level's units ("hromada", or "hromadas" with `plural`)."""
+        found = self.words.get(level) or DEFAULT_LEVEL_WORDS.get(level)
+        if found is None:
+            return level
+        return found.plural if plural else found.singular
+
+    def map_level(self, present: Iterable[str]) -> str | None:
+        """The level the map is drawn at, given the unit levels a workspace holds:
+        the profile's `map` level when it is there, else the finest one held at
+        or above it (a workspace with oblasts and raions only, under a profile
+        drawing hromadas, is drawn at raions)."""
+        held = [level for level in UNIT_LEVELS if level in set(present)]
+        if self.map is not None:
+            held = [level for level in held if UNIT_LEVELS.index(level) <= UNIT_LEVELS.index(self.map)]
+        return held[-1] if held else None
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     country: str  # ISO 3166-1 alpha-2
@@ -57,8 +112,9 @@ class Profile:
     start_state: str
     title: str = ""
     triggers: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Optional `[capitals]` table: admin1 place id = id of the admin2 unit holding
-    # its capital, where the gazetteer's population heuristic would guess wrong.
+    # Optional `[capitals]` table: admin1 place id = id of the unit (at the map's
+    # level) holding its capital, where the gazetteer's guess from the
+    # settlements (seat codes, population) would be wrong.
     capitals: dict[str, str] = field(default_factory=dict)
     path: str | None = None
     # Optional `[timeline]` table: overrides of `timeline.TimelineSettings`
@@ -75,6 +131,8 @@ class Profile:
     # `places.names.RULE_SETS` under which transliteration variants of a name
     # meet, on top of the universal base. None given: the base only.
     folding: tuple[str, ...] = ()
+    # Optional `[levels]` table: map level, words per level, geometry (see `Levels`).
+    levels: Levels = field(default_factory=Levels)
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
@@ -248,7 +306,7 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         for k, v in raw_capitals.items()
     ):
         raise ProfileError(
-            f"{origin}: field 'capitals' must be a table of admin1 id = admin2 id (strings)"
+            f"{origin}: field 'capitals' must be a table of admin1 id = unit id (strings)"
         )
     capitals = {k.strip(): v.strip() for k, v in raw_capitals.items()}
 
@@ -267,7 +325,51 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         default_actor=default_actor,
         national_capital=national_capital,
         folding=_names_table(data.get("names", {}), origin),
+        levels=_levels_table(data.get("levels", {}), origin),
     )
+
+
+def _levels_table(raw: object, origin: str) -> Levels:
+    """The optional `[levels]` table.
+
+    `map = "admin3"`; a word per level, `admin1 = "oblast"` (plural: the word
+    plus "s") or `admin1 = ["oblast", "oblasts"]`; `geometry = "full"` or
+    `"simplified"`. Levels not named keep the default words.
+    """
+    if not isinstance(raw, dict):
+        raise ProfileError(
+            f"{origin}: field 'levels' must be a table (map = \"admin2\", admin1 = \"province\", ...)"
+        )
+    known = ("map", *UNIT_LEVELS, "geometry")
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ProfileError(f"{origin}: field 'levels.{unknown[0]}': unknown (known: {', '.join(known)})")
+    map_level = raw.get("map")
+    if map_level is not None and map_level not in UNIT_LEVELS:
+        raise ProfileError(
+            f"{origin}: field 'levels.map': {map_level!r} is not one of {', '.join(UNIT_LEVELS)}"
+        )
+    words = dict(DEFAULT_LEVEL_WORDS)
+    for level in UNIT_LEVELS:
+        if level not in raw:
+            continue
+        value = raw[level]
+        if isinstance(value, str) and value.strip():
+            words[level] = LevelWord(value.strip(), value.strip() + "s")
+        elif (isinstance(value, list) and len(value) == 2
+              and all(isinstance(v, str) and v.strip() for v in value)):
+            words[level] = LevelWord(value[0].strip(), value[1].strip())
+        else:
+            raise ProfileError(
+                f"{origin}: field 'levels.{level}' must be a word (\"raion\") or "
+                f"[singular, plural] (strings)"
+            )
+    geometry = raw.get("geometry", "full")
+    if geometry not in GEOMETRY_CHOICES:
+        raise ProfileError(
+            f"{origin}: field 'levels.geometry': {geometry!r} is not one of {', '.join(GEOMETRY_CHOICES)}"
+        )
+    return Levels(map_level, words, geometry)
 
 
 def _names_table(raw: object, origin: str) -> tuple[str, ...]:

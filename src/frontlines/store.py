@@ -459,14 +459,24 @@ def upsert_places(conn: Connection, items: Iterable[Place]) -> int:
 
 
 def load_places(conn: Connection, levels: Sequence[str] | None = None,
-                with_geometry: bool = False) -> list[Place]:
-    """All places (optionally of some levels), with their alternate names."""
+                with_geometry: bool = False, with_names: bool = True) -> list[Place]:
+    """All places (optionally of some levels), with their alternate names.
+
+    `places.name` is a place's main name; its other `place_names` rows are its
+    alternate names (`Place.alt_names`). `with_names=False` skips reading
+    those (tens of thousands for a country's settlements) when only where
+    places lie matters.
+    """
     # The geometry blobs are most of the table's bytes: read them only when asked.
     query = select(places) if with_geometry else select(*(c for c in places.c if c.key != "geometry"))
     if levels:
         query = query.where(places.c.level.in_(list(levels)))
     names: dict[str, list[str]] = {}
-    for place_id, name in conn.execute(select(place_names.c.place_id, place_names.c.name)):
+    name_query = select(place_names.c.place_id, place_names.c.name)
+    if levels:
+        name_query = name_query.where(place_names.c.place_id.in_(
+            select(places.c.id).where(places.c.level.in_(list(levels))).scalar_subquery()))
+    for place_id, name in conn.execute(name_query) if with_names else ():
         names.setdefault(place_id, []).append(name)
     result = []
     for row in conn.execute(query.order_by(places.c.id)):

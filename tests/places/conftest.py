@@ -1,4 +1,4 @@
-"""Fixtures for the place tests: a real Afghan workspace built through the CLI."""
+"""Fixtures for the place tests: real Afghan and Ukrainian workspaces built through the CLI."""
 
 from __future__ import annotations
 
@@ -39,3 +39,13 @@ def afghanistan(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Impor
     places = run_cli("gazetteer", "add-places", workspace=path)
     return Imported(path, imported, places)
 
+
+
+@pytest.fixture(scope="session")
+def ukraine_folder(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Imported:
+    """A workspace with the whole ../shared/geo/ukraine folder imported through the CLI:
+    boundaries of three levels (one layer each) and the GeoNames settlements."""
+    path = tmp_path_factory.mktemp("ukraine-folder") / "ws"
+    assert run_cli("init", "--profile", "ukraine-2022", workspace=path).exit_code == 0
+    imported = run_cli("gazetteer", "import", str(shared / "geo" / "ukraine"), workspace=path)
+    return Imported(path, imported, imported)

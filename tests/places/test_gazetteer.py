@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from frontlines.models import Place
-from frontlines.places.gazetteer import Gazetteer
+from frontlines.places.gazetteer import Gazetteer, named_after
 from frontlines.places.names import NameFolding
 
 from ..conftest import run_cli
@@ -159,3 +159,84 @@ def test_a_gazetteer_from_places_needs_no_database() -> None:
     # Without the persian rules the izafa is a word like any other.
     assert Gazetteer(places).find_mentions("Dasht Archi fell.") == []
 
+
+
+# --- main names and alternate names ----------------------------------------------------
+
+SLAVIC = NameFolding(["east-slavic"])
+
+
+def ukrainian_places() -> list[Place]:
+    """Sloviansk and Nikopol as GeoNames has them, with a hromada and a raion."""
+    return [
+        Place("U14", "Donetska", "admin1", admin1="U14"),
+        Place("U1412", "Kramatorskyi", "admin2", parent_id="U14", admin1="U14", admin2="U1412"),
+        Place("U1412021", "Slovianska", "admin3", parent_id="U1412", admin1="U14", admin2="U1412",
+              admin3="U1412021"),
+        Place("gn:693468", "Slovyansk", "populated_place", parent_id="U1412021", admin1="U14",
+              admin2="U1412", admin3="U1412021", alt_names=("Sloviansk", "Slavyansk"),
+              population=106_972),
+        # Nikopol was Slavyansk in the 1780s: GeoNames keeps the old name.
+        Place("gn:700051", "Nikopol", "populated_place", alt_names=("Slov'yansk", "Nikopol'"),
+              population=105_160),
+    ]
+
+
+def test_an_alternate_name_never_beats_another_places_main_name() -> None:
+    gazetteer = Gazetteer(ukrainian_places(), folding=SLAVIC)
+    assert gazetteer.find_mentions("Shelling in Sloviansk.")[0].place_ids == ("gn:693468",)
+    assert gazetteer.find_mentions("Shelling in Slavyansk.")[0].place_ids == ("gn:693468",)
+    # Alone, an alternate name still finds its place.
+    alone = Gazetteer(ukrainian_places()[-1:], folding=SLAVIC)
+    assert alone.find_mentions("Shelling in Sloviansk.")[0].place_ids == ("gn:700051",)
+    # In search, the place whose main name it is comes first.
+    assert [h.id for h in gazetteer.search("Sloviansk")][:2] == ["gn:693468", "gn:700051"]
+
+
+def test_main_names_outrank_alternates_only_within_a_level() -> None:
+    """A unit is often found only by an alternate name ("Kharkiv" for the oblast
+    Kharkivska): a town of that main name must not hide it."""
+    places = [
+        Place("U63", "Kharkivska", "admin1", admin1="U63", alt_names=("Kharkiv Oblast", "Kharkiv")),
+        Place("gn:706483", "Kharkiv", "populated_place", admin1="U63", population=1_421_125),
+    ]
+    gazetteer = Gazetteer(places, folding=SLAVIC)
+    assert gazetteer.find_mentions("Kharkov was shelled.")[0].place_ids == ("U63", "gn:706483")
+    assert gazetteer.main_names_first({"U63": False, "gn:706483": True}) == ("U63", "gn:706483")
+
+
+def test_a_unit_named_after_its_centre_is_found_by_the_centres_name() -> None:
+    """Hromadas and raions are adjectives of their centre's name: "Slovianska"
+    after Slovyansk. Given the centres, the unit is found by the town's name,
+    as reports write it ("Sloviansk hromada")."""
+    places = ukrainian_places()
+    without = Gazetteer(places, folding=SLAVIC)
+    assert "U1412021" not in without.find_mentions("Sloviansk hromada")[0].place_ids
+    gazetteer = Gazetteer(places, folding=SLAVIC, centres={"U1412021": "gn:693468",
+                                                           "U1412": "gn:693468"})
+    mention = gazetteer.find_mentions("Sloviansk hromada")[0]
+    assert mention.place_ids == ("U1412021", "gn:693468") and mention.level_hint == "district"
+    assert gazetteer.places["U1412021"].alt_names == ("Slovyansk",)
+    assert "Slovyansk" not in gazetteer.places["U1412"].alt_names  # Kramatorskyi is not Slovyansk's
+    assert gazetteer.centre_of("U1412021").id == "gn:693468"  # type: ignore[union-attr]
+    assert gazetteer.capital_of("U1412") == "U1412021"  # the raion's centre hromada
+    assert gazetteer.capital_of("U1412", level="admin2") == "U1412"
+
+
+@pytest.mark.parametrize(
+    ("unit", "centre", "folding", "expected"),
+    [
+        ("Iziumska", "Izyum", SLAVIC, True),
+        ("Iziumskyi", "Izyum", SLAVIC, True),
+        ("Khersonska", "Kherson", SLAVIC, True),
+        ("Slovianska", "Slovyansk", SLAVIC, True),
+        ("Mykolaivska", "Mykolayiv", SLAVIC, True),
+        ("Zaporizka", "Zaporizhzhya", SLAVIC, False),  # irregular: no rule makes it
+        ("Kramatorskyi", "Slovyansk", SLAVIC, False),
+        ("Kunduz", "Kunduz", NameFolding(["persian"]), False),  # the same name: nothing to add
+        ("Pashtun Kot", "Pashtun", NameFolding(["persian"]), False),  # a word more is no ending
+        ("Bakhmutska", "Bak", SLAVIC, False),  # too short a centre
+    ],
+)
+def test_named_after(unit: str, centre: str, folding: NameFolding, expected: bool) -> None:
+    assert named_after(unit, centre, folding) is expected

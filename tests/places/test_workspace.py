@@ -7,6 +7,7 @@ synthetic boundary files are written on the fly where a failure must be shown.
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -265,10 +266,9 @@ def test_profile_capitals_are_validated() -> None:
     from frontlines.profile import read_profile_text
 
     text, _ = read_profile_text("ukraine-2022")
-    assert parse_profile(text + '\n[capitals]\nUA63 = "UA6312"\n').capitals == {
-        "UA63": "UA6312"}
+    assert parse_profile(text).capitals == {"UA32": "UA8000000"}  # Kyiv Oblast: from Kyiv
     with pytest.raises(ProfileError, match="capitals"):
-        parse_profile(text + "\n[capitals]\nUA63 = 1\n")
+        parse_profile(text.replace('UA32 = "UA8000000"', "UA32 = 1"))
 
 
 # --- loading ------------------------------------------------------------------
@@ -301,3 +301,67 @@ def test_the_profile_chooses_how_the_workspace_gazetteer_folds_names(
     text = "The Taliban took Puli Khumri and Qala-i-Naw."
     assert [m.place_ids[0] for m in persian.find_mentions(text)] == ["AF0901", "AF3101"]
     assert [m.place_ids for m in base.find_mentions(text)] == [("gn:1130490",), ("gn:1129867",)]
+
+
+# --- the built indexes, kept beside the database ---------------------------------------
+
+
+def fresh_gazetteer(ws: Workspace, profile=None):  # type: ignore[no-untyped-def]
+    """The gazetteer as a new process would load it."""
+    from frontlines.places.workspace import forget_loaded_gazetteers
+
+    forget_loaded_gazetteers()
+    with ws.connect() as conn:
+        return load_gazetteer(conn, profile or ws.profile)
+
+
+TEXT = "The Taliban captured Khuwaja Ghar and Bangi districts."
+
+
+def test_a_new_process_reads_the_indexes_the_last_one_built(afghanistan: Imported, tmp_path: Path) -> None:
+    """Building the name indexes of a country's settlements takes seconds: they
+    are kept beside the database, and the next process finds the same names
+    without building them (no name is judged again)."""
+    from ..conftest import copy_workspace
+
+    ws = copy_workspace(afghanistan.workspace(), tmp_path / "ws")
+    shutil.rmtree(ws.path / "cache", ignore_errors=True)  # what other tests left
+    built = fresh_gazetteer(ws)
+    expected = [(m.text, m.place_ids, m.score) for m in built.find_mentions(TEXT, fuzzy=True)]
+    assert [t for t, _ids, _score in expected] == ["Khuwaja Ghar", "Bangi"]
+    assert expected[0][2] < 100  # found by the fuzzy pass
+    kept = sorted(p.name for p in (ws.path / "cache").iterdir())
+    assert len(kept) == 1 and kept[0].startswith("gazetteer-")
+    assert sorted(p.name for p in (ws.path / "cache" / kept[0]).iterdir()) == [
+        "fuzzy.json", "mentions.automaton", "mentions.json"]
+    loaded = fresh_gazetteer(ws)
+    assert loaded is not built
+    assert [(m.text, m.place_ids, m.score) for m in loaded.find_mentions(TEXT, fuzzy=True)] == expected
+    assert loaded._matchable == {}  # read, not built
+
+
+def test_indexes_of_an_older_gazetteer_are_never_read(afghanistan: Imported, tmp_path: Path) -> None:
+    from ..conftest import copy_workspace
+
+    ws = copy_workspace(afghanistan.workspace(), tmp_path / "ws")
+    fresh_gazetteer(ws).find_mentions(TEXT)
+    before = {p.name for p in (ws.path / "cache").iterdir()}
+    with ws.begin() as conn:
+        add_places(conn, ws.profile)  # the same places, but a change all the same
+    gazetteer = fresh_gazetteer(ws)
+    gazetteer.find_mentions(TEXT)
+    assert gazetteer._matchable  # built again
+    after = {p.name for p in (ws.path / "cache").iterdir()}
+    assert len(after) == 1 and not after & before  # the old state's folder is gone
+
+
+def test_an_unreadable_index_file_is_built_again(afghanistan: Imported, tmp_path: Path) -> None:
+    from ..conftest import copy_workspace
+
+    ws = copy_workspace(afghanistan.workspace(), tmp_path / "ws")
+    expected = [(m.text, m.place_ids) for m in fresh_gazetteer(ws).find_mentions(TEXT)]
+    for kept in (ws.path / "cache").glob("gazetteer-*/mentions.*"):
+        kept.write_bytes(b"\x80not an index")
+    gazetteer = fresh_gazetteer(ws)
+    assert [(m.text, m.place_ids) for m in gazetteer.find_mentions(TEXT)] == expected
+    assert gazetteer._matchable

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..pipeline import ExtractionChoiceError, refresh_after_gazetteer_change
+from ..places.layers import LayerChoiceError
 from ..places.workspace import add_places, import_boundary_files, load_gazetteer
 from ..store import Workspace
 from .base import State, cli, emit, output_format, pass_state
@@ -18,15 +19,33 @@ def gazetteer_group() -> None:
 
 
 @gazetteer_group.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--layer", "layers", multiple=True, type=click.Path(path_type=Path),
+              help="Import this file for its level, whatever else the batch holds there "
+                   "(repeat for other levels).")
+@click.option("--simplified/--full", default=None,
+              help="Which copy of a layer to keep when a folder has both "
+                   "(default: the profile's [levels] geometry, else full).")
 @pass_state
-def import_command(state: State, paths: tuple[Path, ...]) -> None:
-    """Import boundary files (COD-AB or geoBoundaries; zip, GeoJSON, GeoPackage) or folders."""
+def import_command(state: State, paths: tuple[Path, ...], layers: tuple[Path, ...],
+                   simplified: bool | None) -> None:
+    """Import boundary files (COD-AB or geoBoundaries; zip, GeoJSON, GeoPackage), settlement
+    files (GeoNames exports, or tables with geonameid, name, latitude, longitude), or folders.
+
+    One layer is kept per level (the one whose codes nest with the other levels,
+    full geometry over simplified) and each file skipped is named with the reason.
+    Settlements are tied to their unit at every level by point in polygon.
+    """
+    if not paths and not layers:
+        raise click.UsageError("name files or folders to import (or --layer FILE)")
     ws = state.workspace()
     failed = 0
-    for outcome in import_boundary_files(ws, paths):
-        click.echo(outcome.describe() if outcome.ok else f"error: {outcome.error}", err=not outcome.ok)
-        failed += not outcome.ok
+    try:
+        for outcome in import_boundary_files(ws, paths, layers=layers, simplified=simplified):
+            click.echo(outcome.describe() if outcome.ok else f"error: {outcome.error}", err=not outcome.ok)
+            failed += not outcome.ok
+    except LayerChoiceError as exc:
+        raise click.UsageError(str(exc)) from exc
     _refresh_events(ws)
     if failed:
         raise SystemExit(1)

@@ -9,9 +9,15 @@
   database nor the GIS stack, so the extractor can import it cheaply.
 - `boundaries`: reading boundary files (COD-AB, geoBoundaries) into `Place`s,
   and point in polygon.
+- `settlements`: reading settlement files (GeoNames exports of any country,
+  tables derived from them) into populated places.
+- `layers`: one layer per level: which of a batch's files to import for each
+  level, and why the others are skipped.
 - `workspace`: the gazetteer as stored in a workspace: importing boundary
-  files and GeoNames places, capitals, and `load_gazetteer`.
+  and settlement files and GeoNames places, centres and capitals, and
+  `load_gazetteer`.
 
-Imports run one way: `workspace` builds on the others, `gazetteer` on
-`fuzzy` and `names`, `fuzzy` on `names`, and `boundaries` needs none of them.
+Imports run one way: `workspace` builds on the others, `layers` on
+`boundaries` and `settlements`, `gazetteer` on `fuzzy` and `names`, `fuzzy`
+and `settlements` on `names`, and `boundaries` needs none of them.
 """

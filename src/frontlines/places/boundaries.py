@@ -46,6 +46,13 @@ ADMIN_TYPE_WORDS: frozenset[str] = frozenset({
     "область", "район", "громада",
 })
 
+# Words that qualify a unit-type word ("Sloviansk urban hromada", "Slovechne
+# Rural Hromada"): dropped with it, so the bare name is the town's.
+ADMIN_QUALIFIER_WORDS: frozenset[str] = frozenset({
+    "urban", "rural", "settlement", "city", "village", "territorial", "municipal",
+    "міська", "сільська", "селищна", "територіальна",
+})
+
 BOUNDARY_SUFFIXES: tuple[str, ...] = (".zip", ".shp", ".geojson", ".json", ".gpkg")
 # Inside a zip, the members that hold a layer (sidecars such as .dbf follow the .shp).
 ZIPPED_LAYER_SUFFIXES: tuple[str, ...] = (".shp", ".geojson", ".json", ".gpkg")
@@ -211,12 +218,16 @@ def _text(value: Any) -> str | None:
 
 
 def bare_names(name: str) -> list[str]:
-    """The name without a leading or trailing unit-type word ("Kherson Oblast")."""
+    """The name without a leading or trailing unit-type word ("Kherson Oblast"),
+    and without the words qualifying a trailing one ("Sloviansk urban hromada")."""
     parts = name.split()
     if len(parts) < 2:
         return []
     if parts[-1].casefold() in ADMIN_TYPE_WORDS:
-        return [" ".join(parts[:-1])]
+        kept = parts[:-1]
+        while len(kept) > 1 and kept[-1].casefold() in ADMIN_QUALIFIER_WORDS:
+            kept = kept[:-1]
+        return [" ".join(kept)]
     if parts[0].casefold() in ADMIN_TYPE_WORDS:
         return [" ".join(parts[1:])]
     return []
@@ -366,13 +377,18 @@ class BoundaryImport:
 
 
 def read_boundaries(path: Path | str, known_units: Iterable[Place] = (),
-                    country: str | None = None) -> BoundaryImport:
-    """Read every administrative layer of a file (see `import_boundaries`)."""
+                    country: str | None = None,
+                    only_layers: Sequence[BoundaryLayer] | None = None) -> BoundaryImport:
+    """Read the administrative layers of a file (see `import_boundaries`):
+    every one, or `only_layers` (those of its layers a batch kept, as
+    `boundary_layers` found them: listing a large GeoJSON's layers again
+    would parse it again)."""
     import pyogrio
     import pyogrio.errors
     import shapely
     path = Path(path)
-    layers = boundary_layers(path)
+    layers = sorted(only_layers, key=lambda b: b.level) if only_layers is not None \
+        else boundary_layers(path)
     known = list(known_units)
     result: list[Place] = []
     skipped = 0
@@ -432,8 +448,12 @@ def import_boundaries(path: Path | str, known_units: Iterable[Place] = (),
 # --- point in polygon ---------------------------------------------------------------
 
 
-def containing_units(points: Sequence[BaseGeometry], units: Sequence[Place]) -> list[Place | None]:
-    """The unit containing each point (else the nearest within the tolerance)."""
+def containing_units(points: Sequence[BaseGeometry], units: Sequence[Place], *,
+                     within: bool = True, nearest: bool = True) -> list[Place | None]:
+    """The unit containing each point (`within`), else (`nearest`) the nearest
+    unit within `NEAREST_UNIT_TOLERANCE`. Either pass can be asked alone, so a
+    caller can try every level's polygons before snapping a point to a
+    nearby unit."""
     import shapely
     from shapely import STRtree
     found: list[Place | None] = [None] * len(points)
@@ -442,12 +462,13 @@ def containing_units(points: Sequence[BaseGeometry], units: Sequence[Place]) -> 
     geometries = [shapely.from_wkb(u.geometry_wkb) for u in units]
     tree = STRtree(geometries)
     point_array = list(points)
-    inside = tree.query(point_array, predicate="within")
-    for point_index, unit_index in zip(inside[0], inside[1], strict=True):
-        if found[point_index] is None:
-            found[point_index] = units[unit_index]
+    if within:
+        inside = tree.query(point_array, predicate="within")
+        for point_index, unit_index in zip(inside[0], inside[1], strict=True):
+            if found[point_index] is None:
+                found[point_index] = units[unit_index]
     missing = [i for i, f in enumerate(found) if f is None]
-    if missing:
+    if nearest and missing:
         near = tree.query_nearest([point_array[i] for i in missing],
                                   max_distance=NEAREST_UNIT_TOLERANCE)
         for missing_index, unit_index in zip(near[0], near[1], strict=True):

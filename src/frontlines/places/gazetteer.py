@@ -4,9 +4,15 @@
 pass over a normalised text finds every name (`find_mentions`), ambiguity
 kept; a second, fuzzy pass (`fuzzy_mentions`, see `places.fuzzy`) finds the
 misspelt names the first missed, on the sentences a caller looks at closer;
-`search` serves people looking a name up; `capital_of` tells which admin2
-unit holds a province's capital. Names are compared under the profile's
-`NameFolding`.
+`search` serves people looking a name up; `capital_of` tells which unit
+holds a province's (or a raion's) capital. Names are compared under the
+profile's `NameFolding`.
+
+A place's main name (`Place.name`) outranks the alternate names of other
+places (`Place.alt_names`): GeoNames lists "Slov'yansk", an eighteenth-century
+name, among Nikopol's, and a report saying Sloviansk means the city whose
+name that is. So where a name is some places' main name, places of the same
+level that bear it only as an alternate name are no candidates for it.
 
 It is built from `Place`s, wherever they come from: `places.workspace`
 loads the stored ones (`load_gazetteer`), a test or a plug-in may pass its
@@ -19,9 +25,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import ahocorasick
 import pycountry
@@ -136,6 +142,9 @@ MENTION_LEVELS: frozenset[str] = frozenset(
 STRICT_KEY_LENGTH = 5
 # Candidate strings whose fuzzy result is kept; the cache is emptied past this.
 FUZZY_CACHE_LIMIT = 100_000
+# How `Gazetteer.matchable_names` judged a name: looked for folded, or only as spelled.
+_FOLDED = 1
+_AS_SPELLED = 2
 # Levels whose names the fuzzy pass looks for: the admin units and the towns.
 FUZZY_LEVELS: frozenset[str] = frozenset({"admin1", "admin2", "admin3", "populated_place"})
 
@@ -152,6 +161,22 @@ def country_name_keys(folding: NameFolding) -> frozenset[str]:
     return frozenset(keys - {""})
 
 
+class IndexStore(Protocol):
+    """Where a gazetteer keeps the indexes it built, for the next process to load.
+
+    Building the name indexes of a country's tens of thousands of settlements
+    takes seconds; a workspace keeps them beside its database
+    (`places.workspace.FileIndexStore`), so that every `frontlines extract`
+    after the first starts at once. `kind` is "mentions" (the Aho-Corasick
+    automaton and its candidate groups) or "fuzzy" (the fuzzy pass's keys).
+    `load` returns None when nothing usable is kept.
+    """
+
+    def load(self, kind: str) -> Any | None: ...
+
+    def save(self, kind: str, state: Any) -> None: ...
+
+
 class Gazetteer:
     """Places of one workspace, indexed for finding names in text and searching.
 
@@ -159,37 +184,108 @@ class Gazetteer:
     until its places change. `folding` says which transliteration variants
     of a name meet (the profile's `[names] folding`); by default only the
     universal base rules apply.
+
+    `capitals` maps an admin1 id to the unit holding its capital, at the
+    level the map is drawn at (`map_level`; default: the finest level among
+    the places). `centres` maps a unit id (any level) to the settlement at its
+    centre; a unit named after its centre with an ending ("Iziumska" hromada,
+    "Iziumskyi" raion, after the town Izyum) is also found by the centre's
+    name, as reports name it ("Izium hromada").
     """
 
     def __init__(self, places: Iterable[Place], capitals: Mapping[str, str] | None = None,
-                 folding: NameFolding = BASE_FOLDING):
+                 folding: NameFolding = BASE_FOLDING, *, centres: Mapping[str, str] | None = None,
+                 map_level: str | None = None, index_store: IndexStore | None = None):
         self.folding = folding
+        # Where the built indexes are kept between processes (None: nowhere).
+        self.index_store = index_store
         self.places: dict[str, Place] = {p.id: p for p in places}
         self.capitals: dict[str, str] = dict(capitals or {})
+        self.centres: dict[str, str] = dict(centres or {})
+        present = {p.level for p in self.places.values()}
+        self.map_level: str | None = map_level or next(
+            (level for level in ("admin3", "admin2", "admin1") if level in present), None)
+        self._name_units_after_centres()
         self._children: dict[str, list[str]] = defaultdict(list)
         for place in self.places.values():
             if place.parent_id:
                 self._children[place.parent_id].append(place.id)
-        self._ids_by_key: dict[str, set[str]] = defaultdict(set)
-        for place in self.places.values():
-            for name in (place.name, *place.alt_names):
-                key = folding.normalize_name(name)
-                if key:
-                    self._ids_by_key[key].add(place.id)
-        self._search_keys: list[str] = sorted(self._ids_by_key)
+        self._keys: dict[str, set[str]] | None = None
+        self._search_keys: list[str] = []
         self._automaton: Any = None
         self._id_groups: list[tuple[str, ...]] = []
-        self._strict_groups: list[dict[str, frozenset[str]]] = []
-        self._merged: dict[tuple[int, int, str], tuple[str, ...]] = {}
+        self._strict_groups: list[dict[str, tuple[str, ...]]] = []
         self._fuzzy: FuzzyIndex | None = None
         self._fuzzy_results: dict[str, tuple[tuple[str, ...], float] | None] = {}
         self._matchable: dict[tuple[str, frozenset[str]], list[tuple[str, bool]]] = {}
+        self._verdicts: dict[tuple[str, bool, frozenset[str]], int] = {}
+
+    def _name_units_after_centres(self) -> None:
+        """Give a unit named after its centre the centre's name as an alternate name."""
+        for unit_id, centre_id in self.centres.items():
+            unit = self.places.get(unit_id)
+            centre = self.places.get(centre_id)
+            if unit is None or centre is None or unit.level not in ADMIN_LEVELS:
+                continue
+            if centre.name not in (unit.name, *unit.alt_names) and named_after(
+                unit.name, centre.name, self.folding
+            ):
+                self.places[unit_id] = replace(unit, alt_names=(*unit.alt_names, centre.name))
+
+    @property
+    def _ids_by_key(self) -> dict[str, set[str]]:
+        """Folded key -> ids of the places bearing a name of that key (for `search`),
+        built on first use: extraction never searches."""
+        if self._keys is None:
+            keys: dict[str, set[str]] = defaultdict(set)
+            normalize_name = self.folding.normalize_name
+            for place in self.places.values():
+                for name in (place.name, *place.alt_names):
+                    key = normalize_name(name)
+                    if key:
+                        keys[key].add(place.id)
+            self._keys = keys
+            self._search_keys = sorted(keys)
+        return self._keys
 
     # --- structure ------------------------------------------------------
 
-    def capital_of(self, admin1_id: str) -> str | None:
-        """The admin2 unit holding the capital of an admin1 unit, if known."""
-        return self.capitals.get(admin1_id)
+    def capital_of(self, unit_id: str, level: str | None = None) -> str | None:
+        """The unit holding the capital of a unit, if known.
+
+        For an admin1 unit, its capital from `capitals` (the unit at the map's
+        level: an admin2 district in Afghanistan, an admin3 hromada in Ukraine);
+        for a finer unit, the unit at the map's level holding its centre (a
+        raion's centre hromada). With `level` ("admin2"), the capital's unit at
+        that level instead (the raion holding an oblast's capital), so that a
+        town can be checked against it (`place.admin2 == capital_of(x, "admin2")`).
+        """
+        capital = self.capitals.get(unit_id)
+        if capital is None:
+            centre = self.places.get(self.centres.get(unit_id, ""))
+            if centre is None:
+                return None
+            capital = unit_at(centre, self.map_level)
+            if capital is None:
+                return None
+        if level is None:
+            return capital
+        place = self.places.get(capital)
+        if place is None:
+            return None
+        if place.level == level:
+            return capital
+        return {"admin1": place.admin1, "admin2": place.admin2, "admin3": place.admin3}.get(level)
+
+    def centre_of(self, unit_id: str) -> Place | None:
+        """The settlement at a unit's centre (its seat, else its largest town), if known."""
+        return self.places.get(self.centres.get(unit_id, ""))
+
+    def is_main_name(self, place_id: str, name: str) -> bool:
+        """Whether `name` is (a spelling of) the place's main name, not one of its alternates."""
+        place = self.places.get(place_id)
+        normalize_name = self.folding.normalize_name
+        return place is not None and normalize_name(name) == normalize_name(place.name)
 
     def parents(self, place_id: str) -> list[Place]:
         """The parent chain, nearest first."""
@@ -225,12 +321,13 @@ class Gazetteer:
         if query in self.places:
             scores[query] = 100.0
         for place_id in self._ids_by_key.get(key, ()):
-            scores.setdefault(place_id, 100.0)
+            scores.setdefault(place_id, 100.0)  # main names rank first among these (`rank`)
+        ids_by_key = self._ids_by_key
         if key and len(scores) < limit:
             for choice, score, _index in process.extract(
                 key, self._search_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
             ):
-                for place_id in self._ids_by_key[choice]:
+                for place_id in ids_by_key[choice]:
                     scores[place_id] = max(scores.get(place_id, 0.0), round(float(score), 1))
 
         def rank(place_id: str) -> tuple[float, int, int, int, str]:
@@ -268,24 +365,37 @@ class Gazetteer:
         if cached is not None:
             return cached  # both indexes ask for every place's names
         is_unit = place.level in ADMIN_LEVELS
-        folding = self.folding
+        verdicts = self._verdicts
         kept = []
         for name in dict.fromkeys((place.name, *place.alt_names)):
-            key = folding.normalize_name(name)
-            if len(key) < 3 or letter_count(name) < MIN_NAME_LETTERS:
-                continue
-            if folding.is_common_words(name, generic_too=not is_unit, as_spelled=True):
-                continue
-            if not is_unit and (is_code(name) or is_machine_romanisation(name)
-                                or not scripts_of(name) <= local_scripts
-                                or key in country_name_keys(folding)):
-                continue
-            strict = folding.is_common_words(name, generic_too=not is_unit) or (
-                not is_unit and len(key) <= STRICT_KEY_LENGTH
-            )
-            kept.append((name, strict))
+            # A country's settlements share names (seven villages are Lyman):
+            # each distinct name is judged once.
+            verdict = verdicts.get((name, is_unit, local_scripts))
+            if verdict is None:
+                verdict = verdicts[(name, is_unit, local_scripts)] = self._judge_name(
+                    name, is_unit, local_scripts)
+            if verdict:
+                kept.append((name, verdict == _AS_SPELLED))
         self._matchable[(place.id, local_scripts)] = kept
         return kept
+
+    def _judge_name(self, name: str, is_unit: bool, local_scripts: frozenset[str]) -> int:
+        """0: never looked for; `_FOLDED`: matched folded; `_AS_SPELLED`: only as spelled."""
+        folding = self.folding
+        if letter_count(name) < MIN_NAME_LETTERS:
+            return 0
+        if not is_unit and (is_code(name) or is_machine_romanisation(name)
+                            or not scripts_of(name) <= local_scripts):
+            return 0
+        key = folding.normalize_name(name)
+        if len(key) < 3 or folding.is_common_words(name, generic_too=not is_unit, as_spelled=True):
+            return 0
+        if not is_unit and key in country_name_keys(folding):
+            return 0
+        strict = folding.is_common_words(name, generic_too=not is_unit) or (
+            not is_unit and len(key) <= STRICT_KEY_LENGTH
+        )
+        return _AS_SPELLED if strict else _FOLDED
 
     def _local_scripts(self) -> frozenset[str]:
         """Latin, and the scripts of the admin units' names (the country's own)."""
@@ -295,34 +405,56 @@ class Gazetteer:
         )
 
     def _build_automaton(self) -> None:
+        stored = self.index_store.load("mentions") if self.index_store is not None else None
+        if stored is not None:
+            self._automaton, self._id_groups, self._strict_groups = stored
+            return
         local_scripts = self._local_scripts()
-        loose: dict[str, set[str]] = defaultdict(set)
-        strict: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # pattern -> place id -> whether the place bears it as its main name
+        loose: dict[str, dict[str, bool]] = defaultdict(dict)
+        strict: dict[str, dict[str, dict[str, bool]]] = defaultdict(lambda: defaultdict(dict))
         for place in self.places.values():
             if place.level not in MENTION_LEVELS:
                 continue
+            main_key = self.folding.normalize_name(place.name)
             for name, as_spelled in self.matchable_names(place, local_scripts):
+                # A spelling of the main name is the main name (Liman is Lyman).
+                main = self.folding.normalize_name(name) == main_key
                 for pattern in self.folding.text_patterns(name):
-                    if as_spelled:
-                        strict[pattern][light_form(name)].add(place.id)
-                    else:
-                        loose[pattern].add(place.id)
+                    found = strict[pattern][light_form(name)] if as_spelled else loose[pattern]
+                    found[place.id] = found.get(place.id, False) or main
         automaton = ahocorasick.Automaton()
         groups: dict[tuple[str, ...], int] = {}
         self._strict_groups = []
         for pattern in sorted(loose.keys() | strict.keys()):
-            group = groups.setdefault(self._order(loose.get(pattern, ())), len(groups))
+            bearers = loose.get(pattern, {})
+            group = groups.setdefault(self.main_names_first(bearers), len(groups))
             strict_index = -1
             if pattern in strict:
+                # The candidates when the text spells the name as one of these
+                # places does: computed here, so a match only looks them up.
                 strict_index = len(self._strict_groups)
-                self._strict_groups.append(
-                    {light: frozenset(ids) for light, ids in strict[pattern].items()}
-                )
+                self._strict_groups.append({
+                    light: self.main_names_first(_merge_bearers(bearers, extra))
+                    for light, extra in strict[pattern].items()
+                })
             automaton.add_word(pattern, (len(pattern), group, strict_index))
         if groups:
             automaton.make_automaton()
         self._id_groups = list(groups)
         self._automaton = automaton
+        if self.index_store is not None:
+            self.index_store.save("mentions", (automaton, self._id_groups, self._strict_groups))
+
+    def main_names_first(self, bearers: Mapping[str, bool]) -> tuple[str, ...]:
+        """The candidates of one name, given which places bear it as their main
+        name (a spelling of it: Liman is the town Lyman's): a place bearing it
+        only as an alternate name is dropped where a place of its level bears
+        it as main name (Nikopol, once "Slov'yansk", is no candidate for
+        Sloviansk). In candidate order (`_order`)."""
+        main_levels = {self.places[i].level for i, main in bearers.items() if main}
+        return self._order(i for i, main in bearers.items()
+                           if main or self.places[i].level not in main_levels)
 
     def find_mentions(self, text: str, *, fuzzy: bool = False) -> list[Mention]:
         """Every gazetteer name in a text, in one pass, leftmost-longest, offsets in `text`.
@@ -372,13 +504,7 @@ class Gazetteer:
 
     def _with_strict(self, group: int, strict_index: int, light: str) -> tuple[str, ...]:
         """A pattern's candidates plus the names matched only as spelled, if spelled so."""
-        cache_key = (group, strict_index, light)
-        ids = self._merged.get(cache_key)
-        if ids is None:
-            extra = self._strict_groups[strict_index].get(light, frozenset())
-            ids = self._order({*self._id_groups[group], *extra})
-            self._merged[cache_key] = ids
-        return ids
+        return self._strict_groups[strict_index].get(light, self._id_groups[group])
 
     def _with_hints(self, text: str, chosen: Sequence[tuple[int, int, tuple[str, ...]]],
                     scores: Sequence[float] | None = None) -> list[Mention]:
@@ -542,25 +668,75 @@ class Gazetteer:
         return self._order(found[0]), found[1]
 
     def _build_fuzzy_index(self) -> FuzzyIndex:
+        stored = self.index_store.load("fuzzy") if self.index_store is not None else None
+        if stored is not None:
+            return FuzzyIndex(*stored)
+        ids_by_key, initials_by_key, unit_keys = self._fuzzy_keys()
+        if self.index_store is not None:
+            self.index_store.save("fuzzy", (ids_by_key, initials_by_key, unit_keys))
+        return FuzzyIndex(ids_by_key, initials_by_key, unit_keys)
+
+    def _fuzzy_keys(self) -> tuple[dict[str, tuple[str, ...]], dict[str, set[tuple[str, ...]]], set[str]]:
         """Keys of the Latin-script names worth matching (`matchable_names`, not
         those to be matched only as spelled) of admin units and towns."""
         local_scripts = self._local_scripts()
-        ids_by_key: dict[str, set[str]] = defaultdict(set)
+        bearers: dict[str, dict[str, bool]] = defaultdict(dict)
         initials_by_key: dict[str, set[tuple[str, ...]]] = defaultdict(set)
         unit_keys: set[str] = set()
         for place in self.places.values():
             if place.level not in FUZZY_LEVELS:
                 continue
+            main_key = self.folding.normalize_name(place.name)
             for name, as_spelled in self.matchable_names(place, local_scripts):
                 if as_spelled or not scripts_of(name) <= {"LATIN"}:
                     continue
                 key = self.folding.normalize_name(name)
                 if len(key) >= MIN_EXACT_KEY:
-                    ids_by_key[key].add(place.id)
+                    found = bearers[key]
+                    found[place.id] = found.get(place.id, False) or key == main_key
                     initials_by_key[key].add(initials(self.folding, name))
                     if place.level in ADMIN_LEVELS:
                         unit_keys.add(key)
-        return FuzzyIndex(ids_by_key, initials_by_key, unit_keys)
+        ids_by_key = {key: self.main_names_first(found) for key, found in bearers.items()}
+        return ids_by_key, dict(initials_by_key), unit_keys
+
+
+def _merge_bearers(a: Mapping[str, bool], b: Mapping[str, bool]) -> dict[str, bool]:
+    merged = dict(a)
+    for place_id, main in b.items():
+        merged[place_id] = merged.get(place_id, False) or main
+    return merged
+
+
+# A unit named after its centre differs from the centre's name by at most
+# this many letters at the end of its last word: Ukrainian -ska (hromada),
+# -skyi (raion), -a (Slovianska after Sloviansk).
+MAX_NAME_ENDING = 4
+
+
+def named_after(unit_name: str, centre_name: str, folding: NameFolding = BASE_FOLDING) -> bool:
+    """Whether a unit's name is its centre's name plus an ending (an adjective
+    made of it): "Iziumska" and "Iziumskyi" after Izyum, "Slovianska" after
+    Slovyansk, compared folded. Same number of words, all but the last equal,
+    the last the centre's plus 1 to `MAX_NAME_ENDING` letters, the centre's
+    at least 3 letters. "Pashtun Kot" is not named after "Pashtun"."""
+    fold = folding.fold_ascii
+    unit_words = [fold(w) for w in folding.name_words(unit_name)]
+    centre_words = [fold(w) for w in folding.name_words(centre_name)]
+    if not unit_words or len(unit_words) != len(centre_words) or unit_words[:-1] != centre_words[:-1]:
+        return False
+    unit_last, centre_last = unit_words[-1], centre_words[-1]
+    ending = len(unit_last) - len(centre_last)
+    return len(centre_last) >= 3 and 1 <= ending <= MAX_NAME_ENDING and unit_last.startswith(centre_last)
+
+
+def unit_at(place: Place, map_level: str | None) -> str | None:
+    """The unit holding a place at the map's level, else at the finest level
+    above it the place has (Crimea has no hromadas: its raion)."""
+    levels = ("admin1", "admin2", "admin3")
+    top = levels.index(map_level) if map_level in levels else len(levels) - 1
+    codes = (place.admin1, place.admin2, place.admin3)
+    return next((codes[k] for k in range(top, -1, -1) if codes[k]), None)
 
 
 def _overlaps_any(start: int, end: int,

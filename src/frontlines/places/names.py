@@ -258,6 +258,8 @@ GENERIC_PLACE_WORDS: frozenset[str] = frozenset({
     "wuleswali",
 })
 
+_COMMON_OR_GENERIC: frozenset[str] = COMMON_WORDS | GENERIC_PLACE_WORDS
+
 # Names with fewer letters than this are never matched in text ("Ab", "Do").
 MIN_NAME_LETTERS = 3
 
@@ -299,19 +301,25 @@ def words(text: str) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def light_form(name: str) -> str:
     """A name as spelled, only transliterated and lower-cased: `Dasht-e Archī` -> `dasht e archi`."""
     return " ".join(w for w in (ascii_word(x) for x in words(name)) if w)
 
 
 def letter_count(name: str) -> int:
-    return sum(1 for ch in name if ch.isalpha())
+    return sum(map(str.isalpha, name))
+
+
+_LATIN_ONLY = frozenset({"LATIN"})
+_NO_SCRIPT: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1 << 16)
 def scripts_of(name: str) -> frozenset[str]:
     """Unicode scripts of a name's letters (LATIN, ARABIC, CYRILLIC, ...)."""
+    if name.isascii():  # most names: no need to ask unicodedata letter by letter
+        return _LATIN_ONLY if any(ch.isalpha() for ch in name) else _NO_SCRIPT
     found = set()
     for ch in name:
         if ch.isalpha():
@@ -329,8 +337,7 @@ def is_machine_romanisation(name: str) -> bool:
 
 def is_code(name: str) -> bool:
     """Short all-capital codes (`KBL`, `UND`: airport codes among GeoNames names)."""
-    letters = [ch for ch in name if ch.isalpha()]
-    return len(letters) <= 4 and name == name.upper() and name != name.lower()
+    return name == name.upper() and name != name.lower() and letter_count(name) <= 4
 
 
 # --- the folding ------------------------------------------------------------
@@ -398,6 +405,7 @@ class NameFolding:
         self._name_keys: dict[str, str] = {}
         self._common_keys: frozenset[str] | None = None
         self._generic_keys: frozenset[str] = frozenset()
+        self._common_or_generic_keys: frozenset[str] = frozenset()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NameFolding) and other.sets == self.sets
@@ -512,17 +520,21 @@ class NameFolding:
         words as written (`Centre`).
         """
         if as_spelled:
+            stop_words = _COMMON_OR_GENERIC if generic_too else COMMON_WORDS
+            first = name.split(None, 1)[0].lower() if name.strip() else ""
+            if first.isalpha() and first.isascii() and first not in stop_words:
+                return False  # most names: the first word as written settles it
             spelled = light_form(name).split()
-            stop_words = COMMON_WORDS | GENERIC_PLACE_WORDS if generic_too else COMMON_WORDS
             return all(w in stop_words for w in spelled)
         if self._common_keys is None:
             self._common_keys = frozenset(self.normalize_name(w) for w in COMMON_WORDS)
             self._generic_keys = frozenset(self.normalize_name(w) for w in GENERIC_PLACE_WORDS)
+            self._common_or_generic_keys = self._common_keys | self._generic_keys
         tokens = [t for t in (self.fold_word(w) for w in words(name)) if t]
         tokens = tokens or list(self.name_tokens(name))
         if not tokens:
             return True
-        stop = self._common_keys | self._generic_keys if generic_too else self._common_keys
+        stop = self._common_or_generic_keys if generic_too else self._common_keys
         return all(t in stop for t in tokens)
 
     def collisions(self, names: Iterable[str]) -> dict[str, list[str]]:

