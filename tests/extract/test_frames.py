@@ -419,3 +419,15 @@ def test_a_withdrawal_told_as_a_noun_or_a_loss(frames_of, sentence: str) -> None
 def test_leaving_a_place_in_some_state_is_no_withdrawal(frames_of) -> None:
     frames = frames_of("Insurgents took Sallow, leaving Brennick district the only town in army hands.")
     assert not [f for f in selected(frames) if f.place.id == "XX0102" and f.trigger_class == "withdrawal"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government troops said on Monday that they had captured Brennick district.",
+        "An army spokesman said it had captured Brennick district.",
+    ],
+)
+def test_a_pronoun_in_what_a_side_says_is_that_side(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "government")

@@ -281,3 +281,26 @@ def test_a_capital_saying_something_is_its_government_speaking(link) -> None:
 
 def test_people_of_a_place_saying_something_leave_the_place_a_place(link) -> None:
     assert by_name(link("Residents of Lumen said the insurgents had left."), "Lumen").role != "speaker"
+
+
+# --- one report, one place per name ---------------------------------------------------
+
+
+def test_a_name_shared_by_two_places_is_the_one_near_the_others(gazetteer: Gazetteer, linker: PlaceLinker) -> None:
+    discourse = Discourse()
+    sentence = sentence_mentions(gazetteer, "Insurgents took Brennick, Sallow and Marrow on Sunday.")
+    linker.survey([sentence], discourse)
+    assert by_name(linker.link(sentence, discourse), "Marrow").place.id == "XX0104"  # in Norvale
+    discourse = Discourse()
+    sentence = sentence_mentions(gazetteer, "Insurgents took Pell and Marrow on Sunday.")
+    linker.survey([sentence], discourse)
+    assert by_name(linker.link(sentence, discourse), "Marrow").place.id == "XX0303"  # in Ardenne
+
+
+def test_the_same_name_is_the_same_place_throughout_a_report(gazetteer: Gazetteer, linker: PlaceLinker) -> None:
+    discourse = Discourse()
+    first = sentence_mentions(gazetteer, "Insurgents took Pell and Marrow on Sunday.")
+    later = sentence_mentions(gazetteer, "Marrow had been quiet for months.")
+    linker.survey([first, later], discourse)
+    linker.link(first, discourse)
+    assert by_name(linker.link(later, discourse), "Marrow").place.id == "XX0303"

@@ -215,7 +215,7 @@ def test_a_unit_named_after_its_centre_is_found_by_the_centres_name() -> None:
     gazetteer = Gazetteer(places, folding=SLAVIC, centres={"U1412021": "gn:693468",
                                                            "U1412": "gn:693468"})
     mention = gazetteer.find_mentions("Sloviansk hromada")[0]
-    assert mention.place_ids == ("U1412021", "gn:693468") and mention.level_hint == "district"
+    assert mention.place_ids == ("U1412021", "gn:693468") and mention.level_hint == "hromada"
     assert gazetteer.places["U1412021"].alt_names == ("Slovyansk",)
     assert "Slovyansk" not in gazetteer.places["U1412"].alt_names  # Kramatorskyi is not Slovyansk's
     assert gazetteer.centre_of("U1412021").id == "gn:693468"  # type: ignore[union-attr]

@@ -101,7 +101,7 @@ def test_units_are_found_by_the_name_of_their_centre(gazetteer: Gazetteer) -> No
     """Hromadas and raions are adjectives of their centre's name (Iziumska,
     Iziumskyi after Izium); reports write "Izium hromada"."""
     mention = gazetteer.find_mentions("Izium hromada was retaken.")[0]
-    assert (mention.text, mention.level_hint) == ("Izium", "district")
+    assert (mention.text, mention.level_hint) == ("Izium", "hromada")
     assert "UA6304009" in mention.place_ids
     assert "Izyum" in gazetteer.places["UA6304009"].alt_names  # its centre's name
     assert "UA6308009" in candidates(gazetteer, "Kupiansk fell.")  # Kupianska hromada

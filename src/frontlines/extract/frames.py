@@ -30,7 +30,7 @@ from ..models import Place
 from ..profile import Profile
 from . import lexicon
 from .linking import Discourse, LinkedPlace, PlaceLinker
-from .mentions import ActorMention, SentenceMentions, TriggerMention
+from .mentions import ActorMention, SentenceMentions, TriggerMention, compile_phrases
 
 # Kinds the decision stage chooses among ("gain" is a capture or a recapture,
 # told apart by the side that gains).
@@ -92,8 +92,26 @@ class FrameBuilder:
         self.country_re = re.compile(
             r"\b(?:the\s+country|" + re.escape(profile.country_name) + r")\b", re.IGNORECASE
         )
+        # Who a speaker speaks for, by the profile's source markers ("Moscow",
+        # "the General Staff"): the referent of "it" or "they" in what they say.
+        self.speaker_markers = [
+            (actor.id, pattern)
+            for actor in profile.actors
+            if (pattern := compile_phrases([*actor.source_markers])) is not None
+        ]
 
     # --- sides -------------------------------------------------------------
+
+    def _speaker_side(self, text: str, actors: list[ActorMention], end: int) -> str | None:
+        """The side of whoever speaks before `end`: an actor named there, else the
+        side a source marker names ("Moscow said", "the General Staff said")."""
+        named = self._actor_in(actors, 0, end, last=True)
+        if named is not None:
+            return named
+        for actor_id, pattern in self.speaker_markers:
+            if pattern.search(text, 0, end):
+                return actor_id
+        return None
 
     def opponent(self, actor: str | None) -> str | None:
         """The side an actor fights, when the profile's sides make it unique."""
@@ -463,7 +481,13 @@ class FrameBuilder:
                 doer = self._actor_in(actors, *before, last=True)
         elif doer is None:
             doer = self._actor_in(actors, *before, last=True)
-            if doer is None and lexicon.INSURGENT_PRONOUNS.search(text[before[0] : before[1]]):
+            reported = lexicon.SPEECH_BEFORE_CLAUSE.search(text, max(0, before[0] - 60), before[1])
+            subject = text[before[0] : before[1]]
+            if doer is None and reported and lexicon.REPORTED_PRONOUN.search(subject):
+                # "Ukrainian forces said they had regained X", "Moscow said it had
+                # taken X": a pronoun in a reported clause is the side that speaks.
+                doer = self._speaker_side(text, actors, reported.start())
+            if doer is None and lexicon.INSURGENT_PRONOUNS.search(subject):
                 doer = self.profile.default_actor
         if hit.name == "lost-to":
             # "government forces lost X to the Taliban": the subject lost, the "to" gained.

@@ -985,6 +985,14 @@ LOCAL_SURRENDER = re.compile(
 )
 
 # Pronouns and generic nouns for the side that fights the government.
+# A verb of saying, then (optionally) "that", before a reported clause.
+SPEECH_BEFORE_CLAUSE = re.compile(
+    r"\b(?:said|says|say|claimed|claims|announced|stated|reported|confirmed|added|told\s+\w+)"
+    r"(?:\s+(?:on\s+\w+|in\s+a\s+[\w\s]{1,30}?))?,?\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+# A subject pronoun right before a trigger ("they had regained", "it has taken").
+REPORTED_PRONOUN = re.compile(r"\b(?:they|it|we)\s+(?:[\w’']+\s+){0,2}$", re.IGNORECASE)
 INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b", re.IGNORECASE)
 
 # Sources that only point back to someone named before.

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -67,6 +68,11 @@ class Discourse:
     last_event_sentence: int = -10
     last_date: date | None = None
     speakers: dict[str, str] = field(default_factory=dict)  # surname -> side
+    # Where the report is: the units above the map level (admin2) of the
+    # places linked so far, and the place each name was given.
+    areas: Counter[str] = field(default_factory=Counter)
+    chosen: dict[str, str] = field(default_factory=dict)
+    report_provinces: Counter[str] = field(default_factory=Counter)  # see `PlaceLinker.survey`
     sentence_index: int = 0
     previous_kinds: frozenset[str] = frozenset()
 
@@ -116,8 +122,9 @@ class PlaceLinker:
         level_hint: str | None,
         near_province: str | None,
         discourse: Discourse,
+        name: str | None = None,
     ) -> Place | None:
-        """One place among the candidates of an ambiguous name."""
+        """One place among the candidates of an ambiguous name (`name`: as written)."""
         candidates = [self.places[p] for p in place_ids if p in self.places]
         if not candidates:
             return None
@@ -126,28 +133,54 @@ class PlaceLinker:
         towns = [p for p in candidates if p.level in ("populated_place", "crossing")]
         if level_hint == "province" and admin1:
             pool = admin1
-        elif units:
-            pool = units
-        elif towns:
-            pool = towns
+        elif units and level_hint in ("district", "hromada"):
+            pool = self._units_named(units, level_hint)
+        elif units or towns:
+            # A unit and a town of the same name compete: the report's
+            # surroundings decide ("Blahodativka, Vysokopillia and Liubymivka":
+            # the village near the others, not a namesake unit elsewhere).
+            pool = (self._units_named(units, level_hint) if units else []) + towns
         else:
             pool = admin1 or candidates
         if len(pool) == 1:
             return pool[0]
+        before = discourse.chosen.get(name.casefold()) if name else None
 
-        def score(place: Place) -> tuple[int, int, int, int, int]:
+        def score(place: Place) -> tuple[int, int, int, int, int, int, int, int, int, int]:
             province = place.admin1 or place.id
+            unit = place.level in ("admin2", "admin3")
             return (
+                # The same name means the same place throughout a report.
+                int(place.id == before),
                 int(near_province is not None and province == near_province),
+                # A unit that bears the name as its own (not after its centre,
+                # like "Liubymivska" after Liubymivka) is the name's first sense.
+                int(unit and name is not None and self.gazetteer.is_main_name(place.id, name)),
+                discourse.areas.get(place.admin2 or "", 0),
+                int(unit),
                 # Provincial capitals are far more often in the news than
                 # namesake rural districts.
                 int(self.gazetteer.capital_of(province) == place.id),
                 discourse.provinces.get(province, 0),
                 int(province == discourse.last_province),
+                discourse.report_provinces.get(province, 0),
                 place.population or 0,
             )
 
         return max(pool, key=score)
+
+    def _units_named(self, units: list[Place], level_hint: str | None) -> list[Place]:
+        """Which of the units a name stands for: the one at the level its word
+        says ("Izium raion", "Izium hromada"); with no word, the one at the
+        map's level ("Izium" is the hromada, not the raion of the same name)."""
+        map_level = self.gazetteer.map_level
+        if level_hint == "hromada":
+            wanted = "admin3"
+        elif level_hint == "district" and map_level == "admin3":
+            wanted = "admin2"  # "district" and "raion" name the level above the hromada
+        else:
+            wanted = map_level or ""
+        return [p for p in units if p.level == wanted] or units
 
     # --- one sentence --------------------------------------------------------
 
@@ -167,6 +200,9 @@ class PlaceLinker:
         for m in mentions:
             found = self._link_one(text, m, linked, sentence_provinces, previous_end, discourse)
             if found is not None:
+                if found.place.admin2 and found.place.level != "admin1":
+                    discourse.areas[found.place.admin2] += 1
+                discourse.chosen.setdefault(m.text.casefold(), found.place.id)
                 linked.append(found)
                 previous_end = found.end
         for prev, cur in zip(linked, linked[1:], strict=False):
@@ -196,7 +232,11 @@ class PlaceLinker:
         if lexicon.HYPHEN_MODIFIER_AFTER.match(after):
             return None  # "a Kabul-bound convoy": a modifier, not a place
         hint = m.level_hint
-        if hint == "district" and linked and lexicon.DISTRICT_OF_GAP.fullmatch(text[linked[-1].end : start]):
+        if (
+            hint in ("district", "hromada")
+            and linked
+            and lexicon.DISTRICT_OF_GAP.fullmatch(text[linked[-1].end : start])
+        ):
             hint = None  # "Burka district of Baghlan": the hint was Burka's
         following = [p for s, p in sentence_provinces if s > m.start]
         near = following[0] if following else (sentence_provinces[0][1] if sentence_provinces else None)
@@ -206,7 +246,7 @@ class PlaceLinker:
         if whole is not None:
             # "all districts of X", "the entire province of X": X as a whole is
             # what the sentence is about, whatever stands around it.
-            place = self.pick(ids, "province" if has_admin1 else hint, near, discourse)
+            place = self.pick(ids, "province" if has_admin1 else hint, near, discourse, m.text)
             if place is None:
                 return None
             new_start, new_end = whole
@@ -237,11 +277,13 @@ class PlaceLinker:
             context_like = True  # "the provinces of Kunduz, Baghlan and Balkh"
         capital_reading = bool(lexicon.CAPITAL_OF.search(before)) and has_admin1
         if has_admin1 and (
-            hint == "province" or capital_reading or (context_like and hint not in ("district", "city"))
+            hint == "province"
+            or capital_reading
+            or (context_like and hint not in ("district", "hromada", "city"))
         ):
-            place = self.pick(ids, "province", near, discourse)
+            place = self.pick(ids, "province", near, discourse, m.text)
         else:
-            place = self.pick(ids, hint, near, discourse)
+            place = self.pick(ids, hint, near, discourse, m.text)
         if place is None:
             return None
         word_before = re.search(r"([A-Z][\w’'-]*)\s$", text[max(0, start - 30) : start])
@@ -329,6 +371,19 @@ class PlaceLinker:
             discourse.last_city = place.id
         elif place.level in ("populated_place", "crossing"):
             discourse.last_city = place.id
+
+    def survey(self, sentences: Sequence[SentenceMentions], discourse: Discourse) -> None:
+        """Count the provinces a whole report names without doubt (every
+        candidate of the name lies in one province): a weak prior for names
+        read before their province is ("Blahodativka" in a report about
+        Kherson region)."""
+        for sentence in sentences:
+            for m in sentence.places:
+                provinces = {
+                    self.places[p].admin1 or p for p in m.place_ids if p in self.places
+                }
+                if len(provinces) == 1:
+                    discourse.report_provinces[provinces.pop()] += 1
 
     def remember_title(self, mentions: list[Mention], discourse: Discourse) -> None:
         for m in mentions:
@@ -448,5 +503,7 @@ class PlaceLinker:
         if place.level in ("admin2", "admin3"):
             return capital == place.id
         return (
-            place.level == "populated_place" and place.admin2 == capital and (place.population or 0) >= 20_000
+            place.level == "populated_place"
+            and capital in (place.admin2, place.admin3)
+            and (place.population or 0) >= 20_000
         )

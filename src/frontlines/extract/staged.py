@@ -203,6 +203,7 @@ class StagedExtractor:
         found = stages.mentions(doc)
         published = doc.published_date
         discourse = Discourse()
+        stages.linking.survey(found.sentences, discourse)
         stages.linking.remember_title(found.title_places, discourse)
         result = reading.candidates
         for sentence in found.sentences:

@@ -67,7 +67,8 @@ class Mention:
     """A gazetteer name found in a text, with every place it may stand for.
 
     `text == original_text[start:end]`. `level_hint` is what the words around it
-    say: "province", "district", "city", or "capital" ("the provincial capital
+    say: "province", "district", "hromada" (a unit below the district), "city",
+    or "capital" ("the provincial capital
     of X": the capital of province X is meant); `context_span` covers the name
     and those words. `score` is 100 for a name found as folded, less for one
     found by the fuzzy pass (`Gazetteer.fuzzy_mentions`), so later stages can
@@ -105,7 +106,8 @@ HINT_AFTER: tuple[tuple[str, str], ...] = (
     ("provinces", "province"), ("province", "province"), ("oblasts", "province"),
     ("oblast", "province"), ("regions", "province"), ("region", "province"),
     ("districts", "district"), ("district", "district"), ("raions", "district"),
-    ("raion", "district"), ("hromadas", "district"), ("hromada", "district"),
+    ("raion", "district"), ("hromadas", "hromada"), ("hromada", "hromada"),
+    ("territorial community", "hromada"), ("community", "hromada"),
     ("cities", "city"), ("city", "city"), ("towns", "city"), ("town", "city"),
     ("villages", "city"), ("village", "city"),
 )
