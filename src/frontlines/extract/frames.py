@@ -160,6 +160,13 @@ class FrameBuilder:
                 and not any(clause_start <= a.start < hit.start for a in sentence.actors)
             ):
                 continue  # "families streamed into Kabul": people arriving, no army
+            if (
+                hit.kind == "siege"
+                and lexicon.COPULA_DISTANCE.match(text, hit.start, hit.end)
+                and not any(clause_start <= a.start < hit.start for a in sentence.actors)
+                and not lexicon.INSURGENT_PRONOUNS.search(text, clause_start, hit.start)
+            ):
+                continue  # "the district is 10 km from X": where a place lies, not a siege
             before_span = (max(clause_start, previous_end), hit.start)
             after_span = (hit.end, _list_end(text, hit.end, min(clause_end, next_start), linked))
             found = self._arguments(

@@ -568,6 +568,12 @@ CIVILIANS_BEFORE = re.compile(
 # withdrawal", "the Taliban's capture of X").
 POSSESSOR_BEFORE = re.compile(r"(?:\b(?:its|their|his|her)|[’']s?)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 
+# "is 10 km from X": a distance told with a copula is a siege only when fighters
+# are its subject ("the Taliban are 1 km from X", not "the district is 10 km from X").
+COPULA_DISTANCE = re.compile(
+    r"(?:are|is|were|was)\s[^.;]*?\b(?:kilometers?|kilometres?|km|miles?)\b", re.IGNORECASE
+)
+
 # People, not fighters, as the subject of a verb of motion ("displaced families
 # from the captured districts streamed into X").
 CIVILIAN_SUBJECT = re.compile(
@@ -743,6 +749,8 @@ CLAUSE_BREAK = re.compile(
     # "captured X and killed three people in Y": "and" before a verb opens a clause.
     r";|\s[–—]\s|,?\s+and\s+(?:then\s+)?(?:have|has|had|are|is|were|was|pressed|launched|"
     r"began|started|moved|seized|captured|took|overran|shelled|threatened|vowed|killed|"
+    # irregular pasts, which the "-ed" rule misses
+    r"cut|hit|struck|shot|sent|held|won|lost|drove|broke|fought|fled|left|made|set|put|blew|tore|"
     r"(?-i:[a-z]{3,}ed))\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
     r"since|because|however|meanwhile|and\s+then)\b|\s(?:but|while|whereas|although|which|who|"
     r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|said(?!\s+to\b)|says|told|"
@@ -928,6 +936,7 @@ QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
 # outskirts of X"): an assault on a place, not its fall.
 PARTIAL_BEFORE = re.compile(
     r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|most\s+of|much\s+of|"
+    r"\d{1,2}(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s+of|(?:half|a\s+third|two[-\s]thirds|a\s+quarter)\s+of|"
     r"neighbou?rhoods\s+of|areas\s+of|outskirts\s+of|suburbs\s+of|edges?\s+of|entrance\s+(?:of|to)|"
     r"gates\s+of"
     # Something in or around the place, not the place: "villages around X",
@@ -936,7 +945,8 @@ PARTIAL_BEFORE = re.compile(
     # see `ALL_OF_BEFORE`.)
     r"|(?:villages?|areas?|posts?|check\s*posts?|checkpoints?|bases?|roads?|highways?|buildings?|"
     r"positions?|outposts?|neighbou?rhoods?|compounds?|prisons?|hills?|heights?|bridges?|dams?|"
-    r"airports?|markets?|bazaars?|homes?|houses?|offices?|barracks|garrisons?)\s+"
+    r"airports?|airfields?|markets?|bazaars?|homes?|houses?|offices?|barracks|garrisons?)\s+"
+    r"(?:(?:just|right|immediately|directly|far)\s+)?"
     r"(?:in|around|near|outside|inside|on\s+the\s+outskirts\s+of)"
     r")\s+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
@@ -992,7 +1002,7 @@ SPEECH_BEFORE_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 # A subject pronoun right before a trigger ("they had regained", "it has taken").
-REPORTED_PRONOUN = re.compile(r"\b(?:they|it|we)\s+(?:[\w’']+\s+){0,2}$", re.IGNORECASE)
+REPORTED_PRONOUN = re.compile(r"\b(?:they|it|we)\s+(?:[\w’']+\s+){0,2}[\"“‘']?$", re.IGNORECASE)
 INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b", re.IGNORECASE)
 
 # Sources that only point back to someone named before.

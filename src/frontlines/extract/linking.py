@@ -138,8 +138,12 @@ class PlaceLinker:
         elif units or towns:
             # A unit and a town of the same name compete: the report's
             # surroundings decide ("Blahodativka, Vysokopillia and Liubymivka":
-            # the village near the others, not a namesake unit elsewhere).
-            pool = (self._units_named(units, level_hint) if units else []) + towns
+            # the village near the others, not a namesake unit elsewhere). A
+            # unit above the map's level only when no town bears the name
+            # ("Svatove" is the town, not Svativskyi raion).
+            wanted = self._wanted(level_hint)
+            at_level = [p for p in units if p.level == wanted]
+            pool = (at_level + towns) or units
         else:
             pool = admin1 or candidates
         if len(pool) == 1:
@@ -173,14 +177,17 @@ class PlaceLinker:
         """Which of the units a name stands for: the one at the level its word
         says ("Izium raion", "Izium hromada"); with no word, the one at the
         map's level ("Izium" is the hromada, not the raion of the same name)."""
+        wanted = self._wanted(level_hint)
+        return [p for p in units if p.level == wanted] or units
+
+    def _wanted(self, level_hint: str | None) -> str:
+        """The unit level a level word names (none: the map's level)."""
         map_level = self.gazetteer.map_level
         if level_hint == "hromada":
-            wanted = "admin3"
-        elif level_hint == "district" and map_level == "admin3":
-            wanted = "admin2"  # "district" and "raion" name the level above the hromada
-        else:
-            wanted = map_level or ""
-        return [p for p in units if p.level == wanted] or units
+            return "admin3"
+        if level_hint == "district" and map_level == "admin3":
+            return "admin2"  # "district" and "raion" name the level above the hromada
+        return map_level or ""
 
     # --- one sentence --------------------------------------------------------
 

@@ -584,9 +584,19 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
     the most specific date (explicit over relative over publication; of two
     as good, the earlier: reports confirm after the fact).
     """
-    merged: dict[tuple[str, str, str, bool, bool], Event] = {}
+    merged: dict[tuple[str, str, str, bool, bool, str], Event] = {}
     for event in events:
-        key = (event.kind, event.actor, _unit(event), event.negated, event.certainty == "denied")
+        unit = _unit(event)
+        # Two settlements of one unit are two claims ("Bohorodychne and
+        # Sviatohirsk", both of one hromada); a town and its unit are one.
+        settlement = event.place_id if event.place_id != unit and not event.place_id.startswith(unit) else ""
+        group = (event.kind, event.actor, unit, event.negated, event.certainty == "denied")
+        key = (*group, settlement)
+        if not settlement:
+            # The unit itself joins whichever claim about a settlement of it came first.
+            key = next((k for k in merged if k[:5] == group), key)
+        elif (*group, "") in merged:
+            merged[key] = merged.pop((*group, ""))  # a settlement of a unit named before
         kept = merged.get(key)
         if kept is None:
             merged[key] = event
