@@ -304,3 +304,20 @@ def test_the_same_name_is_the_same_place_throughout_a_report(gazetteer: Gazettee
     linker.survey([first, later], discourse)
     linker.link(first, discourse)
     assert by_name(linker.link(later, discourse), "Marrow").place.id == "XX0303"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Lumen Independent reported that insurgents took Brennick.",
+        "Tarrow People's Front fighters attacked Brennick.",
+    ],
+)
+def test_a_place_name_opening_a_longer_name_is_no_place(link, sentence: str) -> None:
+    first = sentence.split()[0]
+    assert all(lp.text != first for lp in link(sentence))
+
+
+def test_a_place_before_a_word_saying_what_it_is_or_a_day_stays_a_place(link) -> None:
+    assert by_name(link("Insurgents entered Lumen Tuesday."), "Lumen").role == "event"
+    assert by_name(link("Insurgents overran the Tarrow District headquarters."), "Tarrow")

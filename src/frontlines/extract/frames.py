@@ -92,6 +92,17 @@ class FrameBuilder:
         self.country_re = re.compile(
             r"\b(?:the\s+country|" + re.escape(profile.country_name) + r")\b", re.IGNORECASE
         )
+        # The adjective of one actor's name ("Ukrainian" of "Ukrainian forces",
+        # "Afghan" of "Afghan forces"): "under Ukrainian control" is Ukraine's.
+        by_word: dict[str, set[str]] = {}
+        for actor in profile.actors:
+            for alias in (*actor.aliases, actor.name):
+                words = alias.split()
+                if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ("the", "a"):
+                    by_word.setdefault(words[0].lower(), set()).add(actor.id)
+        self.actor_adjectives = {
+            word: next(iter(ids)) for word, ids in by_word.items() if len(ids) == 1
+        }
         # Who a speaker speaks for, by the profile's source markers ("Moscow",
         # "the General Staff"): the referent of "it" or "they" in what they say.
         self.speaker_markers = [
@@ -430,6 +441,14 @@ class FrameBuilder:
 
     # --- who ------------------------------------------------------------------------
 
+    def _adjective_in(self, text: str, hit: TriggerMention) -> str | None:
+        """An actor's adjective inside a trigger's own words ("under Ukrainian control")."""
+        for word in re.findall(r"[A-Z][\w-]+", text[hit.start : hit.end]):
+            actor = self.actor_adjectives.get(word.lower())
+            if actor is not None:
+                return actor
+        return None
+
     def _actor_in(self, actors: list[ActorMention], lo: int, hi: int, last: bool) -> str | None:
         inside = [a for a in actors if lo <= a.start and a.end <= hi]
         if not inside:
@@ -449,7 +468,7 @@ class FrameBuilder:
         before = (clause_start, hit.start)
         after = (hit.end, clause_end)
         kind = hit.kind
-        inner = self._actor_in(actors, hit.start, hit.end, last=False)
+        inner = self._actor_in(actors, hit.start, hit.end, last=False) or self._adjective_in(text, hit)
         spec = lexicon.TRIGGERS_BY_NAME.get(hit.name)
         if spec is not None and spec.inner_actor == "loser" and inner is not None:
             # "X drove the Taliban out of P": the Taliban lost P, X (or their enemy) took it.

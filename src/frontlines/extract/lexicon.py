@@ -702,7 +702,9 @@ ROLE_BEFORE_PLACE = re.compile(
 # place itself ("Kandahar airport", "Kandahar customs").
 FACILITY_AFTER_PLACE = re.compile(
     r"^(?:[-–][\w’'-]+)?[’']?s?\s+(?:international\s+)?(?:airport|airfield|air\s+base|customs|prison|jail|road|"
-    r"highway|dam|base|garrison|checkpoints?|check\s+posts?|bazaar|market|university|hospital)\b",
+    r"highway|dam|base|garrison|checkpoints?|check\s+posts?|bazaar|market|university|hospital|"
+    r"(?:nuclear\s+|thermal\s+|hydro(?:electric)?\s+)?(?:power\s+)?(?:plant|station)|steel\s+(?:plant|works)|"
+    r"port|seaport|refinery|factory|railway\s+station)\b",
     re.IGNORECASE,
 )
 
@@ -731,6 +733,21 @@ FRONTED_PLACE_BEFORE = re.compile(r"^\s*(?:In|From)\s+$")
 SPEAKERS_SAY_AFTER = re.compile(
     r"^,\s+(?:[\w’'-]+\s+){1,5}?(?:said|say|says|told|reported|confirmed|announced|claimed)\b"
 )
+# A place name followed by another capitalised word is often the first word
+# of a longer name: a person ("Vladimir Putin"), a paper ("Kyiv Independent"),
+# a body ("Donetsk People's Republic"). Not when that word says what the place
+# is ("Kherson Oblast", "Herat Airport"), or is a day or a month ("in Kabul
+# Tuesday"); headlines, written in title case, are left alone.
+PROPER_WORD_AFTER = re.compile(r"^\s(?-i:[A-Z][a-z][\w’'-]*)")
+NOT_A_NAME_PART = re.compile(
+    r"^\s(?:province|provinces|oblast|oblasts|region|regions|district|districts|raion|raions|hromada|"
+    r"city|cities|town|towns|village|villages|valley|river|airport|airfield|air|base|border|crossing|"
+    r"highway|road|pass|dam|corps|police|governor|council|university|hospital|prison|mountains?|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|and|or|on|in|of)\b",
+    re.IGNORECASE,
+)
+
 # A capital for its government, as the subject of a verb of saying: "Kyiv
 # admitted", "Moscow claimed", "Kabul has denied". (Not after a preposition:
 # in "residents of X said" the residents speak, X is where they live.)
@@ -956,7 +973,10 @@ ALL_OF_BEFORE = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+|its\s+)?(?:[\w-]+\s+)?$
 # A sentence saying control is partial ("took control of some areas").
 PARTIAL_CONTROL = re.compile(
     r"\b(?:some\s+areas|some\s+parts|parts\s+of|most\s+of|large\s+parts|swathes|several\s+areas|"
-    r"key\s+(?:state\s+)?buildings|strategic\s+buildings)\b",
+    r"key\s+(?:state\s+)?buildings|strategic\s+buildings|"
+    # "almost completely gained control of X": not yet all of it.
+    r"(?:almost|nearly|partially|partly|largely)\s+(?:completely\s+|entirely\s+|fully\s+)?"
+    r"(?:gained|taken|took|seized|captured|controls?|controlled|control)|partial\s+control)\b",
     re.IGNORECASE,
 )
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..models import Place
+from ..places.fuzzy import is_headline
 from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
 from . import lexicon
@@ -238,6 +239,13 @@ class PlaceLinker:
         after = text[end : end + 40]
         if lexicon.HYPHEN_MODIFIER_AFTER.match(after):
             return None  # "a Kabul-bound convoy": a modifier, not a place
+        if (
+            lexicon.PROPER_WORD_AFTER.match(after)
+            and not lexicon.NOT_A_NAME_PART.match(after)
+            and not is_headline(text, start)
+            and not self.gazetteer.find_mentions(after[1:].split(maxsplit=1)[0])
+        ):
+            return None  # "Vladimir Putin", "Kyiv Independent": part of a longer name
         hint = m.level_hint
         if (
             hint in ("district", "hromada")
