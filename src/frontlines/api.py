@@ -59,9 +59,9 @@ from .store import (
     validate_event_filters,
 )
 from .timeline import (
-    ASSESSED,
-    CLAIMED,
+    BASELINE_REF,
     CONTESTED,
+    STATUSES,
     UNKNOWN,
     TimelineError,
     UnknownPlace,
@@ -205,6 +205,7 @@ class ControlRowOut(BaseModel):
     since: str
     confidence: float
     evidence: list[str]
+    rule: str | None = Field(None, description="The inference rule behind an inferred state")
 
 
 class ControlOut(BaseModel):
@@ -249,16 +250,30 @@ class ChangeOut(BaseModel):
     model_config = {"populate_by_name": True}
 
 
+class BaselineOut(BaseModel):
+    """A row of an imported baseline file: the evidence of a `baseline` state."""
+
+    ref: str = Field(description="How the interval's evidence cites it: baseline:IMPORT#ROW")
+    file: str
+    row: int
+    state: str
+    as_of: str
+    source: str
+
+
 class IntervalOut(BaseModel):
     state: str
-    status: str
+    status: str = Field(description="baseline, assessed, claimed or inferred")
     start: str
     end: str | None
     since: str
     confidence: float
     holder: str
     reason: str
+    rule: str | None = Field(None, description="The inference rule behind an inferred state")
     evidence: list[EvidenceOut]
+    baseline: list[BaselineOut] = Field(default_factory=list,
+                                        description="The baseline file rows behind it")
 
 
 class TimelineOut(BaseModel):
@@ -584,7 +599,7 @@ def create_app(workspace_path: Path | str, *,
         colors = actor_colors(profile)
         styles = []
         for actor in profile.actors:
-            for status in (ASSESSED, CLAIMED):
+            for status in STATUSES:
                 styles.append(state_style(profile, actor.id, status))
         styles += [state_style(profile, CONTESTED, ""), state_style(profile, UNKNOWN, "")]
         n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
@@ -684,15 +699,19 @@ def create_app(workspace_path: Path | str, *,
         if row is None:
             raise ApiError(404, f"unknown place {place_id!r}")
         story = explain(conn, profile, place_id, day)
-        ids = [e for iv in story.intervals for e in iv.event_ids]
+        ids = [e for iv in story.intervals for e in iv.event_ids if not e.startswith(BASELINE_REF)]
         found = evidence_for(conn, ids)
 
         def interval_out(iv: Any) -> IntervalOut:
+            rows = [story.baselines[e] for e in iv.event_ids if e in story.baselines]
             return IntervalOut(state=iv.state, status=iv.status, start=iv.start.isoformat(),
                                end=iv.end.isoformat() if iv.end else None,
                                since=iv.since.isoformat(), confidence=iv.confidence,
-                               holder=iv.holder, reason=iv.reason,
-                               evidence=[found[e] for e in iv.event_ids if e in found])
+                               holder=iv.holder, reason=iv.reason, rule=iv.rule,
+                               evidence=[found[e] for e in iv.event_ids if e in found],
+                               baseline=[BaselineOut(ref=b.ref, file=b.file, row=b.row,
+                                                     state=b.state, as_of=b.as_of.isoformat(),
+                                                     source=b.source) for b in rows])
 
         current = interval_on(story.intervals, day) if day else (
             story.intervals[-1] if story.intervals else None)

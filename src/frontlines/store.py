@@ -168,6 +168,8 @@ timeline_intervals = Table(
     Column("confidence", Float, nullable=False),
     Column("event_ids", JSON, nullable=False),
     Column("reason", Text, nullable=False),
+    # Added in schema v5 (`_add_baselines`): the inference rule behind an `inferred` state.
+    Column("rule", String, nullable=True),
     UniqueConstraint("unit_id", "seq"),
     Index("ix_timeline_intervals_span", "start", "end"),
 )
@@ -270,9 +272,60 @@ def _add_event_provenance(conn: Connection) -> None:
             set_meta(conn, EXTRACTOR_KEY, made_by)
 
 
+# --- imported baselines (issue 9; used by baseline.py and timeline_store.py) ---------
+# A baseline file (CSV or GeoJSON) gives units a state as of a date, with a source:
+# the state a unit rests on until a report moves it. Each import is kept whole (its
+# file, its digest, its rows), so that `baseline remove` takes back exactly one file.
+
+baseline_imports = Table(
+    "baseline_imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("file", Text, nullable=False),  # as given (shown as the evidence)
+    Column("sha256", String, nullable=False),
+    Column("origin", String, nullable=False),  # "command" | "profile"
+    Column("imported_at", String, nullable=False),
+)
+
+baseline_rows = Table(
+    "baseline_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", Integer, ForeignKey("baseline_imports.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("row", Integer, nullable=False),  # the row's number in its file (1 = first data row)
+    Column("unit_id", String, nullable=False),
+    Column("state", String, nullable=False),
+    Column("as_of", String, nullable=False),  # YYYY-MM-DD
+    Column("source", Text, nullable=False),
+    Index("ix_baseline_rows_import", "import_id"),
+    Index("ix_baseline_rows_unit", "unit_id"),
+)
+
+BASELINE_VERSION_KEY = "baseline.version"
+"""Meta key bumped by every baseline import or removal: part of the timeline's fingerprint."""
+
+
+def _add_baselines(conn: Connection) -> None:
+    """The baseline tables, and `timeline_intervals.rule` (NULL for intervals cached before).
+
+    As in `_add_event_provenance`, a database made from scratch already has
+    the column: only a missing one is added.
+    """
+    from sqlalchemy import inspect
+
+    metadata.create_all(conn, tables=[baseline_imports, baseline_rows])
+    present = {c["name"] for c in inspect(conn).get_columns("timeline_intervals")}
+    column = timeline_intervals.c.rule
+    if column.name not in present:
+        ddl = CreateColumn(column).compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {timeline_intervals.name} ADD COLUMN {ddl}"))
+
+
 # Each entry brings the schema from version i to i + 1. Append, never edit.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_v1, _create_v2_timeline, _create_v3_api_tokens, _add_event_provenance,
+    _add_baselines,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -40,7 +40,7 @@ from .base import (
 T = TypeVar("T")
 
 CONTROL_COLUMNS = ("place_id", "place_name", "admin1", "state", "status", "since", "confidence",
-                   "evidence")
+                   "evidence", "rule")
 
 
 def _run(state: State, query: Callable[[Connection, Profile], T]) -> T:
