@@ -664,6 +664,18 @@ class _Holding:
     note: str = ""
     basis: BaselineEntry | None = None  # how == "baseline": the file's row
     takeover: Takeover | None = None  # how == "inferred": the rule that set it
+    # The judgement of its reports, by (len(support), len(against)): both lists only grow,
+    # so their lengths say whether anything new was reported since the last judgement.
+    judged: dict[tuple[int, int], tuple[str, float, str]] = field(default_factory=dict)
+
+    def judge(self, profile: Profile, documents: Mapping[str, DocumentInfo],
+              settings: TimelineSettings, salient: bool) -> tuple[str, float, str]:
+        key = (len(self.support), len(self.against))
+        found = self.judged.get(key)
+        if found is None:
+            found = judge_holding(self, profile, documents, settings, salient)
+            self.judged[key] = found
+        return found
 
     @property
     def rests_on_baseline(self) -> bool:
@@ -1018,8 +1030,7 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
         if contest is not None:
             return _contest_snapshot(contest, holding.holder, profile, documents, settings)
         if holding.how == "change":
-            status, confidence, why = judge_holding(holding, profile, documents, settings,
-                                                    salient)
+            status, confidence, why = holding.judge(profile, documents, settings, salient)
             ids = tuple(e.id or "" for e in sorted(holding.support + holding.against,
                                                    key=_event_sort_key))
             return _Snapshot(holding.holder, status, confidence, ids,
@@ -1221,7 +1232,7 @@ def _resting_snapshot(holding: _Holding, profile: Profile,
         status, confidence, ids = ASSESSED, HELD_AFTER_PIN_CONFIDENCE, ()
         why = f"held since an analyst's pin ({holding.note})"
     if holding.support:
-        judged, surer, reasons = judge_holding(holding, profile, documents, settings, salient)
+        judged, surer, reasons = holding.judge(profile, documents, settings, salient)
         reports = tuple(e.id or "" for e in sorted(holding.support + holding.against,
                                                    key=_event_sort_key))
         return _Snapshot(holding.holder, judged, max(confidence, surer), ids + reports,

@@ -46,7 +46,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import (
@@ -76,6 +77,7 @@ from .store import (
     get_meta,
     in_chunks,
     now_iso,
+    place_names,
     places,
     row_to_event,
     set_meta,
@@ -105,6 +107,10 @@ from .timeline import (
     unit_of_event,
     units_inside,
 )
+
+if TYPE_CHECKING:
+    from .baseline import UnitName
+    from .store import Workspace
 
 LEVEL_NAMES = {1: "admin1", 2: "admin2", 3: "admin3"}
 UNIT_WORDS = {1: "provinces", 2: "districts", 3: "sub-districts"}
@@ -356,6 +362,150 @@ def _after_decision(conn: Connection, profile: Profile, unit_ids: Iterable[str])
     if (stored is not None and stamp is not None
             and stored.get("without_decisions") == _structure_fingerprints(conn, profile)[1]
             and _events_unchanged(conn, stamp) and not _unsigned_documents(conn)):
+        _recompute_units(conn, profile, unit_ids)
+        _save_structure(conn, profile)
+    else:
+        recompute_all(conn, profile)
+
+
+# --- baselines -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineImport:
+    """One imported baseline file, as `baseline list` shows it."""
+
+    id: int
+    file: str
+    origin: str  # "command" | "profile"
+    rows: int
+    imported_at: str
+    sha256: str
+
+
+def unit_names(conn: Connection, level: int) -> list[UnitName]:
+    """Every name (main and alternate) of every unit of `level`."""
+    from .baseline import UnitName
+
+    level_name = LEVEL_NAMES[level]
+    found = [UnitName(r.id, r.name) for r in conn.execute(
+        select(places.c.id, places.c.name).where(places.c.level == level_name))]
+    query = (select(place_names.c.place_id, place_names.c.name)
+             .select_from(place_names.join(places, places.c.id == place_names.c.place_id))
+             .where(places.c.level == level_name))
+    found += [UnitName(r.place_id, r.name) for r in conn.execute(query)]
+    return found
+
+
+def import_baseline(conn: Connection, profile: Profile, path: Path, source: str | None = None,
+                    origin: str = "command") -> BaselineImport:
+    """Check a baseline file whole, store it, and recompute the units it names.
+
+    Raises `BaselineError` (naming the file and the bad rows) before
+    anything is written. `source`: the source of rows that name none.
+    """
+    from .baseline import read_baseline
+
+    fresh = timeline_is_fresh(conn, profile)
+    level = unit_level(conn)
+    checked = read_baseline(path, profile, unit_names(conn, level), source)
+    imported_at = now_iso()
+    new_id = _inserted_id(conn.execute(insert(baseline_imports).values(
+        file=str(path), sha256=checked.sha256, origin=origin,
+        imported_at=imported_at)).inserted_primary_key)
+    conn.execute(insert(baseline_rows), [
+        {"import_id": new_id, "row": r.row, "unit_id": r.unit_id, "state": r.state,
+         "as_of": r.as_of.isoformat(), "source": r.source} for r in checked.rows])
+    _after_baseline(conn, profile, fresh, {r.unit_id for r in checked.rows})
+    return BaselineImport(new_id, str(path), origin, len(checked.rows), imported_at,
+                          checked.sha256)
+
+
+def list_baselines(conn: Connection) -> list[dict[str, Any]]:
+    """Every imported baseline file: its rows, units, dates and states."""
+    from .baseline import summarize_states
+
+    rows: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(select(baseline_rows)):
+        rows[row.import_id].append(row)
+    found = []
+    for imp in conn.execute(select(baseline_imports).order_by(baseline_imports.c.id)):
+        mine = rows.get(imp.id, [])
+        days = sorted(r.as_of for r in mine)
+        found.append({
+            "id": imp.id, "file": imp.file, "origin": imp.origin, "rows": len(mine),
+            "as_of": (days[0] if days and days[0] == days[-1]
+                      else f"{days[0]} … {days[-1]}" if days else None),
+            "states": summarize_states({"state": r.state} for r in mine),
+            "imported_at": imp.imported_at,
+        })
+    return found
+
+
+def remove_baseline(conn: Connection, profile: Profile, import_id: int) -> BaselineImport:
+    """Withdraw one imported baseline file; its units go back to what is left."""
+    imp = conn.execute(select(baseline_imports).where(baseline_imports.c.id == import_id)).first()
+    if imp is None:
+        raise TimelineError(f"no baseline import {import_id} (see 'frontlines baseline list')")
+    fresh = timeline_is_fresh(conn, profile)
+    units = {r[0] for r in conn.execute(select(baseline_rows.c.unit_id)
+                                        .where(baseline_rows.c.import_id == import_id))}
+    conn.execute(delete(baseline_rows).where(baseline_rows.c.import_id == import_id))
+    conn.execute(delete(baseline_imports).where(baseline_imports.c.id == import_id))
+    _after_baseline(conn, profile, fresh, units)
+    return BaselineImport(imp.id, imp.file, imp.origin, len(units), imp.imported_at, imp.sha256)
+
+
+def profile_baseline_path(profile: Profile, folder: Path) -> Path | None:
+    """The profile's `[start] baseline` file (a relative path is in the workspace folder)."""
+    if not profile.baseline:
+        return None
+    path = Path(profile.baseline).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def sync_profile_baseline(conn: Connection, profile: Profile,
+                          folder: Path) -> BaselineImport | None:
+    """Import the profile's baseline file unless that very file is already imported.
+
+    An earlier import of the profile's baseline (another file, or this file
+    before it changed) is replaced. Returns the new import, or None when there
+    was nothing to do (no baseline in the profile, no units yet, or no change).
+    """
+    path = profile_baseline_path(profile, folder)
+    if not has_admin_units(conn):
+        return None
+    previous = list(conn.execute(select(baseline_imports)
+                                 .where(baseline_imports.c.origin == "profile")))
+    if path is None:  # the profile names none (any more): its old one goes
+        for old in previous:
+            remove_baseline(conn, profile, old.id)
+        return None
+    from .baseline import read_rows
+
+    _, data = read_rows(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if [(p.file, p.sha256) for p in previous] == [(str(path), digest)]:
+        return None
+    found = import_baseline(conn, profile, path, profile.baseline_source, origin="profile")
+    for old in previous:
+        remove_baseline(conn, profile, old.id)
+    return found
+
+
+def apply_profile_baseline(ws: Workspace) -> BaselineImport | None:
+    """`sync_profile_baseline` in its own transaction (after `init` or a gazetteer import)."""
+    with ws.begin() as conn:
+        return sync_profile_baseline(conn, ws.profile, ws.path)
+
+
+def _after_baseline(conn: Connection, profile: Profile, was_fresh: bool,
+                    unit_ids: set[str]) -> None:
+    """Bump the baseline version, then recompute the units it names (all if the cache was
+    stale anyway)."""
+    version = int(get_meta(conn, BASELINE_VERSION_KEY) or 0) + 1
+    set_meta(conn, BASELINE_VERSION_KEY, str(version))
+    if was_fresh:
         _recompute_units(conn, profile, unit_ids)
         _save_structure(conn, profile)
     else:

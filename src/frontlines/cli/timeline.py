@@ -1,4 +1,5 @@
-"""`frontlines control`, `changes`, `explain`, `summary` and `decide`: the timeline's commands.
+"""`frontlines control`, `changes`, `explain`, `summary`, `decide` and `baseline`: the
+timeline's commands.
 
 Each is a few lines over `timeline_store`: bring the cached timeline up to
 date if the store changed behind its back, run one query, print it.
@@ -7,6 +8,7 @@ date if the store changed behind its back, run one query, print it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -16,15 +18,21 @@ from ..explain import render_explanation
 from ..profile import Profile
 from ..timeline import TimelineError
 from ..timeline_store import (
+    BaselineImport,
     changes,
     control,
     event_details,
     explain,
+    import_baseline,
+    list_baselines,
     load_decisions,
     pin_state,
+    profile_baseline_path,
     reject_event,
+    remove_baseline,
     remove_decision,
     summary,
+    sync_profile_baseline,
 )
 from .base import (
     State,
@@ -209,3 +217,58 @@ def decide_remove(state: State, decision_id: int) -> None:
     except TimelineError as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(f"decision #{decision_id} removed")
+
+
+# --- baselines -----------------------------------------------------------------------
+
+
+@cli.group("baseline")
+def baseline_group() -> None:
+    """Who held each unit before any report: baseline files (CSV or GeoJSON) of unit, state, date, source."""
+
+
+@baseline_group.command("import")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="The source of rows that name none.")
+@pass_state
+def baseline_import(state: State, file: Path | None, source: str | None) -> None:
+    """Import a baseline file, checking every row first; without FILE, the profile's."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            if file is not None:
+                found: BaselineImport | None = import_baseline(conn, ws.profile, file, source)
+            elif profile_baseline_path(ws.profile, ws.path) is None:
+                raise click.UsageError("give a FILE: the profile names no [start] baseline")
+            else:
+                found = sync_profile_baseline(conn, ws.profile, ws.path)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if found is None:
+        click.echo("the profile's baseline is already imported, unchanged")
+    else:
+        click.echo(f"baseline #{found.id}: {found.rows} rows imported from {found.file}")
+
+
+@baseline_group.command("list")
+@output_format("table", "json")
+@pass_state
+def baseline_list(state: State, fmt: str) -> None:
+    """The imported baseline files."""
+    with state.workspace().connect() as conn:
+        rows = list_baselines(conn)
+    emit(rows, fmt, ("id", "file", "origin", "rows", "as_of", "states", "imported_at"))
+
+
+@baseline_group.command("remove")
+@click.argument("import_id", type=int)
+@pass_state
+def baseline_remove(state: State, import_id: int) -> None:
+    """Withdraw an imported baseline file; its units go back to the profile's start state."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            removed = remove_baseline(conn, ws.profile, import_id)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"baseline #{removed.id} ({removed.file}) removed")
