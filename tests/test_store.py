@@ -231,8 +231,17 @@ def test_a_probability_outside_zero_to_one_is_refused(workspace: Workspace) -> N
             replace_events(conn, doc_id, [_judged_event(doc_id, probability=bad)])
 
 
+def _as_made_at_v5(ws: Workspace) -> None:
+    """Turn a workspace back into what schema v5 made: no area statements."""
+    with ws.begin() as conn:
+        conn.execute(text("DROP TABLE statements"))
+        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+    ws.engine.dispose()
+
+
 def _as_made_at_v4(ws: Workspace) -> None:
     """Turn a workspace back into what schema v4 made: no baselines, intervals without a rule."""
+    _as_made_at_v5(ws)
     with ws.begin() as conn:
         conn.execute(text("DROP TABLE baseline_rows"))
         conn.execute(text("DROP TABLE baseline_imports"))
@@ -299,10 +308,19 @@ def test_a_v4_database_gains_the_baseline_tables_and_the_rule_of_each_interval(
     _as_made_at_v4(workspace)
     upgraded = Workspace.open(workspace.path)
     with upgraded.connect() as conn:
-        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION) == "5"
+        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION)
         columns = {row[1] for row in conn.execute(text("PRAGMA table_info(timeline_intervals)"))}
         assert "rule" in columns
         tables = {row[0] for row in conn.execute(text(
             "SELECT name FROM sqlite_master WHERE type = 'table'"))}
         assert {"baseline_imports", "baseline_rows"} <= tables
     Workspace.open(workspace.path)  # opening again is harmless
+
+
+def test_a_v5_database_gains_the_statements_table(workspace: Workspace) -> None:
+    _as_made_at_v5(workspace)
+    with Workspace.open(workspace.path).connect() as conn:
+        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION) == "6"
+        tables = {row[0] for row in conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"))}
+        assert "statements" in tables

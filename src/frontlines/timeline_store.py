@@ -63,7 +63,7 @@ from sqlalchemy import (
     update,
 )
 
-from .models import ADMIN_LEVELS, Event, Place
+from .models import ADMIN_LEVELS, Event, Place, Statement
 from .profile import Profile
 from .store import (
     BASELINE_VERSION_KEY,
@@ -79,6 +79,7 @@ from .store import (
     now_iso,
     place_names,
     places,
+    query_statements,
     row_to_event,
     set_meta,
     timeline_intervals,
@@ -1076,7 +1077,75 @@ def summary(conn: Connection, profile: Profile, day: date,
         "unit_word": UNIT_WORDS[chosen],
         "states": [{"state": s, "status": st, "count": n}
                    for (s, st), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "statements": statement_records(conn, profile, day=day),
     }
+
+
+# --- area statements -----------------------------------------------------------------------
+
+
+def describe_statement(statement: Statement, profile: Profile) -> str:
+    """"Taliban: 10 of 28 districts in Badakhshan", "Taliban: 85% of the territory"."""
+    who = _actor_label(profile, statement.actor)
+    word = statement.unit_word or "territory"
+    if statement.count is not None and statement.total is not None:
+        amount = f"{statement.count} of {statement.total} {word}"
+    elif statement.count is not None:
+        amount = f"{statement.count} {word}"
+    elif statement.percent is not None:
+        amount = f"{statement.percent:g}% of the {word}"
+    else:
+        amount = word
+    where = f" in {statement.area_name}" if statement.area_name else " in the whole country"
+    return f"{who}: {amount}{where}"
+
+
+def _actor_label(profile: Profile, actor: str | None) -> str:
+    if not actor:
+        return "someone"
+    try:
+        return profile.actor(actor).name
+    except KeyError:
+        return actor
+
+
+def statement_records(conn: Connection, profile: Profile, *, day: date | None = None,
+                      since: date | None = None, until: date | None = None,
+                      area: str | None = None) -> list[dict[str, Any]]:
+    """Area statements as records (`Statement.to_dict` plus `text`, `outlet`, `published`,
+    `title`, `url`), oldest first.
+
+    With `day`: as of that day, the latest statement about each area, side and
+    kind of unit (dated on or before it). With `since`/`until`: every statement
+    dated in the range. `area`: one area's (the country's code or unit: the
+    statements about the whole country). Statements are never painted onto units.
+    """
+    areas: list[str | None] | None = None
+    if area is not None:
+        countries = load_geography(conn, profile).countries
+        if area in countries:
+            areas = [None, area]
+        elif conn.execute(select(places.c.id).where(places.c.id == area)).first() is None:
+            raise UnknownPlace(f"unknown place {area!r}")
+        else:
+            areas = [area]
+    last = day or until
+    found = query_statements(conn, since=since.isoformat() if since else None,
+                             until=last.isoformat() if last else None, areas=areas)
+    if day is not None:
+        latest: dict[tuple[Any, ...], tuple[Statement, Any]] = {}
+        for statement, row in found:  # oldest first: a later one replaces an earlier one
+            key = (statement.area_id, statement.actor, statement.unit_word,
+                   statement.percent is not None)
+            kept = latest.get(key)
+            if kept is None or (statement.date or "") > (kept[0].date or "") or (
+                    statement.date == kept[0].date
+                    and statement.probability > kept[0].probability):
+                latest[key] = (statement, row)
+        found = sorted(latest.values(), key=lambda p: (p[0].date or "", p[0].id or ""))
+    return [{**statement.to_dict(), "text": describe_statement(statement, profile),
+             "outlet": row.outlet, "published": row.published, "title": row.title,
+             "url": row.url} for statement, row in found]
 
 
 def changes(conn: Connection, profile: Profile, since: date,

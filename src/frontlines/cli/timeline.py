@@ -144,6 +144,19 @@ def summary_command(state: State, day_text: str, level: int | None, fmt: str) ->
             for s in result["states"]]
     emit(rows, "table", ("state", "status", "units", "share"),
          title=f"Control on {result['date']}")
+    _print_statements(result["statements"], result["date"])
+
+
+def _print_statements(found: list[dict[str, Any]], day: str) -> None:
+    """The area statements as of a day, each with who says so: beside the map, never on it."""
+    if not found:
+        return
+    click.echo(f"\nWhat reports say of whole areas, as of {day} (never painted onto units):")
+    for item in found:
+        who = item["source"] or "unattributed"
+        click.echo(f"  {item['date']}  {item['text']} — {who}, in "
+                   f"{item['outlet'] or item['document']} ({item['certainty']}) [{item['id']}]")
+        click.echo(f"      “{item['sentence'].strip()}”")
 
 
 # --- analyst decisions ------------------------------------------------------------

@@ -375,6 +375,8 @@
     reason.classList.remove("expanded");
     clear($("unit-evidence"));
     clear($("unit-history"));
+    clear($("unit-statements"));
+    $("unit-statements-box").hidden = true;
   }
 
   async function renderUnit(id) {
@@ -406,7 +408,8 @@
     const key = styleKey(current);
     const badge = $("unit-state");
     badge.textContent = stateLabel(current.state);
-    badge.style.background = styleOf(key).hatch ? styleOf(key).edge : styleOf(key).color;
+    // A pale or hatched fill would not carry white text: those badges take the edge colour.
+    badge.style.background = key !== current.state ? styleOf(key).edge : styleOf(key).color;
     $("unit-status").textContent = (STATUS_TEXT[current.status] || current.status) +
       (current.rule ? ` (rule: ${current.rule})` : "");
     $("unit-since").textContent = longDay(current.since);
@@ -423,6 +426,43 @@
       list.appendChild(el("li", { className: "muted", text: "No report: this is the profile's starting state." }));
     }
     for (const item of current.evidence) list.appendChild(evidenceItem(item));
+    if (story.place.level === "admin1") await renderStatements(id, day);
+  }
+
+  async function renderStatements(id, day) {
+    // The province view: what reports say of the province as a whole ("10 of 28 districts").
+    let found = [];
+    try {
+      found = await getJSON(`/api/statements?date=${day}&area=${encodeURIComponent(id)}`);
+    } catch (err) {
+      found = [];
+    }
+    if (id !== state.selected || day !== currentDay()) return;
+    const list = $("unit-statements");
+    clear(list);
+    $("unit-statements-box").hidden = false;
+    if (!found.length) {
+      list.appendChild(el("li", { className: "muted", text: `No report states how much of it any side holds, as of ${longDay(day)}.` }));
+    }
+    for (const item of found.slice().reverse()) list.appendChild(statementItem(item));
+  }
+
+  function statementItem(item) {
+    const meta = [item.outlet || item.document, item.date ? `dated ${longDay(item.date)}` : null]
+      .filter(Boolean).join(" · ");
+    const who = item.source ? `Source: ${item.source}` : "Source not named";
+    const links = el("div", { className: "links" });
+    const href = safeUrl(item.url);
+    if (href) {
+      links.appendChild(el("a", { text: "Original report ↗", attrs: { href, target: "_blank", rel: "noopener noreferrer nofollow" } }));
+    }
+    return el("li", { className: "evidence-item statement-item", attrs: { "data-statement": item.id } }, [
+      el("strong", { text: item.text }),
+      el("blockquote", { className: "sentence", text: item.sentence }),
+      el("div", { className: "small", text: meta }),
+      el("div", { className: "small muted", text: `${who} · ${item.certainty}` }),
+      links,
+    ]);
   }
 
   function renderHistory(intervals) {
