@@ -23,11 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from .export import control_frame, latest_event_day, reports_behind, unit_geometries
+
+if TYPE_CHECKING:
+    from .reference import ReferencePoint
 from .places.workspace import load_gazetteer
 from .profile import Profile
 from .timeline import (
@@ -491,10 +494,18 @@ class ChartSummary:
 
 
 def render_chart(conn: Connection, profile: Profile, out: Path, since: date | None = None,
-                 until: date | None = None, level: int | None = None) -> ChartSummary:
-    """Draw units per state per day (stacked) to a PNG or SVG file."""
+                 until: date | None = None, level: int | None = None,
+                 reference: Sequence[ReferencePoint] = ()) -> ChartSummary:
+    """Draw units per state per day (stacked) to a PNG or SVG file.
+
+    `reference`: published counts (`reference.read_reference`) drawn over the
+    curve as dots joined by a dashed line, each at the height where its
+    state's band would end if we counted what they count.
+    """
     started = time.perf_counter()
     fmt = _check_output(out, ("png", "svg"))
+    if until is None and reference:  # the curve reaches the last published count
+        until = max(latest_event_day(conn, profile), max(p.day for p in reference))
     try:
         data = daily_state_counts(conn, profile, since, until, level)
     except (TimelineError, ValueError) as exc:
@@ -535,6 +546,9 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
                              edgecolor=state_style(profile, *_split_key(k)).edge)
                for k in reversed(keys)]
     labels = [_wrapped(f"{data.labels[k]}: {final[k]}") for k in reversed(keys)]
+    for handle, label in _draw_reference(ax, data, reference, profile):
+        handles.append(handle)
+        labels.append(label)
     fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.755, 0.87), fontsize=12,
                frameon=False, title=f"On {_format_day(data.days[-1])}", title_fontsize=13,
                handleheight=1.5, labelspacing=0.9)
@@ -546,6 +560,41 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
     _save(fig, out, fmt)
     plt.close(fig)
     return ChartSummary(out, data.days[0], data.days[-1], final, time.perf_counter() - started)
+
+
+def _draw_reference(ax: Any, data: DailyCounts, points: Sequence[ReferencePoint],
+                    profile: Profile) -> list[tuple[Any, str]]:
+    """Published counts over the stacked curve; (legend handle, label) for each state."""
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    index = {day: i for i, day in enumerate(data.days)}
+    keys = list(data.series)
+    drawn = []
+    for state in dict.fromkeys(p.state for p in points):
+        mine = sorted((p for p in points if p.state == state and p.day in index),
+                      key=lambda p: p.day)
+        if not mine:
+            continue
+        # The bands stacked below this state's: its count starts where they end.
+        order = state_style(profile, state, ASSESSED).order
+        below = [k for k in keys if state_style(profile, *_split_key(k)).order < order
+                 and _split_key(k)[0] != state]
+        xs = [mdates.date2num(p.day) for p in mine]
+        ys = [sum(data.series[k][index[p.day]] for k in below) + p.count for p in mine]
+        color = actor_colors(profile).get(state, "#333333")
+        ax.plot(xs, ys, linestyle="--", linewidth=1.6, color="#17202a", zorder=4)
+        ax.plot(xs, ys, linestyle="none", marker="o", markersize=9, markerfacecolor=color,
+                markeredgecolor="#17202a", markeredgewidth=1.5, zorder=5)
+        for x, y, point in zip(xs, ys, mine, strict=True):
+            ax.annotate(str(point.count), (x, y), xytext=(0, 8), textcoords="offset points",
+                        ha="center", fontsize=11, fontweight="bold", color="#17202a", zorder=6)
+        sources = ", ".join(dict.fromkeys(p.source for p in mine if p.source)) or "reference"
+        handle = Line2D([0], [0], linestyle="--", color="#17202a", marker="o",
+                        markerfacecolor=color, markeredgecolor="#17202a")
+        drawn.append((handle, _wrapped(f"{_state_name(profile, state)} according to "
+                                       f"{sources}")))
+    return drawn
 
 
 def _split_key(key: str) -> tuple[str, str]:

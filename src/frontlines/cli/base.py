@@ -244,6 +244,14 @@ def timeline_connection(
         raise click.ClickException(str(exc)) from exc
 
 
+def reference_option(func: F) -> F:
+    """The shared `--reference FILE` option: published counts to compare with."""
+    return click.option(
+        "--reference", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="A CSV of published counts (date,state,count[,source]) to compare with.")(func)
+
+
 def apply_profile_baseline_or_fail(ws: Workspace) -> None:
     """Import the profile's `[start] baseline` if it names one not imported yet (and the
     workspace has units); say so, or fail with the file's problems."""

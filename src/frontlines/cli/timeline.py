@@ -42,6 +42,7 @@ from .base import (
     output_format,
     parse_day_option,
     pass_state,
+    reference_option,
     timeline_connection,
 )
 
@@ -124,15 +125,27 @@ def explain_command(state: State, place: str, day_text: str | None) -> None:
 
 
 @cli.command("summary")
-@click.option("--date", "day_text", required=True, help="The day (YYYY-MM-DD).")
+@click.option("--date", "day_text", default=None,
+              help="The day (YYYY-MM-DD); required unless --series.")
 @click.option("--level", type=click.IntRange(1, 3), default=None,
               help="Admin level: 1 = provinces; default the finest the boundaries have.")
+@click.option("--series", is_flag=True,
+              help="Units per state per day instead (with --reference: beside published counts).")
+@click.option("--since", "since_text", default=None, help="--series: first day (YYYY-MM-DD).")
+@click.option("--until", "until_text", default=None, help="--series: last day (YYYY-MM-DD).")
+@reference_option
 @output_format("table", "json")
 @pass_state
-def summary_command(state: State, day_text: str, level: int | None, fmt: str) -> None:
-    """How many units each state holds on a date."""
+def summary_command(state: State, day_text: str | None, level: int | None, series: bool,
+                    since_text: str | None, until_text: str | None, reference: Path | None,
+                    fmt: str) -> None:
+    """How many units each state holds on a date, or (--series) on each day."""
+    if series or reference:
+        _series(state, level, since_text, until_text, reference, fmt)
+        return
     day = parse_day_option(day_text, "--date")
-    assert day is not None
+    if day is None:
+        raise click.UsageError("give --date D (or --series)")
     result = _run(state, lambda conn, profile: summary(conn, profile, day, level))
     if fmt == "json":
         emit(result, fmt)
@@ -145,6 +158,36 @@ def summary_command(state: State, day_text: str, level: int | None, fmt: str) ->
     emit(rows, "table", ("state", "status", "units", "share"),
          title=f"Control on {result['date']}")
     _print_statements(result["statements"], result["date"])
+
+
+def _series(state: State, level: int | None, since_text: str | None, until_text: str | None,
+            reference: Path | None, fmt: str) -> None:
+    """`summary --series`: our units per state per day, and the published counts beside."""
+    from ..export import latest_event_day
+    from ..reference import ReferenceError, read_reference, series_summary
+    from ..render import RenderError, daily_state_counts
+
+    since = parse_day_option(since_text, "--since")
+    until = parse_day_option(until_text, "--until")
+    with timeline_connection(state, ReferenceError, RenderError) as (conn, profile):
+        points = read_reference(reference, profile) if reference else []
+        if until is None and points:  # the series reaches the last published count
+            until = max(latest_event_day(conn, profile), max(p.day for p in points))
+        result = series_summary(daily_state_counts(conn, profile, since, until, level), points)
+    if fmt == "json":
+        emit(result, fmt)
+        return
+    if reference:
+        rows = [{**r, "ours_by_status": ", ".join(f"{n} {s}" for s, n in
+                                                  r["ours_by_status"].items())}
+                for r in result["reference"]]
+        emit(rows, "table", ("date", "state", "reference", "ours", "difference",
+                             "ours_by_status", "source"), title="Published counts and ours")
+        return
+    states = list(result["states"])
+    emit([{"date": day, **{s: result["states"][s][i] for s in states}}
+          for i, day in enumerate(result["days"])], "table", ("date", *states),
+         title=f"Units per state per day ({result['units']} units)")
 
 
 def _print_statements(found: list[dict[str, Any]], day: str) -> None:
