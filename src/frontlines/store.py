@@ -809,11 +809,14 @@ def orphaned_decisions(conn: Connection) -> list[str]:
 
 
 def row_to_event(row: Any) -> Event:
-    data = {f: getattr(row, f) for f in EVENT_FIELDS}
+    # One dict of the row, not one attribute lookup per field: the timeline reads every
+    # event of the store this way on a full recompute.
+    values = row._asdict()
     return Event(
-        id=row.id,
-        evidence=Evidence(row.document_id, row.sentence, row.start, row.end),
-        **data,
+        id=values["id"],
+        evidence=Evidence(values["document_id"], values["sentence"], values["start"],
+                          values["end"]),
+        **{f: values[f] for f in EVENT_FIELDS},
     )
 
 

@@ -689,6 +689,8 @@ class _Contest:
     until: date
     events: list[Event] = field(default_factory=list)
     why: str = ""
+    # Its snapshot by (len(events), until, why, holder): only new reports change it.
+    shown: dict[tuple[int, date, str, str], _Snapshot] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -999,8 +1001,8 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
     by_day: dict[date, list[Event]] = defaultdict(list)
     for ev in events:
         day = event_day(ev)
-        if (day is None or day < start_day or ev.id in rejected or ev.kind == "collapse"
-                or is_location_reference(ev)):
+        # (Location references were left out by `compute_timeline`, with the other rules.)
+        if day is None or day < start_day or ev.id in rejected or ev.kind == "collapse":
             continue
         by_day[day].append(ev)
     for day_events in by_day.values():
@@ -1028,7 +1030,12 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
                              f"pinned by an analyst from {_fmt_day(pin.start or day)}{ends}{note}",
                              str(pin.state))
         if contest is not None:
-            return _contest_snapshot(contest, holding.holder, profile, documents, settings)
+            key = (len(contest.events), contest.until, contest.why, holding.holder)
+            found = contest.shown.get(key)
+            if found is None:
+                found = _contest_snapshot(contest, holding.holder, profile, documents, settings)
+                contest.shown[key] = found
+            return found
         if holding.how == "change":
             status, confidence, why = holding.judge(profile, documents, settings, salient)
             ids = tuple(e.id or "" for e in sorted(holding.support + holding.against,
@@ -1058,7 +1065,7 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
                                                 snap.rule)
             if same:
                 return
-            intervals[-1] = replace(last, end=day - timedelta(days=1))
+            intervals[-1] = _ended(last, day - timedelta(days=1))
             since = last.since if last.state == snap.state else day
         else:
             since = day
@@ -1203,6 +1210,14 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
             apply_takeovers(day, apply_day(day, by_day.get(day, [])))
         emit(day, snapshot(day))
     return intervals
+
+
+def _ended(interval: Interval, end: date) -> Interval:
+    """The interval with its last day set (`dataclasses.replace`, without its generic cost:
+    the engine ends an interval for nearly every report)."""
+    return Interval(interval.unit_id, interval.state, interval.status, interval.start, end,
+                    interval.since, interval.confidence, interval.event_ids, interval.reason,
+                    interval.holder, interval.rule)
 
 
 def _resting_snapshot(holding: _Holding, profile: Profile,
