@@ -130,7 +130,7 @@ def test_summary_shows_the_statements_as_of_its_day(ws: Workspace) -> None:
     table = run_cli("summary", "--date", "2021-07-20", workspace=ws.path).output
     assert "What reports say of whole areas, as of 2021-07-20" in table
     assert "Taliban: 10 of 28 districts in Badakhshan — a provincial council member" in table
-    assert "Taliban: 85% of the territory in the whole country — the group" in table
+    assert "Taliban: 85% of the territory — the group" in table
     early = json.loads(run_cli("summary", "--date", "2021-07-11", "--format", "json",
                                workspace=ws.path).output)
     assert [s["text"] for s in early["statements"]] == [

@@ -1138,3 +1138,49 @@ def test_dev_corpus_capitals_fall_on_the_day_the_reports_say(
             wrong[capital] = f"gold {fall}, first taliban {first}"
     assert falls["AF3401"] == "2021-08-06" and falls["AF1901"] == "2021-08-08"
     assert not wrong, wrong
+
+
+def test_inferred_units_say_which_rule_set_them_and_on_what(afghan_workspace: Workspace,
+                                                            tmp_path: Path) -> None:
+    """Through the store, `control`, `explain` and the API: a province reported taken as a
+    whole, then the capital's fall and the government's collapse."""
+    from fastapi.testclient import TestClient
+
+    from frontlines.api import create_app
+
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    reports = {
+        "nimroz": ("Nimroz falls", "2021-08-07", [
+            area_ev("capture", "taliban", "AF34", "Nimroz", "2021-08-07",
+                    "The Taliban captured the whole of Nimroz province on Saturday.",
+                    doc="nimroz")]),
+        "kabul": ("Kabul falls", "2021-08-15", [
+            replace(kabul_falls(), evidence=Evidence("kabul", ENTERED_KABUL, 0, 60),
+                    id=None),
+            replace(collapse("2021-08-15", doc="kabul"), id=None)]),
+    }
+    for doc_id, (title, published, found) in reports.items():
+        with ws.begin() as conn:
+            add_document(conn, Document(id=doc_id, text=title + " " + doc_id * 40,
+                                        content_hash=doc_id, title=title, outlet=f"{doc_id}.example",
+                                        published=published))
+            replace_events(conn, doc_id, found)
+            recompute_documents(conn, ws.profile, [doc_id])
+    chakhansur = "AF3403"  # a district of Nimroz, not its capital
+    on_the_8th = {r["place_id"]: r for r in control_json(ws, "--date", "2021-08-08")}
+    assert (on_the_8th[chakhansur]["status"], on_the_8th[chakhansur]["rule"]) == (
+        "inferred", "larger-area")
+    assert on_the_8th[ZARANJ]["state"] == "government"  # its capital is never inferred
+    after = {r["place_id"]: r for r in control_json(ws, "--date", "2021-08-15")}
+    assert (after[DOSHI]["state"], after[DOSHI]["rule"]) == ("taliban", "national-collapse")
+    # One report, but an admission by the side that lost it: the capital is assessed.
+    assert (after[KABUL]["state"], after[KABUL]["status"]) == ("taliban", "assessed")
+    story = run_cli("explain", DOSHI, "--date", "2021-08-15", workspace=ws.path).output
+    assert "rule: national-collapse" in story and GHANI_FLED in story and ENTERED_KABUL in story
+    with TestClient(create_app(ws.path)) as client:
+        current = client.get(f"/api/places/{chakhansur}/timeline",
+                             params={"date": "2021-08-08"}).json()["current"]
+        styles = {s["key"] for s in client.get("/api/meta").json()["styles"]}
+    assert current["rule"] == "larger-area" and current["status"] == "inferred"
+    assert [e["event_id"] for e in current["evidence"]] == ["nimroz#1"]
+    assert {"taliban:inferred", "government:baseline"} <= styles

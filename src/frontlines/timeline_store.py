@@ -1096,8 +1096,15 @@ def describe_statement(statement: Statement, profile: Profile) -> str:
         amount = f"{statement.percent:g}% of the {word}"
     else:
         amount = word
-    where = f" in {statement.area_name}" if statement.area_name else " in the whole country"
+    if statement.area_name:
+        where = f" in {statement.area_name}"
+    else:  # "85% of the territory" says where already; "20 of 34 provinces" does not
+        where = "" if word in WHOLE_AREA_WORDS else " in the whole country"
     return f"{who}: {amount}{where}"
+
+
+WHOLE_AREA_WORDS = frozenset({"territory", "country", "land", "the country", "the territory"})
+"""Unit words that are the area itself: "85% of the territory" needs no "in the country"."""
 
 
 def _actor_label(profile: Profile, actor: str | None) -> str:
