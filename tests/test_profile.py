@@ -164,3 +164,13 @@ def test_a_bad_levels_table_names_the_field(table: str, message: str) -> None:
         parse_profile(SMALL_PROFILE + "\n[levels]\n" + table + "\n", "my.toml")
     with pytest.raises(ProfileError, match=r"my.toml.*'levels'"):
         parse_profile('levels = "admin2"\n' + SMALL_PROFILE, "my.toml")
+
+
+def test_a_profile_may_name_a_baseline_file_and_its_source() -> None:
+    text = SMALL_PROFILE.replace("[start]\n", '[start]\nbaseline = "map-2030.csv"\n'
+                                             'baseline_source = "our field team"\n')
+    profile = parse_profile(text)
+    assert (profile.baseline, profile.baseline_source) == ("map-2030.csv", "our field team")
+    assert parse_profile(SMALL_PROFILE).baseline is None
+    with pytest.raises(ProfileError, match=r"my.toml.*start\.baseline"):
+        parse_profile(SMALL_PROFILE.replace("[start]\n", "[start]\nbaseline = 3\n"), "my.toml")

@@ -44,10 +44,17 @@ def test_each_state_and_status_has_its_own_style() -> None:
     assert taliban.face == PROFILE.actor("taliban").color and taliban.hatch is None
     assert claimed.face != taliban.face and claimed.hatch and claimed.edge == taliban.face
     assert government.face == PROFILE.actor("government").color
-    faces = {s.face for s in (taliban, claimed, government, contested, unknown)}
-    assert len(faces) == 5 and contested.hatch != unknown.hatch
-    # Challengers first, the government last: the stacked chart's order.
-    assert taliban.order < claimed.order < contested.order < unknown.order < government.order
+    inferred = state_style(PROFILE, "taliban", "inferred")
+    baseline = state_style(PROFILE, "government", "baseline")
+    assert inferred.hatch and inferred.hatch != claimed.hatch and baseline.hatch is None
+    assert baseline.label == "Afghan government, no report since 1 May 2021"
+    faces = {s.face for s in (taliban, claimed, government, contested, unknown, inferred,
+                              baseline)}
+    assert len(faces) == 7 and contested.hatch != unknown.hatch
+    # Challengers first, the government last: the stacked chart's order, the firmest
+    # status of each side farthest from the front line.
+    assert taliban.order < claimed.order < inferred.order < contested.order < unknown.order \
+        < baseline.order < government.order
 
 
 def test_capitals_that_changed_hands_in_the_last_week(reports_workspace: Workspace) -> None:
@@ -74,12 +81,23 @@ def test_the_png_map_is_wide_counts_units_and_reports(reports_workspace: Workspa
         assert image.width >= MIN_PNG_WIDTH == 1600 and image.height > 900
         colors = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20) or []}
     assert drawn.units == 399 and sum(drawn.counts.values()) == 399
-    assert drawn.counts["taliban"] >= 3 and drawn.counts["government"] > 350
+
+    def held_by(actor: str) -> int:
+        return sum(n for key, n in drawn.counts.items() if key.split(":")[0] == actor)
+
+    assert held_by("taliban") >= 3 and held_by("government") > 350
+    # The districts no report names are drawn as such, not as the government's evidence.
+    assert drawn.counts["government:baseline"] > 350
+    # One report alone makes a provincial capital's fall a claim.
+    assert drawn.counts["taliban:claimed"] >= 1
     assert drawn.reports == len({"own-imam-sahib", "own-hostile", "own-doshi",
                                  "own-khan-abad-siege", "own-yamgan", "own-zaranj"})
     assert [c.name for c in drawn.capital_changes] == ["Zaranj"]
-    # The actors' own colours are on the map.
-    assert (0xC0, 0x39, 0x2B) in colors and (0x2E, 0x86, 0xC1) in colors
+    # The actors' own colours are on the map: the Taliban's in full where reports put them,
+    # the government's only in the pale shade of the districts no report names.
+    pale = state_style(PROFILE, "government", "baseline").face
+    assert (0xC0, 0x39, 0x2B) in colors and (0x2E, 0x86, 0xC1) not in colors
+    assert tuple(int(pale[i:i + 2], 16) for i in (1, 3, 5)) in colors
 
 
 def test_the_svg_map_keeps_its_text(reports_workspace: Workspace, tmp_path: Path) -> None:

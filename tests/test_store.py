@@ -231,8 +231,28 @@ def test_a_probability_outside_zero_to_one_is_refused(workspace: Workspace) -> N
             replace_events(conn, doc_id, [_judged_event(doc_id, probability=bad)])
 
 
+def _as_made_at_v5(ws: Workspace) -> None:
+    """Turn a workspace back into what schema v5 made: no area statements."""
+    with ws.begin() as conn:
+        conn.execute(text("DROP TABLE statements"))
+        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+    ws.engine.dispose()
+
+
+def _as_made_at_v4(ws: Workspace) -> None:
+    """Turn a workspace back into what schema v4 made: no baselines, intervals without a rule."""
+    _as_made_at_v5(ws)
+    with ws.begin() as conn:
+        conn.execute(text("DROP TABLE baseline_rows"))
+        conn.execute(text("DROP TABLE baseline_imports"))
+        conn.execute(text("ALTER TABLE timeline_intervals DROP COLUMN rule"))
+        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
+    ws.engine.dispose()
+
+
 def _as_made_at_v3(ws: Workspace) -> None:
     """Turn a workspace back into what schema v3 made: events without probability or model."""
+    _as_made_at_v4(ws)
     with ws.begin() as conn:
         conn.execute(text("ALTER TABLE events DROP COLUMN probability"))
         conn.execute(text("ALTER TABLE events DROP COLUMN model"))
@@ -254,7 +274,7 @@ def test_a_v3_database_upgrades_in_place_keeping_its_events(workspace: Workspace
 
     upgraded = Workspace.open(workspace.path)
     with upgraded.connect() as conn:
-        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION) == "4"
+        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION)
         [event] = query_events(conn)
         # Stored before probabilities existed: certain, and judged by no model.
         assert (event.probability, event.model, event.kind) == (1.0, None, "capture")
@@ -281,3 +301,26 @@ def test_the_extraction_choice_is_kept_in_the_meta_table(workspace: Workspace) -
         set_extraction_choice(conn, ExtractionChoice("rules.v1"))
         assert get_meta(conn, "extract.model") is None  # back to the built-in model
         assert get_extraction_choice(conn, "ignored.v9").describe() == "rules.v1 (model: built-in)"
+
+
+def test_a_v4_database_gains_the_baseline_tables_and_the_rule_of_each_interval(
+        workspace: Workspace) -> None:
+    _as_made_at_v4(workspace)
+    upgraded = Workspace.open(workspace.path)
+    with upgraded.connect() as conn:
+        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION)
+        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(timeline_intervals)"))}
+        assert "rule" in columns
+        tables = {row[0] for row in conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"))}
+        assert {"baseline_imports", "baseline_rows"} <= tables
+    Workspace.open(workspace.path)  # opening again is harmless
+
+
+def test_a_v5_database_gains_the_statements_table(workspace: Workspace) -> None:
+    _as_made_at_v5(workspace)
+    with Workspace.open(workspace.path).connect() as conn:
+        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION) == "6"
+        tables = {row[0] for row in conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"))}
+        assert "statements" in tables

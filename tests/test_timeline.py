@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, literal_column, select
@@ -21,11 +22,17 @@ from frontlines.models import Document, Event, Evidence
 from frontlines.profile import Profile, load_profile, parse_profile
 from frontlines.timeline import (
     ASSESSED,
+    BASELINE,
     CLAIMED,
     CONTESTED,
+    INFERRED,
+    RULE_AREA,
+    RULE_COLLAPSE,
     BadLevel,
+    BaselineEntry,
     Decision,
     DocumentInfo,
+    Geography,
     Interval,
     TimelineError,
     TimelineSettings,
@@ -47,13 +54,17 @@ KUNDUZ = "AF1901"  # the provincial capital's district
 KHAN_ABAD = "AF1904"
 DOSHI = "AF0903"
 ZARANJ = "AF3401"
+KABUL = "AF0101"  # the national capital (the profile's `national_capital`)
 UNITS = [
     Unit(IMAM_SAHIB, "Imam Sahib", "AF19"),
     Unit(KUNDUZ, "Kunduz", "AF19"),
     Unit(KHAN_ABAD, "Khan Abad", "AF19"),
     Unit(DOSHI, "Doshi", "AF09"),
     Unit(ZARANJ, "Zaranj", "AF34"),
+    Unit(KABUL, "Kabul", "AF01"),
 ]
+# The provincial capitals among them, and the national capital: the salient places.
+CAPITALS = Geography(salient=frozenset({KUNDUZ, ZARANJ, KABUL}))
 NAMES = {u.id: u.name for u in UNITS}
 
 
@@ -71,14 +82,27 @@ def ev(kind: str, actor: str, unit: str | None, day: str | None, sentence: str, 
     )
 
 
+def area_ev(kind: str, actor: str, area: str | None, name: str, day: str, sentence: str, *,
+            doc: str = "r1", pos: int = 0, certainty: str = "reported", side: str = "unnamed",
+            negated: bool = False, place_id: str | None = None) -> Event:
+    """An event about a larger area as a whole: a province (`area`), or the country (None)."""
+    return Event(
+        kind=kind, actor=actor, place_id=place_id or area or "AF", place_name=name, admin1=area,
+        geo_precision=3, date=day, certainty=certainty, source_side=side, negated=negated,
+        evidence=Evidence(doc, sentence, pos, pos + len(sentence)), id=f"{doc}#{pos}",
+    )
+
+
 def run(events: Sequence[Event], documents: dict[str, DocumentInfo] | None = None,
         decisions: Sequence[Decision] = (), settings: TimelineSettings | None = None,
-        profile: Profile = PROFILE) -> dict[str, list[Interval]]:
+        profile: Profile = PROFILE, baselines: Sequence[BaselineEntry] = (),
+        geography: Geography | None = None) -> dict[str, list[Interval]]:
     docs = documents or {e.evidence.document_id: DocumentInfo(e.evidence.document_id,
                                                               f"outlet-{e.evidence.document_id}")
                          for e in events}
     return compute_timeline(UNITS, events, profile, docs, decisions, 2,
-                            settings or TimelineSettings())
+                            settings or TimelineSettings(), baselines=baselines,
+                            geography=geography)
 
 
 def on(timeline: dict[str, list[Interval]], unit: str, day: str) -> Interval:
@@ -95,8 +119,9 @@ def test_every_unit_starts_in_the_profiles_start_state_on_its_start_date() -> No
     for unit in UNITS:
         first = timeline[unit.id][0]
         assert (first.state, first.start, first.end) == ("government", PROFILE.start_date, None)
-        assert first.status == ASSESSED and first.event_ids == ()
-        assert "start state of the profile" in first.reason
+        assert first.status == BASELINE and first.event_ids == ()
+        assert "no report since the start: the start state of the profile" in first.reason
+        assert first.confidence == TimelineSettings().start_confidence
 
 
 def test_events_dated_before_the_start_date_are_superseded_by_the_start_state() -> None:
@@ -116,13 +141,17 @@ def test_an_event_at_a_provincial_capital_moves_the_capitals_district() -> None:
     assert on(timeline, KHAN_ABAD, "2021-08-08").state == "government"
 
 
-def test_a_province_level_event_alone_recolours_no_district() -> None:
-    province = ev("capture", "taliban", None, "2021-06-25",
-                  "The Taliban now control most of Kunduz province, residents said.",
-                  place_id="AF19", admin1="AF19")
-    timeline = run([province])
+def test_fighting_in_a_province_or_a_village_known_only_by_its_province_moves_no_district(
+        ) -> None:
+    fighting = area_ev("clash", "taliban", "AF19", "Kunduz", "2021-06-25",
+                       "Heavy fighting raged across Kunduz province on Friday.")
+    village = ev("capture", "taliban", None, "2021-06-25",
+                 "The Taliban took the village of Sar Qol in Kunduz province.",
+                 place_id="geonames:sarqol", admin1="AF19", doc="r2")
+    timeline = run([fighting, village])
     for unit in (KUNDUZ, IMAM_SAHIB, KHAN_ABAD):
-        assert on(timeline, unit, "2021-07-01").state == "government"
+        interval = on(timeline, unit, "2021-07-01")
+        assert (interval.state, interval.status) == ("government", BASELINE)
 
 
 # --- ACLED conventions --------------------------------------------------------------------
@@ -488,6 +517,264 @@ def test_events_without_a_date_are_left_out() -> None:
     assert [iv.state for iv in run([undated])[KHAN_ABAD]] == ["government"]
 
 
+# --- baseline -------------------------------------------------------------------------------
+
+
+def test_a_baseline_is_less_sure_than_any_report() -> None:
+    timeline = run([
+        ev("capture", "taliban", DOSHI, "2021-06-22", "Local sources say Doshi may have fallen.",
+           certainty="unverified", probability=0.1),
+        ev("siege", "taliban", KUNDUZ, "2021-06-22", "Kunduz is perhaps under siege.",
+           doc="r2", certainty="unverified", probability=0.1),
+    ])
+    baseline = on(timeline, KHAN_ABAD, "2021-06-22")
+    assert (baseline.status, baseline.confidence) == (BASELINE, 0.05)
+    reported = [on(timeline, DOSHI, "2021-06-22"), on(timeline, KUNDUZ, "2021-06-22")]
+    assert all(r.status != BASELINE and r.confidence >= baseline.confidence for r in reported)
+    # A profile that trusts its start state more raises the floor of every report with it.
+    surer = run([ev("capture", "taliban", DOSHI, "2021-06-22", "Doshi may have fallen.",
+                    certainty="unverified", probability=0.1)],
+                settings=TimelineSettings(start_confidence=0.3))
+    assert on(surer, DOSHI, "2021-06-22").confidence >= on(surer, KHAN_ABAD, "2021-06-22").confidence
+    with pytest.raises(ValueError, match="start_confidence"):
+        settings_from_mapping({"start_confidence": 0.9})
+
+
+def test_a_contest_that_runs_out_goes_back_to_the_baseline() -> None:
+    siege = ev("siege", "taliban", KHAN_ABAD, "2021-06-21", "The Taliban besieged Khan Abad.")
+    timeline = run([siege])
+    assert on(timeline, KHAN_ABAD, "2021-06-21").state == CONTESTED
+    after = on(timeline, KHAN_ABAD, "2021-07-05")
+    assert (after.state, after.status) == ("government", BASELINE)
+
+
+def test_a_report_that_the_holder_still_holds_a_unit_ends_its_baseline() -> None:
+    held = ev("recapture", "government", KHAN_ABAD, "2021-06-21",
+              "Security forces cleared the outskirts of Khan Abad, which remains under "
+              "government control, a provincial council member said.")
+    interval = on(run([held]), KHAN_ABAD, "2021-06-21")
+    assert (interval.state, interval.status, interval.since) == (
+        "government", ASSESSED, PROFILE.start_date)
+    assert held.id in interval.event_ids and "1 later report(s)" in interval.reason
+
+
+LWJ = "lwj-2021-05-01.csv"
+
+
+def row(unit: str, state: str, as_of: str, number: int, import_id: int = 1) -> BaselineEntry:
+    return BaselineEntry(unit, state, D(as_of), "FDD's Long War Journal", LWJ, import_id, number)
+
+
+def test_an_imported_baseline_sets_the_state_with_the_file_as_evidence() -> None:
+    timeline = run([], baselines=[row(DOSHI, "taliban", "2021-05-01", 2),
+                                  row(IMAM_SAHIB, CONTESTED, "2021-06-01", 3)])
+    doshi = on(timeline, DOSHI, "2021-05-01")
+    assert (doshi.state, doshi.status, doshi.since) == ("taliban", BASELINE, PROFILE.start_date)
+    assert doshi.event_ids == ("baseline:1#2",)
+    assert LWJ in doshi.reason and "Long War Journal" in doshi.reason
+    assert on(timeline, IMAM_SAHIB, "2021-05-31").state == "government"
+    assert on(timeline, IMAM_SAHIB, "2021-06-01").state == CONTESTED
+    # As of a day before the start, it is the unit's start state.
+    early = run([], baselines=[row(DOSHI, "taliban", "2021-04-01", 2)])
+    assert early[DOSHI][0].state == "taliban" and len(early[DOSHI]) == 1
+
+
+def test_a_baseline_never_overrides_a_report_and_a_later_import_wins() -> None:
+    fall = ev("capture", "taliban", DOSHI, "2021-05-20", "Doshi fell to the Taliban.")
+    stale = run([fall], baselines=[row(DOSHI, "government", "2021-06-01", 2)])
+    assert on(stale, DOSHI, "2021-06-10").state == "taliban"
+    twice = run([], baselines=[row(DOSHI, "taliban", "2021-05-01", 2, import_id=1),
+                               row(DOSHI, "government", "2021-05-01", 7, import_id=2)])
+    assert on(twice, DOSHI, "2021-05-01").event_ids == ("baseline:2#7",)
+    # After the baseline, reports move the unit as usual.
+    back = ev("recapture", "government", DOSHI, "2021-06-05", "Commandos retook Doshi.")
+    moved = run([back], baselines=[row(DOSHI, "taliban", "2021-05-01", 2)])
+    assert on(moved, DOSHI, "2021-06-05").reason.startswith("retaken by")
+
+
+# --- location references ----------------------------------------------------------------------
+
+
+def test_a_dateline_is_where_a_report_was_filed_not_a_source() -> None:
+    dateline = ev("surrender", "taliban", KABUL, "2021-08-11",
+                  "KABUL -- Hundreds of Afghan forces surrendered Wednesday to the Taliban in "
+                  "northern Afghanistan.")
+    assert on(run([dateline]), KABUL, "2021-08-11").state == "government"
+    named = ev("capture", "taliban", KABUL, "2021-08-15",
+               "KABUL (Reuters) - The Taliban entered Kabul on Sunday.", doc="r2")
+    assert on(run([dateline, named]), KABUL, "2021-08-15").state == "taliban"
+
+
+# --- salient places ------------------------------------------------------------------------------
+
+
+def test_a_capital_needs_an_admission_or_two_independent_sources() -> None:
+    one = ev("capture", "taliban", ZARANJ, "2021-08-06",
+             "Zaranj became the first provincial capital to fall to the Taliban.", doc="r1")
+    alone = on(run([one], geography=CAPITALS), ZARANJ, "2021-08-06")
+    assert (alone.state, alone.status) == ("taliban", CLAIMED)
+    assert "a capital needs an admission by Afghan government or two independent" in alone.reason
+    # The same report about an ordinary district is assessed.
+    assert on(run([one]), ZARANJ, "2021-08-06").status == ASSESSED
+    second = ev("capture", "taliban", ZARANJ, "2021-08-06", "The Taliban took Zaranj on Friday.",
+                doc="r2")
+    assert on(run([one, second], geography=CAPITALS), ZARANJ, "2021-08-06").status == ASSESSED
+    copy = replace(second, evidence=replace(second.evidence, document_id="r3"), id="r3#0")
+    one_story = {"r1": DocumentInfo("r1", "a.example", copy_cluster="r1"),
+                 "r3": DocumentInfo("r3", "b.example", copy_cluster="r1")}
+    assert on(run([one, copy], one_story, geography=CAPITALS), ZARANJ,
+              "2021-08-06").status == CLAIMED
+    admitted = ev("capture", "taliban", ZARANJ, "2021-08-06",
+                  "Zaranj has fallen, the provincial police chief said.",
+                  certainty="confirmed", side="government")
+    assert on(run([admitted], geography=CAPITALS), ZARANJ, "2021-08-06").status == ASSESSED
+
+
+# --- larger areas ----------------------------------------------------------------------------------
+
+BADGHIS_LIKE = "The Taliban captured the whole of Kunduz province on Wednesday, officials said."
+
+
+def test_a_province_reported_taken_as_a_whole_is_inferred_for_its_districts() -> None:
+    province = area_ev("capture", "taliban", "AF19", "Kunduz", "2021-08-11", BADGHIS_LIKE,
+                       side="government", certainty="confirmed")
+    timeline = run([province])
+    for unit in (IMAM_SAHIB, KHAN_ABAD, KUNDUZ):  # no unit here is a capital
+        inferred = on(timeline, unit, "2021-08-11")
+        assert (inferred.state, inferred.status, inferred.rule) == ("taliban", INFERRED, RULE_AREA)
+        assert inferred.event_ids == (province.id,) and "rule: larger area" in inferred.reason
+        assert on(timeline, unit, "2021-08-10").status == BASELINE
+    assert on(timeline, DOSHI, "2021-08-11").state == "government"  # another province
+    inferred = on(timeline, KHAN_ABAD, "2021-08-11")
+    assert on(timeline, DOSHI, "2021-08-11").confidence < inferred.confidence <= 0.6
+
+
+def test_a_units_own_reports_win_over_the_report_about_its_province() -> None:
+    province = area_ev("capture", "taliban", "AF19", "Kunduz", "2021-08-11", BADGHIS_LIKE)
+    held_that_day = ev("recapture", "government", KHAN_ABAD, "2021-08-11",
+                       "Commandos still hold Khan Abad.", doc="r2")
+    retaken_later = ev("recapture", "government", IMAM_SAHIB, "2021-08-13",
+                       "Government forces retook Imam Sahib on Friday.", doc="r3")
+    earlier = ev("recapture", "government", KUNDUZ, "2021-08-01",
+                 "The army pushed the Taliban out of Kunduz city.", doc="r4")
+    timeline = run([province, held_that_day, retaken_later, earlier])
+    assert on(timeline, KHAN_ABAD, "2021-08-11").state == "government"
+    assert on(timeline, IMAM_SAHIB, "2021-08-12").status == INFERRED
+    assert on(timeline, IMAM_SAHIB, "2021-08-13").state == "government"
+    assert on(timeline, KUNDUZ, "2021-08-11").status == INFERRED  # the newer report wins
+    # A unit the gaining side already held on its own evidence keeps it.
+    taken = ev("capture", "taliban", KHAN_ABAD, "2021-07-01", "Khan Abad fell.", doc="r5")
+    kept = on(run([taken, province]), KHAN_ABAD, "2021-08-11")
+    assert (kept.status, kept.since) == (ASSESSED, D("2021-07-01"))
+
+
+def test_capitals_are_never_inferred_from_their_province() -> None:
+    rest = area_ev("capture", "taliban", "AF19", "Kunduz", "2021-07-09",
+                   "The rest of Kunduz province is in the hands of the Taliban.")
+    timeline = run([rest], geography=CAPITALS)
+    assert on(timeline, KUNDUZ, "2021-07-09").state == "government"
+    assert on(timeline, KHAN_ABAD, "2021-07-09").state == "taliban"
+
+
+def test_what_is_not_a_takeover_of_an_area_infers_nothing() -> None:
+    denied = area_ev("capture", "taliban", "AF19", "Kunduz", "2021-08-11",
+                     "Officials denied that Kunduz province had fallen.", certainty="denied")
+    negated = area_ev("capture", "taliban", "AF19", "Kunduz", "2021-08-11",
+                      "The Taliban have not captured Kunduz province.", negated=True, doc="r2")
+    split = [area_ev("capture", "taliban", "AF19", "Kunduz", "2021-08-12", BADGHIS_LIKE,
+                     doc="r3"),
+             area_ev("recapture", "government", "AF19", "Kunduz", "2021-08-12",
+                     "Government forces hold all of Kunduz province.", doc="r4")]
+    timeline = run([denied, negated, *split])
+    assert on(timeline, KHAN_ABAD, "2021-08-13").status == BASELINE
+
+
+def test_a_report_about_the_whole_country_reaches_every_unit() -> None:
+    country = area_ev("capture", "taliban", None, "Afghanistan", "2021-08-20",
+                      "The Taliban have taken control of the entire country.")
+    timeline = run([country], geography=CAPITALS)
+    assert on(timeline, DOSHI, "2021-08-20").status == INFERRED
+    assert on(timeline, KABUL, "2021-08-20").state == "government"  # capitals never inferred
+
+
+# --- the national collapse ---------------------------------------------------------------------
+
+ENTERED_KABUL = "The Taliban entered Kabul on Sunday, a government official said."
+GHANI_FLED = "President Ashraf Ghani fled the country, and the government collapsed."
+
+
+def collapse(day: str, doc: str = "c1", **kwargs: Any) -> Event:
+    return area_ev("collapse", "government", None, "Afghanistan", day, GHANI_FLED, doc=doc,
+                   **kwargs)
+
+
+def kabul_falls(day: str = "2021-08-15") -> Event:
+    return ev("capture", "taliban", KABUL, day, ENTERED_KABUL, doc="k1", certainty="confirmed",
+              side="government")
+
+
+def test_when_the_capital_falls_and_the_government_is_gone_its_units_go_to_the_winner() -> None:
+    third_side = ev("capture", "resistance", DOSHI, "2021-08-10",
+                    "Anti-Taliban fighters captured Doshi district.", doc="d1")
+    timeline = run([kabul_falls(), collapse("2021-08-15"), third_side], geography=CAPITALS)
+    assert on(timeline, KHAN_ABAD, "2021-08-14").state == "government"
+    gone = on(timeline, KHAN_ABAD, "2021-08-15")
+    assert (gone.state, gone.status, gone.rule) == ("taliban", INFERRED, RULE_COLLAPSE)
+    assert "c1#0" in gone.event_ids and "k1#0" in gone.event_ids
+    assert "rule: national collapse" in gone.reason and "Kabul (AF0101)" in gone.reason
+    assert on(timeline, DOSHI, "2021-08-15").state == "resistance"  # a third side keeps it
+    assert on(timeline, KUNDUZ, "2021-08-15").state == "government"  # a provincial capital
+    assert on(timeline, KABUL, "2021-08-15").status == ASSESSED  # its own reports
+
+
+def test_the_collapse_needs_both_the_capital_and_a_report_that_the_government_is_gone() -> None:
+    assert on(run([kabul_falls()], geography=CAPITALS), KHAN_ABAD,
+              "2021-08-20").state == "government"
+    assert on(run([collapse("2021-08-15")], geography=CAPITALS), KHAN_ABAD,
+              "2021-08-20").state == "government"
+    # Reported gone first: the rule takes effect when the capital falls, not before.
+    early = run([collapse("2021-08-13"), kabul_falls("2021-08-15")], geography=CAPITALS)
+    assert on(early, KHAN_ABAD, "2021-08-14").state == "government"
+    assert on(early, KHAN_ABAD, "2021-08-15").rule == RULE_COLLAPSE
+    # A denied or negated collapse is no signal.
+    denied = run([kabul_falls(), collapse("2021-08-15", certainty="denied")], geography=CAPITALS)
+    assert on(denied, KHAN_ABAD, "2021-08-20").state == "government"
+    # Later reports about a unit move it as usual.
+    retaken = ev("recapture", "resistance", KHAN_ABAD, "2021-08-20",
+                 "Resistance fighters retook Khan Abad.", doc="r9")
+    after = run([kabul_falls(), collapse("2021-08-15"), retaken], geography=CAPITALS)
+    assert on(after, KHAN_ABAD, "2021-08-20").state == "resistance"
+
+
+def test_the_collapse_also_works_when_the_capital_is_not_being_computed() -> None:
+    """An incremental recompute of some units still sees the capital (`Geography.capital`)."""
+    events = [kabul_falls(), collapse("2021-08-15")]
+    docs = {e.evidence.document_id: DocumentInfo(e.evidence.document_id) for e in events}
+    some = [u for u in UNITS if u.id == KHAN_ABAD]
+    geography = replace(CAPITALS, capital=next(u for u in UNITS if u.id == KABUL))
+    alone = compute_timeline(some, events, PROFILE, docs, geography=geography)
+    assert alone[KHAN_ABAD] == run(events, docs, geography=CAPITALS)[KHAN_ABAD]
+
+
+# --- aggregation of statuses ---------------------------------------------------------------------
+
+
+def test_a_province_is_as_sure_as_the_least_sure_district_of_its_majority() -> None:
+    falls = [ev("capture", "taliban", IMAM_SAHIB, "2021-06-21", "Imam Sahib fell.",
+                certainty="confirmed", side="government"),
+             ev("capture", "taliban", KHAN_ABAD, "2021-07-01", "Khan Abad fell.", doc="r2",
+                certainty="confirmed", side="government")]
+    timeline = run(falls)
+    members = {u: timeline[u] for u in (IMAM_SAHIB, KUNDUZ, KHAN_ABAD)}
+    assert interval_on(aggregate_timeline("AF19", members), D("2021-06-01")).status == BASELINE  # type: ignore[union-attr]
+    assert interval_on(aggregate_timeline("AF19", members), D("2021-07-02")).status == ASSESSED  # type: ignore[union-attr]
+    province = area_ev("capture", "taliban", "AF19", "Kunduz", "2021-07-05", BADGHIS_LIKE,
+                       doc="r3")
+    mixed = run([*falls, province])
+    members = {u: mixed[u] for u in (IMAM_SAHIB, KUNDUZ, KHAN_ABAD)}
+    assert interval_on(aggregate_timeline("AF19", members), D("2021-07-05")).status == INFERRED  # type: ignore[union-attr]
+
+
 # --- analyst decisions -------------------------------------------------------------------
 
 
@@ -586,7 +873,7 @@ def test_seed_report_gives_the_expected_map_on_june_22(seed_workspace: Workspace
     rows = {r["place_id"]: r for r in control_json(seed_workspace, "--date", "2021-06-22")}
     assert len(rows) == 399
     assert set(rows["AF1905"]) == {"place_id", "place_name", "admin1", "state", "status",
-                                   "since", "confidence", "evidence"}
+                                   "since", "confidence", "evidence", "rule"}
     imam_sahib = rows["AF1905"]
     assert (imam_sahib["state"], imam_sahib["since"], imam_sahib["status"]) == (
         "taliban", "2021-06-21", "assessed")
@@ -594,7 +881,11 @@ def test_seed_report_gives_the_expected_map_on_june_22(seed_workspace: Workspace
     assert rows["AF1901"]["state"] == "contested"
     assert (rows["AF0903"]["state"], rows["AF0903"]["status"]) == ("taliban", "claimed")
     moved = {"AF1905", "AF1901", "AF0903", "AF1906"}  # Dasht-e-Archi is named as taken too
-    assert all(r["state"] == "government" for pid, r in rows.items() if pid not in moved)
+    others = [r for pid, r in rows.items() if pid not in moved]
+    # No report names them: the profile's start state, not evidence.
+    assert {(r["state"], r["status"], r["rule"]) for r in others} == {
+        ("government", "baseline", None)}
+    assert {r["status"] for pid, r in rows.items() if pid in moved} <= {"assessed", "claimed"}
 
 
 def test_control_csv_level_one_and_summary(seed_workspace: Workspace) -> None:
@@ -602,7 +893,7 @@ def test_control_csv_level_one_and_summary(seed_workspace: Workspace) -> None:
                      workspace=seed_workspace.path)
     assert result.exit_code == 0
     header, *lines = result.output.strip().splitlines()
-    assert header == "place_id,place_name,admin1,state,status,since,confidence,evidence"
+    assert header == "place_id,place_name,admin1,state,status,since,confidence,evidence,rule"
     assert len(lines) == 399
     provinces = {r["place_id"]: r for r in control_json(seed_workspace, "--date", "2021-06-22",
                                                         "--level", "1")}
@@ -610,7 +901,8 @@ def test_control_csv_level_one_and_summary(seed_workspace: Workspace) -> None:
     result = run_cli("summary", "--date", "2021-06-22", "--format", "json",
                      workspace=seed_workspace.path)
     counts = {(s["state"], s["status"]): s["count"] for s in json.loads(result.output)["states"]}
-    assert counts[("government", "assessed")] == 395 and sum(counts.values()) == 399
+    # No report names the other 395 districts: they rest on the profile's start state.
+    assert counts[("government", "baseline")] == 395 and sum(counts.values()) == 399
     table = run_cli("summary", "--date", "2021-06-22", workspace=seed_workspace.path)
     assert "395 of 399 districts" in table.output
 
@@ -846,3 +1138,49 @@ def test_dev_corpus_capitals_fall_on_the_day_the_reports_say(
             wrong[capital] = f"gold {fall}, first taliban {first}"
     assert falls["AF3401"] == "2021-08-06" and falls["AF1901"] == "2021-08-08"
     assert not wrong, wrong
+
+
+def test_inferred_units_say_which_rule_set_them_and_on_what(afghan_workspace: Workspace,
+                                                            tmp_path: Path) -> None:
+    """Through the store, `control`, `explain` and the API: a province reported taken as a
+    whole, then the capital's fall and the government's collapse."""
+    from fastapi.testclient import TestClient
+
+    from frontlines.api import create_app
+
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    reports = {
+        "nimroz": ("Nimroz falls", "2021-08-07", [
+            area_ev("capture", "taliban", "AF34", "Nimroz", "2021-08-07",
+                    "The Taliban captured the whole of Nimroz province on Saturday.",
+                    doc="nimroz")]),
+        "kabul": ("Kabul falls", "2021-08-15", [
+            replace(kabul_falls(), evidence=Evidence("kabul", ENTERED_KABUL, 0, 60),
+                    id=None),
+            replace(collapse("2021-08-15", doc="kabul"), id=None)]),
+    }
+    for doc_id, (title, published, found) in reports.items():
+        with ws.begin() as conn:
+            add_document(conn, Document(id=doc_id, text=title + " " + doc_id * 40,
+                                        content_hash=doc_id, title=title, outlet=f"{doc_id}.example",
+                                        published=published))
+            replace_events(conn, doc_id, found)
+            recompute_documents(conn, ws.profile, [doc_id])
+    chakhansur = "AF3403"  # a district of Nimroz, not its capital
+    on_the_8th = {r["place_id"]: r for r in control_json(ws, "--date", "2021-08-08")}
+    assert (on_the_8th[chakhansur]["status"], on_the_8th[chakhansur]["rule"]) == (
+        "inferred", "larger-area")
+    assert on_the_8th[ZARANJ]["state"] == "government"  # its capital is never inferred
+    after = {r["place_id"]: r for r in control_json(ws, "--date", "2021-08-15")}
+    assert (after[DOSHI]["state"], after[DOSHI]["rule"]) == ("taliban", "national-collapse")
+    # One report, but an admission by the side that lost it: the capital is assessed.
+    assert (after[KABUL]["state"], after[KABUL]["status"]) == ("taliban", "assessed")
+    story = run_cli("explain", DOSHI, "--date", "2021-08-15", workspace=ws.path).output
+    assert "rule: national-collapse" in story and GHANI_FLED in story and ENTERED_KABUL in story
+    with TestClient(create_app(ws.path)) as client:
+        current = client.get(f"/api/places/{chakhansur}/timeline",
+                             params={"date": "2021-08-08"}).json()["current"]
+        styles = {s["key"] for s in client.get("/api/meta").json()["styles"]}
+    assert current["rule"] == "larger-area" and current["status"] == "inferred"
+    assert [e["event_id"] for e in current["evidence"]] == ["nimroz#1"]
+    assert {"taliban:inferred", "government:baseline"} <= styles

@@ -8,12 +8,15 @@
 The second property runs through the real store (documents, events, copy
 clusters, cached intervals) of a small workspace with a few real districts;
 events are stored directly, as the extractor would, so that hypothesis can
-vary them freely.
+vary them freely. Both cover the inference rules: some events are about a
+province or the whole country, some say the government collapsed, and one of
+the districts is the national capital.
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,23 +24,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontlines.models import Document, Event, Evidence, Place
-from frontlines.profile import load_profile
+from frontlines.profile import load_profile, read_profile_text
 from frontlines.store import Workspace, add_document, replace_events, upsert_places
-from frontlines.timeline import DocumentInfo, Unit, compute_timeline, interval_on
+from frontlines.timeline import DocumentInfo, Geography, Unit, compute_timeline, interval_on
 from frontlines.timeline_store import load_intervals, recompute_all, recompute_documents
 
-PROFILE = load_profile("afghanistan-2021")
+CAPITAL = "AF1901"  # Kunduz stands in for the national capital here
+PROFILE = replace(load_profile("afghanistan-2021"), national_capital=CAPITAL)
 START = PROFILE.start_date
 DISTRICTS = {"AF1901": "Kunduz", "AF1905": "Imam Sahib", "AF0903": "Doshi"}
+AREAS = {"AF19": "Kunduz province", "AF": "Afghanistan"}  # a province, and the country
 UNITS = [Unit(pid, name, pid[:4]) for pid, name in DISTRICTS.items()]
-KINDS = ("capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover")
+GEOGRAPHY = Geography(salient=frozenset({CAPITAL}), countries=frozenset({"AF"}))
+KINDS = ("capture", "recapture", "siege", "clash", "surrender", "withdrawal", "handover",
+         "collapse")
 CERTAINTIES = ("confirmed", "reported", "claimed", "unverified", "denied")
 SIDES = ("government", "taliban", "unnamed", "independent")
 
 event_specs = st.tuples(
     st.sampled_from(KINDS),
     st.sampled_from(("taliban", "government")),
-    st.sampled_from(sorted(DISTRICTS)),
+    st.sampled_from(sorted(DISTRICTS) + sorted(AREAS)),
     st.integers(min_value=-3, max_value=40),  # days after the start
     st.sampled_from(CERTAINTIES),
     st.sampled_from(SIDES),
@@ -51,15 +58,22 @@ report_specs = st.tuples(st.sampled_from(("a.example", "b.example", "c.example")
 def make_event(spec: tuple[str, str, str, int, str, str, bool], doc: str, index: int) -> Event:
     kind, actor, unit, offset, certainty, side, negated = spec
     day = START + timedelta(days=offset)
+    if kind == "collapse":
+        unit = "AF"  # a collapse is about the country
+    name = DISTRICTS.get(unit) or AREAS[unit]
     return Event(
         kind=kind, actor=actor, opponent="government" if actor == "taliban" else "taliban",
-        place_id=unit, place_name=DISTRICTS[unit], admin1=unit[:4], admin2=unit,
+        place_id=unit, place_name=name, admin1=unit[:4] if unit != "AF" else None,
+        admin2=unit if unit in DISTRICTS else None,
         date=day.isoformat(), certainty=certainty, source_side=side,
         negated=negated and kind == "capture",
-        evidence=Evidence(doc, f"{kind} of {DISTRICTS[unit]} by {actor}", index * 10,
-                          index * 10 + 5),
+        evidence=Evidence(doc, f"{kind} of {name} by {actor}", index * 10, index * 10 + 5),
         id=f"{doc}#{index + 1}",
     )
+
+
+def load_profile_text(name: str) -> str:
+    return read_profile_text(name)[0]
 
 
 @settings(max_examples=150, deadline=None)
@@ -75,8 +89,8 @@ def test_events_dated_after_a_day_never_change_the_answer_for_that_day(
              enumerate(specs)]
     docs = {f"r{i}": DocumentInfo(f"r{i}", outlet) for i, (outlet, _) in enumerate(reports)}
     docs.update({f"x{i}": DocumentInfo(f"x{i}", outlet) for i, (outlet, _) in enumerate(later)})
-    before = compute_timeline(UNITS, events, PROFILE, docs)
-    after = compute_timeline(UNITS, events + extra, PROFILE, docs)
+    before = compute_timeline(UNITS, events, PROFILE, docs, geography=GEOGRAPHY)
+    after = compute_timeline(UNITS, events + extra, PROFILE, docs, geography=GEOGRAPHY)
     for unit in DISTRICTS:
         one, two = interval_on(before[unit], day), interval_on(after[unit], day)
         assert one is not None and two is not None
@@ -85,7 +99,13 @@ def test_events_dated_after_a_day_never_change_the_answer_for_that_day(
 
 
 def _workspace(root: Path) -> Workspace:
-    ws = Workspace.init(root / "ws", "afghanistan-2021")
+    profile = root / "profile-kunduz-capital.toml"
+    profile.parent.mkdir(parents=True, exist_ok=True)
+    text = load_profile_text("afghanistan-2021")
+    profile.write_text(text.replace('national_capital = "AF0101"',
+                                    f'national_capital = "{CAPITAL}"'), encoding="utf-8")
+    ws = Workspace.init(root / "ws", str(profile))
+    assert ws.profile.national_capital == CAPITAL
     with ws.begin() as conn:
         upsert_places(conn, [Place("AF19", "Kunduz", "admin1", admin1="AF19"),
                              Place("AF09", "Baghlan", "admin1", admin1="AF09")])

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from frontlines.api import create_app
-from frontlines.store import Workspace
+from frontlines.models import Evidence, Statement
+from frontlines.store import Workspace, replace_statements
 
 from .test_api import (
     HOSTILE_MARKUP,
@@ -49,6 +50,12 @@ def server(afghan_workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
 
     assert LEAFLET.exists(), "Leaflet is not installed: run 'make install'"
     ws = build_report_workspace(afghan_workspace, tmp_path_factory.mktemp("web") / "ws")
+    with ws.begin() as conn:  # a statement about Kunduz province, hostile markup and all
+        sentence = f"The Taliban hold 3 of Kunduz's 7 districts {HOSTILE_MARKUP}"
+        replace_statements(conn, "own-hostile", [Statement(
+            actor="taliban", evidence=Evidence("own-hostile", sentence, 0, len(sentence)),
+            area_id="AF19", area_name="Kunduz", count=3, total=7, unit_word="districts",
+            date="2021-06-22", source="a council member")])
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # bound before uvicorn starts: no race for the port
@@ -123,6 +130,21 @@ def test_slider_click_evidence_and_hostile_markup_as_text(server: str) -> None:
 
             panel.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "web-imam-sahib-2021-06-22.png"))
+            # A district shows no statements; the baseline districts say they rest on no report.
+            expect(page.locator("#unit-statements-box")).to_be_hidden()
+
+            # The province view: what reports say of Kunduz province as a whole, as text.
+            page.locator("#level").select_option("1")
+            page.wait_for_selector("path[data-unit='AF19']", timeout=10_000)
+            province = page.locator("path[data-unit='AF19']")
+            province.scroll_into_view_if_needed()
+            province.click()
+            expect(page.locator("#unit-name")).to_have_text("Kunduz")
+            statements = page.locator("#unit-statements")
+            expect(statements).to_contain_text("Taliban: 3 of 7 districts in Kunduz")
+            expect(statements).to_contain_text(HOSTILE_MARKUP)
+            assert page.locator("#unit-statements img").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "web-kunduz-province-2021-06-22.png"))
 
             # Play moves the date forward; pause stops it.
             page.locator("#play").click()

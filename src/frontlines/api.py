@@ -5,7 +5,7 @@ needs a bearer token made by `frontlines token create`. Only a SHA-256
 digest of each token is stored (see `store.api_tokens`).
 
 Every route is a thin shell over a library function (`timeline_store`'s
-`control`, `changes`, `explain`, `summary`; `store.query_events`;
+`control`, `changes`, `explain`, `summary`, `statement_records`; `store.query_events`;
 `ingest.ingest` with the same extraction hook as the command line). Bad
 requests get a 4xx with a JSON body `{"error": …, "status": …}`, never a 500:
 an unknown place or document is 404, a bad date or level 400, a page past
@@ -59,9 +59,9 @@ from .store import (
     validate_event_filters,
 )
 from .timeline import (
-    ASSESSED,
-    CLAIMED,
+    BASELINE_REF,
     CONTESTED,
+    STATUSES,
     UNKNOWN,
     TimelineError,
     UnknownPlace,
@@ -79,6 +79,7 @@ from .timeline_store import (
     explain,
     parse_day,
     recompute_documents,
+    statement_records,
     summary,
     timeline_is_fresh,
     unit_level,
@@ -205,6 +206,7 @@ class ControlRowOut(BaseModel):
     since: str
     confidence: float
     evidence: list[str]
+    rule: str | None = Field(None, description="The inference rule behind an inferred state")
 
 
 class ControlOut(BaseModel):
@@ -249,16 +251,30 @@ class ChangeOut(BaseModel):
     model_config = {"populate_by_name": True}
 
 
+class BaselineOut(BaseModel):
+    """A row of an imported baseline file: the evidence of a `baseline` state."""
+
+    ref: str = Field(description="How the interval's evidence cites it: baseline:IMPORT#ROW")
+    file: str
+    row: int
+    state: str
+    as_of: str
+    source: str
+
+
 class IntervalOut(BaseModel):
     state: str
-    status: str
+    status: str = Field(description="baseline, assessed, claimed or inferred")
     start: str
     end: str | None
     since: str
     confidence: float
     holder: str
     reason: str
+    rule: str | None = Field(None, description="The inference rule behind an inferred state")
     evidence: list[EvidenceOut]
+    baseline: list[BaselineOut] = Field(default_factory=list,
+                                        description="The baseline file rows behind it")
 
 
 class TimelineOut(BaseModel):
@@ -268,6 +284,35 @@ class TimelineOut(BaseModel):
     date: str | None
     current: IntervalOut | None
     intervals: list[IntervalOut]
+
+
+class StatementOut(BaseModel):
+    """A claim about a whole area that names no unit: shown beside the map, never on it."""
+
+    id: str | None
+    text: str = Field(description="e.g. 'Taliban: 10 of 28 districts in Badakhshan'")
+    actor: str | None
+    area_id: str | None = Field(description="The area's place id; null: the whole country")
+    area_name: str | None
+    count: int | None
+    total: int | None
+    percent: float | None
+    unit_word: str | None
+    date: str | None
+    date_basis: str
+    source: str | None
+    source_side: str
+    certainty: str
+    extractor: str
+    probability: float
+    document: str
+    sentence: str
+    start: int
+    end: int
+    outlet: str | None
+    published: str | None
+    title: str | None
+    url: str | None
 
 
 class SummaryStateOut(BaseModel):
@@ -282,6 +327,8 @@ class SummaryOut(BaseModel):
     units: int
     unit_word: str
     states: list[SummaryStateOut]
+    statements: list[StatementOut] = Field(
+        default_factory=list, description="As of the date: the latest about each area and side")
 
 
 class SeriesOut(BaseModel):
@@ -584,7 +631,7 @@ def create_app(workspace_path: Path | str, *,
         colors = actor_colors(profile)
         styles = []
         for actor in profile.actors:
-            for status in (ASSESSED, CLAIMED):
+            for status in STATUSES:
                 styles.append(state_style(profile, actor.id, status))
         styles += [state_style(profile, CONTESTED, ""), state_style(profile, UNKNOWN, "")]
         n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
@@ -684,15 +731,19 @@ def create_app(workspace_path: Path | str, *,
         if row is None:
             raise ApiError(404, f"unknown place {place_id!r}")
         story = explain(conn, profile, place_id, day)
-        ids = [e for iv in story.intervals for e in iv.event_ids]
+        ids = [e for iv in story.intervals for e in iv.event_ids if not e.startswith(BASELINE_REF)]
         found = evidence_for(conn, ids)
 
         def interval_out(iv: Any) -> IntervalOut:
+            rows = [story.baselines[e] for e in iv.event_ids if e in story.baselines]
             return IntervalOut(state=iv.state, status=iv.status, start=iv.start.isoformat(),
                                end=iv.end.isoformat() if iv.end else None,
                                since=iv.since.isoformat(), confidence=iv.confidence,
-                               holder=iv.holder, reason=iv.reason,
-                               evidence=[found[e] for e in iv.event_ids if e in found])
+                               holder=iv.holder, reason=iv.reason, rule=iv.rule,
+                               evidence=[found[e] for e in iv.event_ids if e in found],
+                               baseline=[BaselineOut(ref=b.ref, file=b.file, row=b.row,
+                                                     state=b.state, as_of=b.as_of.isoformat(),
+                                                     source=b.source) for b in rows])
 
         current = interval_on(story.intervals, day) if day else (
             story.intervals[-1] if story.intervals else None)
@@ -719,6 +770,25 @@ def create_app(workspace_path: Path | str, *,
         """How many units each state holds on `date`."""
         day = _required_day(date, "date")
         return SummaryOut(**summary(conn, profile, day, check_level(conn, level)))
+
+    @app.get("/api/statements", response_model=list[StatementOut], tags=["reads"])
+    def get_statements(conn: Reader, date: str | None = None, since: str | None = None,
+                       until: str | None = None,
+                       area: Annotated[str | None, Query(
+                           description="An area's place id (the country's: the whole "
+                                       "country)")] = None) -> list[StatementOut]:
+        """What reports say of whole areas ("10 of 28 districts"), never painted onto units.
+
+        With `date`: as of that day, the latest statement about each area, side
+        and kind of unit. Otherwise every statement dated from `since` to `until`.
+        """
+        day, first, last = _day(date, "date"), _day(since, "since"), _day(until, "until")
+        if day is not None and (first or last):
+            raise ApiError(400, "give either date or since/until")
+        if first and last and last < first:
+            raise ApiError(400, "until comes before since")
+        found = statement_records(conn, profile, day=day, since=first, until=last, area=area)
+        return [StatementOut(**item) for item in found]
 
     @app.get("/api/series", response_model=DailyCountsOut, tags=["reads"])
     def get_series(conn: Reader, since: str | None = None, until: str | None = None,

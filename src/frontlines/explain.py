@@ -8,7 +8,7 @@ decisions); this module turns it into lines a person reads in a terminal.
 from __future__ import annotations
 
 from .profile import Profile
-from .timeline import CONTESTED, interval_on
+from .timeline import CONTESTED, BaselineEntry, interval_on
 from .timeline_store import EventDetail, Explanation
 
 
@@ -36,6 +36,9 @@ def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
                      f"{iv.confidence:.2f})" + ("" if iv.since == iv.start
                                                  else f", {iv.state} since {iv.since.isoformat()}"))
         lines.append(f"  why: {iv.reason}")
+        if iv.rule:
+            lines.append(f"  rule: {iv.rule} — no report names this unit; the reports the rule "
+                         "rests on:")
         nxt = ivs[index + 1] if index + 1 < len(ivs) else None
         if iv.state == CONTESTED and nxt is not None and not explanation.members:
             if nxt.state == iv.holder:
@@ -56,6 +59,9 @@ def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
             detail = explanation.details.get(event_id)
             if detail is not None:
                 lines.extend("  " + line for line in _describe_event(detail))
+            elif event_id in explanation.baselines:
+                lines.extend("  " + line for line in _describe_baseline(
+                    explanation.baselines[event_id]))
         if len(shown) < len(fresh):
             lines.append(f"  … and {len(fresh) - len(shown)} more events")
     if explanation.pins:
@@ -73,11 +79,16 @@ def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
                 lines.extend("    " + line for line in _describe_event(detail))
     if explanation.unplaced:
         lines.append("")
-        lines.append("Not placed on the timeline (no date, dated before the start, or only the "
-                     "province known):")
-        for detail in explanation.unplaced:
+        lines.append("Not placed on the timeline:")
+        for detail, why in explanation.unplaced:
+            lines.append(f"  ({why})")
             lines.extend("  " + line for line in _describe_event(detail))
     return lines
+
+
+def _describe_baseline(entry: BaselineEntry) -> list[str]:
+    return [f"[{entry.ref}] baseline file {entry.file}, row {entry.row}: {entry.state} as of "
+            f"{entry.as_of.isoformat()}", f"  source: {entry.source}"]
 
 
 def _describe_event(detail: EventDetail) -> list[str]:

@@ -62,7 +62,7 @@ EVENT_FORMATS = ("csv", "geojson", "jsonl")
 CONTROL_FORMATS = ("geojson", "csv", "gpkg")
 CONTROL_COLUMNS: tuple[str, ...] = (
     "place_id", "place_name", "admin1", "level", "state", "status", "since", "confidence",
-    "evidence",
+    "evidence", "rule",
 )
 
 
@@ -309,6 +309,7 @@ def control_frame(conn: Connection, profile: Profile, day: date,
     frame["confidence"] = [by_id.get(pid, {}).get("confidence") for pid in frame["place_id"]]
     frame["evidence"] = [" ".join(by_id.get(pid, {}).get("evidence") or ())
                          for pid in frame["place_id"]]
+    frame["rule"] = [by_id.get(pid, {}).get("rule") or "" for pid in frame["place_id"]]
     return frame
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, select
 
 from .extract import DEFAULT_EXTRACTOR, ExtractionConfig, available_extractors, get_extractor
-from .models import Document, Event
+from .models import Document, Event, Statement
 from .places.gazetteer import Gazetteer
 from .places.workspace import load_gazetteer
 from .profile import Profile
@@ -34,6 +34,7 @@ from .store import (
     orphaned_decisions,
     recorded_extraction_choice,
     replace_events,
+    replace_statements,
     set_extraction_choice,
 )
 
@@ -139,10 +140,26 @@ def extract_file(
             on_problem(item)
 
 
+def statements_of(component: Any, doc: Document,
+                  config: ExtractionConfig) -> list[Statement] | None:
+    """The area statements an extractor reads in a report, or None if it reads none.
+
+    `extract_statements(documents, config)` is optional for an extractor: the
+    ones that have it give statements ("10 of Badakhshan's 28 districts"). A
+    statement with no date of its own is as of its report's publication day.
+    """
+    if not hasattr(component, "extract_statements"):
+        return None
+    found: list[Statement] = list(component.extract_statements([doc], config)[0])
+    day = doc.published_date
+    return [replace(s, date=day.isoformat()) if s.date is None and day else s for s in found]
+
+
 class StoreExtraction:
-    """The ingest hook: extract a new document's events, store them with it, and
-    recompute the timeline of the units they touch (all in the document's
-    transaction). `recompute=False` leaves the timeline for one full rebuild.
+    """The ingest hook: extract a new document's events (and its area statements, when
+    the extractor reads them), store them with it, and recompute the timeline of the
+    units they touch (all in the document's transaction, so a re-extraction replaces
+    both at once). `recompute=False` leaves the timeline for one full rebuild.
 
     It extracts with `choice`, by default the workspace's own (read once, when
     the hook is made); an unknown extractor raises `ExtractionChoiceError`
@@ -158,6 +175,7 @@ class StoreExtraction:
         self.config = ExtractionConfig(model=self.choice.model)
         self._component: Any = None
         self.events = 0
+        self.statements = 0
 
     def __call__(self, conn: Connection, doc: Document) -> None:
         if self._component is None:
@@ -174,6 +192,11 @@ class StoreExtraction:
         events = self._component.extract_batch([doc], self.config)[0]
         replace_events(conn, doc.id, events)
         self.events += len(events)
+        # An extractor that reads no statements leaves the document none: a re-extraction
+        # never keeps another extractor's.
+        found = statements_of(self._component, doc, self.config) or []
+        replace_statements(conn, doc.id, found)
+        self.statements += len(found)
         if self.recompute and has_admin_units(conn):
             # Without boundaries there is no map to keep: events are stored all the
             # same, and the timeline is built once units are imported.

@@ -133,6 +133,11 @@ class Profile:
     folding: tuple[str, ...] = ()
     # Optional `[levels]` table: map level, words per level, geometry (see `Levels`).
     levels: Levels = field(default_factory=Levels)
+    # Optional `[start] baseline`: a baseline file (CSV or GeoJSON, see `baseline.py`)
+    # giving units another state than `start_state`; a relative path is read from the
+    # workspace folder. `baseline_source`: the source of its rows that name none.
+    baseline: str | None = None
+    baseline_source: str | None = None
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
@@ -282,6 +287,12 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
             f"{', '.join(SPECIAL_STATES)}"
         )
 
+    baseline = start.get("baseline")
+    baseline_source = start.get("baseline_source")
+    for key, value in (("baseline", baseline), ("baseline_source", baseline_source)):
+        if value is not None and not (isinstance(value, str) and value.strip()):
+            raise ProfileError(f"{origin}: field 'start.{key}' must be a non-empty string")
+
     national_capital = data.get("national_capital")
     if national_capital is not None and not (isinstance(national_capital, str) and national_capital.strip()):
         raise ProfileError(f"{origin}: field 'national_capital' must be a unit id (a string)")
@@ -326,6 +337,8 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         national_capital=national_capital,
         folding=_names_table(data.get("names", {}), origin),
         levels=_levels_table(data.get("levels", {}), origin),
+        baseline=baseline.strip() if isinstance(baseline, str) else None,
+        baseline_source=baseline_source.strip() if isinstance(baseline_source, str) else None,
     )
 
 

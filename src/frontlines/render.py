@@ -2,10 +2,14 @@
 
 People look at maps before they read tables, so both pictures must read at a
 glance: one colour per actor (the profile's), a paler hatched variant when
-only the winner says so (`claimed`), amber cross-hatching for `contested`
-and grey dots for `unknown`; a legend that counts units per state; the date
-and the number of reports behind the map in the title; and the provincial
-capitals that changed hands in the last week labelled on the map.
+only the winner says so (`claimed`), a paler variant hatched the other way
+when a rule infers it (`inferred`), a very pale plain shade when no report
+speaks of the unit at all (`baseline`: the map must not paint a premise like
+evidence), amber cross-hatching for `contested` and grey dots for `unknown`;
+a legend that counts units per state and status ("no report since 1 May
+2021: 250 districts"); the date and the number of reports behind the map in
+the title; and the provincial capitals that changed hands in the last week
+labelled on the map.
 
 The data behind the chart (`daily_state_counts`) is plain Python so the API
 serves the same numbers to the web app without importing matplotlib.
@@ -19,14 +23,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from .export import control_frame, latest_event_day, reports_behind, unit_geometries
+
+if TYPE_CHECKING:
+    from .reference import ReferencePoint
 from .places.workspace import load_gazetteer
 from .profile import Profile
-from .timeline import CLAIMED, CONTESTED, UNKNOWN, TimelineError, profile_settings
+from .timeline import (
+    ASSESSED,
+    BASELINE,
+    CLAIMED,
+    CONTESTED,
+    INFERRED,
+    STATUSES,
+    UNKNOWN,
+    TimelineError,
+    profile_settings,
+)
 from .timeline_store import UNIT_WORDS, check_level, load_intervals, unit_level
 
 CONTESTED_COLOR = "#f0a030"
@@ -83,11 +100,20 @@ def state_style(profile: Profile, state: str, status: str) -> StateStyle:
     color = actor_colors(profile)[state]
     name = profile.actor(state).name
     # Order (legend, chart stack): challengers first, then the fighting, the government last,
-    # so the stacked chart puts the front line between the challengers and the government.
-    order = 200 if state == profile.government else 2 * profile.actor_ids.index(state)
+    # so the stacked chart puts the front line between the challengers and the government;
+    # within a side, the firmest status farthest from the front line.
+    rank = STATUSES.index(status) if status in STATUSES else 0
+    order = 300 - rank if state == profile.government else 10 * profile.actor_ids.index(state) + rank
     if status == CLAIMED:
         return StateStyle(f"{state}:{CLAIMED}", f"{name}, claimed only",
-                          _lighter(color), "///", color, order + 1 if order < 200 else order - 1)
+                          _lighter(color), "///", color, order)
+    if status == INFERRED:
+        return StateStyle(f"{state}:{INFERRED}", f"{name}, inferred (no report names it)",
+                          _lighter(color, 0.4), "\\\\\\", color, order)
+    if status == BASELINE:
+        return StateStyle(f"{state}:{BASELINE}",
+                          f"{name}, no report since {_format_day(profile.start_date)}",
+                          _lighter(color, 0.78), None, _lighter(color, 0.5), order)
     return StateStyle(state, name, color, None, color, order)
 
 
@@ -95,7 +121,7 @@ def style_key(state: str, status: str) -> str:
     """The legend key of a unit: its state, split by status for actors only."""
     if state in (CONTESTED, UNKNOWN):
         return state
-    return f"{state}:{CLAIMED}" if status == CLAIMED else state
+    return state if status in (ASSESSED, "") else f"{state}:{status}"
 
 
 # --- the map -----------------------------------------------------------------------------
@@ -160,6 +186,13 @@ def capital_changes(conn: Connection, profile: Profile, day: date,
     for change in sorted(found, key=lambda c: c.day):
         latest[change.unit_id] = change
     return sorted(latest.values(), key=lambda c: (c.day, c.name))
+
+
+def _wrapped(label: str, width: int = 34) -> str:
+    """A legend label on lines short enough for the legend's column."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) or label
 
 
 def _format_day(day: date) -> str:
@@ -246,13 +279,18 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
     for style in sorted(by_key.values(), key=lambda s: s.order):
         n = counts.get(style.key, 0)
         handles.append(Patch(facecolor=style.face, edgecolor=style.edge, hatch=style.hatch,
-                             label=f"{style.label}: {n} {unit_word if n != 1 else unit_word[:-1]}"))
+                             label=_wrapped(f"{style.label}: {n} "
+                                            f"{unit_word if n != 1 else unit_word[:-1]}")))
     legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.73, 0.80),
                         fontsize=13, title="Control", title_fontsize=14, frameon=False,
                         handlelength=2.6, handleheight=1.6, labelspacing=0.9, alignment="left")
     notes = [
         "Hatched pale colour: claimed only by the side",
         "that gained it, or unverified.",
+        "Hatched the other way: inferred; no report names",
+        "the unit, its province or the national collapse does.",
+        "Palest plain shade: no report since the start",
+        "(the profile's start state or a baseline file).",
         f"Contested: fighting reported in the last {profile_settings(profile).contested_days} "
         "days.",
     ]
@@ -456,10 +494,18 @@ class ChartSummary:
 
 
 def render_chart(conn: Connection, profile: Profile, out: Path, since: date | None = None,
-                 until: date | None = None, level: int | None = None) -> ChartSummary:
-    """Draw units per state per day (stacked) to a PNG or SVG file."""
+                 until: date | None = None, level: int | None = None,
+                 reference: Sequence[ReferencePoint] = ()) -> ChartSummary:
+    """Draw units per state per day (stacked) to a PNG or SVG file.
+
+    `reference`: published counts (`reference.read_reference`) drawn over the
+    curve as dots joined by a dashed line, each at the height where its
+    state's band would end if we counted what they count.
+    """
     started = time.perf_counter()
     fmt = _check_output(out, ("png", "svg"))
+    if until is None and reference:  # the curve reaches the last published count
+        until = max(latest_event_day(conn, profile), max(p.day for p in reference))
     try:
         data = daily_state_counts(conn, profile, since, until, level)
     except (TimelineError, ValueError) as exc:
@@ -499,7 +545,10 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
                              hatch=state_style(profile, *_split_key(k)).hatch,
                              edgecolor=state_style(profile, *_split_key(k)).edge)
                for k in reversed(keys)]
-    labels = [f"{data.labels[k]}: {final[k]}" for k in reversed(keys)]
+    labels = [_wrapped(f"{data.labels[k]}: {final[k]}") for k in reversed(keys)]
+    for handle, label in _draw_reference(ax, data, reference, profile):
+        handles.append(handle)
+        labels.append(label)
     fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.755, 0.87), fontsize=12,
                frameon=False, title=f"On {_format_day(data.days[-1])}", title_fontsize=13,
                handleheight=1.5, labelspacing=0.9)
@@ -511,6 +560,41 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
     _save(fig, out, fmt)
     plt.close(fig)
     return ChartSummary(out, data.days[0], data.days[-1], final, time.perf_counter() - started)
+
+
+def _draw_reference(ax: Any, data: DailyCounts, points: Sequence[ReferencePoint],
+                    profile: Profile) -> list[tuple[Any, str]]:
+    """Published counts over the stacked curve; (legend handle, label) for each state."""
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    index = {day: i for i, day in enumerate(data.days)}
+    keys = list(data.series)
+    drawn = []
+    for state in dict.fromkeys(p.state for p in points):
+        mine = sorted((p for p in points if p.state == state and p.day in index),
+                      key=lambda p: p.day)
+        if not mine:
+            continue
+        # The bands stacked below this state's: its count starts where they end.
+        order = state_style(profile, state, ASSESSED).order
+        below = [k for k in keys if state_style(profile, *_split_key(k)).order < order
+                 and _split_key(k)[0] != state]
+        xs = [mdates.date2num(p.day) for p in mine]
+        ys = [sum(data.series[k][index[p.day]] for k in below) + p.count for p in mine]
+        color = actor_colors(profile).get(state, "#333333")
+        ax.plot(xs, ys, linestyle="--", linewidth=1.6, color="#17202a", zorder=4)
+        ax.plot(xs, ys, linestyle="none", marker="o", markersize=9, markerfacecolor=color,
+                markeredgecolor="#17202a", markeredgewidth=1.5, zorder=5)
+        for x, y, point in zip(xs, ys, mine, strict=True):
+            ax.annotate(str(point.count), (x, y), xytext=(0, 8), textcoords="offset points",
+                        ha="center", fontsize=11, fontweight="bold", color="#17202a", zorder=6)
+        sources = ", ".join(dict.fromkeys(p.source for p in mine if p.source)) or "reference"
+        handle = Line2D([0], [0], linestyle="--", color="#17202a", marker="o",
+                        markerfacecolor=color, markeredgecolor="#17202a")
+        drawn.append((handle, _wrapped(f"{_state_name(profile, state)} according to "
+                                       f"{sources}")))
+    return drawn
 
 
 def _split_key(key: str) -> tuple[str, str]:

@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.schema import CreateColumn
 
-from .models import Document, Event, Evidence, Place
+from .models import Document, Event, Evidence, Place, Statement
 from .profile import Profile, ProfileError, parse_profile, read_profile_text
 
 DB_NAME = "frontlines.db"
@@ -168,6 +168,8 @@ timeline_intervals = Table(
     Column("confidence", Float, nullable=False),
     Column("event_ids", JSON, nullable=False),
     Column("reason", Text, nullable=False),
+    # Added in schema v5 (`_add_baselines`): the inference rule behind an `inferred` state.
+    Column("rule", String, nullable=True),
     UniqueConstraint("unit_id", "seq"),
     Index("ix_timeline_intervals_span", "start", "end"),
 )
@@ -270,9 +272,97 @@ def _add_event_provenance(conn: Connection) -> None:
             set_meta(conn, EXTRACTOR_KEY, made_by)
 
 
+# --- imported baselines (issue 9; used by baseline.py and timeline_store.py) ---------
+# A baseline file (CSV or GeoJSON) gives units a state as of a date, with a source:
+# the state a unit rests on until a report moves it. Each import is kept whole (its
+# file, its digest, its rows), so that `baseline remove` takes back exactly one file.
+
+baseline_imports = Table(
+    "baseline_imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("file", Text, nullable=False),  # as given (shown as the evidence)
+    Column("sha256", String, nullable=False),
+    Column("origin", String, nullable=False),  # "command" | "profile"
+    Column("imported_at", String, nullable=False),
+)
+
+baseline_rows = Table(
+    "baseline_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", Integer, ForeignKey("baseline_imports.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("row", Integer, nullable=False),  # the row's number in its file (1 = first data row)
+    Column("unit_id", String, nullable=False),
+    Column("state", String, nullable=False),
+    Column("as_of", String, nullable=False),  # YYYY-MM-DD
+    Column("source", Text, nullable=False),
+    Index("ix_baseline_rows_import", "import_id"),
+    Index("ix_baseline_rows_unit", "unit_id"),
+)
+
+BASELINE_VERSION_KEY = "baseline.version"
+"""Meta key bumped by every baseline import or removal: part of the timeline's fingerprint."""
+
+
+def _add_baselines(conn: Connection) -> None:
+    """The baseline tables, and `timeline_intervals.rule` (NULL for intervals cached before).
+
+    As in `_add_event_provenance`, a database made from scratch already has
+    the column: only a missing one is added.
+    """
+    from sqlalchemy import inspect
+
+    metadata.create_all(conn, tables=[baseline_imports, baseline_rows])
+    present = {c["name"] for c in inspect(conn).get_columns("timeline_intervals")}
+    column = timeline_intervals.c.rule
+    if column.name not in present:
+        ddl = CreateColumn(column).compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {timeline_intervals.name} ADD COLUMN {ddl}"))
+
+
+# --- area statements (issue 9) -----------------------------------------------------
+# "The Taliban control 10 of Badakhshan's 28 districts": a claim about a whole area that
+# names no unit. Stored with its evidence like an event, one document's at a time (a
+# re-extraction replaces them), shown beside the map and never painted onto units.
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("document_id", String, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("extractor", String, nullable=False),
+    Column("actor", String, nullable=True),
+    Column("area_id", String, nullable=True),  # NULL: the whole country
+    Column("area_name", String, nullable=True),
+    Column("count", Integer, nullable=True),
+    Column("total", Integer, nullable=True),
+    Column("percent", Float, nullable=True),
+    Column("unit_word", String, nullable=True),
+    Column("date", String, nullable=True),  # YYYY-MM-DD
+    Column("date_basis", String, nullable=False),
+    Column("source", Text, nullable=True),
+    Column("source_side", String, nullable=False),
+    Column("certainty", String, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_statements_document", "document_id"),
+    Index("ix_statements_area", "area_id"),
+    Index("ix_statements_date", "date"),
+)
+
+
+def _add_statements(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[statements])
+
+
 # Each entry brings the schema from version i to i + 1. Append, never edit.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_v1, _create_v2_timeline, _create_v3_api_tokens, _add_event_provenance,
+    _add_baselines, _add_statements,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -650,6 +740,65 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
     return ids
 
 
+STATEMENT_FIELDS = (
+    "extractor", "actor", "area_id", "area_name", "count", "total", "percent", "unit_word",
+    "date", "date_basis", "source", "source_side", "certainty", "probability",
+)
+
+
+def replace_statements(conn: Connection, doc_id: str, items: Sequence[Statement]) -> list[str]:
+    """Store the area statements read from one document, replacing earlier ones.
+
+    Their ids are the document's id and `s` plus a number (`a019#s1`): nothing
+    decides about statements, so a re-extraction simply renumbers them.
+    """
+    conn.execute(delete(statements).where(statements.c.document_id == doc_id))
+    rows = []
+    for number, item in enumerate(items, start=1):
+        if not 0.0 <= item.probability <= 1.0:  # also refuses NaN
+            raise ValueError(f"statement of {doc_id} at {item.evidence.start}: probability "
+                             f"{item.probability!r} is not between 0 and 1 (from {item.extractor})")
+        item.id = f"{doc_id}#s{number}"
+        row = {f: getattr(item, f) for f in STATEMENT_FIELDS}
+        row.update(id=item.id, document_id=doc_id, sentence=item.evidence.sentence,
+                   start=item.evidence.start, end=item.evidence.end)
+        rows.append(row)
+    if rows:
+        conn.execute(insert(statements), rows)
+    return [str(r["id"]) for r in rows]
+
+
+def row_to_statement(row: Any) -> Statement:
+    return Statement(evidence=Evidence(row.document_id, row.sentence, row.start, row.end),
+                     id=row.id, **{f: getattr(row, f) for f in STATEMENT_FIELDS})
+
+
+def query_statements(conn: Connection, *, since: str | None = None, until: str | None = None,
+                     areas: Sequence[str | None] | None = None,
+                     document_id: str | None = None) -> list[tuple[Statement, Any]]:
+    """Area statements (with their document's outlet, published date, title and URL),
+    oldest first; `areas` lists the area ids wanted (None in it: the whole country)."""
+    from sqlalchemy import or_
+
+    query = (select(statements, documents.c.outlet, documents.c.published, documents.c.title,
+                    documents.c.url)
+             .select_from(statements.join(documents, documents.c.id == statements.c.document_id)))
+    if since:
+        query = query.where(statements.c.date >= since)
+    if until:
+        query = query.where(statements.c.date <= until)
+    if areas is not None:
+        named = [a for a in areas if a is not None]
+        wanted = [statements.c.area_id.in_(named)] if named else []
+        if None in areas:
+            wanted.append(statements.c.area_id.is_(None))
+        query = query.where(or_(*wanted)) if wanted else query.where(statements.c.id.is_(None))
+    if document_id:
+        query = query.where(statements.c.document_id == document_id)
+    query = query.order_by(statements.c.date, statements.c.id)
+    return [(row_to_statement(row), row) for row in conn.execute(query)]
+
+
 def orphaned_decisions(conn: Connection) -> list[str]:
     """Event ids named by decisions that no stored event has any more (after a
     re-extraction dropped or changed the claim): the analyst must look again."""
@@ -660,11 +809,14 @@ def orphaned_decisions(conn: Connection) -> list[str]:
 
 
 def row_to_event(row: Any) -> Event:
-    data = {f: getattr(row, f) for f in EVENT_FIELDS}
+    # One dict of the row, not one attribute lookup per field: the timeline reads every
+    # event of the store this way on a full recompute.
+    values = row._asdict()
     return Event(
-        id=row.id,
-        evidence=Evidence(row.document_id, row.sentence, row.start, row.end),
-        **data,
+        id=values["id"],
+        evidence=Evidence(values["document_id"], values["sentence"], values["start"],
+                          values["end"]),
+        **{f: values[f] for f in EVENT_FIELDS},
     )
 
 

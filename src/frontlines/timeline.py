@@ -1,14 +1,22 @@
 """The timeline engine: stored events → who holds each admin unit, day by day.
 
 Pure functions over plain data (units, events, document facts, analyst
-decisions, the profile and `TimelineSettings`). No database in here: the
-store layer (`timeline_store.py`) loads the inputs, calls `compute_timeline`
-and caches the intervals it returns.
+decisions, imported baselines, the profile and `TimelineSettings`). No
+database in here: the store layer (`timeline_store.py`) loads the inputs,
+calls `compute_timeline` and caches the intervals it returns.
 
 The output, per unit, is a gap-free sequence of `Interval`s from the
 profile's start date on: a `state` (an actor id, `contested` or `unknown`), a
-`status` (`assessed` or `claimed`), a `confidence` in [0, 1], the ids of the
-events behind it and the `reason`, a sentence saying why.
+`status`, a `confidence` in [0, 1], the ids of the events behind it, the
+`reason` (a sentence saying why) and, for an inferred state, the `rule`
+that set it. The status says what the state rests on (DESIGN.md, "Timeline"):
+
+- `baseline`: no report since the start; the profile's start state or an
+  imported baseline file;
+- `assessed`: reports the timeline judges reliable;
+- `claimed`: only one side says so, or the reports are hedged or too few;
+- `inferred`: no report names the unit; a rule (a larger area reported
+  taken as a whole, a national collapse) does.
 
 The rules (each has a scenario test in tests/test_timeline.py)
 ----------------------------------------------------------------
@@ -18,15 +26,36 @@ Units and places
     (districts — admin2 — for Afghanistan; admin3 where the boundaries go
     deeper). An event moves the unit of that level that contains its place
     (`event.admin2` for districts). An event at a provincial capital already
-    carries the capital's district, so it moves that district. A
-    province-level event alone (no district known) moves no unit: recolouring
-    every district of a province on the strength of "fighting in Kunduz
-    province" would invent control we have no evidence for. Such events are
-    shown by `explain` for the province but never change a district.
+    carries the capital's district, so it moves that district. An event
+    whose place is a larger area itself (a province, or the country) moves
+    the units inside it by inference (see "Larger areas"). An event at a
+    place inside a province but tied to no unit (a village only its
+    province is known for) moves nothing: it is not about the province as a
+    whole. Such events are shown by `explain` for the province.
 
-Start state
+Baseline
     Every unit starts in the profile's start state on the profile's start
-    date. Events dated before the start date are superseded by it.
+    date, with status `baseline`: the profile's premise, not a report. An
+    imported baseline file (`frontlines baseline import`, or the profile's
+    `[start] baseline`) gives a unit another state as of a date (the start
+    date if earlier): it takes effect on that day if the unit still rests on
+    its baseline then (no report has moved it or said who holds it), and
+    its evidence is the file and the source the file names. Of two rows for
+    one unit and day, the later import wins. Events dated before the start
+    date are superseded by the start state. A baseline's confidence is
+    `start_confidence` (0.05), and no reported or inferred state's confidence
+    is ever lower: a baseline is the least sure answer the engine gives. A
+    unit that fighting made contested goes back to its holder when the
+    contest runs out, and to `baseline` if nothing but the start (or a
+    baseline file) says who that holder is; a report that the holder still
+    holds it makes the state rest on that report instead (judged as under
+    "Claims are not facts").
+
+Location references are never sources
+    A dateline ("KABUL --", "KABUL (Reuters) -", "KABUL, 29 July 2021:")
+    says where a report was filed, not where something happened. An event
+    whose place is named only in its sentence's dateline is left out of the
+    timeline (as if the extractor had not made it) and listed by `explain`.
 
 Time
     State is as-of a date. The engine sweeps each unit's events in date order
@@ -96,8 +125,8 @@ Corroboration counts sources, not copies
     the same outlet. Confidence is 1 - Π(1 - w) over the independent sources,
     each weighted by the best kind of report it gave (admitted 0.85,
     independent 0.7, claimed 0.45, unverified 0.3); a `claimed` change is
-    capped at 0.6, and each source against multiplies it by 0.7. The start
-    state has `start_confidence` (0.8: the profile's premise, not a report).
+    capped at 0.6, and each source against multiplies it by 0.7. No
+    confidence goes below a baseline's (`start_confidence`, see "Baseline").
 
 Evidence is weighed by its probability
     Each event carries the `probability` its extractor gives it (how likely
@@ -124,25 +153,79 @@ Evidence is weighed by its probability
     that `events` lists. An event of probability 1.0 counts exactly as a
     report did before probabilities existed.
 
+Salient places need corroboration
+    A provincial capital (the gazetteer's, with the profile's `[capitals]`)
+    or the national capital is what reports name first and what a misread
+    sentence most often flips. Its change of hands is `assessed` only when
+    the side that lost it admits it or two independent sources report it
+    (copies of one wire story, or reports of one outlet, are one source, as
+    always; a dateline is no source at all). One report alone, however
+    sure, makes it `claimed`.
+
+Larger areas (inferred)
+    An event whose place is a larger area as a whole — a province ("the
+    Taliban captured Badghis province", "all districts of Nimroz have
+    fallen"), a coarser unit when the units are finer (a raion over
+    hromadas), or the country (place id the profile's country code or the
+    country's unit) — gives every unit inside the area to the side that
+    gains it, from the event's date, with status `inferred` and the rule
+    `larger-area`. Only changes of hands count (fighting "in Kunduz
+    province" moves nothing), negated or denied ones do not, and reports
+    disagreeing on who took the area that day cancel each other. A unit's
+    own evidence wins: own reports of a change of hands dated the same day
+    decide that day, and own reports dated later move it as usual; own
+    reports dated earlier are superseded by the newer report about the
+    area. A unit already held by the gaining side keeps its own state (a
+    baseline of that side becomes `inferred`: now a report speaks for it).
+    Provincial and national capitals are never inferred: their fall is
+    reported by name, and sentences about a province as a whole often leave
+    the capital out ("the rest of Badghis province is in Taliban hands").
+    Confidence: the area's sources weighed as in "Claims are not facts",
+    times `inferred_factor` (0.8), capped at `claimed_cap`.
+
+National collapse (inferred)
+    The profile names the government (`government`) and the unit of the
+    national capital (`national_capital`). When the capital is held by
+    another side (its state, not merely contested) and reports say the
+    government is gone — events of kind `collapse` whose actor is the
+    government ("the government collapsed", "the president fled the
+    country"), dated on or before that day — every unit the government
+    still holds (its holder, also underneath a contest) goes to the
+    capital's new holder from the first day both are true, with status
+    `inferred` and the rule `national-collapse`. Units held by a third side
+    keep their state (a militia of the government's side is not the
+    government), and so do the provincial capitals, for the reason given
+    under "Larger areas". The evidence is the collapse reports and the
+    reports that gave the capital to its new holder; confidence is the
+    capital's times the collapse reports' weight times `inferred_factor`,
+    capped at `claimed_cap`. Later reports about a unit move it as usual.
+    As everywhere, the answer for day D uses only what is dated by D: the
+    capital's state on D and the collapse reports dated by D.
+
 Analyst decisions
     A rejected event is ignored everywhere. A pin forces a state over a date
     range (status `assessed`, confidence 1): events dated inside the pin are
     overridden, and after the pin the unit is held by the pinned actor until
-    events say otherwise.
+    events say otherwise. Neither an inference rule nor a baseline file
+    moves a unit while a pin holds it.
 
 Aggregation (`--level 1`)
     A province takes the state held by a strict majority of its districts;
-    without one it is `contested` (split). Its status is `assessed` when all
-    the districts of the majority are assessed, and its confidence is the
-    majority's share of the districts times their mean confidence (for a
-    split province: the share of its most common state).
+    without one it is `contested` (split). Its status is the weakest of its
+    majority's statuses (assessed, then claimed, inferred, baseline: a
+    province is only as sure as the least sure district that makes its
+    majority; of a split province, the weakest of all), and its confidence
+    is the majority's share of the districts times their mean confidence
+    (for a split province: the share of its most common state).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import Any
@@ -152,7 +235,7 @@ from .profile import Profile
 
 # Part of the cache fingerprint: bump it whenever a rule changes, so every
 # workspace's cached intervals are rebuilt on the next read.
-ENGINE_VERSION = "timeline.v2"  # v2: evidence weighed by probability
+ENGINE_VERSION = "timeline.v3"  # v3: baseline and inferred statuses, salient places, datelines
 
 CHANGE_KINDS = frozenset({"capture", "recapture", "surrender", "withdrawal", "handover"})
 FIGHT_KINDS = frozenset({"siege", "clash"})
@@ -160,6 +243,16 @@ CONTESTED = "contested"
 UNKNOWN = "unknown"
 ASSESSED = "assessed"
 CLAIMED = "claimed"
+INFERRED = "inferred"
+BASELINE = "baseline"
+STATUSES = (ASSESSED, CLAIMED, INFERRED, BASELINE)
+"""Every status, the firmest first (see the module docstring)."""
+_STATUS_RANK = {status: len(STATUSES) - i for i, status in enumerate(STATUSES)}
+
+# The inference rules, as `Interval.rule` names them.
+RULE_AREA = "larger-area"
+RULE_COLLAPSE = "national-collapse"
+RULES = (RULE_AREA, RULE_COLLAPSE)
 
 # How much one source's best report is worth (see "Claims are not facts").
 SUPPORT_WEIGHTS: dict[str, float] = {
@@ -200,9 +293,12 @@ class TimelineSettings:
     """How long a siege or clash keeps a unit contested when nothing follows."""
     claim_window_days: int = 7
     """How far apart a denial and the claim it answers may be dated."""
-    start_confidence: float = 0.8
+    start_confidence: float = 0.05
+    """A baseline's confidence, and the floor of every other state's (see "Baseline")."""
     claimed_cap: float = 0.6
     against_factor: float = 0.7
+    inferred_factor: float = 0.8
+    """How much of its evidence's weight an inference rule passes on to the units it sets."""
     copy_threshold: float = 0.7
     """Estimated Jaccard similarity (5-word shingles) above which two documents are copies."""
 
@@ -227,6 +323,11 @@ def settings_from_mapping(raw: Mapping[str, Any]) -> TimelineSettings:
         values[key] = value if known[key] == "int" else float(value)
     if values.get("contested_days", 1) < 1:
         raise ValueError("timeline.contested_days: must be at least 1")
+    defaults = TimelineSettings()
+    floor = values.get("start_confidence", defaults.start_confidence)
+    if floor > values.get("claimed_cap", defaults.claimed_cap):
+        raise ValueError("timeline.start_confidence: must not be above claimed_cap (a baseline "
+                         "is never surer than a report)")
     return TimelineSettings(**values)
 
 
@@ -237,11 +338,58 @@ def profile_settings(profile: Profile) -> TimelineSettings:
 
 @dataclass(frozen=True)
 class Unit:
-    """An admin unit the timeline is kept for (a district, or a province when aggregating)."""
+    """An admin unit the timeline is kept for (a district, or a province when aggregating).
+
+    `admin2` is set for units finer than districts (a hromada's raion): the
+    larger areas a unit lies in are its `admin1` and `admin2`.
+    """
 
     id: str
     name: str
     admin1: str | None
+    admin2: str | None = None
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The ids of the larger areas (below the country) this unit lies in."""
+        return tuple(a for a in (self.admin1, self.admin2) if a and a != self.id)
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    """One row of an imported baseline file: a unit's state as of a date, and who says so."""
+
+    unit_id: str
+    state: str
+    as_of: date
+    source: str
+    file: str
+    import_id: int
+    row: int
+
+    @property
+    def ref(self) -> str:
+        """How intervals cite it among their evidence: `baseline:IMPORT#ROW`."""
+        return f"{BASELINE_REF}{self.import_id}#{self.row}"
+
+
+BASELINE_REF = "baseline:"
+"""The prefix of an interval's evidence that is a baseline row, not an event."""
+
+
+@dataclass(frozen=True)
+class Geography:
+    """What the inference rules need to know of the map besides the units themselves.
+
+    `salient`: the units of the provincial capitals and of the national
+    capital. `countries`: the ids a country-level event may carry (the
+    profile's country code, the country's unit). `capital`: the national
+    capital's unit, when it is not among the units being computed.
+    """
+
+    salient: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    capital: Unit | None = None
 
 
 @dataclass(frozen=True)
@@ -277,7 +425,8 @@ class Interval:
     `end` is inclusive (None: still holds). `since` is the first day of the
     current *state*, which may be earlier than `start` when a later report
     only changed the status or the confidence. `holder` is the actor in
-    control underneath (also while the unit is contested).
+    control underneath (also while the unit is contested). `rule` names the
+    inference rule behind an `inferred` state (`RULES`), None otherwise.
     """
 
     unit_id: str
@@ -290,6 +439,7 @@ class Interval:
     event_ids: tuple[str, ...]
     reason: str
     holder: str
+    rule: str | None = None
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -319,6 +469,68 @@ def unit_of_event(event: Event, level: int, unit_ids: Mapping[str, Any] | set[st
     if event.place_id in unit_ids and code is None:
         return event.place_id
     return None
+
+
+def area_of_event(event: Event, level: int, countries: Collection[str]) -> str | None:
+    """The larger area an event is about as a whole (see "Larger areas"), or None.
+
+    Its place must be the area itself: a province event carries the province
+    as its place and as its `admin1`, and no finer code; a country event
+    carries one of `countries` as its place and no `admin1`. A village that
+    is only known to lie in a province is not its province.
+    """
+    for coarser in range(level - 1, 0, -1):
+        code = getattr(event, f"admin{coarser}", None)
+        if code and code == event.place_id:
+            finer = (getattr(event, f"admin{k}", None) for k in range(coarser + 1, level + 1))
+            return str(code) if not any(finer) else None
+    if event.place_id in countries and not event.admin1:
+        return event.place_id
+    return None
+
+
+def units_inside(area: str, units: Iterable[Unit], countries: Collection[str]) -> list[Unit]:
+    """The units a larger area holds: all of them for the country."""
+    if area in countries:
+        return list(units)
+    return [u for u in units if area in u.areas]
+
+
+# "KABUL --", "KABUL (Reuters) -", "KABUL, 29 July 2021, (TON):", "Kabul, Aug 12 (Reuters) -":
+# one to four words at the head of a sentence, an optional place or date after a comma,
+# an optional agency in brackets, then a dash or a colon.
+_DATELINE = re.compile(
+    r"""^\s*(?P<head>[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_][\w'’.-]*){0,3})
+        (?:\s*,\s*[^,()\n:–—]{1,40}?)?
+        (?P<agency>\s*,?\s*\([^()\n]{1,40}\))?
+        \s*,?\s*(?:--|-|–|—|:)\s""", re.VERBOSE)
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def is_location_reference(event: Event) -> bool:
+    """True when the event's place is named only in its sentence's dateline.
+
+    A dateline is in capitals ("KABUL --") or carries an agency in brackets
+    ("Kabul (Reuters) -"). Datelines are the one kind of location reference
+    the timeline can tell from the sentence alone; the extractor should not
+    make such events at all, and this keeps one that slips through from
+    moving the map (see "Location references are never sources").
+    """
+    sentence = event.evidence.sentence
+    found = _DATELINE.match(sentence)
+    if found is None:
+        return False
+    head = found.group("head")
+    if not (head.isupper() or found.group("agency")):
+        return False
+    name = _folded(event.place_name)
+    if not name or _folded(head) != name:
+        return False
+    return name not in _folded(sentence[found.end():])
 
 
 def gained_by(event: Event, profile: Profile, attacker: str | None = None) -> str | None:
@@ -418,18 +630,57 @@ def _who(event: Event, documents: Mapping[str, DocumentInfo]) -> str:
 # --- judging one change of hands ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Takeover:
+    """What an inference rule does to the units it reaches: from `day`, `gainer` holds them.
+
+    `area_id` is the larger area (or, for the national collapse, the
+    capital's unit); `evidence` the ids of the reports the rule rests on;
+    `why` the sentence `explain` shows. `gone` is set by the national
+    collapse: only the units that side holds move.
+    """
+
+    day: date
+    gainer: str
+    rule: str
+    area_id: str
+    evidence: tuple[str, ...]
+    confidence: float
+    why: str
+    gone: str | None = None
+
+
 @dataclass
 class _Holding:
     """Who holds the unit, since when, and everything reported about how they got it."""
 
     holder: str
     start: date
-    how: str  # "start" | "change" | "pin"
+    how: str  # "start" | "baseline" | "change" | "inferred" | "pin"
     loser: str | None = None
     kinds: tuple[str, ...] = ()
     support: list[Event] = field(default_factory=list)
     against: list[Event] = field(default_factory=list)
     note: str = ""
+    basis: BaselineEntry | None = None  # how == "baseline": the file's row
+    takeover: Takeover | None = None  # how == "inferred": the rule that set it
+    # The judgement of its reports, by (len(support), len(against)): both lists only grow,
+    # so their lengths say whether anything new was reported since the last judgement.
+    judged: dict[tuple[int, int], tuple[str, float, str]] = field(default_factory=dict)
+
+    def judge(self, profile: Profile, documents: Mapping[str, DocumentInfo],
+              settings: TimelineSettings, salient: bool) -> tuple[str, float, str]:
+        key = (len(self.support), len(self.against))
+        found = self.judged.get(key)
+        if found is None:
+            found = judge_holding(self, profile, documents, settings, salient)
+            self.judged[key] = found
+        return found
+
+    @property
+    def rests_on_baseline(self) -> bool:
+        """No report has moved the unit or said who holds it since its baseline."""
+        return self.how in ("start", "baseline") and not self.support
 
 
 @dataclass
@@ -438,6 +689,8 @@ class _Contest:
     until: date
     events: list[Event] = field(default_factory=list)
     why: str = ""
+    # Its snapshot by (len(events), until, why, holder): only new reports change it.
+    shown: dict[tuple[int, date, str, str], _Snapshot] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -448,6 +701,7 @@ class _Snapshot:
     event_ids: tuple[str, ...]
     reason: str
     holder: str
+    rule: str | None = None
 
 
 def _combine(weights: Iterable[float]) -> float:
@@ -457,8 +711,9 @@ def _combine(weights: Iterable[float]) -> float:
     return 1.0 - remaining
 
 
-def _clamp(value: float) -> float:
-    return round(min(0.99, max(0.05, value)), 3)
+def _clamp(value: float, floor: float = 0.05) -> float:
+    """A confidence for display: at most 0.99, at least `floor` (a baseline's confidence)."""
+    return round(min(0.99, max(floor, value)), 3)
 
 
 def _probability_note(event: Event) -> str:
@@ -467,8 +722,12 @@ def _probability_note(event: Event) -> str:
 
 
 def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, DocumentInfo],
-                  settings: TimelineSettings) -> tuple[str, float, str]:
-    """(status, confidence, reason) for a holding obtained by a change of hands."""
+                  settings: TimelineSettings, salient: bool = False) -> tuple[str, float, str]:
+    """(status, confidence, reason) for a holding obtained by a change of hands.
+
+    `salient`: the unit is a provincial or national capital, which needs an
+    admission or two independent sources to be assessed (see "Salient places").
+    """
     holder_name = _actor_name(profile, holding.holder)
 
     def classify(event: Event) -> str:
@@ -500,7 +759,8 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
     counted_against = sum(e.probability >= COUNTS_FROM_PROBABILITY for e in against_tops)
     backing = counted_admitted + counted_independent
     admitted = counted_admitted > 0
-    status = ASSESSED if backing > counted_against else CLAIMED
+    short_of_two = salient and not admitted and counted_independent < 2
+    status = ASSESSED if backing > counted_against and not short_of_two else CLAIMED
     confidence = _combine(SUPPORT_WEIGHTS[c] * e.probability for c, evs in best.items()
                           for e in evs)
     if status == CLAIMED:
@@ -526,6 +786,9 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
         if n_against > counted_against:
             head += (f"; {n_against - counted_against} source(s) against it too unlikely a "
                      "reading to count")
+    elif short_of_two and backing > counted_against:
+        head = (f"claimed: a capital needs an admission by {loser_name} or two independent "
+                f"sources; {counted_independent} independent source(s) report it")
     elif n_admitted + n_independent > n_against:  # only the probabilities keep it claimed
         head = (f"claimed: the reports may not say so ({n_admitted + n_independent} admitting "
                 f"or independent source(s), {backing} of them more likely than not"
@@ -539,7 +802,8 @@ def judge_holding(holding: _Holding, profile: Profile, documents: Mapping[str, D
         head = "claimed: unverified report"
     else:
         head = "claimed: not corroborated by enough independent sources"
-    return status, _clamp(confidence), head + ". Sources: " + "; ".join(sources)
+    return (status, _clamp(confidence, settings.start_confidence),
+            head + ". Sources: " + "; ".join(sources))
 
 
 def _describe_change(holding: _Holding, profile: Profile, government: str) -> str:
@@ -599,20 +863,137 @@ def _contest_snapshot(contest: _Contest, holder: str, profile: Profile,
               f"follows ({settings.contested_days} days after the last fighting)")
     if contest.why:
         reason += f"; reports: {listing}"
-    return _Snapshot(CONTESTED, status, _clamp(_combine(weights)),
+    return _Snapshot(CONTESTED, status, _clamp(_combine(weights), settings.start_confidence),
                      tuple(e.id or "" for e in seen), reason, holder)
+
+
+# --- inference rules: larger areas and the national collapse ---------------------------------
+
+
+def _rule_weight(events: Sequence[Event], gainer: str, profile: Profile,
+                 documents: Mapping[str, DocumentInfo]) -> tuple[float, str]:
+    """(combined weight, "who says so") of the reports an inference rule rests on.
+
+    Sources are counted as for a change of hands: one per outlet or copy
+    cluster, each by its weightiest report; a report by a side other than the
+    gainer is that side's admission.
+    """
+
+    def classify(event: Event) -> str:
+        side = event.source_side
+        loser = side if side in profile.actor_ids and side != gainer else None
+        return _source_class(event, gainer, loser)
+
+    weights = []
+    heard = []
+    for group in source_groups(events, documents):
+        top = max(group, key=lambda e: (SUPPORT_WEIGHTS[classify(e)] * e.probability,
+                                        _CLASS_RANK[classify(e)]))
+        weights.append(SUPPORT_WEIGHTS[classify(top)] * top.probability)
+        heard.append(f"{_who(top, documents)} ({top.certainty}{_probability_note(top)})")
+    return _combine(weights), "; ".join(heard)
+
+
+def _rule_confidence(weight: float, settings: TimelineSettings) -> float:
+    return _clamp(min(settings.claimed_cap, weight * settings.inferred_factor),
+                  settings.start_confidence)
+
+
+def area_takeovers(area_id: str, events: Sequence[Event], profile: Profile,
+                   documents: Mapping[str, DocumentInfo],
+                   settings: TimelineSettings) -> list[Takeover]:
+    """The days a larger area was reported taken as a whole, and by whom (see "Larger areas")."""
+    by_day: dict[date, list[Event]] = defaultdict(list)
+    for ev in events:
+        day = event_day(ev)
+        if (day is None or day < profile.start_date or ev.kind not in CHANGE_KINDS
+                or ev.negated or ev.certainty == "denied" or gained_by(ev, profile) is None):
+            continue
+        by_day[day].append(ev)
+    found = []
+    for day in sorted(by_day):
+        day_events = sorted(by_day[day], key=_event_sort_key)
+        last_word = {e.evidence.document_id: e for e in day_events}  # each report's last word
+        gainers = {str(gained_by(e, profile)) for e in last_word.values()}
+        if len(gainers) != 1:
+            continue  # the reports disagree on who took the area: nothing is inferred that day
+        gainer = gainers.pop()
+        support = [e for e in day_events if gained_by(e, profile) == gainer]
+        weight, sources = _rule_weight(support, gainer, profile, documents)
+        kinds = {e.kind for e in support}
+        verb = ("surrendered to" if kinds == {"surrender"} else "handed over to"
+                if kinds == {"handover"} else "left to" if kinds == {"withdrawal"}
+                else "captured by")
+        why = (f"inferred (rule: larger area): {support[0].place_name} ({area_id}) reported "
+               f"{verb} {_actor_name(profile, gainer)} as a whole on {_fmt_day(day)}, and no "
+               f"report since names this unit. Sources: {sources}")
+        found.append(Takeover(day, gainer, RULE_AREA, area_id,
+                              tuple(e.id or "" for e in support),
+                              _rule_confidence(weight, settings), why))
+    return found
+
+
+def collapse_takeover(capital: Unit, capital_intervals: Sequence[Interval],
+                      collapses: Sequence[Event], profile: Profile,
+                      documents: Mapping[str, DocumentInfo],
+                      settings: TimelineSettings) -> Takeover | None:
+    """The national collapse, if the reports show one (see "National collapse").
+
+    The first day on which the capital is held by a side other than the
+    government's and some report dated by then says the government is gone.
+    """
+    gone = profile.government
+    signals = sorted((e for e in collapses if e.kind == "collapse" and e.actor == gone
+                      and not e.negated and e.certainty != "denied"
+                      and (event_day(e) or date.min) >= profile.start_date),
+                     key=_event_sort_key)
+    if not signals:
+        return None
+    days = sorted({d for d in (event_day(e) for e in signals) if d is not None}
+                  | {iv.start for iv in capital_intervals})
+    for day in days:
+        reported = [e for e in signals if (event_day(e) or date.max) <= day]
+        held = interval_on(capital_intervals, day)
+        if not reported or held is None or held.state not in profile.actor_ids:
+            continue
+        if profile.side_of(held.state) == profile.side_of(gone):
+            continue
+        weight, sources = _rule_weight(reported, held.state, profile, documents)
+        gone_name, winner = _actor_name(profile, gone), _actor_name(profile, held.state)
+        why = (f"inferred (rule: national collapse): {capital.name} ({capital.id}), the national "
+               f"capital, held by {winner} since {_fmt_day(held.since)}, and {gone_name} "
+               f"reported gone by {_fmt_day(day)} ({sources}); every unit {gone_name} still "
+               f"held goes to {winner}")
+        evidence = tuple(dict.fromkeys([*(e.id or "" for e in reported),
+                                        *(i for i in held.event_ids
+                                          if not i.startswith(BASELINE_REF))]))
+        confidence = _rule_confidence(held.confidence * weight, settings)
+        return Takeover(day, held.state, RULE_COLLAPSE, capital.id, evidence, confidence, why,
+                        gone=gone)
+    return None
 
 
 # --- the sweep over one unit --------------------------------------------------------------
 
+HELD_AFTER_PIN_CONFIDENCE = 0.8
+"""Confidence of a state after an analyst's pin has ended and no report has moved it since."""
+
 
 def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
                  documents: Mapping[str, DocumentInfo], decisions: Sequence[Decision] = (),
-                 settings: TimelineSettings | None = None) -> list[Interval]:
-    """One unit's intervals from its events (already filtered to this unit)."""
+                 settings: TimelineSettings | None = None, *,
+                 takeovers: Sequence[Takeover] = (), baselines: Sequence[BaselineEntry] = (),
+                 salient: bool = False) -> list[Interval]:
+    """One unit's intervals from its events (already filtered to this unit).
+
+    `takeovers`: what the inference rules reaching this unit say (see
+    `compute_timeline`); `baselines`: the imported baseline rows for it;
+    `salient`: it is a provincial or national capital.
+    """
     settings = settings or profile_settings(profile)
     government = profile.government
     start_day = profile.start_date
+    floor = settings.start_confidence
     rejected = {d.event_id for d in decisions if d.kind == "reject" and d.event_id}
     pins = sorted((d for d in decisions if d.kind == "pin" and d.unit_id == unit_id
                    and d.start is not None and d.state),
@@ -620,11 +1001,19 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
     by_day: dict[date, list[Event]] = defaultdict(list)
     for ev in events:
         day = event_day(ev)
-        if day is None or day < start_day or ev.id in rejected:
+        # (Location references were left out by `compute_timeline`, with the other rules.)
+        if day is None or day < start_day or ev.id in rejected or ev.kind == "collapse":
             continue
         by_day[day].append(ev)
     for day_events in by_day.values():
         day_events.sort(key=_event_sort_key)
+    takeovers_on: dict[date, list[Takeover]] = defaultdict(list)
+    for takeover in sorted(takeovers, key=lambda t: (t.day, RULES.index(t.rule), t.area_id)):
+        if takeover.day >= start_day:
+            takeovers_on[takeover.day].append(takeover)
+    baselines_on: dict[date, list[BaselineEntry]] = defaultdict(list)
+    for entry in sorted(baselines, key=lambda b: (b.import_id, b.row)):
+        baselines_on[max(entry.as_of, start_day)].append(entry)
 
     holding = _Holding(profile.start_state, start_day, "start")
     contest: _Contest | None = None
@@ -641,24 +1030,20 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
                              f"pinned by an analyst from {_fmt_day(pin.start or day)}{ends}{note}",
                              str(pin.state))
         if contest is not None:
-            return _contest_snapshot(contest, holding.holder, profile, documents, settings)
-        if holding.how in ("start", "pin"):
-            if holding.how == "start":
-                why = (f"start state of the profile ({profile.name}): every unit held by "
-                       f"{_actor_name(profile, holding.holder)} on {_fmt_day(start_day)}")
-            else:
-                why = f"held since an analyst's pin ({holding.note})"
-            ids = tuple(e.id or "" for e in sorted(holding.support, key=_event_sort_key))
-            if ids:
-                why += f"; {len(ids)} later report(s) that it still holds it"
-            return _Snapshot(holding.holder, ASSESSED, settings.start_confidence, ids,
-                             why + "; no report since says it changed hands", holding.holder)
-        status, confidence, why = judge_holding(holding, profile, documents, settings)
-        ids = tuple(e.id or "" for e in sorted(holding.support + holding.against,
-                                               key=_event_sort_key))
-        return _Snapshot(holding.holder, status, confidence, ids,
-                         f"{_describe_change(holding, profile, government)}. {why}",
-                         holding.holder)
+            key = (len(contest.events), contest.until, contest.why, holding.holder)
+            found = contest.shown.get(key)
+            if found is None:
+                found = _contest_snapshot(contest, holding.holder, profile, documents, settings)
+                contest.shown[key] = found
+            return found
+        if holding.how == "change":
+            status, confidence, why = holding.judge(profile, documents, settings, salient)
+            ids = tuple(e.id or "" for e in sorted(holding.support + holding.against,
+                                                   key=_event_sort_key))
+            return _Snapshot(holding.holder, status, confidence, ids,
+                             f"{_describe_change(holding, profile, government)}. {why}",
+                             holding.holder)
+        return _resting_snapshot(holding, profile, documents, settings, salient)
 
     def active_pin(day: date) -> Decision | None:
         found = None
@@ -668,21 +1053,50 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
         return found
 
     def emit(day: date, snap: _Snapshot) -> None:
+        if intervals and intervals[-1].start == day:
+            intervals.pop()  # the start day's own events: its first answer is replaced
+            if intervals:
+                intervals[-1] = replace(intervals[-1], end=None)
         if intervals:
             last = intervals[-1]
             same = (last.state, last.status, last.confidence, last.event_ids, last.reason,
-                    last.holder) == (snap.state, snap.status, snap.confidence, snap.event_ids,
-                                     snap.reason, snap.holder)
+                    last.holder, last.rule) == (snap.state, snap.status, snap.confidence,
+                                                snap.event_ids, snap.reason, snap.holder,
+                                                snap.rule)
             if same:
                 return
-            intervals[-1] = replace(last, end=day - timedelta(days=1))
+            intervals[-1] = _ended(last, day - timedelta(days=1))
             since = last.since if last.state == snap.state else day
         else:
             since = day
         intervals.append(Interval(unit_id, snap.state, snap.status, day, None, since,
-                                  snap.confidence, snap.event_ids, snap.reason, snap.holder))
+                                  max(snap.confidence, floor), snap.event_ids, snap.reason,
+                                  snap.holder, snap.rule))
 
-    def apply_day(day: date, day_events: list[Event]) -> None:
+    def apply_baselines(day: date) -> None:
+        nonlocal holding
+        for entry in baselines_on.get(day, []):
+            if holding.rests_on_baseline:
+                holding = _Holding(entry.state, day, "baseline", basis=entry)
+
+    def apply_takeovers(day: date, own_changes: bool) -> None:
+        nonlocal holding, contest
+        for takeover in takeovers_on.get(day, []):
+            if takeover.gone is not None:
+                if holding.holder != takeover.gone:
+                    continue  # a third side's units keep their state
+            elif own_changes:
+                continue  # the unit's own reports of that day decide it
+            elif holding.holder == takeover.gainer:
+                if holding.rests_on_baseline:  # now a report speaks for the holder
+                    holding = _Holding(takeover.gainer, day, "inferred", takeover=takeover)
+                continue
+            holding = _Holding(takeover.gainer, day, "inferred", loser=holding.holder,
+                               takeover=takeover)
+            contest = None  # fighting reported that day was part of the takeover
+
+    def apply_day(day: date, day_events: list[Event]) -> bool:
+        """Apply one day's own reports; True if any of them reports a change of hands."""
         nonlocal holding, contest
         attackers = [e.actor for e in (contest.events if contest else []) + day_events
                      if e.kind in FIGHT_KINDS and not e.negated and e.actor != holding.holder]
@@ -699,6 +1113,7 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
         # A withdrawal whose beneficiary cannot be told only says there was fighting.
         fights += [e for e in changes if gains(e) is None]
         changes = [e for e in changes if gains(e) is not None]
+        own_changes = bool(changes)
 
         # ACLED's reversal rule: each report's last word of the day decides.
         last_word: dict[str, Event] = {}
@@ -761,11 +1176,13 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
         if contest is not None:
             # "had not entered the city": evidence about the fighting, shown with it.
             contest.events.extend(e for e in unanswered if e not in contest.events)
+        return own_changes
 
-    # The sweep: event days, the end of each contest, and pin boundaries.
+    # The sweep: event days, rule and baseline days, the end of each contest, pin boundaries.
     pin_days = sorted({d for p in pins for d in (
         p.start, (p.end + timedelta(days=1)) if p.end else None) if d is not None})
-    days = sorted(set(by_day) | {d for d in pin_days if d >= start_day})
+    days = sorted(set(by_day) | set(takeovers_on) | set(baselines_on)
+                  | {d for d in pin_days if d >= start_day})
     emit(start_day, snapshot(start_day))
     i = 0
     while True:
@@ -789,39 +1206,127 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
                                         + (f": {pin.note}" if pin.note else ""))
             contest = None
         else:
-            apply_day(day, by_day.get(day, []))
+            apply_baselines(day)
+            apply_takeovers(day, apply_day(day, by_day.get(day, [])))
         emit(day, snapshot(day))
     return intervals
 
 
-def group_events_by_unit(events: Iterable[Event], unit_ids: set[str],
-                         level: int) -> dict[str, list[Event]]:
-    grouped: dict[str, list[Event]] = defaultdict(list)
-    for ev in events:
-        unit = unit_of_event(ev, level, unit_ids)
-        if unit is not None:
-            grouped[unit].append(ev)
-    return grouped
+def _ended(interval: Interval, end: date) -> Interval:
+    """The interval with its last day set (`dataclasses.replace`, without its generic cost:
+    the engine ends an interval for nearly every report)."""
+    return Interval(interval.unit_id, interval.state, interval.status, interval.start, end,
+                    interval.since, interval.confidence, interval.event_ids, interval.reason,
+                    interval.holder, interval.rule)
+
+
+def _resting_snapshot(holding: _Holding, profile: Profile,
+                      documents: Mapping[str, DocumentInfo], settings: TimelineSettings,
+                      salient: bool) -> _Snapshot:
+    """A state that no change of hands reported for this unit set: a baseline, an inferred
+    state or one held since a pin — unless later reports say the holder still holds it."""
+    holder_name = _actor_name(profile, holding.holder)
+    rule = None
+    ids: tuple[str, ...]
+    if holding.how == "start":
+        status, confidence, ids = BASELINE, settings.start_confidence, ()
+        why = (f"no report since the start: the start state of the profile ({profile.name}), "
+               f"every unit held by {holder_name} on {_fmt_day(profile.start_date)}")
+    elif holding.how == "baseline" and holding.basis is not None:
+        entry = holding.basis
+        status, confidence, ids = BASELINE, settings.start_confidence, (entry.ref,)
+        why = (f"no report since {_fmt_day(entry.as_of)}: the baseline file {entry.file} "
+               f"(row {entry.row}) gives {holder_name} as of {_fmt_day(entry.as_of)}, "
+               f"source: {entry.source}")
+    elif holding.how == "inferred" and holding.takeover is not None:
+        takeover = holding.takeover
+        status, confidence, ids, why = (INFERRED, takeover.confidence, takeover.evidence,
+                                        takeover.why)
+        rule = takeover.rule
+    else:
+        status, confidence, ids = ASSESSED, HELD_AFTER_PIN_CONFIDENCE, ()
+        why = f"held since an analyst's pin ({holding.note})"
+    if holding.support:
+        judged, surer, reasons = holding.judge(profile, documents, settings, salient)
+        reports = tuple(e.id or "" for e in sorted(holding.support + holding.against,
+                                                   key=_event_sort_key))
+        return _Snapshot(holding.holder, judged, max(confidence, surer), ids + reports,
+                         f"{why}; {len(reports)} later report(s) that {holder_name} holds it: "
+                         f"{reasons}", holding.holder)
+    if status != INFERRED:
+        why += "; no report since says it changed hands"
+    return _Snapshot(holding.holder, status, confidence, ids, why, holding.holder, rule)
 
 
 def compute_timeline(units: Sequence[Unit], events: Iterable[Event], profile: Profile,
                      documents: Mapping[str, DocumentInfo], decisions: Sequence[Decision] = (),
-                     level: int = 2, settings: TimelineSettings | None = None,
-                     ) -> dict[str, list[Interval]]:
-    """Every unit's intervals: the whole engine in one call."""
+                     level: int = 2, settings: TimelineSettings | None = None, *,
+                     baselines: Sequence[BaselineEntry] = (),
+                     geography: Geography | None = None) -> dict[str, list[Interval]]:
+    """Every unit's intervals: the whole engine in one call.
+
+    `events` must hold, besides the units' own events, the events about the
+    larger areas they lie in and every `collapse` event, and — for the
+    national collapse — the national capital's events (its unit is
+    `geography.capital` when it is not among `units`).
+    """
     settings = settings or profile_settings(profile)
-    unit_ids = {u.id for u in units}
-    grouped = group_events_by_unit(events, unit_ids, level)
+    geography = geography or Geography()
+    countries = geography.countries | {profile.country}
+    rejected = {d.event_id for d in decisions if d.kind == "reject" and d.event_id}
+    capital: Unit | None = geography.capital
+    for candidate in units:
+        if capital is None and candidate.id == profile.national_capital:
+            capital = candidate
+    unit_ids = {u.id for u in units} | ({capital.id} if capital else set())
+    grouped: dict[str, list[Event]] = defaultdict(list)
+    by_area: dict[str, list[Event]] = defaultdict(list)
+    collapses: list[Event] = []
+    for ev in events:
+        if ev.id in rejected or is_location_reference(ev):
+            continue
+        if ev.kind == "collapse":
+            collapses.append(ev)
+            continue
+        unit = unit_of_event(ev, level, unit_ids)
+        if unit is not None:
+            grouped[unit].append(ev)
+            continue
+        area = area_of_event(ev, level, countries)
+        if area is not None:
+            by_area[area].append(ev)
+    takeovers = {area: area_takeovers(area, found, profile, documents, settings)
+                 for area, found in by_area.items()}
     rejects = [d for d in decisions if d.kind == "reject"]
     pins_by_unit: dict[str, list[Decision]] = defaultdict(list)
     for d in decisions:
         if d.kind == "pin" and d.unit_id:
             pins_by_unit[d.unit_id].append(d)
-    return {
-        u.id: compute_unit(u.id, grouped.get(u.id, []), profile, documents,
-                           rejects + pins_by_unit.get(u.id, []), settings)
-        for u in units
-    }
+    baselines_by_unit: dict[str, list[BaselineEntry]] = defaultdict(list)
+    for entry in baselines:
+        baselines_by_unit[entry.unit_id].append(entry)
+
+    def compute(unit: Unit, extra: Sequence[Takeover] = ()) -> list[Interval]:
+        salient = unit.id in geography.salient
+        # Capitals are never inferred (see "Larger areas" and "National collapse").
+        reaching = [] if salient else [t for area in (*unit.areas, *sorted(countries))
+                                       for t in takeovers.get(area, [])] + list(extra)
+        return compute_unit(unit.id, grouped.get(unit.id, []), profile, documents,
+                            rejects + pins_by_unit.get(unit.id, []), settings,
+                            takeovers=reaching, baselines=baselines_by_unit.get(unit.id, []),
+                            salient=salient)
+
+    result: dict[str, list[Interval]] = {}
+    collapse = None
+    if capital is not None and collapses:
+        capital_intervals = compute(capital)
+        collapse = collapse_takeover(capital, capital_intervals, collapses, profile, documents,
+                                     settings)
+        result[capital.id] = capital_intervals
+    for member in units:
+        if member.id not in result:
+            result[member.id] = compute(member, [collapse] if collapse is not None else [])
+    return {u.id: result[u.id] for u in units}
 
 
 def interval_on(intervals: Sequence[Interval], day: date) -> Interval | None:
@@ -853,6 +1358,12 @@ def changes_of(intervals: Sequence[Interval]) -> list[Change]:
 # --- aggregation to a coarser level -------------------------------------------------
 
 
+def weakest_status(statuses: Iterable[str]) -> str:
+    """The least sure of some statuses (see `STATUSES`); unknown ones count as claimed."""
+    return min(statuses, key=lambda s: _STATUS_RANK.get(s, _STATUS_RANK[CLAIMED]),
+               default=ASSESSED)
+
+
 def aggregate_state(members: Sequence[Interval]) -> tuple[str, str, float, tuple[str, ...]]:
     """(state, status, confidence, event ids) of a province from its districts' intervals."""
     counts: dict[str, list[Interval]] = defaultdict(list)
@@ -862,12 +1373,12 @@ def aggregate_state(members: Sequence[Interval]) -> tuple[str, str, float, tuple
     state, majority = max(counts.items(), key=lambda kv: (len(kv[1]), kv[0] == CONTESTED, kv[0]))
     share = len(majority) / total
     if len(majority) * 2 > total:
-        status = ASSESSED if all(iv.status == ASSESSED for iv in majority) else CLAIMED
+        status = weakest_status(iv.status for iv in majority)
         confidence = share * sum(iv.confidence for iv in majority) / len(majority)
         ids = tuple(sorted({e for iv in majority for e in iv.event_ids}))
         return state, status, round(confidence, 3), ids
     ids = tuple(sorted({e for iv in members for e in iv.event_ids}))
-    status = ASSESSED if all(iv.status == ASSESSED for iv in members) else CLAIMED
+    status = weakest_status(iv.status for iv in members)
     return CONTESTED, status, round(share, 3), ids
 
 

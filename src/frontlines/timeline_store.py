@@ -23,7 +23,14 @@ kind of input:
   alone, and a read checks it with a few indexed queries, so neither rescans
   the events. A stale cache is rebuilt whole, so a missed hook costs time,
   never a wrong answer;
-- `decisions` (input, never derived): the analyst's rejections and pins.
+- `decisions` (input, never derived): the analyst's rejections and pins;
+- `baseline_imports` / `baseline_rows` (input): imported baseline files.
+
+Inference rules make a unit's timeline depend on more than its own events:
+the events about the larger areas it lies in, every `collapse` event and,
+once a collapse is reported, the national capital's events
+(`_inference_events` loads them; `units_moved_by` says which units a
+report can change, so the incremental path recomputes all of them).
 
 Entry points for the ingest path: `recompute_documents(conn, profile, doc_ids)`
 inside the transaction that stored the documents' events; `recompute_all`
@@ -39,7 +46,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import (
@@ -55,9 +63,12 @@ from sqlalchemy import (
     update,
 )
 
-from .models import ADMIN_LEVELS, Event, Place
+from .models import ADMIN_LEVELS, Event, Place, Statement
 from .profile import Profile
 from .store import (
+    BASELINE_VERSION_KEY,
+    baseline_imports,
+    baseline_rows,
     decisions,
     document_buckets,
     document_copies,
@@ -66,29 +77,41 @@ from .store import (
     get_meta,
     in_chunks,
     now_iso,
+    place_names,
     places,
+    query_statements,
     row_to_event,
     set_meta,
     timeline_intervals,
 )
 from .timeline import (
+    BASELINE_REF,
     CONTESTED,
     ENGINE_VERSION,
     BadLevel,
+    BaselineEntry,
     Decision,
     DocumentInfo,
+    Geography,
     Interval,
     TimelineError,
     TimelineSettings,
     Unit,
     UnknownPlace,
     aggregate_timeline,
+    area_of_event,
     compute_timeline,
     event_day,
     interval_on,
+    is_location_reference,
     profile_settings,
     unit_of_event,
+    units_inside,
 )
+
+if TYPE_CHECKING:
+    from .baseline import UnitName
+    from .store import Workspace
 
 LEVEL_NAMES = {1: "admin1", 2: "admin2", 3: "admin3"}
 UNIT_WORDS = {1: "provinces", 2: "districts", 3: "sub-districts"}
@@ -132,10 +155,38 @@ def has_admin_units(conn: Connection) -> bool:
 
 
 def load_units(conn: Connection, level: int) -> list[Unit]:
-    query = (select(places.c.id, places.c.name, places.c.admin1)
+    query = (select(places.c.id, places.c.name, places.c.admin1, places.c.admin2)
              .where(places.c.level == LEVEL_NAMES[level]).order_by(places.c.id))
-    return [Unit(row.id, row.name, row.admin1 or (row.id if level == 1 else None))
+    return [Unit(row.id, row.name, row.admin1 or (row.id if level == 1 else None),
+                 row.admin2 if level > 2 else None)
             for row in conn.execute(query)]
+
+
+def load_geography(conn: Connection, profile: Profile,
+                   level_units: tuple[int, Sequence[Unit]] | None = None) -> Geography:
+    """What the inference rules need besides the units (see `timeline.Geography`).
+
+    Salient: the units of the provincial capitals (the gazetteer's, worked out
+    when places are imported, with the profile's `[capitals]` on top) and of
+    the national capital. Countries: the profile's country code and the ids of
+    the workspace's country-level places.
+    """
+    from .places.workspace import CAPITALS_META_KEY  # the gazetteer's own meta key
+
+    _, units = level_units or _level_and_units(conn)
+    by_id = {u.id: u for u in units}
+    try:
+        capitals = dict(json.loads(get_meta(conn, CAPITALS_META_KEY) or "{}"))
+    except (ValueError, TypeError):
+        capitals = {}
+    capitals.update(profile.capitals)
+    salient = {c for c in capitals.values() if c in by_id}
+    if profile.national_capital in by_id:
+        salient.add(profile.national_capital)
+    countries = {profile.country, *(r[0] for r in conn.execute(
+        select(places.c.id).where(places.c.level == "country")))}
+    capital = by_id.get(profile.national_capital or "")
+    return Geography(frozenset(salient), frozenset(countries), capital)
 
 
 def _unit_parents(conn: Connection, finest: int, level: int) -> dict[str, str]:
@@ -268,9 +319,7 @@ def reject_event(conn: Connection, profile: Profile, event_id: str, note: str = 
         raise TimelineError(f"no event {event_id!r}")
     new_id = _inserted_id(conn.execute(insert(decisions).values(
         kind="reject", event_id=event_id, note=note, created_at=now_iso())).inserted_primary_key)
-    level = unit_level(conn)
-    unit = unit_of_event(row_to_event(row), level, {u.id for u in load_units(conn, level)})
-    _after_decision(conn, profile, [unit] if unit else [])
+    _after_decision(conn, profile, units_moved_by(conn, profile, [row_to_event(row)]))
     return Decision("reject", event_id=event_id, note=note, id=new_id)
 
 
@@ -299,24 +348,165 @@ def remove_decision(conn: Connection, profile: Profile, decision_id: int) -> Non
     if row is None:
         raise TimelineError(f"no decision {decision_id}")
     conn.execute(delete(decisions).where(decisions.c.id == decision_id))
-    units = [row.unit_id] if row.unit_id else []
+    units = {row.unit_id} if row.unit_id else set()
     if row.event_id:
         erow = conn.execute(select(events).where(events.c.id == row.event_id)).first()
         if erow is not None:
-            level = unit_level(conn)
-            unit = unit_of_event(row_to_event(erow), level,
-                                 {u.id for u in load_units(conn, level)})
-            units += [unit] if unit else []
-    _after_decision(conn, profile, units)
+            units |= units_moved_by(conn, profile, [row_to_event(erow)])
+    _after_decision(conn, profile, sorted(units))
 
 
-def _after_decision(conn: Connection, profile: Profile, unit_ids: Sequence[str]) -> None:
+def _after_decision(conn: Connection, profile: Profile, unit_ids: Iterable[str]) -> None:
     """Recompute the units a decision touches, or everything if the cache was stale anyway."""
     stored = _stored_structure(conn)
     stamp = stored_events_stamp(conn)
     if (stored is not None and stamp is not None
             and stored.get("without_decisions") == _structure_fingerprints(conn, profile)[1]
             and _events_unchanged(conn, stamp) and not _unsigned_documents(conn)):
+        _recompute_units(conn, profile, unit_ids)
+        _save_structure(conn, profile)
+    else:
+        recompute_all(conn, profile)
+
+
+# --- baselines -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineImport:
+    """One imported baseline file, as `baseline list` shows it."""
+
+    id: int
+    file: str
+    origin: str  # "command" | "profile"
+    rows: int
+    imported_at: str
+    sha256: str
+
+
+def unit_names(conn: Connection, level: int) -> list[UnitName]:
+    """Every name (main and alternate) of every unit of `level`."""
+    from .baseline import UnitName
+
+    level_name = LEVEL_NAMES[level]
+    found = [UnitName(r.id, r.name) for r in conn.execute(
+        select(places.c.id, places.c.name).where(places.c.level == level_name))]
+    query = (select(place_names.c.place_id, place_names.c.name)
+             .select_from(place_names.join(places, places.c.id == place_names.c.place_id))
+             .where(places.c.level == level_name))
+    found += [UnitName(r.place_id, r.name) for r in conn.execute(query)]
+    return found
+
+
+def import_baseline(conn: Connection, profile: Profile, path: Path, source: str | None = None,
+                    origin: str = "command") -> BaselineImport:
+    """Check a baseline file whole, store it, and recompute the units it names.
+
+    Raises `BaselineError` (naming the file and the bad rows) before
+    anything is written. `source`: the source of rows that name none.
+    """
+    from .baseline import read_baseline
+
+    fresh = timeline_is_fresh(conn, profile)
+    level = unit_level(conn)
+    checked = read_baseline(path, profile, unit_names(conn, level), source)
+    imported_at = now_iso()
+    new_id = _inserted_id(conn.execute(insert(baseline_imports).values(
+        file=str(path), sha256=checked.sha256, origin=origin,
+        imported_at=imported_at)).inserted_primary_key)
+    conn.execute(insert(baseline_rows), [
+        {"import_id": new_id, "row": r.row, "unit_id": r.unit_id, "state": r.state,
+         "as_of": r.as_of.isoformat(), "source": r.source} for r in checked.rows])
+    _after_baseline(conn, profile, fresh, {r.unit_id for r in checked.rows})
+    return BaselineImport(new_id, str(path), origin, len(checked.rows), imported_at,
+                          checked.sha256)
+
+
+def list_baselines(conn: Connection) -> list[dict[str, Any]]:
+    """Every imported baseline file: its rows, units, dates and states."""
+    from .baseline import summarize_states
+
+    rows: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(select(baseline_rows)):
+        rows[row.import_id].append(row)
+    found = []
+    for imp in conn.execute(select(baseline_imports).order_by(baseline_imports.c.id)):
+        mine = rows.get(imp.id, [])
+        days = sorted(r.as_of for r in mine)
+        found.append({
+            "id": imp.id, "file": imp.file, "origin": imp.origin, "rows": len(mine),
+            "as_of": (days[0] if days and days[0] == days[-1]
+                      else f"{days[0]} … {days[-1]}" if days else None),
+            "states": summarize_states({"state": r.state} for r in mine),
+            "imported_at": imp.imported_at,
+        })
+    return found
+
+
+def remove_baseline(conn: Connection, profile: Profile, import_id: int) -> BaselineImport:
+    """Withdraw one imported baseline file; its units go back to what is left."""
+    imp = conn.execute(select(baseline_imports).where(baseline_imports.c.id == import_id)).first()
+    if imp is None:
+        raise TimelineError(f"no baseline import {import_id} (see 'frontlines baseline list')")
+    fresh = timeline_is_fresh(conn, profile)
+    units = {r[0] for r in conn.execute(select(baseline_rows.c.unit_id)
+                                        .where(baseline_rows.c.import_id == import_id))}
+    conn.execute(delete(baseline_rows).where(baseline_rows.c.import_id == import_id))
+    conn.execute(delete(baseline_imports).where(baseline_imports.c.id == import_id))
+    _after_baseline(conn, profile, fresh, units)
+    return BaselineImport(imp.id, imp.file, imp.origin, len(units), imp.imported_at, imp.sha256)
+
+
+def profile_baseline_path(profile: Profile, folder: Path) -> Path | None:
+    """The profile's `[start] baseline` file (a relative path is in the workspace folder)."""
+    if not profile.baseline:
+        return None
+    path = Path(profile.baseline).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def sync_profile_baseline(conn: Connection, profile: Profile,
+                          folder: Path) -> BaselineImport | None:
+    """Import the profile's baseline file unless that very file is already imported.
+
+    An earlier import of the profile's baseline (another file, or this file
+    before it changed) is replaced. Returns the new import, or None when there
+    was nothing to do (no baseline in the profile, no units yet, or no change).
+    """
+    path = profile_baseline_path(profile, folder)
+    if not has_admin_units(conn):
+        return None
+    previous = list(conn.execute(select(baseline_imports)
+                                 .where(baseline_imports.c.origin == "profile")))
+    if path is None:  # the profile names none (any more): its old one goes
+        for old in previous:
+            remove_baseline(conn, profile, old.id)
+        return None
+    from .baseline import read_rows
+
+    _, data = read_rows(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if [(p.file, p.sha256) for p in previous] == [(str(path), digest)]:
+        return None
+    found = import_baseline(conn, profile, path, profile.baseline_source, origin="profile")
+    for old in previous:
+        remove_baseline(conn, profile, old.id)
+    return found
+
+
+def apply_profile_baseline(ws: Workspace) -> BaselineImport | None:
+    """`sync_profile_baseline` in its own transaction (after `init` or a gazetteer import)."""
+    with ws.begin() as conn:
+        return sync_profile_baseline(conn, ws.profile, ws.path)
+
+
+def _after_baseline(conn: Connection, profile: Profile, was_fresh: bool,
+                    unit_ids: set[str]) -> None:
+    """Bump the baseline version, then recompute the units it names (all if the cache was
+    stale anyway)."""
+    version = int(get_meta(conn, BASELINE_VERSION_KEY) or 0) + 1
+    set_meta(conn, BASELINE_VERSION_KEY, str(version))
+    if was_fresh:
         _recompute_units(conn, profile, unit_ids)
         _save_structure(conn, profile)
     else:
@@ -337,10 +527,14 @@ def _structure_fingerprints(conn: Connection, profile: Profile,
     """Fingerprints of everything but the events: (with the decisions, without them)."""
     level, units = level_units or _level_and_units(conn)
     unit_ids = [u.id for u in units]
+    geography = load_geography(conn, profile, (level, units))
     base = [
         ENGINE_VERSION, profile_settings(profile).fingerprint(), profile.government,
         profile.start_date.isoformat(), profile.start_state, list(profile.actor_ids), level,
         hashlib.sha256("\n".join(unit_ids).encode()).hexdigest(),
+        profile.country, profile.national_capital, sorted(geography.salient),
+        sorted(geography.countries), get_meta(conn, BASELINE_VERSION_KEY),
+        [a.side_id for a in profile.actors],
     ]
     decided = [(d.kind, d.event_id, d.unit_id, d.state, str(d.start), str(d.end), d.id)
                for d in load_decisions(conn)]
@@ -553,18 +747,61 @@ def _write_intervals(conn: Connection, timeline: Mapping[str, Sequence[Interval]
         {"unit_id": unit_id, "seq": seq, "state": iv.state, "holder": iv.holder,
          "status": iv.status, "start": iv.start.isoformat(),
          "end": iv.end.isoformat() if iv.end else None, "since": iv.since.isoformat(),
-         "confidence": iv.confidence, "event_ids": list(iv.event_ids), "reason": iv.reason}
+         "confidence": iv.confidence, "event_ids": list(iv.event_ids), "reason": iv.reason,
+         "rule": iv.rule}
         for unit_id in ids for seq, iv in enumerate(timeline[unit_id])
     ]
     if rows:
         conn.execute(insert(timeline_intervals), rows)
 
 
+def _inference_events(conn: Connection, level: int, units: Sequence[Unit],
+                      geography: Geography) -> list[Event]:
+    """The events the inference rules need to compute `units` (see `compute_timeline`):
+    those about the larger areas they lie in, every collapse, and — when there is a
+    collapse — the national capital's own events."""
+    areas = sorted({a for u in units for a in u.areas} | geography.countries)
+    finest = events.c[LEVEL_NAMES[level]]
+    found: list[Event] = []
+    for chunk in in_chunks(areas):
+        query = select(events).where(events.c.place_id.in_(list(chunk)), finest.is_(None))
+        found.extend(row_to_event(r) for r in conn.execute(query))
+    collapses = [row_to_event(r) for r in conn.execute(
+        select(events).where(events.c.kind == "collapse"))]
+    found.extend(collapses)
+    capital = geography.capital
+    if collapses and capital is not None and capital.id not in {u.id for u in units}:
+        found.extend(_unit_events(conn, level, [capital.id]))
+    return found
+
+
+def load_baselines(conn: Connection, unit_ids: Sequence[str] | None = None) -> list[BaselineEntry]:
+    """The imported baseline rows (of some units), each with its file."""
+    query = (select(baseline_rows, baseline_imports.c.file)
+             .select_from(baseline_rows.join(baseline_imports,
+                                             baseline_imports.c.id == baseline_rows.c.import_id))
+             .order_by(baseline_rows.c.import_id, baseline_rows.c.row))
+    rows = []
+    if unit_ids is None:
+        rows = list(conn.execute(query))
+    else:
+        for chunk in in_chunks(sorted(set(unit_ids))):
+            rows.extend(conn.execute(query.where(baseline_rows.c.unit_id.in_(list(chunk)))))
+    return [BaselineEntry(r.unit_id, r.state, date.fromisoformat(r.as_of), r.source, r.file,
+                          r.import_id, r.row) for r in rows]
+
+
 def _compute(conn: Connection, profile: Profile, level: int, units: Sequence[Unit],
-             settings: TimelineSettings) -> dict[str, list[Interval]]:
+             settings: TimelineSettings,
+             level_units: tuple[int, Sequence[Unit]] | None = None) -> dict[str, list[Interval]]:
+    geography = load_geography(conn, profile, level_units)
     found = _unit_events(conn, level, [u.id for u in units])
+    seen = {e.id for e in found}
+    found += [e for e in _inference_events(conn, level, units, geography) if e.id not in seen]
     infos = load_document_infos(conn, (e.evidence.document_id for e in found))
-    return compute_timeline(units, found, profile, infos, load_decisions(conn), level, settings)
+    baselines = load_baselines(conn, None if len(units) > 200 else [u.id for u in units])
+    return compute_timeline(units, found, profile, infos, load_decisions(conn), level, settings,
+                            baselines=baselines, geography=geography)
 
 
 def recompute_all(conn: Connection, profile: Profile) -> int:
@@ -573,7 +810,7 @@ def recompute_all(conn: Connection, profile: Profile) -> int:
     update_copy_clusters(conn, None, settings.copy_threshold)
     level = unit_level(conn)
     units = load_units(conn, level)
-    timeline = _compute(conn, profile, level, units, settings)
+    timeline = _compute(conn, profile, level, units, settings, (level, units))
     conn.execute(delete(timeline_intervals))
     _write_intervals(conn, timeline)
     _save_structure(conn, profile)
@@ -588,7 +825,8 @@ def _recompute_units(conn: Connection, profile: Profile, unit_ids: Iterable[str]
     wanted = set(unit_ids)
     units = [u for u in every_unit if u.id in wanted]
     if units:
-        _write_intervals(conn, _compute(conn, profile, level, units, profile_settings(profile)))
+        _write_intervals(conn, _compute(conn, profile, level, units, profile_settings(profile),
+                                        (level, every_unit)))
     return len(units)
 
 
@@ -609,20 +847,51 @@ def recompute_units(conn: Connection, profile: Profile, unit_ids: Iterable[str],
     return count
 
 
-def units_of_documents(conn: Connection, doc_ids: Iterable[str],
+def units_of_documents(conn: Connection, profile: Profile, doc_ids: Iterable[str],
                        level_units: tuple[int, Sequence[Unit]] | None = None) -> set[str]:
-    """The units the events of these documents move."""
-    level, units = level_units or _level_and_units(conn)
-    unit_ids = {u.id for u in units}
+    """The units the events of these documents move (see `units_moved_by`)."""
     ids = sorted(set(doc_ids))
-    found: set[str] = set()
+    found: list[Event] = []
     for chunk in in_chunks(ids):
         query = select(events).where(events.c.document_id.in_(chunk))
-        for row in conn.execute(query):
-            unit = unit_of_event(row_to_event(row), level, unit_ids)
-            if unit:
-                found.add(unit)
-    return found
+        found.extend(row_to_event(row) for row in conn.execute(query))
+    return units_moved_by(conn, profile, found, level_units)
+
+
+def units_moved_by(conn: Connection, profile: Profile, found: Iterable[Event],
+                   level_units: tuple[int, Sequence[Unit]] | None = None) -> set[str]:
+    """The units whose timeline these events can change.
+
+    Its own unit for an event about one; every unit inside the area for an
+    event about a larger area; every unit for a collapse, and for an event
+    about the national capital once a collapse has been reported (the
+    capital's fall is half of the national collapse).
+    """
+    level, units = level_units or _level_and_units(conn)
+    unit_ids = {u.id for u in units}
+    geography = load_geography(conn, profile, (level, units))
+    moved: set[str] = set()
+    everything = False
+    for event in found:
+        unit = unit_of_event(event, level, unit_ids)
+        if event.kind == "collapse":
+            everything = True
+        elif unit is not None:
+            moved.add(unit)
+            everything = everything or (unit == profile.national_capital
+                                        and _any_collapse(conn))
+        else:
+            area = area_of_event(event, level, geography.countries)
+            if area is not None:
+                moved.update(u.id for u in units_inside(area, units, geography.countries))
+        if everything:
+            return unit_ids
+    return moved
+
+
+def _any_collapse(conn: Connection) -> bool:
+    return conn.execute(select(events.c.id).where(events.c.kind == "collapse").limit(1)
+                        ).first() is not None
 
 
 def _only_these_are_new(conn: Connection, stamp: EventsStamp, doc_ids: Sequence[str],
@@ -672,7 +941,7 @@ def recompute_documents(conn: Connection, profile: Profile, doc_ids: Iterable[st
     if stamp is None or (share is None and not covered) or _unsigned_documents(conn):
         recompute_all(conn, profile)
         return {u.id for u in level_units[1]}
-    units = units_of_documents(conn, touched_docs | set(ids), level_units)
+    units = units_of_documents(conn, profile, touched_docs | set(ids), level_units)
     _recompute_units(conn, profile, units, level_units)
     if share is None:
         return units
@@ -712,6 +981,7 @@ def _row_to_interval(row: Any) -> Interval:
         start=date.fromisoformat(row.start), end=date.fromisoformat(row.end) if row.end else None,
         since=date.fromisoformat(row.since), confidence=row.confidence,
         event_ids=tuple(row.event_ids or ()), reason=row.reason, holder=row.holder,
+        rule=row.rule,
     )
 
 
@@ -742,7 +1012,7 @@ def _control_row(interval: Interval, names: Mapping[str, tuple[str, str | None]]
         "place_id": interval.unit_id, "place_name": name, "admin1": admin1,
         "state": interval.state, "status": interval.status,
         "since": interval.since.isoformat(), "confidence": interval.confidence,
-        "evidence": list(interval.event_ids),
+        "evidence": list(interval.event_ids), "rule": interval.rule,
     }
 
 
@@ -807,7 +1077,82 @@ def summary(conn: Connection, profile: Profile, day: date,
         "unit_word": UNIT_WORDS[chosen],
         "states": [{"state": s, "status": st, "count": n}
                    for (s, st), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "statements": statement_records(conn, profile, day=day),
     }
+
+
+# --- area statements -----------------------------------------------------------------------
+
+
+def describe_statement(statement: Statement, profile: Profile) -> str:
+    """"Taliban: 10 of 28 districts in Badakhshan", "Taliban: 85% of the territory"."""
+    who = _actor_label(profile, statement.actor)
+    word = statement.unit_word or "territory"
+    if statement.count is not None and statement.total is not None:
+        amount = f"{statement.count} of {statement.total} {word}"
+    elif statement.count is not None:
+        amount = f"{statement.count} {word}"
+    elif statement.percent is not None:
+        amount = f"{statement.percent:g}% of the {word}"
+    else:
+        amount = word
+    if statement.area_name:
+        where = f" in {statement.area_name}"
+    else:  # "85% of the territory" says where already; "20 of 34 provinces" does not
+        where = "" if word in WHOLE_AREA_WORDS else " in the whole country"
+    return f"{who}: {amount}{where}"
+
+
+WHOLE_AREA_WORDS = frozenset({"territory", "country", "land", "the country", "the territory"})
+"""Unit words that are the area itself: "85% of the territory" needs no "in the country"."""
+
+
+def _actor_label(profile: Profile, actor: str | None) -> str:
+    if not actor:
+        return "someone"
+    try:
+        return profile.actor(actor).name
+    except KeyError:
+        return actor
+
+
+def statement_records(conn: Connection, profile: Profile, *, day: date | None = None,
+                      since: date | None = None, until: date | None = None,
+                      area: str | None = None) -> list[dict[str, Any]]:
+    """Area statements as records (`Statement.to_dict` plus `text`, `outlet`, `published`,
+    `title`, `url`), oldest first.
+
+    With `day`: as of that day, the latest statement about each area, side and
+    kind of unit (dated on or before it). With `since`/`until`: every statement
+    dated in the range. `area`: one area's (the country's code or unit: the
+    statements about the whole country). Statements are never painted onto units.
+    """
+    areas: list[str | None] | None = None
+    if area is not None:
+        countries = load_geography(conn, profile).countries
+        if area in countries:
+            areas = [None, area]
+        elif conn.execute(select(places.c.id).where(places.c.id == area)).first() is None:
+            raise UnknownPlace(f"unknown place {area!r}")
+        else:
+            areas = [area]
+    last = day or until
+    found = query_statements(conn, since=since.isoformat() if since else None,
+                             until=last.isoformat() if last else None, areas=areas)
+    if day is not None:
+        latest: dict[tuple[Any, ...], tuple[Statement, Any]] = {}
+        for statement, row in found:  # oldest first: a later one replaces an earlier one
+            key = (statement.area_id, statement.actor, statement.unit_word,
+                   statement.percent is not None)
+            kept = latest.get(key)
+            if kept is None or (statement.date or "") > (kept[0].date or "") or (
+                    statement.date == kept[0].date
+                    and statement.probability > kept[0].probability):
+                latest[key] = (statement, row)
+        found = sorted(latest.values(), key=lambda p: (p[0].date or "", p[0].id or ""))
+    return [{**statement.to_dict(), "text": describe_statement(statement, profile),
+             "outlet": row.outlet, "published": row.published, "title": row.title,
+             "url": row.url} for statement, row in found]
 
 
 def changes(conn: Connection, profile: Profile, since: date,
@@ -868,12 +1213,13 @@ class Explanation:
     intervals: list[Interval]
     details: dict[str, EventDetail]
     day: date | None
-    unplaced: list[EventDetail] = field(default_factory=list)
+    unplaced: list[tuple[EventDetail, str]] = field(default_factory=list)  # (event, why)
     rejected: list[tuple[Decision, EventDetail | None]] = field(default_factory=list)
     pins: list[Decision] = field(default_factory=list)
     members: dict[str, str] = field(default_factory=dict)  # aggregated: unit id → name
     note: str = ""
     contested_days: int = 14
+    baselines: dict[str, BaselineEntry] = field(default_factory=dict)  # ref → baseline row
 
 
 def resolve_place(conn: Connection, text: str, profile: Profile | None = None) -> Place:
@@ -900,6 +1246,22 @@ def resolve_place(conn: Connection, text: str, profile: Profile | None = None) -
         place_id = row[0]
     found = load_places_by_id(conn, [place_id])
     return found[place_id]
+
+
+def _unplaced_because(event: Event, profile: Profile, finest: int,
+                      countries: frozenset[str]) -> str:
+    """Why an event is left out of the timeline ("" when it is not)."""
+    day = event_day(event)
+    if day is None:
+        return "no date"
+    if day < profile.start_date:
+        return "dated before the start"
+    if is_location_reference(event):
+        return "its place is only the report's dateline, a location reference"
+    if (getattr(event, LEVEL_NAMES[finest]) is None
+            and area_of_event(event, finest, countries) is None):
+        return "only its province is known"
+    return ""
 
 
 def load_places_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, Place]:
@@ -938,7 +1300,8 @@ def explain(conn: Connection, profile: Profile, place_text: str,
             select(places.c.id, places.c.name).where(
                 places.c.level == LEVEL_NAMES[finest], column == place.id))}
         unit_events = list(_unit_events(conn, finest, sorted(members)))
-        # Events about the province as a whole: shown, though they move no district.
+        # Events about the province as a whole (which move its units by inference), and
+        # those about places in it tied to no unit (which move nothing).
         coarse = select(events).where(events.c[LEVEL_NAMES[level]] == place.id,
                                       events.c[LEVEL_NAMES[finest]].is_(None))
         unit_events += [row_to_event(r) for r in conn.execute(coarse)]
@@ -947,15 +1310,18 @@ def explain(conn: Connection, profile: Profile, place_text: str,
     ids = {e for iv in intervals for e in iv.event_ids} | {e.id or "" for e in unit_events}
     details = event_details(conn, ids)
     decided = load_decisions(conn)
-    unplaced = [details[e.id] for e in unit_events if e.id in details and (
-        (day_of := event_day(e)) is None or day_of < profile.start_date
-        or getattr(e, LEVEL_NAMES[finest]) is None)]
+    countries = load_geography(conn, profile).countries
+    unplaced = [(details[e.id], why) for e in unit_events if e.id in details
+                and (why := _unplaced_because(e, profile, finest, countries))]
     rejected = [(d, details.get(d.event_id or "")) for d in decided
                 if d.kind == "reject" and d.event_id in {e.id for e in unit_events}]
     pins = [d for d in decided if d.kind == "pin" and (d.unit_id == place.id
                                                        or d.unit_id in members)]
+    cited = {e for iv in intervals for e in iv.event_ids if e.startswith(BASELINE_REF)}
+    baselines = {b.ref: b for b in load_baselines(conn, sorted(members) or [place.id])
+                 if b.ref in cited}
     explanation = Explanation(place, level, UNIT_WORDS[level], intervals, details, day,
                               unplaced, rejected, pins, members, note,
-                              profile_settings(profile).contested_days)
+                              profile_settings(profile).contested_days, baselines)
     return explanation
 

@@ -50,6 +50,7 @@ COMMAND_MODULES: dict[str, str] = {
     "explain": "timeline",
     "summary": "timeline",
     "decide": "timeline",
+    "baseline": "timeline",
     "map": "render",
     "chart": "render",
     "export": "render",
@@ -241,6 +242,29 @@ def timeline_connection(
             yield conn, ws.profile
     except caught as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def reference_option(func: F) -> F:
+    """The shared `--reference FILE` option: published counts to compare with."""
+    return click.option(
+        "--reference", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="A CSV of published counts (date,state,count[,source]) to compare with.")(func)
+
+
+def apply_profile_baseline_or_fail(ws: Workspace) -> None:
+    """Import the profile's `[start] baseline` if it names one not imported yet (and the
+    workspace has units); say so, or fail with the file's problems."""
+    from ..timeline import TimelineError
+    from ..timeline_store import apply_profile_baseline
+
+    try:
+        found = apply_profile_baseline(ws)
+    except TimelineError as exc:
+        raise click.ClickException(f"the profile's baseline: {exc}") from exc
+    if found is not None:
+        click.echo(f"baseline #{found.id}: {found.rows} rows imported from {found.file} "
+                   "(the profile's)")
 
 
 def parse_day_option(value: str | None, option: str) -> date | None:

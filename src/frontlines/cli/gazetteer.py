@@ -10,7 +10,7 @@ from ..pipeline import ExtractionChoiceError, refresh_after_gazetteer_change
 from ..places.layers import LayerChoiceError
 from ..places.workspace import add_places, import_boundary_files, load_gazetteer
 from ..store import Workspace
-from .base import State, cli, emit, output_format, pass_state
+from .base import State, apply_profile_baseline_or_fail, cli, emit, output_format, pass_state
 
 
 @cli.group("gazetteer")
@@ -47,6 +47,7 @@ def import_command(state: State, paths: tuple[Path, ...], layers: tuple[Path, ..
     except LayerChoiceError as exc:
         raise click.UsageError(str(exc)) from exc
     _refresh_events(ws)
+    apply_profile_baseline_or_fail(ws)
     if failed:
         raise SystemExit(1)
 

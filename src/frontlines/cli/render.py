@@ -21,6 +21,7 @@ from ..export import (
     write_events,
 )
 from ..models import EVENT_KINDS
+from ..reference import ReferenceError, read_reference
 from ..render import RenderError, render_chart, render_map
 from ..store import EventFilterError, validate_event_filters
 from ..tokens import create_token, list_tokens, revoke_token
@@ -31,11 +32,12 @@ from .base import (
     output_format,
     parse_day_option,
     pass_state,
+    reference_option,
     timeline_connection,
 )
 
 OUTPUT = click.Path(dir_okay=False, writable=True, path_type=Path)
-ERRORS = (ExportError, RenderError)
+ERRORS = (ExportError, RenderError, ReferenceError)
 """Library errors that become one-line CLI errors (besides TimelineError)."""
 
 
@@ -68,13 +70,15 @@ def map_command(state: State, day_text: str | None, out: Path, level: int | None
 @click.option("--until", "until_text", default=None,
               help="Last day (YYYY-MM-DD); default the latest day with an event.")
 @LEVEL
+@reference_option
 @pass_state
 def chart_command(state: State, out: Path, since_text: str | None, until_text: str | None,
-                  level: int | None) -> None:
-    """Draw units per state per day: the curve of the offensive."""
+                  level: int | None, reference: Path | None) -> None:
+    """Draw units per state per day: the curve of the offensive, with published counts over it."""
     since, until = parse_day_option(since_text, "--since"), parse_day_option(until_text, "--until")
     with timeline_connection(state, *ERRORS) as (conn, profile):
-        drawn = render_chart(conn, profile, out, since, until, level)
+        points = read_reference(reference, profile) if reference else []
+        drawn = render_chart(conn, profile, out, since, until, level, points)
     final = ", ".join(f"{key} {n}" for key, n in drawn.final.items() if n)
     click.echo(f"wrote {out} ({drawn.since.isoformat()} … {drawn.until.isoformat()}; "
                f"on the last day: {final})")

@@ -1,4 +1,5 @@
-"""`frontlines control`, `changes`, `explain`, `summary` and `decide`: the timeline's commands.
+"""`frontlines control`, `changes`, `explain`, `summary`, `decide` and `baseline`: the
+timeline's commands.
 
 Each is a few lines over `timeline_store`: bring the cached timeline up to
 date if the store changed behind its back, run one query, print it.
@@ -7,6 +8,7 @@ date if the store changed behind its back, run one query, print it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -16,15 +18,21 @@ from ..explain import render_explanation
 from ..profile import Profile
 from ..timeline import TimelineError
 from ..timeline_store import (
+    BaselineImport,
     changes,
     control,
     event_details,
     explain,
+    import_baseline,
+    list_baselines,
     load_decisions,
     pin_state,
+    profile_baseline_path,
     reject_event,
+    remove_baseline,
     remove_decision,
     summary,
+    sync_profile_baseline,
 )
 from .base import (
     State,
@@ -34,13 +42,14 @@ from .base import (
     output_format,
     parse_day_option,
     pass_state,
+    reference_option,
     timeline_connection,
 )
 
 T = TypeVar("T")
 
 CONTROL_COLUMNS = ("place_id", "place_name", "admin1", "state", "status", "since", "confidence",
-                   "evidence")
+                   "evidence", "rule")
 
 
 def _run(state: State, query: Callable[[Connection, Profile], T]) -> T:
@@ -116,15 +125,27 @@ def explain_command(state: State, place: str, day_text: str | None) -> None:
 
 
 @cli.command("summary")
-@click.option("--date", "day_text", required=True, help="The day (YYYY-MM-DD).")
+@click.option("--date", "day_text", default=None,
+              help="The day (YYYY-MM-DD); required unless --series.")
 @click.option("--level", type=click.IntRange(1, 3), default=None,
               help="Admin level: 1 = provinces; default the finest the boundaries have.")
+@click.option("--series", is_flag=True,
+              help="Units per state per day instead (with --reference: beside published counts).")
+@click.option("--since", "since_text", default=None, help="--series: first day (YYYY-MM-DD).")
+@click.option("--until", "until_text", default=None, help="--series: last day (YYYY-MM-DD).")
+@reference_option
 @output_format("table", "json")
 @pass_state
-def summary_command(state: State, day_text: str, level: int | None, fmt: str) -> None:
-    """How many units each state holds on a date."""
+def summary_command(state: State, day_text: str | None, level: int | None, series: bool,
+                    since_text: str | None, until_text: str | None, reference: Path | None,
+                    fmt: str) -> None:
+    """How many units each state holds on a date, or (--series) on each day."""
+    if series or reference:
+        _series(state, level, since_text, until_text, reference, fmt)
+        return
     day = parse_day_option(day_text, "--date")
-    assert day is not None
+    if day is None:
+        raise click.UsageError("give --date D (or --series)")
     result = _run(state, lambda conn, profile: summary(conn, profile, day, level))
     if fmt == "json":
         emit(result, fmt)
@@ -136,6 +157,49 @@ def summary_command(state: State, day_text: str, level: int | None, fmt: str) ->
             for s in result["states"]]
     emit(rows, "table", ("state", "status", "units", "share"),
          title=f"Control on {result['date']}")
+    _print_statements(result["statements"], result["date"])
+
+
+def _series(state: State, level: int | None, since_text: str | None, until_text: str | None,
+            reference: Path | None, fmt: str) -> None:
+    """`summary --series`: our units per state per day, and the published counts beside."""
+    from ..export import latest_event_day
+    from ..reference import ReferenceError, read_reference, series_summary
+    from ..render import RenderError, daily_state_counts
+
+    since = parse_day_option(since_text, "--since")
+    until = parse_day_option(until_text, "--until")
+    with timeline_connection(state, ReferenceError, RenderError) as (conn, profile):
+        points = read_reference(reference, profile) if reference else []
+        if until is None and points:  # the series reaches the last published count
+            until = max(latest_event_day(conn, profile), max(p.day for p in points))
+        result = series_summary(daily_state_counts(conn, profile, since, until, level), points)
+    if fmt == "json":
+        emit(result, fmt)
+        return
+    if reference:
+        rows = [{**r, "ours_by_status": ", ".join(f"{n} {s}" for s, n in
+                                                  r["ours_by_status"].items())}
+                for r in result["reference"]]
+        emit(rows, "table", ("date", "state", "reference", "ours", "difference",
+                             "ours_by_status", "source"), title="Published counts and ours")
+        return
+    states = list(result["states"])
+    emit([{"date": day, **{s: result["states"][s][i] for s in states}}
+          for i, day in enumerate(result["days"])], "table", ("date", *states),
+         title=f"Units per state per day ({result['units']} units)")
+
+
+def _print_statements(found: list[dict[str, Any]], day: str) -> None:
+    """The area statements as of a day, each with who says so: beside the map, never on it."""
+    if not found:
+        return
+    click.echo(f"\nWhat reports say of whole areas, as of {day} (never painted onto units):")
+    for item in found:
+        who = item["source"] or "unattributed"
+        click.echo(f"  {item['date']}  {item['text']} — {who}, in "
+                   f"{item['outlet'] or item['document']} ({item['certainty']}) [{item['id']}]")
+        click.echo(f"      “{item['sentence'].strip()}”")
 
 
 # --- analyst decisions ------------------------------------------------------------
@@ -209,3 +273,58 @@ def decide_remove(state: State, decision_id: int) -> None:
     except TimelineError as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(f"decision #{decision_id} removed")
+
+
+# --- baselines -----------------------------------------------------------------------
+
+
+@cli.group("baseline")
+def baseline_group() -> None:
+    """Who held each unit before any report: baseline files (CSV or GeoJSON) of unit, state, date, source."""
+
+
+@baseline_group.command("import")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="The source of rows that name none.")
+@pass_state
+def baseline_import(state: State, file: Path | None, source: str | None) -> None:
+    """Import a baseline file, checking every row first; without FILE, the profile's."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            if file is not None:
+                found: BaselineImport | None = import_baseline(conn, ws.profile, file, source)
+            elif profile_baseline_path(ws.profile, ws.path) is None:
+                raise click.UsageError("give a FILE: the profile names no [start] baseline")
+            else:
+                found = sync_profile_baseline(conn, ws.profile, ws.path)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if found is None:
+        click.echo("the profile's baseline is already imported, unchanged")
+    else:
+        click.echo(f"baseline #{found.id}: {found.rows} rows imported from {found.file}")
+
+
+@baseline_group.command("list")
+@output_format("table", "json")
+@pass_state
+def baseline_list(state: State, fmt: str) -> None:
+    """The imported baseline files."""
+    with state.workspace().connect() as conn:
+        rows = list_baselines(conn)
+    emit(rows, fmt, ("id", "file", "origin", "rows", "as_of", "states", "imported_at"))
+
+
+@baseline_group.command("remove")
+@click.argument("import_id", type=int)
+@pass_state
+def baseline_remove(state: State, import_id: int) -> None:
+    """Withdraw an imported baseline file; its units go back to the profile's start state."""
+    ws = state.workspace()
+    try:
+        with ws.begin() as conn:
+            removed = remove_baseline(conn, ws.profile, import_id)
+    except TimelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"baseline #{removed.id} ({removed.file}) removed")

@@ -9,7 +9,7 @@ import click
 from ..pipeline import ExtractionChoiceError, init_workspace, workspace_extraction
 from ..profile import ProfileError, parse_profile, read_profile_text
 from ..store import DB_NAME, PROFILE_NAME, WorkspaceError, count_documents, make_engine
-from .base import State, cli, console, pass_state
+from .base import State, apply_profile_baseline_or_fail, cli, console, pass_state
 
 
 def _stored_documents(db: Path) -> int:
@@ -93,3 +93,4 @@ def init_command(state: State, profile: str | None, force: bool, extractor: str 
     )
     # Plain text: a name or a path is never read as markup, nor wrapped.
     click.echo(f"extractor {workspace_extraction(ws).describe()}")
+    apply_profile_baseline_or_fail(ws)

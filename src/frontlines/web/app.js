@@ -110,7 +110,22 @@
   function styleKey(row) {
     if (!row) return "unknown";
     if (row.state === "contested" || row.state === "unknown") return row.state;
-    return row.status === "claimed" ? `${row.state}:claimed` : row.state;
+    return !row.status || row.status === "assessed" ? row.state : `${row.state}:${row.status}`;
+  }
+
+  // What each status says the state rests on (DESIGN.md, "Timeline").
+  const STATUS_TEXT = {
+    assessed: "assessed",
+    claimed: "claimed — not confirmed by the other side or an independent source",
+    inferred: "inferred — no report names this unit; a rule does (see why)",
+    baseline: "baseline — no report since the start: the profile's start state or an imported baseline",
+  };
+
+  function statusSuffix(status) {
+    if (status === "claimed") return " (claimed)";
+    if (status === "inferred") return " (inferred)";
+    if (status === "baseline") return " (no report)";
+    return "";
   }
 
   function styleOf(key) {
@@ -137,6 +152,8 @@
       const stroke = { stroke: style.edge, "stroke-width": 1.4 };
       if (style.hatch.startsWith("/")) {
         pattern.appendChild(svg("path", { d: "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4", ...stroke }));
+      } else if (style.hatch.startsWith("\\")) {
+        pattern.appendChild(svg("path", { d: "M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4", ...stroke }));
       } else if (style.hatch.startsWith("x")) {
         pattern.appendChild(svg("path", { d: "M0,0 l8,8 M8,0 l-8,8", ...stroke, "stroke-width": 1 }));
       } else {
@@ -212,8 +229,7 @@
       el("span", { className: "muted", text: ` ${props.id}` }),
     ]);
     if (row) {
-      const status = row.status === "claimed" ? " (claimed)" : "";
-      box.appendChild(el("div", { text: `${stateLabel(row.state)}${status} since ${shortDay(row.since)}` }));
+      box.appendChild(el("div", { text: `${stateLabel(row.state)}${statusSuffix(row.status)} since ${shortDay(row.since)}` }));
     }
     return box;
   }
@@ -290,7 +306,9 @@
     $("legend-date").textContent = longDay(control.date);
     const days = state.meta.contested_days;
     $("reports-note").textContent = `${control.units.length} ${control.unit_word}. Hatched: claimed by ` +
-      `one side only or unverified; contested: fighting in the last ${days} day${days === 1 ? "" : "s"}.`;
+      "one side only or unverified; hatched the other way: inferred (no report names the unit, " +
+      "its province or the national collapse does); palest: no report since the start; " +
+      `contested: fighting in the last ${days} day${days === 1 ? "" : "s"}.`;
   }
 
   async function renderFeed(day) {
@@ -317,7 +335,7 @@
           swatch(styleKey({ state: change.from, status: "assessed" })),
           el("span", { text: ` ${stateLabel(change.from)} → ` }),
           swatch(styleKey({ state: change.to, status: change.status })),
-          el("span", { text: ` ${stateLabel(change.to)}${change.status === "claimed" ? " (claimed)" : ""}` }),
+          el("span", { text: ` ${stateLabel(change.to)}${statusSuffix(change.status)}` }),
         ]),
         evidence ? el("q", { className: "feed-quote", text: evidence.sentence }) : null,
         evidence ? el("div", { className: "muted small", text: evidence.outlet || evidence.document_id }) : null,
@@ -357,6 +375,8 @@
     reason.classList.remove("expanded");
     clear($("unit-evidence"));
     clear($("unit-history"));
+    clear($("unit-statements"));
+    $("unit-statements-box").hidden = true;
   }
 
   async function renderUnit(id) {
@@ -388,10 +408,10 @@
     const key = styleKey(current);
     const badge = $("unit-state");
     badge.textContent = stateLabel(current.state);
-    badge.style.background = styleOf(key).hatch ? styleOf(key).edge : styleOf(key).color;
-    $("unit-status").textContent = current.status === "claimed"
-      ? "claimed — not confirmed by the other side or an independent source"
-      : "assessed";
+    // A pale or hatched fill would not carry white text: those badges take the edge colour.
+    badge.style.background = key !== current.state ? styleOf(key).edge : styleOf(key).color;
+    $("unit-status").textContent = (STATUS_TEXT[current.status] || current.status) +
+      (current.rule ? ` (rule: ${current.rule})` : "");
     $("unit-since").textContent = longDay(current.since);
     $("unit-confidence").textContent = current.confidence.toFixed(2);
     $("unit-meter").style.width = `${Math.round(current.confidence * 100)}%`;
@@ -401,10 +421,48 @@
     reason.title = "Click to read the whole explanation";
 
     const list = $("unit-evidence");
-    if (!current.evidence.length) {
+    for (const row of current.baseline || []) list.appendChild(baselineItem(row));
+    if (!current.evidence.length && !(current.baseline || []).length) {
       list.appendChild(el("li", { className: "muted", text: "No report: this is the profile's starting state." }));
     }
     for (const item of current.evidence) list.appendChild(evidenceItem(item));
+    if (story.place.level === "admin1") await renderStatements(id, day);
+  }
+
+  async function renderStatements(id, day) {
+    // The province view: what reports say of the province as a whole ("10 of 28 districts").
+    let found = [];
+    try {
+      found = await getJSON(`/api/statements?date=${day}&area=${encodeURIComponent(id)}`);
+    } catch (err) {
+      found = [];
+    }
+    if (id !== state.selected || day !== currentDay()) return;
+    const list = $("unit-statements");
+    clear(list);
+    $("unit-statements-box").hidden = false;
+    if (!found.length) {
+      list.appendChild(el("li", { className: "muted", text: `No report states how much of it any side holds, as of ${longDay(day)}.` }));
+    }
+    for (const item of found.slice().reverse()) list.appendChild(statementItem(item));
+  }
+
+  function statementItem(item) {
+    const meta = [item.outlet || item.document, item.date ? `dated ${longDay(item.date)}` : null]
+      .filter(Boolean).join(" · ");
+    const who = item.source ? `Source: ${item.source}` : "Source not named";
+    const links = el("div", { className: "links" });
+    const href = safeUrl(item.url);
+    if (href) {
+      links.appendChild(el("a", { text: "Original report ↗", attrs: { href, target: "_blank", rel: "noopener noreferrer nofollow" } }));
+    }
+    return el("li", { className: "evidence-item statement-item", attrs: { "data-statement": item.id } }, [
+      el("strong", { text: item.text }),
+      el("blockquote", { className: "sentence", text: item.sentence }),
+      el("div", { className: "small", text: meta }),
+      el("div", { className: "small muted", text: `${who} · ${item.certainty}` }),
+      links,
+    ]);
   }
 
   function renderHistory(intervals) {
@@ -422,6 +480,14 @@
 
   function provinceName(admin1) {
     return (state.provinceNames && state.provinceNames.get(admin1)) || admin1;
+  }
+
+  function baselineItem(row) {
+    // A row of an imported baseline file: the file and its source are the evidence.
+    return el("li", { className: "evidence-item baseline-item", attrs: { "data-baseline": row.ref } }, [
+      el("div", { className: "small", text: `Baseline file ${row.file}, row ${row.row}` }),
+      el("div", { className: "small muted", text: `${stateLabel(row.state)} as of ${longDay(row.as_of)} · source: ${row.source}` }),
+    ]);
   }
 
   function evidenceItem(item) {
