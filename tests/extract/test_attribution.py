@@ -196,3 +196,8 @@ def test_reports_as_a_noun_is_part_of_the_source(attributor: Attributor) -> None
         "Tarrow district fell to the Ash Front, unconfirmed reports said.", Discourse()
     )
     assert attribution.source == "unconfirmed reports"
+
+
+def test_as_per_introduces_a_source_like_according_to(profile: Profile) -> None:
+    found = Attributor(profile).attribute("As per army officials, the insurgents took Brennick.", Discourse())
+    assert found.source == "army officials"

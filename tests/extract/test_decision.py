@@ -26,7 +26,7 @@ import pytest
 from frontlines.extract.attribution import NO_ATTRIBUTION
 from frontlines.extract.dates import ResolvedDate
 from frontlines.extract.decision import Candidate, LogisticDecision, choose, frame_features
-from frontlines.extract.frames import Frame
+from frontlines.extract.frames import Frame, partial_place
 from frontlines.extract.linking import LinkedPlace
 from frontlines.extract.mentions import ActorMention, SentenceMentions, TriggerMention
 from frontlines.extract.model import NONE_CLASS
@@ -60,8 +60,10 @@ def make_frame(gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
         sentence = SentenceMentions(0, 0, len(text), text, [], [hit], actors)
         where = gazetteer.places[place_id or "XX0202"]
         linked = LinkedPlace(p_start, p_start + len(place), place, where, role)
-        return Frame(sentence, hit, where, linked, found_by, selected, (0, len(text)), negated,
-                     doer=doer, gainer=doer, attacker=doer, leaver="government")
+        frame = Frame(sentence, hit, where, linked, found_by, selected, (0, len(text)), negated,
+                      doer=doer, gainer=doer, attacker=doer, leaver="government")
+        frame.partial = partial_place(text, p_start)
+        return frame
 
     return make
 
@@ -119,7 +121,7 @@ def test_the_doers_side_and_a_missing_doer(make_frame) -> None:
         ("Has the Ash Front captured Tarrow district?", "question"),
         ("The Ash Front captured Tarrow district", "no_final_stop"),
         ("The Ash Front captured Tarrow district back in 2019.", "historical"),
-        ("The Ash Front captured parts of Tarrow district.", "partial|tclass=gain"),
+        ("The Ash Front captured parts of Tarrow district.", "partial|tclass=siege"),
     ],
 )
 def test_cues_of_the_sentence(make_frame, text: str, cue: str) -> None:

@@ -431,3 +431,20 @@ def test_leaving_a_place_in_some_state_is_no_withdrawal(frames_of) -> None:
 def test_a_pronoun_in_what_a_side_says_is_that_side(frames_of, sentence: str) -> None:
     frame = only_selected(frames_of(sentence))
     assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "government")
+
+
+def test_a_noun_of_change_under_a_modal_is_a_thought(frames_of) -> None:
+    assert selected(frames_of("The fall of Brennick would be a major blow to the army.")) == []
+    (frame,) = selected(frames_of("The fall of Brennick on Friday was a major blow to the army."))
+    assert frame.place.id == "XX0102"
+
+
+def test_entering_a_place_while_fighting_goes_on_there_is_partial(frames_of) -> None:
+    frame = only_selected(frames_of("Insurgents entered Brennick on Monday, and clashes are under way there."))
+    assert frame.partial
+    assert not only_selected(frames_of("Insurgents entered Brennick on Monday.")).partial
+
+
+def test_where_people_fled_to_is_no_place_they_left(frames_of) -> None:
+    frames = frames_of("Soldiers fled to the Norvale provincial capital of Norvale on Sunday.")
+    assert not [f for f in selected(frames) if f.trigger_class == "withdrawal" and f.place.id == "XX0101"]

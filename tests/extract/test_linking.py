@@ -321,3 +321,15 @@ def test_a_place_name_opening_a_longer_name_is_no_place(link, sentence: str) -> 
 def test_a_place_before_a_word_saying_what_it_is_or_a_day_stays_a_place(link) -> None:
     assert by_name(link("Insurgents entered Lumen Tuesday."), "Lumen").role == "event"
     assert by_name(link("Insurgents overran the Tarrow District headquarters."), "Tarrow")
+
+
+def test_the_province_means_one_named_before_not_after(gazetteer: Gazetteer, linker: PlaceLinker) -> None:
+    text = "Insurgents now hold Kestria, the entire province, and reached a district of Norvale province."
+    sentence = sentence_mentions(gazetteer, text)
+    linked = linker.link(sentence, Discourse())
+    assert linker.resolve_anaphor("the entire province", linked, text.index("the entire"), Discourse()).id == "XX02"
+
+
+def test_a_province_owning_its_capital_is_context(link) -> None:
+    linked = link("Insurgents seized Kestria province's capital Lumen on Sunday.")
+    assert by_name(linked, "Kestria").role == "context"

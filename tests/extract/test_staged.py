@@ -452,3 +452,10 @@ def test_stages_default_is_the_built_in_chain(gazetteer: Gazetteer, profile: Pro
     assert [f.name for f in dataclasses.fields(stages)] == [
         "mentions", "linking", "frames", "attribution", "dating", "collapse", "statements"
     ]
+
+
+def test_places_and_dates_coordinated_alike_pair_in_order(extractor: StagedExtractor) -> None:
+    found = extractor.extract_batch([document("Brennick and Sallow districts were captured by the "
+                                              "insurgents on Friday and Saturday.")])[0]
+    dates = {e.place_id: e.date for e in found if e.kind == "capture"}
+    assert dates == {"XX0102": "2021-06-18", "XX0103": "2021-06-19"}

@@ -60,10 +60,11 @@ class Attributor:
             if lexicon.SPEECH_NOUN_USE.match(after):
                 continue  # "reports said": "reports" names the source, "said" is the verb
             source: str | None = None
-            if (verb.startswith("according") or verb == "citing") and not before.strip(" \"'“”"):
+            introduces = verb.startswith(("according", "as ")) or verb == "citing"
+            if introduces and not before.strip(" \"'“”"):
                 # "According to X, <what X says>": X ends at the first comma.
                 source = re.split(r"[,.;]", after, maxsplit=1)[0]
-            elif verb.startswith("according") or verb == "citing":
+            elif introduces:
                 source = re.split(r"[.;]|,\s+(?:the|a|an|who|which)\b", after, maxsplit=1)[0]
             elif re.search(r",\s*$", before) and re.match(r"\s+(?:[A-Z]|a\s|an\s|the\s)", after):
                 source = re.split(r"[.;]", after, maxsplit=1)[0]

@@ -200,7 +200,7 @@ def frame_features(
         if frame.gainer is None:
             add("gainer=none")
     if "cues" in groups:
-        if lp is not None and lexicon.PARTIAL_BEFORE.search(text[max(0, lp.start - 40) : lp.start]):
+        if frame.partial:
             add(f"partial|tclass={t_class}")
         found = sentence_cues(text) if cues is None else cues
         if "partial_control" in found:

@@ -234,8 +234,8 @@ class FrameBuilder:
         # Troops surrendering "at an outpost in X" surrender in X: only a change
         # of hands can be partial.
         frame.partial = (
-            linked is not None and hit.kind != "surrender" and _partial(sentence.text, linked.start)
-        )
+            linked is not None and hit.kind != "surrender" and partial_place(sentence.text, linked.start)
+        ) or (hit.name in lexicon.ENTRY_TRIGGERS and bool(lexicon.ONGOING_FIGHTING.search(sentence.text)))
         frame.rule_kind = self.kind_of(frame, frame.trigger_class)
         frame.seat = self.linker.is_seat(place)
         return frame
@@ -650,7 +650,7 @@ class FrameBuilder:
         return None
 
 
-def _partial(text: str, start: int) -> bool:
+def partial_place(text: str, start: int) -> bool:
     """Do the words before a place say only part of it, or something in it, is
     meant ("parts of X", "villages around X")? Not when all of it is ("all the
     government buildings in X")."""
@@ -675,6 +675,8 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
         return False
     if lexicon.QUESTION_AFTER.match(text, hit.end):
         return False
+    if hit.voice == "nominal" and lexicon.NOMINAL_UNREAL_AFTER.match(text, hit.end):
+        return False  # "the fall of X would be a turning point"
     return not lexicon.CONDITIONAL.search(text[: hit.start])
 
 

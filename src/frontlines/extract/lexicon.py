@@ -673,10 +673,11 @@ RELATION_BEFORE_PLACE = re.compile(
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|outskirts\s+of|"
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|like|as\s+in|including\s+in)\s+"
-    # Only determiners and place words may stand between the relation and the name.
+    # Only determiners, place words and names may stand between the relation and
+    # the name ("fled to the Badakhshan provincial capital of Faizabad").
     r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
     r"central|north|south|east|west|provincial|key|strategic|capital|city|town|of|district|"
-    r"province|border|main)\s+){0,4}$",
+    r"province|border|main|(?-i:[A-Z][\w’'-]+))\s+){0,5}$",
     re.IGNORECASE,
 )
 
@@ -945,6 +946,14 @@ CONDITIONAL = re.compile(
     re.IGNORECASE,
 )
 
+# A noun of change followed by a modal main verb is a thought, not a report:
+# "the fall of X would be a major turning point", "the capture of X could open
+# the road". The text after the trigger, within its clause.
+NOMINAL_UNREAL_AFTER = re.compile(
+    r"[^,.;]{0,60}?\b(?:would|could|might|will|may)\s+(?:\w+\s+)?(?:be|mean|have|deal|mark|open|"
+    r"leave|give|make|allow|cause|signal|put|change|bring|pose|spell|trigger|represent|prove)\b"
+)
+
 # A question asks; it claims nothing ("Has Kunduz fallen?"). The rest of the
 # sentence after the trigger, up to its question mark.
 QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
@@ -979,6 +988,22 @@ PARTIAL_CONTROL = re.compile(
     r"(?:gained|taken|took|seized|captured|controls?|controlled|control)|partial\s+control)\b",
     re.IGNORECASE,
 )
+
+# Fighting still going on: "entered the city, and clashes are under way
+# there" tells an assault, not a fall.
+ONGOING_FIGHTING = re.compile(
+    r"\b(?:clashes|fighting|battles?|gunfights?|street\s+fighting)\s+(?:are|is|was|were|remains?|"
+    r"continues?|continued)\s+(?:still\s+)?(?:under\s*way|ongoing|continuing|raging|going\s+on)\b|"
+    r"\b(?:clashes|fighting)\s+(?:continues?|continued|goes\s+on|went\s+on|(?:is|was)\s+continuing)\s+"
+    r"(?:inside|in\s+the\s+(?:city|town)|there)\b",
+    re.IGNORECASE,
+)
+# Triggers that say fighters got in, which ongoing fighting makes an assault.
+ENTRY_TRIGGERS = frozenset({"entered"})
+
+# Two dates joined like two places ("on Friday and Saturday", "on 6 and on 7
+# August"): see `staged.respective_dates`.
+DATE_COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:on\s+)?", re.IGNORECASE)
 
 # A dash or colon right after a trigger's clause opens the list of its places
 # ("seized three capitals – X, Y and Z").
@@ -1053,7 +1078,7 @@ PRONOUN_SOURCES = frozenset(
 SPEECH = re.compile(
     r"\b(?:said(?!\s+to\b)|says|say|told|tells|confirmed|confirms|claimed|claims|added|reported|reports|"
     r"stated|announced|denied|denies|rejected|quoted|admitted|admits|acknowledged|acknowledges|conceded|"
-    r"concedes|according\s+to|citing)\b",
+    r"concedes|according\s+to|as\s+per|citing)\b",
     re.IGNORECASE,
 )
 
@@ -1131,7 +1156,7 @@ LOCATIVE_WORD = re.compile(r"\b(?:in|across|of)\s")
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|within|throughout)\s+$")
 
 # "Ghazni's Jaghatu district": the possessive names where, not what.
-POSSESSIVE_AFTER = re.compile(r"^[’']s\b")
+POSSESSIVE_AFTER = re.compile(r"^(?:\s+(?:province|district|oblast|region|raion))?[’']s\b", re.IGNORECASE)
 
 # "the province of X" after a verb: X itself is the object ("captured the
 # province of Badakhshan"); after one of `NOT_A_VERB` it is only a location.

@@ -454,7 +454,11 @@ class PlaceLinker:
             capital = self.gazetteer.capital_of(province) if province else None
             return self.places.get(capital) if capital else None
         if "province" in phrase:
-            province = provinces[-1] if provinces else self._told_province(discourse)
+            # The province named last before the words, else the one the report
+            # is about (not one named later: "controls the entire province ...
+            # and reached a district in the neighbouring Kabul province").
+            provinces_before = [r.place.id for r in earlier if r.place.level == "admin1"]
+            province = provinces_before[-1] if provinces_before else self._told_province(discourse)
             return self.places.get(province) if province else None
         # "The district" is no provincial capital and no landmark ("flights from
         # Kunduz were stopped after the Taliban took the district").

@@ -28,7 +28,7 @@ from ..profile import Profile
 from . import area_lexicon, lexicon
 from .attribution import Attribution, Attributor
 from .collapse import CollapseFinder, CollapseMention
-from .dates import ResolvedDate, find_dates
+from .dates import DateMention, ResolvedDate, find_dates, resolve_relative_date
 from .dating import Dating, date_of
 from .decision import Candidate, DecisionStage, LogisticDecision, frame_features, sentence_cues
 from .frames import Frame, FrameBuilder
@@ -246,6 +246,14 @@ class StagedExtractor:
                     )
                     for frame in frames
                 ]
+                dates = respective_dates(
+                    frames,
+                    dates,
+                    sentence,
+                    lambda mention: resolve_relative_date(
+                        mention, published, default_year=self.profile.start_date.year
+                    ),
+                )
                 dates = same_episode_dates(frames, dates)
                 cues = sentence_cues(sentence.text)
                 for frame, when in zip(frames, dates, strict=True):
@@ -503,6 +511,47 @@ class StagedExtractor:
 
 def _reading_key(doc: Document) -> tuple[str, str]:
     return doc.id, doc.content_hash
+
+
+def respective_dates(
+    frames: Sequence[Frame],
+    dates: list[ResolvedDate],
+    sentence: SentenceMentions,
+    resolve: Callable[[DateMention], ResolvedDate | None],
+) -> list[ResolvedDate]:
+    """Places and dates coordinated alike pair in order: "X and Y were captured
+    on Friday and Saturday" dates X to Friday and Y to Saturday (the
+    "respectively" English leaves out)."""
+    result = list(dates)
+    mentions = sentence.dates
+    pairs = [
+        (a, b)
+        for a, b in zip(mentions, mentions[1:], strict=False)
+        if lexicon.DATE_COORDINATION.fullmatch(sentence.text, a.end, b.start)
+    ]
+    if not pairs:
+        return result
+    by_trigger: dict[int, list[int]] = {}
+    for i, frame in enumerate(frames):
+        if frame.selected and not frame.negated:
+            by_trigger.setdefault(frame.trigger.start, []).append(i)
+    for first, second in pairs:
+        for indexes in by_trigger.values():
+            places = sorted((_position(frames[i]), i) for i in indexes)
+            if len({frames[i].place.id for _, i in places}) != 2 or len(places) != 2:
+                continue
+            trigger = frames[places[0][1]].trigger
+            if not (trigger.end <= first.start or second.end <= trigger.start):
+                continue
+            for (_, i), mention in zip(places, (first, second), strict=True):
+                when = resolve(mention)
+                if when is not None and when.date is not None:
+                    result[i] = when
+    return result
+
+
+def _position(frame: Frame) -> int:
+    return frame.linked.start if frame.linked is not None else 0
 
 
 def same_episode_dates(frames: Sequence[Frame], dates: list[ResolvedDate]) -> list[ResolvedDate]:
