@@ -448,3 +448,8 @@ def test_entering_a_place_while_fighting_goes_on_there_is_partial(frames_of) -> 
 def test_where_people_fled_to_is_no_place_they_left(frames_of) -> None:
     frames = frames_of("Soldiers fled to the Norvale provincial capital of Norvale on Sunday.")
     assert not [f for f in selected(frames) if f.trigger_class == "withdrawal" and f.place.id == "XX0101"]
+
+
+def test_a_part_named_with_a_possessive_is_partial(frames_of) -> None:
+    frame = only_selected(frames_of("Insurgents seized Lumen City's entrance on Sunday."))
+    assert (frame.place.id, frame.partial, frame.trigger_class) == ("XX0201", True, "siege")

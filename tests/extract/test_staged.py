@@ -454,8 +454,13 @@ def test_stages_default_is_the_built_in_chain(gazetteer: Gazetteer, profile: Pro
     ]
 
 
-def test_places_and_dates_coordinated_alike_pair_in_order(extractor: StagedExtractor) -> None:
+def test_places_and_dates_coordinated_alike_pair_in_order_only_when_said(extractor: StagedExtractor) -> None:
+    found = extractor.extract_batch([document("Brennick and Sallow districts were captured by the "
+                                              "insurgents on Friday and Saturday respectively.")])[0]
+    dates = {e.place_id: e.date for e in found if e.kind == "capture"}
+    assert dates == {"XX0102": "2021-06-18", "XX0103": "2021-06-19"}
+    # Without "respectively", which fell when is not said: the latest either can be.
     found = extractor.extract_batch([document("Brennick and Sallow districts were captured by the "
                                               "insurgents on Friday and Saturday.")])[0]
     dates = {e.place_id: e.date for e in found if e.kind == "capture"}
-    assert dates == {"XX0102": "2021-06-18", "XX0103": "2021-06-19"}
+    assert dates == {"XX0102": "2021-06-19", "XX0103": "2021-06-19"}

@@ -234,7 +234,9 @@ class FrameBuilder:
         # Troops surrendering "at an outpost in X" surrender in X: only a change
         # of hands can be partial.
         frame.partial = (
-            linked is not None and hit.kind != "surrender" and partial_place(sentence.text, linked.start)
+            linked is not None
+            and hit.kind != "surrender"
+            and partial_place(sentence.text, linked.start, linked.end)
         ) or (hit.name in lexicon.ENTRY_TRIGGERS and bool(lexicon.ONGOING_FIGHTING.search(sentence.text)))
         frame.rule_kind = self.kind_of(frame, frame.trigger_class)
         frame.seat = self.linker.is_seat(place)
@@ -650,10 +652,12 @@ class FrameBuilder:
         return None
 
 
-def partial_place(text: str, start: int) -> bool:
-    """Do the words before a place say only part of it, or something in it, is
-    meant ("parts of X", "villages around X")? Not when all of it is ("all the
-    government buildings in X")."""
+def partial_place(text: str, start: int, end: int | None = None) -> bool:
+    """Do the words around a place say only part of it, or something in it, is
+    meant ("parts of X", "villages around X", "X's outskirts")? Not when all of
+    it is ("all the government buildings in X")."""
+    if end is not None and lexicon.POSSESSIVE_PART_AFTER.match(text[end : end + 40]):
+        return True
     found = lexicon.PARTIAL_BEFORE.search(text, max(0, start - 40), start)
     if found is None:
         return False

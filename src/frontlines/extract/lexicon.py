@@ -963,6 +963,7 @@ QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
 PARTIAL_BEFORE = re.compile(
     r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|most\s+of|much\s+of|"
     r"\d{1,2}(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s+of|(?:half|a\s+third|two[-\s]thirds|a\s+quarter)\s+of|"
+    r"all\s+but\s+(?:one|two|three|a\s+few)|"
     r"neighbou?rhoods\s+of|areas\s+of|outskirts\s+of|suburbs\s+of|edges?\s+of|entrance\s+(?:of|to)|"
     r"gates\s+of"
     # Something in or around the place, not the place: "villages around X",
@@ -1004,6 +1005,7 @@ ENTRY_TRIGGERS = frozenset({"entered"})
 # Two dates joined like two places ("on Friday and Saturday", "on 6 and on 7
 # August"): see `staged.respective_dates`.
 DATE_COORDINATION = re.compile(r"\s*,?\s*(?:and|&)\s+(?:on\s+)?", re.IGNORECASE)
+RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 # A dash or colon right after a trigger's clause opens the list of its places
 # ("seized three capitals – X, Y and Z").
@@ -1156,7 +1158,16 @@ LOCATIVE_WORD = re.compile(r"\b(?:in|across|of)\s")
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|across|within|throughout)\s+$")
 
 # "Ghazni's Jaghatu district": the possessive names where, not what.
-POSSESSIVE_AFTER = re.compile(r"^(?:\s+(?:province|district|oblast|region|raion))?[’']s\b", re.IGNORECASE)
+POSSESSIVE_AFTER = re.compile(
+    r"^(?:\s+(?:province|district|oblast|region|raion|city|town))?[’']s\b", re.IGNORECASE
+)
+# A possessive naming part of the place ("Kunduz City's entrance", "the
+# town's outskirts"): the place, partly (see `PARTIAL_BEFORE`).
+POSSESSIVE_PART_AFTER = re.compile(
+    r"^(?:\s+(?:city|town))?[’']s\s+(?:[\w-]+\s+)?(?:entrances?|outskirts|suburbs|edges?|gates|"
+    r"neighbou?rhoods?|outer\s+\w+|parts?|districts|quarters?|centre|center|downtown)\b",
+    re.IGNORECASE,
+)
 
 # "the province of X" after a verb: X itself is the object ("captured the
 # province of Badakhshan"); after one of `NOT_A_VERB` it is only a location.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -519,9 +520,10 @@ def respective_dates(
     sentence: SentenceMentions,
     resolve: Callable[[DateMention], ResolvedDate | None],
 ) -> list[ResolvedDate]:
-    """Places and dates coordinated alike pair in order: "X and Y were captured
-    on Friday and Saturday" dates X to Friday and Y to Saturday (the
-    "respectively" English leaves out)."""
+    """Places and dates coordinated alike: "X and Y were captured on Friday and
+    Saturday, respectively" pairs them in order; without "respectively" which
+    fell when is not said, so each takes the later day, the latest it can be
+    (never earlier than it happened)."""
     result = list(dates)
     mentions = sentence.dates
     pairs = [
@@ -543,10 +545,17 @@ def respective_dates(
             trigger = frames[places[0][1]].trigger
             if not (trigger.end <= first.start or second.end <= trigger.start):
                 continue
-            for (_, i), mention in zip(places, (first, second), strict=True):
-                when = resolve(mention)
-                if when is not None and when.date is not None:
+            resolved = [resolve(first), resolve(second)]
+            days = [w for w in resolved if w is not None and w.date is not None]
+            if len(days) != 2:
+                continue
+            if lexicon.RESPECTIVELY.search(sentence.text, second.end):
+                for (_, i), when in zip(places, days, strict=True):
                     result[i] = when
+            else:
+                latest = max(days, key=lambda w: w.date or date.min)
+                for _, i in places:
+                    result[i] = latest
     return result
 
 
