@@ -29,6 +29,8 @@ from .base import (
     State,
     cli,
     emit,
+    frontline_option,
+    level_option,
     output_format,
     parse_day_option,
     pass_state,
@@ -41,25 +43,28 @@ ERRORS = (ExportError, RenderError, ReferenceError)
 """Library errors that become one-line CLI errors (besides TimelineError)."""
 
 
-LEVEL = click.option("--level", type=click.IntRange(1, 3), default=None,
-                     help="Admin level: 1 = provinces; default the finest the boundaries have.")
-
-
 @cli.command("map")
 @click.option("--date", "day_text", default=None,
               help="The day (YYYY-MM-DD); default the latest day with an event.")
 @click.option("--out", required=True, type=OUTPUT, help="A .png or .svg file to write.")
-@LEVEL
+@level_option
+@frontline_option
 @pass_state
-def map_command(state: State, day_text: str | None, out: Path, level: int | None) -> None:
+def map_command(state: State, day_text: str | None, out: Path, level: int | None,
+                frontline: bool) -> None:
     """Draw the control map of a day: one colour per actor, with the evidence counted."""
     with timeline_connection(state, *ERRORS) as (conn, profile):
         day = parse_day_option(day_text, "--date") or latest_event_day(conn, profile)
-        drawn = render_map(conn, profile, day, out, level)
+        drawn = render_map(conn, profile, day, out, level, frontline=frontline)
     counts = ", ".join(f"{key} {n}" for key, n in sorted(drawn.counts.items(),
                                                          key=lambda kv: -kv[1]))
+    line = ""
+    if drawn.frontline is not None:
+        line = "; front line " + (", ".join(
+            f"{'/'.join(s.sides)} {s.length_km:,.0f} km" for s in drawn.frontline.segments)
+            or "none")
     click.echo(f"wrote {out} ({drawn.day.isoformat()}: {counts}; {drawn.reports} reports; "
-               f"{len(drawn.capital_changes)} capitals changed hands in the last week; "
+               f"{len(drawn.capital_changes)} capitals changed hands in the last week{line}; "
                f"{drawn.seconds:.1f} s)")
 
 
@@ -69,7 +74,7 @@ def map_command(state: State, day_text: str | None, out: Path, level: int | None
               help="First day (YYYY-MM-DD); default the profile's start.")
 @click.option("--until", "until_text", default=None,
               help="Last day (YYYY-MM-DD); default the latest day with an event.")
-@LEVEL
+@level_option
 @reference_option
 @pass_state
 def chart_command(state: State, out: Path, since_text: str | None, until_text: str | None,
@@ -124,7 +129,7 @@ def export_events(state: State, fmt: str, out: Path, since_text: str | None,
 @click.option("--format", "fmt", type=click.Choice(CONTROL_FORMATS), default="geojson",
               show_default=True, help="Output format.")
 @click.option("--out", required=True, type=OUTPUT, help="The file to write.")
-@LEVEL
+@level_option
 @pass_state
 def export_control(state: State, day_text: str | None, fmt: str, out: Path,
                    level: int | None) -> None:
