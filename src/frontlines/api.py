@@ -42,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import latest_event_day
 from .models import EVENT_KINDS
+from .outputs.frontline import frontline
 from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .render import RenderError, actor_colors, daily_state_counts, state_style
@@ -146,6 +147,8 @@ class MetaOut(BaseModel):
     unit_word: str
     level_words: list[str] = Field(description="The profile's (plural) word for the units of "
                                                "each level in `levels`: oblasts, raions, hromadas")
+    level_nouns: list[str] = Field(description="The same words in the singular: oblast, raion, "
+                                               "hromada")
     actors: list[ActorOut]
     styles: list[StateStyleOut]
     contested_days: int = Field(description="How long fighting keeps a unit contested")
@@ -646,6 +649,7 @@ def create_app(workspace_path: Path | str, *,
             latest=latest_event_day(conn, profile).isoformat(), level=shown,
             levels=list(range(1, finest + 1)), unit_word=unit_word(profile, shown),
             level_words=[unit_word(profile, level) for level in range(1, finest + 1)],
+            level_nouns=[unit_word(profile, level, plural=False) for level in range(1, finest + 1)],
             actors=[ActorOut(id=a.id, name=a.name, color=colors[a.id],
                              government=a.id == profile.government) for a in profile.actors],
             styles=[StateStyleOut(key=s.key, label=s.label, color=s.face, hatch=s.hatch,
@@ -713,6 +717,21 @@ def create_app(workspace_path: Path | str, *,
                              for r in rows])
         return ControlOut(date=day.isoformat(), level=chosen, unit_word=unit_word(profile, chosen),
                           units=[ControlRowOut(**r) for r in rows])
+
+    @app.get("/api/frontline", tags=["reads"],
+             responses={200: {"content": {"application/geo+json": {}},
+                              "description": "A GeoJSON FeatureCollection of MultiLineStrings"}})
+    def get_frontline(conn: Reader, date: str,
+                      level: Annotated[int | None, Query(ge=1, le=3)] = None) -> Any:
+        """The front line on `date`: where units held by different sides meet.
+
+        One MultiLineString feature per pair: `kind` `front` between two sides,
+        `contested` around contested units; properties `date`, `level`, `side_a`,
+        `side_b` (and their names), `units` and `length_km`.
+        """
+        day = _required_day(date, "date")
+        line = frontline(conn, profile, day, check_level(conn, level, profile))
+        return JSONResponse(line.geojson(profile), media_type="application/geo+json")
 
     @app.get("/api/changes", response_model=list[ChangeOut], tags=["reads"],
              response_model_by_alias=True)

@@ -320,18 +320,45 @@ def control_frame(conn: Connection, profile: Profile, day: date,
     return frame
 
 
-def write_control(frame: gpd.GeoDataFrame, fmt: str, out: Path) -> int:
-    """Write a `control_frame` as geojson, gpkg (layer `control`) or csv; returns the units."""
+def write_control(frame: gpd.GeoDataFrame, fmt: str, out: Path,
+                  frontline: Sequence[dict[str, Any]] | None = None) -> int:
+    """Write a `control_frame` as geojson, gpkg (layer `control`) or csv; returns the units.
+
+    `frontline`: GeoJSON features of the front line (`FrontLine.features`) to
+    write beside the units, as a QGIS user opens them: a GeoPackage gets a
+    second layer `frontline`; a GeoJSON file gets the lines after the unit
+    polygons, every feature with a `layer` property (`control` or
+    `frontline`), which QGIS offers as two layers (one per geometry type). A
+    CSV has no lines: asking for them there is an error.
+    """
     if fmt not in CONTROL_FORMATS:
         raise ExportError(f"unknown format {fmt!r} (expected {', '.join(CONTROL_FORMATS)})")
     if fmt == "csv":
+        if frontline is not None:
+            raise ExportError("--frontline needs --format geojson or gpkg (a CSV holds no lines)")
         table = frame[list(CONTROL_COLUMNS)].copy()
         table["latitude"] = frame["lat"]
         table["longitude"] = frame["lon"]
         _write_csv(table, out)
         return len(table)
     layer = frame[[*CONTROL_COLUMNS, "geometry"]].reset_index(drop=True)
-    _write_vector(layer, out, "GPKG" if fmt == "gpkg" else "GeoJSON", "control")
+    if frontline is None:
+        _write_vector(layer, out, "GPKG" if fmt == "gpkg" else "GeoJSON", "control")
+        return len(layer)
+    layer.insert(0, "layer", "control")
+    if fmt == "gpkg":
+        import geopandas as gpd
+
+        with atomic_path(out) as tmp:
+            layer.to_file(tmp, driver="GPKG", layer="control", engine="pyogrio")
+            lines = gpd.GeoDataFrame.from_features(list(frontline), crs="EPSG:4326") if frontline \
+                else gpd.GeoDataFrame({"layer": []}, geometry=[], crs="EPSG:4326")
+            lines.to_file(tmp, driver="GPKG", layer="frontline", engine="pyogrio", mode="a")
+        return len(layer)
+    collection = json.loads(layer.to_json(drop_id=True))
+    collection["features"].extend(frontline)
+    with atomic_path(out) as tmp:
+        tmp.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
     return len(layer)
 
 

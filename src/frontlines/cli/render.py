@@ -21,6 +21,7 @@ from ..export import (
     write_events,
 )
 from ..models import EVENT_KINDS
+from ..outputs.frontline import frontline as front_line_of
 from ..reference import ReferenceError, read_reference
 from ..render import RenderError, render_chart, render_map
 from ..store import EventFilterError, validate_event_filters
@@ -130,18 +131,30 @@ def export_events(state: State, fmt: str, out: Path, since_text: str | None,
               show_default=True, help="Output format.")
 @click.option("--out", required=True, type=OUTPUT, help="The file to write.")
 @level_option
+@click.option("--frontline", is_flag=True, default=False,
+              help="Add the front line (where units held by different sides meet): in GeoJSON "
+                   "as line features after the units, in a GeoPackage as a layer 'frontline'; "
+                   "each feature has a 'layer' property (control or frontline).")
 @pass_state
 def export_control(state: State, day_text: str | None, fmt: str, out: Path,
-                   level: int | None) -> None:
+                   level: int | None, frontline: bool) -> None:
     """One feature per unit with its state, status, since and confidence on a day."""
+    if frontline and fmt == "csv":
+        raise click.BadParameter("needs --format geojson or gpkg (a CSV holds no lines)",
+                                 param_hint="--frontline")
     with timeline_connection(state, *ERRORS) as (conn, profile):
         day = parse_day_option(day_text, "--date") or latest_event_day(conn, profile)
         frame = control_frame(conn, profile, day, level)
+        line = front_line_of(conn, profile, day, level) if frontline else None
     try:
-        written = write_control(frame, fmt, out)
+        written = write_control(frame, fmt, out, line.features(profile) if line else None)
     except (ExportError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} units ({day.isoformat()}) to {out}")
+    tail = ""
+    if line is not None:
+        tail = " with the front line (" + (", ".join(
+            f"{'/'.join(s.sides)} {s.length_km:,.0f} km" for s in line.segments) or "none") + ")"
+    click.echo(f"wrote {written} units ({day.isoformat()}){tail} to {out}")
 
 
 @cli.command("serve")
