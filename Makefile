@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 DEMO := demo
 FL := $(BIN)/frontlines --workspace $(DEMO)
+# The second country of the demo: Ukraine at the hromada, from the ukraine-dev reports.
+DEMO_UA := $(DEMO)/ukraine
+FL_UA := $(BIN)/frontlines --workspace $(DEMO_UA)
 WEB_VENDOR := src/frontlines/web/vendor
 
 .PHONY: install demo test lint bench clean model
@@ -45,7 +48,13 @@ demo: install
 	$(FL) status
 	$(FL) map --out $(DEMO)/map.png
 	$(FL) chart --out $(DEMO)/chart.png
+	$(FL_UA) init --profile ukraine-2022
+	$(FL_UA) gazetteer import $(SHARED)/geo/ukraine
+	$(FL_UA) ingest $(SHARED)/eval/ukraine-dev/corpus.jsonl
+	$(FL_UA) map --date 2022-03-20 --frontline --out $(DEMO)/ukraine-2022-03-20.png
+	$(FL_UA) map --date 2022-11-15 --frontline --out $(DEMO)/ukraine-2022-11-15.png
 	@echo "The web app on the demo workspace: $(FL) serve   (then open http://127.0.0.1:8000/)"
+	@echo "and on Ukraine's: $(FL_UA) serve"
 
 # The decision model shipped in the package, trained on the Afghan gold sets
 # (tests/test_builtin_model.py fails until this is run after a change to the
@@ -72,6 +81,7 @@ bench: install
 	$(BIN)/python benchmarks/timeline.py
 	$(BIN)/python benchmarks/ingest_growth.py
 	$(BIN)/python benchmarks/fuzzy_names.py
+	$(BIN)/python benchmarks/hromada_map.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) $(MODEL_WS) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

@@ -98,6 +98,22 @@ def test_slider_click_evidence_and_hostile_markup_as_text(server: str) -> None:
             expect(page.locator("#date-label")).to_have_text("22 June 2021")
             expect(page.locator("#legend li[data-key='taliban'] .count")).to_have_text("1")
 
+            # The front line of that day: around Imam Sahib, the one Taliban district, drawn
+            # as a bold line over the units and counted in the legend.
+            assert int(page.evaluate("document.body.dataset.frontline")) >= 1
+            expect(page.locator("path.frontline:not(.frontline-contested)")).to_have_count(1)
+            front = page.locator("#legend li[data-key^='frontline:'][data-key*='taliban']")
+            expect(front).to_have_count(1)
+            expect(front.locator(".count")).to_contain_text("km")
+            # On the first day no district has changed hands: there is no front line.
+            slider.fill("0")
+            page.wait_for_selector("body[data-loaded='2021-05-01']", timeout=10_000)
+            assert page.evaluate("document.body.dataset.frontline") == "0"
+            expect(page.locator("path.frontline")).to_have_count(0)
+            slider.fill(str(target))
+            page.wait_for_selector("body[data-loaded='2021-06-22']", timeout=10_000)
+            expect(page.locator("path.frontline:not(.frontline-contested)")).to_have_count(1)
+
             # Click Imam Sahib on the map.
             unit = page.locator(f"path[data-unit='{IMAM_SAHIB}']")
             unit.scroll_into_view_if_needed()

@@ -42,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import latest_event_day
 from .models import EVENT_KINDS
+from .outputs.frontline import frontline
 from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .render import RenderError, actor_colors, daily_state_counts, state_style
@@ -70,7 +71,6 @@ from .timeline import (
 )
 from .timeline_store import (
     LEVEL_NAMES,
-    UNIT_WORDS,
     changes,
     check_level,
     control,
@@ -83,6 +83,8 @@ from .timeline_store import (
     summary,
     timeline_is_fresh,
     unit_level,
+    unit_word,
+    units_of_level,
 )
 from .tokens import verify_token
 
@@ -143,6 +145,10 @@ class MetaOut(BaseModel):
     level: int
     levels: list[int]
     unit_word: str
+    level_words: list[str] = Field(description="The profile's (plural) word for the units of "
+                                               "each level in `levels`: oblasts, raions, hromadas")
+    level_nouns: list[str] = Field(description="The same words in the singular: oblast, raion, "
+                                               "hromada")
     actors: list[ActorOut]
     styles: list[StateStyleOut]
     contested_days: int = Field(description="How long fighting keeps a unit contested")
@@ -537,14 +543,14 @@ class AppState:
         `load_gazetteer`, on its change counter (bumped by every import) and
         the number of units, so boundaries imported while serving show up.
         """
-        level_name = LEVEL_NAMES[level]
+        where = units_of_level(conn, level)
         stamp = (get_meta(conn, GAZETTEER_VERSION_KEY), conn.execute(
-            select(func.count()).select_from(places).where(places.c.level == level_name),
+            select(func.count()).select_from(places).where(where),
         ).scalar_one())
         with self.geometry_lock:
             cached = self.geometry.get(level)
             if cached is None or cached[0] != stamp:
-                query = select(places.c.id, places.c.geometry).where(places.c.level == level_name)
+                query = select(places.c.id, places.c.geometry).where(where)
                 cached = (stamp, {row.id: _rounded_geometry(row.geometry)
                                   for row in conn.execute(query)})
                 self.geometry[level] = cached
@@ -628,6 +634,7 @@ def create_app(workspace_path: Path | str, *,
     def meta(conn: Reader) -> MetaOut:
         """The profile, the date range with data, the actors and how each state is drawn."""
         finest = unit_level(conn)
+        shown = check_level(conn, None, profile)
         colors = actor_colors(profile)
         styles = []
         for actor in profile.actors:
@@ -639,8 +646,10 @@ def create_app(workspace_path: Path | str, *,
         return MetaOut(
             name=profile.name, title=profile.title or profile.country_name,
             country=profile.country_name, start=profile.start_date.isoformat(),
-            latest=latest_event_day(conn, profile).isoformat(), level=finest,
-            levels=list(range(1, finest + 1)), unit_word=UNIT_WORDS[finest],
+            latest=latest_event_day(conn, profile).isoformat(), level=shown,
+            levels=list(range(1, finest + 1)), unit_word=unit_word(profile, shown),
+            level_words=[unit_word(profile, level) for level in range(1, finest + 1)],
+            level_nouns=[unit_word(profile, level, plural=False) for level in range(1, finest + 1)],
             actors=[ActorOut(id=a.id, name=a.name, color=colors[a.id],
                              government=a.id == profile.government) for a in profile.actors],
             styles=[StateStyleOut(key=s.key, label=s.label, color=s.face, hatch=s.hatch,
@@ -660,7 +669,7 @@ def create_app(workspace_path: Path | str, *,
         query = select(places.c.id, places.c.name, places.c.level, places.c.parent_id,
                        places.c.admin1, places.c.admin2, places.c.lat, places.c.lon)
         if level is not None:
-            query = query.where(places.c.level == LEVEL_NAMES[check_level(conn, level)])
+            query = query.where(units_of_level(conn, check_level(conn, level)))
         elif kind == "admin":
             query = query.where(places.c.level.in_(list(LEVEL_NAMES.values())))
         elif kind == "populated_place":
@@ -700,14 +709,29 @@ def create_app(workspace_path: Path | str, *,
                     format: Literal["json", "geojson"] = "json") -> Any:
         """Who holds each unit on `date`, since when and how surely (`format=geojson`: with polygons)."""
         day = _required_day(date, "date")
-        chosen = check_level(conn, level)
+        chosen = check_level(conn, level, profile)
         rows = control(conn, profile, day, chosen)
         if format == "geojson":
             geometry = state.unit_geometry(conn, chosen)
             return _geojson([{**r, "date": day.isoformat(), "geometry": geometry.get(r["place_id"])}
                              for r in rows])
-        return ControlOut(date=day.isoformat(), level=chosen, unit_word=UNIT_WORDS[chosen],
+        return ControlOut(date=day.isoformat(), level=chosen, unit_word=unit_word(profile, chosen),
                           units=[ControlRowOut(**r) for r in rows])
+
+    @app.get("/api/frontline", tags=["reads"],
+             responses={200: {"content": {"application/geo+json": {}},
+                              "description": "A GeoJSON FeatureCollection of MultiLineStrings"}})
+    def get_frontline(conn: Reader, date: str,
+                      level: Annotated[int | None, Query(ge=1, le=3)] = None) -> Any:
+        """The front line on `date`: where units held by different sides meet.
+
+        One MultiLineString feature per pair: `kind` `front` between two sides,
+        `contested` around contested units; properties `date`, `level`, `side_a`,
+        `side_b` (and their names), `units` and `length_km`.
+        """
+        day = _required_day(date, "date")
+        line = frontline(conn, profile, day, check_level(conn, level, profile))
+        return JSONResponse(line.geojson(profile), media_type="application/geo+json")
 
     @app.get("/api/changes", response_model=list[ChangeOut], tags=["reads"],
              response_model_by_alias=True)
@@ -769,7 +793,7 @@ def create_app(workspace_path: Path | str, *,
                     level: Annotated[int | None, Query()] = None) -> SummaryOut:
         """How many units each state holds on `date`."""
         day = _required_day(date, "date")
-        return SummaryOut(**summary(conn, profile, day, check_level(conn, level)))
+        return SummaryOut(**summary(conn, profile, day, check_level(conn, level, profile)))
 
     @app.get("/api/statements", response_model=list[StatementOut], tags=["reads"])
     def get_statements(conn: Reader, date: str | None = None, since: str | None = None,
@@ -800,7 +824,7 @@ def create_app(workspace_path: Path | str, *,
         the last ones; a longer range asked for is a 400.
         """
         first, last = _day(since, "since"), _day(until, "until")
-        chosen = check_level(conn, level)
+        chosen = check_level(conn, level, profile)
         ceiling = max(latest_event_day(conn, profile), first or profile.start_date)
         try:
             data = daily_state_counts(conn, profile, first, min(last or ceiling, ceiling), chosen)

@@ -29,7 +29,7 @@ from .models import Event
 from .profile import Profile
 from .store import documents, events, in_chunks, places, query_events
 from .timeline import TimelineError, gained_by
-from .timeline_store import LEVEL_NAMES, BadLevel, check_level, control
+from .timeline_store import BadLevel, check_level, control, units_of_level
 
 if TYPE_CHECKING:  # geopandas is imported lazily: the API's cold start does not need it
     import geopandas as gpd
@@ -262,28 +262,34 @@ def _write_vector(frame: gpd.GeoDataFrame, out: Path, driver: str, layer: str) -
 
 
 def unit_geometries(conn: Connection, level: int) -> gpd.GeoDataFrame:
-    """The admin units of one level with their polygons (EPSG:4326), indexed by id."""
+    """The admin units of one level with their polygons (EPSG:4326), indexed by id.
+
+    Coarser units standing in for missing finer ones (`standin_ids`: Crimea's
+    raions at the hromada level) are units of the level too; `unit_level` says
+    which level each row really is.
+    """
     import geopandas as gpd
     import shapely
 
     query = (select(places.c.id, places.c.name, places.c.admin1, places.c.lat, places.c.lon,
-                    places.c.geometry)
-             .where(places.c.level == LEVEL_NAMES[level]).order_by(places.c.id))
+                    places.c.geometry, places.c.level)
+             .where(units_of_level(conn, level)).order_by(places.c.id))
     rows = list(conn.execute(query))
     geometry = [shapely.from_wkb(r.geometry) if r.geometry else None for r in rows]
     frame = gpd.GeoDataFrame(
         {"place_id": [r.id for r in rows], "place_name": [r.name for r in rows],
-         "admin1": [r.admin1 or (r.id if level == 1 else None) for r in rows],
-         "lat": [r.lat for r in rows], "lon": [r.lon for r in rows]},
+         "admin1": [r.admin1 or (r.id if r.level == "admin1" else None) for r in rows],
+         "lat": [r.lat for r in rows], "lon": [r.lon for r in rows],
+         "unit_level": [r.level for r in rows]},
         geometry=geometry, crs="EPSG:4326",
     )
     return frame.set_index("place_id", drop=False)
 
 
-def resolve_level(conn: Connection, level: int | None) -> int:
-    """The level asked for, or the finest one the workspace has; an ExportError if too fine."""
+def resolve_level(conn: Connection, level: int | None, profile: Profile | None = None) -> int:
+    """The level asked for, or the profile's map level; an ExportError if too fine."""
     try:
-        return check_level(conn, level)
+        return check_level(conn, level, profile)
     except BadLevel as exc:
         raise ExportError(f"--{exc}") from exc
 
@@ -295,7 +301,7 @@ def control_frame(conn: Connection, profile: Profile, day: date,
     Call `timeline_store.ensure_timeline` first (in a write transaction) if the
     store may have changed since the cache was built.
     """
-    chosen = resolve_level(conn, level)
+    chosen = resolve_level(conn, level, profile)
     try:
         rows = control(conn, profile, day, chosen)
     except TimelineError as exc:
@@ -303,7 +309,8 @@ def control_frame(conn: Connection, profile: Profile, day: date,
     units = unit_geometries(conn, chosen)
     by_id = {row["place_id"]: row for row in rows}
     frame = units.copy()
-    frame["level"] = LEVEL_NAMES[chosen]
+    # Each unit's own level: a raion standing in for missing hromadas says admin2.
+    frame["level"] = frame["unit_level"]
     for column in ("state", "status", "since"):
         frame[column] = [by_id.get(pid, {}).get(column) for pid in frame["place_id"]]
     frame["confidence"] = [by_id.get(pid, {}).get("confidence") for pid in frame["place_id"]]
@@ -313,18 +320,45 @@ def control_frame(conn: Connection, profile: Profile, day: date,
     return frame
 
 
-def write_control(frame: gpd.GeoDataFrame, fmt: str, out: Path) -> int:
-    """Write a `control_frame` as geojson, gpkg (layer `control`) or csv; returns the units."""
+def write_control(frame: gpd.GeoDataFrame, fmt: str, out: Path,
+                  frontline: Sequence[dict[str, Any]] | None = None) -> int:
+    """Write a `control_frame` as geojson, gpkg (layer `control`) or csv; returns the units.
+
+    `frontline`: GeoJSON features of the front line (`FrontLine.features`) to
+    write beside the units, as a QGIS user opens them: a GeoPackage gets a
+    second layer `frontline`; a GeoJSON file gets the lines after the unit
+    polygons, every feature with a `layer` property (`control` or
+    `frontline`), which QGIS offers as two layers (one per geometry type). A
+    CSV has no lines: asking for them there is an error.
+    """
     if fmt not in CONTROL_FORMATS:
         raise ExportError(f"unknown format {fmt!r} (expected {', '.join(CONTROL_FORMATS)})")
     if fmt == "csv":
+        if frontline is not None:
+            raise ExportError("--frontline needs --format geojson or gpkg (a CSV holds no lines)")
         table = frame[list(CONTROL_COLUMNS)].copy()
         table["latitude"] = frame["lat"]
         table["longitude"] = frame["lon"]
         _write_csv(table, out)
         return len(table)
     layer = frame[[*CONTROL_COLUMNS, "geometry"]].reset_index(drop=True)
-    _write_vector(layer, out, "GPKG" if fmt == "gpkg" else "GeoJSON", "control")
+    if frontline is None:
+        _write_vector(layer, out, "GPKG" if fmt == "gpkg" else "GeoJSON", "control")
+        return len(layer)
+    layer.insert(0, "layer", "control")
+    if fmt == "gpkg":
+        import geopandas as gpd
+
+        with atomic_path(out) as tmp:
+            layer.to_file(tmp, driver="GPKG", layer="control", engine="pyogrio")
+            lines = gpd.GeoDataFrame.from_features(list(frontline), crs="EPSG:4326") if frontline \
+                else gpd.GeoDataFrame({"layer": []}, geometry=[], crs="EPSG:4326")
+            lines.to_file(tmp, driver="GPKG", layer="frontline", engine="pyogrio", mode="a")
+        return len(layer)
+    collection = json.loads(layer.to_json(drop_id=True))
+    collection["features"].extend(frontline)
+    with atomic_path(out) as tmp:
+        tmp.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
     return len(layer)
 
 

@@ -18,8 +18,8 @@ serves the same numbers to the web app without importing matplotlib.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,6 +28,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from .export import control_frame, latest_event_day, reports_behind, unit_geometries
+from .models import ADMIN_LEVELS
+from .outputs.frontline import (
+    CONTESTED_EDGE,
+    FRONT,
+    FrontLine,
+    coverage_for,
+    line_length_km,
+)
+from .outputs.frontline import frontline as front_line_of
 
 if TYPE_CHECKING:
     from .reference import ReferencePoint
@@ -44,7 +53,7 @@ from .timeline import (
     TimelineError,
     profile_settings,
 )
-from .timeline_store import UNIT_WORDS, check_level, load_intervals, unit_level
+from .timeline_store import LEVEL_NAMES, check_level, load_intervals, unit_level, unit_word
 
 CONTESTED_COLOR = "#f0a030"
 UNKNOWN_COLOR = "#d5d8dc"
@@ -154,6 +163,7 @@ class MapSummary:
     capital_changes: list[CapitalChange] = field(default_factory=list)
     seconds: float = 0.0
     width_px: int = 0
+    frontline: FrontLine | None = None  # drawn when asked for (`render_map(frontline=True)`)
 
 
 def capital_changes(conn: Connection, profile: Profile, day: date,
@@ -208,18 +218,30 @@ def _check_output(out: Path, allowed: Sequence[str]) -> str:
 
 
 def render_map(conn: Connection, profile: Profile, day: date, out: Path,
-               level: int | None = None) -> MapSummary:
-    """Draw the control map of `day` to a PNG or SVG file.
+               level: int | None = None, frontline: bool = False) -> MapSummary:
+    """Draw the control map of `day` to a PNG or SVG file (with `frontline`, the line
+    where units held by different sides meet, in bold, as ISW draws it).
 
-    Call `timeline_store.ensure_timeline` first if the store may have changed.
+    Units are drawn from their simplified coverage (`outputs.frontline.coverage_for`,
+    cached beside the database): a country's 1,500 hromadas carry over a million
+    vertices in full, four times what a 1,600-pixel map can show. Call
+    `timeline_store.ensure_timeline` first if the store may have changed.
     """
+    import geopandas as gpd
+    import shapely
+
     started = time.perf_counter()
     fmt = _check_output(out, ("png", "svg"))
-    chosen = check_level(conn, level)
     try:
+        chosen = check_level(conn, level, profile)
         frame = control_frame(conn, profile, day, chosen)
     except ValueError as exc:
         raise RenderError(str(exc)) from exc
+    shapes = coverage_for(conn, chosen).geometry_of()
+    frame = frame.set_geometry(
+        gpd.GeoSeries([shapes.get(pid) for pid in frame["place_id"]], index=frame.index,
+                      crs=frame.crs))
+    line = front_line_of(conn, profile, day, chosen) if frontline else None
     reports, n_events = reports_behind(conn, day)
     changes = capital_changes(conn, profile, day)
 
@@ -248,13 +270,11 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
             # Hatching in the style's dark edge colour, drawn without fill above the face.
             part.plot(ax=ax, facecolor="none", edgecolor=style.edge, hatch=style.hatch,
                       linewidth=0)
-    if chosen > 1:
-        provinces = unit_geometries(conn, 1)
-        provinces.boundary.plot(ax=ax, color="#1c2833", linewidth=0.9)
-    else:
-        frame.boundary.plot(ax=ax, color="#1c2833", linewidth=0.9)
-    outline = frame.geometry.union_all()
+    provinces = coverage_for(conn, 1).geometries if chosen > 1 else frame.geometry.values
+    gpd.GeoSeries(provinces).boundary.plot(ax=ax, color="#1c2833", linewidth=0.9)
+    outline = shapely.union_all(coverage_for(conn, 1).geometries, grid_size=1e-5)
     ax.plot(*_outline_xy(outline), color="#17202a", linewidth=1.6)
+    line_handles = _draw_front_line(ax, line) if line is not None else []
 
     colors = actor_colors(profile)
     for change in changes:
@@ -266,11 +286,11 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
                    f"{change.day.day} {change.day:%b}") for change in changes],
         patheffects.withStroke(linewidth=3.2, foreground="white"))
 
-    unit_word = UNIT_WORDS[chosen]
     title = profile.title or profile.country_name
     fig.text(0.02, 0.955, title, fontsize=22, fontweight="bold", color="#17202a", va="top")
     fig.text(0.02, 0.905, f"Who controls what on {_format_day(day)}"
-             f" — {len(frame)} {unit_word}", fontsize=16, color="#283747", va="top")
+             f" — {_units_told(profile, chosen, frame['unit_level'])}", fontsize=16,
+             color="#283747", va="top")
     fig.text(0.02, 0.87, f"Based on {reports} report{'s' if reports != 1 else ''} "
              f"({n_events} events dated on or before this day)", fontsize=12,
              color="#566573", va="top")
@@ -280,7 +300,8 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
         n = counts.get(style.key, 0)
         handles.append(Patch(facecolor=style.face, edgecolor=style.edge, hatch=style.hatch,
                              label=_wrapped(f"{style.label}: {n} "
-                                            f"{unit_word if n != 1 else unit_word[:-1]}")))
+                                            f"{unit_word(profile, chosen, plural=n != 1)}")))
+    handles.extend(line_handles)
     legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.73, 0.80),
                         fontsize=13, title="Control", title_fontsize=14, frameon=False,
                         handlelength=2.6, handleheight=1.6, labelspacing=0.9, alignment="left")
@@ -315,7 +336,57 @@ def render_map(conn: Connection, profile: Profile, day: date, out: Path,
     width = int(fig.get_size_inches()[0] * 120)
     plt.close(fig)
     return MapSummary(out, day, chosen, len(frame), counts, reports, n_events, changes,
-                      time.perf_counter() - started, width)
+                      time.perf_counter() - started, width, line)
+
+
+def _units_told(profile: Profile, level: int, unit_levels: Iterable[str]) -> str:
+    """"1,472 hromadas and 10 raions without hromadas": the units of a map, with the
+    coarser units standing in where the boundaries have no finer ones."""
+    counts = Counter(unit_levels)
+    own = counts.pop(LEVEL_NAMES[level], 0)
+    text = f"{own:,} {unit_word(profile, level, plural=own != 1)}"
+    for name, n in sorted(counts.items()):
+        coarser = ADMIN_LEVELS[name]
+        text += (f" and {n:,} {unit_word(profile, coarser, plural=n != 1)} "
+                 f"without {unit_word(profile, level)}")
+    return text
+
+
+def _draw_front_line(ax: Any, line: FrontLine) -> list[Any]:
+    """The front line in bold black over a white casing (it must read over every fill),
+    the edges of contested units dashed; the legend's handles for what was drawn."""
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
+
+    casing = [patheffects.Stroke(linewidth=4.2, foreground="white"), patheffects.Normal()]
+    handles = []
+    drawn: tuple[tuple[str, Any, str], ...] = (
+        (CONTESTED_EDGE, (0, (3, 2)), "Edge of a contested area"),
+        (FRONT, "-", "Front line: held by different sides"))
+    for kind, style, label in drawn:
+        geometry = line.geometry([kind])
+        if geometry.is_empty:
+            continue
+        xs, ys = _line_xy(geometry)
+        width = 2.2 if kind == FRONT else 1.6
+        ax.plot(xs, ys, color="#111111", linewidth=width, linestyle=style,
+                solid_capstyle="round", path_effects=casing, zorder=4)
+        handles.append(Line2D([0], [0], color="#111111", linewidth=width, linestyle=style,
+                              label=_wrapped(f"{label} ({line_length_km(geometry):,.0f} km)")))
+    return handles
+
+
+def _line_xy(geometry: Any) -> tuple[list[float], list[float]]:
+    """x and y of every line of a (multi)line, NaN-separated, for one `plot` call."""
+    import shapely
+
+    xs: list[float] = []
+    ys: list[float] = []
+    for part in shapely.get_parts(geometry):
+        x, y = part.xy
+        xs.extend([*x, float("nan")])
+        ys.extend([*y, float("nan")])
+    return xs, ys
 
 
 def _place_labels(fig: Any, ax: Any, items: Sequence[tuple[float, float, str]],
@@ -418,11 +489,12 @@ class DailyCounts:
     colors: dict[str, str]
     level: int
     units: int
+    unit_word: str = "units"  # the profile's plural word for the level's units
 
     def as_json(self) -> dict[str, Any]:
         return {
             "days": [d.isoformat() for d in self.days], "level": self.level,
-            "units": self.units, "unit_word": UNIT_WORDS[self.level],
+            "units": self.units, "unit_word": self.unit_word,
             "series": [{"key": k, "label": self.labels[k], "color": self.colors[k],
                         "counts": v} for k, v in self.series.items()],
         }
@@ -448,7 +520,7 @@ def daily_state_counts(conn: Connection, profile: Profile, since: date | None = 
     if (last - first).days >= max_days:
         raise RenderError(f"{first.isoformat()} to {last.isoformat()} is "
                           f"{(last - first).days + 1} days: at most {max_days} at once")
-    chosen = check_level(conn, level)
+    chosen = check_level(conn, level, profile)
     n_days = (last - first).days + 1
     days = [first + timedelta(days=i) for i in range(n_days)]
     if chosen == unit_level(conn):
@@ -481,7 +553,8 @@ def daily_state_counts(conn: Connection, profile: Profile, since: date | None = 
         if any(values):
             series[key] = values
     return DailyCounts(days, series, {k: styles[k].label for k in series},
-                       {k: styles[k].face for k in series}, chosen, len(intervals))
+                       {k: styles[k].face for k in series}, chosen, len(intervals),
+                       unit_word(profile, chosen))
 
 
 @dataclass
@@ -531,7 +604,7 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
             poly.set_edgecolor(state_style(profile, *_split_key(key)).edge)
     ax.set_xlim(float(x[0]), float(x[-1]))
     ax.set_ylim(0, data.units)
-    ax.set_ylabel(UNIT_WORDS[data.level].capitalize(), fontsize=13)
+    ax.set_ylabel(data.unit_word.capitalize(), fontsize=13)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b %Y"))
@@ -554,7 +627,7 @@ def render_chart(conn: Connection, profile: Profile, out: Path, since: date | No
                handleheight=1.5, labelspacing=0.9)
     title = profile.title or profile.country_name
     fig.text(0.06, 0.95, title, fontsize=20, fontweight="bold", color="#17202a", va="top")
-    fig.text(0.06, 0.905, f"{UNIT_WORDS[data.level].capitalize()} held by each side, day by day"
+    fig.text(0.06, 0.905, f"{data.unit_word.capitalize()} held by each side, day by day"
              f" ({_format_day(data.days[0])} – {_format_day(data.days[-1])})", fontsize=14,
              color="#283747", va="top")
     _save(fig, out, fmt)

@@ -468,6 +468,13 @@ def unit_of_event(event: Event, level: int, unit_ids: Mapping[str, Any] | set[st
         return str(code)
     if event.place_id in unit_ids and code is None:
         return event.place_id
+    if code is None:
+        # A place under a coarser unit that stands in for the missing finer ones
+        # (a town in Crimea, which has no hromadas: its raion is the unit).
+        for coarser in range(level - 1, 0, -1):
+            found = getattr(event, f"admin{coarser}", None)
+            if found and found in unit_ids:
+                return str(found)
     return None
 
 

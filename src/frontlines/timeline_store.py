@@ -64,7 +64,7 @@ from sqlalchemy import (
 )
 
 from .models import ADMIN_LEVELS, Event, Place, Statement
-from .profile import Profile
+from .profile import Levels, Profile
 from .store import (
     BASELINE_VERSION_KEY,
     baseline_imports,
@@ -154,11 +154,40 @@ def has_admin_units(conn: Connection) -> bool:
     return conn.execute(select(places.c.id).where(places.c.level.in_(levels)).limit(1)).first() is not None
 
 
+def standin_ids(conn: Connection, level: int) -> list[str]:
+    """Units of coarser levels that have no unit under them down to `level`.
+
+    They stand in for the finer units the boundaries lack: Ukraine's hromada
+    layer has none in Crimea, whose 10 raions are then units of the hromada
+    level themselves, so the timeline, the map and the exports at that level
+    still cover the whole country. Empty where every coarser unit has finer
+    ones (Afghanistan's provinces and districts).
+    """
+    found: list[str] = []
+    for coarser in range(1, level):
+        column = places.c[LEVEL_NAMES[coarser]]
+        finer = [LEVEL_NAMES[k] for k in range(coarser + 1, level + 1)]
+        parents = select(column).where(places.c.level.in_(finer), column.is_not(None)).distinct()
+        query = select(places.c.id).where(places.c.level == LEVEL_NAMES[coarser],
+                                          places.c.id.not_in(parents))
+        found.extend(row.id for row in conn.execute(query))
+    return sorted(found)
+
+
+def units_of_level(conn: Connection, level: int) -> Any:
+    """A `places` filter for the units of `level`: its own, and the coarser ones
+    standing in for missing finer units (`standin_ids`)."""
+    condition = places.c.level == LEVEL_NAMES[level]
+    standins = standin_ids(conn, level)
+    return or_(condition, places.c.id.in_(standins)) if standins else condition
+
+
 def load_units(conn: Connection, level: int) -> list[Unit]:
-    query = (select(places.c.id, places.c.name, places.c.admin1, places.c.admin2)
-             .where(places.c.level == LEVEL_NAMES[level]).order_by(places.c.id))
-    return [Unit(row.id, row.name, row.admin1 or (row.id if level == 1 else None),
-                 row.admin2 if level > 2 else None)
+    """The units the timeline is kept for at `level` (stand-ins included)."""
+    query = (select(places.c.id, places.c.name, places.c.admin1, places.c.admin2, places.c.level)
+             .where(units_of_level(conn, level)).order_by(places.c.id))
+    return [Unit(row.id, row.name, row.admin1 or (row.id if row.level == "admin1" else None),
+                 row.admin2 if row.level == "admin3" else None)
             for row in conn.execute(query)]
 
 
@@ -192,8 +221,15 @@ def load_geography(conn: Connection, profile: Profile,
 def _unit_parents(conn: Connection, finest: int, level: int) -> dict[str, str]:
     """Finest unit id → the id of its unit at a coarser `level`."""
     column = places.c[LEVEL_NAMES[level]]
-    query = select(places.c.id, column).where(places.c.level == LEVEL_NAMES[finest])
-    return {row[0]: row[1] for row in conn.execute(query) if row[1]}
+    query = select(places.c.id, column, places.c.level).where(units_of_level(conn, finest))
+    parents: dict[str, str] = {}
+    for row in conn.execute(query):
+        # A unit standing in for missing finer ones is its own unit at its level and finer.
+        own = ADMIN_LEVELS.get(row.level, 0)
+        parent = row.id if 0 < own <= level else row[1]
+        if parent:
+            parents[row.id] = parent
+    return parents
 
 
 # --- copies of one story (MinHash LSH) --------------------------------------------------
@@ -388,12 +424,12 @@ def unit_names(conn: Connection, level: int) -> list[UnitName]:
     """Every name (main and alternate) of every unit of `level`."""
     from .baseline import UnitName
 
-    level_name = LEVEL_NAMES[level]
+    where = units_of_level(conn, level)
     found = [UnitName(r.id, r.name) for r in conn.execute(
-        select(places.c.id, places.c.name).where(places.c.level == level_name))]
+        select(places.c.id, places.c.name).where(where))]
     query = (select(place_names.c.place_id, place_names.c.name)
              .select_from(place_names.join(places, places.c.id == place_names.c.place_id))
-             .where(places.c.level == level_name))
+             .where(where))
     found += [UnitName(r.place_id, r.name) for r in conn.execute(query)]
     return found
 
@@ -732,8 +768,13 @@ def _unit_events(conn: Connection, level: int, unit_ids: Sequence[str]) -> list[
     column = events.c[LEVEL_NAMES[level]]
     found: list[Event] = []
     for chunk in in_chunks(unit_ids):
+        # An event with no code of this level belongs to a unit standing in for the
+        # missing finer ones through its coarser code (a Crimean town: its raion).
+        coarser = [column.is_(None) & events.c[LEVEL_NAMES[k]].in_(list(chunk))
+                   for k in range(1, level)]
         query = select(events).where(or_(column.in_(list(chunk)),
-                                         (column.is_(None)) & events.c.place_id.in_(list(chunk))))
+                                         (column.is_(None)) & events.c.place_id.in_(list(chunk)),
+                                         *coarser))
         found.extend(row_to_event(r) for r in conn.execute(query))
     return found
 
@@ -1016,13 +1057,33 @@ def _control_row(interval: Interval, names: Mapping[str, tuple[str, str | None]]
     }
 
 
-def check_level(conn: Connection, level: int | None) -> int:
-    """The admin level asked for, or the finest the workspace's units have (None).
+def unit_word(profile: Profile | None, level: int, plural: bool = True) -> str:
+    """The profile's word for the units of a level ("hromadas", "oblast"); without a
+    profile, or for a level its `[levels]` table does not name, the default words
+    ("provinces", "districts", "sub-districts")."""
+    return (profile.levels if profile else Levels()).word(LEVEL_NAMES[level], plural)
+
+
+def map_level(conn: Connection, profile: Profile) -> int:
+    """The level maps, control tables and summaries show unless told otherwise: the
+    profile's `[levels] map` (or the finest level imported above it), else the finest
+    level imported."""
+    present = {row[0] for row in conn.execute(select(places.c.level).distinct())}
+    name = profile.levels.map_level(present)
+    if name is None:
+        raise TimelineError("the workspace has no admin units: run 'frontlines gazetteer import' first")
+    return ADMIN_LEVELS[name]
+
+
+def check_level(conn: Connection, level: int | None, profile: Profile | None = None) -> int:
+    """The admin level asked for, or by default the profile's map level (`map_level`;
+    the finest level the workspace's units have when no profile is given).
 
     Raises `BadLevel` for a level the units do not have.
     """
     finest = unit_level(conn)
-    chosen = finest if level is None else level
+    default = map_level(conn, profile) if profile is not None and level is None else finest
+    chosen = default if level is None else level
     if chosen not in LEVEL_NAMES or chosen > finest:
         raise BadLevel(f"level {chosen}: this workspace's units go from 1 to {finest}")
     return chosen
@@ -1043,7 +1104,7 @@ def control(conn: Connection, profile: Profile, day: date,
             level: int | None = None) -> list[dict[str, Any]]:
     """One row per unit of the level: the state on `day` (JSON shape of `frontlines control`)."""
     _check_day(profile, day)
-    return _control_rows(conn, day, check_level(conn, level))
+    return _control_rows(conn, day, check_level(conn, level, profile))
 
 
 def _control_rows(conn: Connection, day: date, chosen: int) -> list[dict[str, Any]]:
@@ -1067,14 +1128,14 @@ def summary(conn: Connection, profile: Profile, day: date,
             level: int | None = None) -> dict[str, Any]:
     """Units per state and status on `day` ("N of 399 districts")."""
     _check_day(profile, day)
-    chosen = check_level(conn, level)
+    chosen = check_level(conn, level, profile)
     rows = _control_rows(conn, day, chosen)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
         counts[(row["state"], row["status"])] += 1
     return {
         "date": day.isoformat(), "level": chosen, "units": len(rows),
-        "unit_word": UNIT_WORDS[chosen],
+        "unit_word": unit_word(profile, chosen),
         "states": [{"state": s, "status": st, "count": n}
                    for (s, st), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
         "statements": statement_records(conn, profile, day=day),
@@ -1280,15 +1341,20 @@ def explain(conn: Connection, profile: Profile, place_text: str,
     place = resolve_place(conn, place_text, profile)
     note = ""
     level = place.admin_level
+    standins = set(standin_ids(conn, finest))
     if not level:  # a town, a crossing: explain the unit it lies in
-        unit_id = getattr(place, LEVEL_NAMES[finest])
+        codes = [getattr(place, LEVEL_NAMES[k]) for k in range(finest, 0, -1)]
+        unit_id = codes[0] or next((c for c in codes[1:] if c in standins), None)
         if not unit_id:
-            raise TimelineError(f"{place.name} ({place.id}) lies in no {UNIT_WORDS[finest][:-1]}")
+            raise TimelineError(f"{place.name} ({place.id}) lies in no "
+                                f"{unit_word(profile, finest, plural=False)}")
         note = f"{place.name} ({place.id}, {place.level}) lies in this unit"
         place = load_places_by_id(conn, [unit_id])[unit_id]
         level = ADMIN_LEVELS[place.level]
     if level > finest:
         raise TimelineError(f"{place.id} is finer than this workspace's units")
+    if place.id in standins:  # a unit standing in for missing finer ones is one of them
+        level = finest
     members: dict[str, str] = {}
     if level == finest:
         intervals = load_intervals(conn, [place.id]).get(place.id, [])
@@ -1298,7 +1364,7 @@ def explain(conn: Connection, profile: Profile, place_text: str,
         column = places.c[LEVEL_NAMES[level]]
         members = {r.id: r.name for r in conn.execute(
             select(places.c.id, places.c.name).where(
-                places.c.level == LEVEL_NAMES[finest], column == place.id))}
+                units_of_level(conn, finest), column == place.id))}
         unit_events = list(_unit_events(conn, finest, sorted(members)))
         # Events about the province as a whole (which move its units by inference), and
         # those about places in it tied to no unit (which move nothing).
@@ -1320,7 +1386,7 @@ def explain(conn: Connection, profile: Profile, place_text: str,
     cited = {e for iv in intervals for e in iv.event_ids if e.startswith(BASELINE_REF)}
     baselines = {b.ref: b for b in load_baselines(conn, sorted(members) or [place.id])
                  if b.ref in cited}
-    explanation = Explanation(place, level, UNIT_WORDS[level], intervals, details, day,
+    explanation = Explanation(place, level, unit_word(profile, level), intervals, details, day,
                               unplaced, rejected, pins, members, note,
                               profile_settings(profile).contested_days, baselines)
     return explanation

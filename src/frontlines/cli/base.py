@@ -244,6 +244,22 @@ def timeline_connection(
         raise click.ClickException(str(exc)) from exc
 
 
+def level_option(func: F) -> F:
+    """The shared `--level N` option: which admin level's units to show."""
+    return click.option(
+        "--level", type=click.IntRange(1, 3), default=None,
+        help="Admin level: 1 = the coarsest units (provinces, oblasts), 2 and 3 finer ones; "
+             "default the profile's map level ([levels] map), else the finest imported.")(func)
+
+
+def frontline_option(func: F) -> F:
+    """The shared `--frontline` flag: the line where units held by different sides meet."""
+    return click.option(
+        "--frontline", is_flag=True, default=False,
+        help="Also the front line: the boundary between units held by different sides "
+             "(dashed around contested units).")(func)
+
+
 def reference_option(func: F) -> F:
     """The shared `--reference FILE` option: published counts to compare with."""
     return click.option(

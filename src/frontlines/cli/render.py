@@ -21,6 +21,7 @@ from ..export import (
     write_events,
 )
 from ..models import EVENT_KINDS
+from ..outputs.frontline import frontline as front_line_of
 from ..reference import ReferenceError, read_reference
 from ..render import RenderError, render_chart, render_map
 from ..store import EventFilterError, validate_event_filters
@@ -29,6 +30,8 @@ from .base import (
     State,
     cli,
     emit,
+    frontline_option,
+    level_option,
     output_format,
     parse_day_option,
     pass_state,
@@ -41,25 +44,28 @@ ERRORS = (ExportError, RenderError, ReferenceError)
 """Library errors that become one-line CLI errors (besides TimelineError)."""
 
 
-LEVEL = click.option("--level", type=click.IntRange(1, 3), default=None,
-                     help="Admin level: 1 = provinces; default the finest the boundaries have.")
-
-
 @cli.command("map")
 @click.option("--date", "day_text", default=None,
               help="The day (YYYY-MM-DD); default the latest day with an event.")
 @click.option("--out", required=True, type=OUTPUT, help="A .png or .svg file to write.")
-@LEVEL
+@level_option
+@frontline_option
 @pass_state
-def map_command(state: State, day_text: str | None, out: Path, level: int | None) -> None:
+def map_command(state: State, day_text: str | None, out: Path, level: int | None,
+                frontline: bool) -> None:
     """Draw the control map of a day: one colour per actor, with the evidence counted."""
     with timeline_connection(state, *ERRORS) as (conn, profile):
         day = parse_day_option(day_text, "--date") or latest_event_day(conn, profile)
-        drawn = render_map(conn, profile, day, out, level)
+        drawn = render_map(conn, profile, day, out, level, frontline=frontline)
     counts = ", ".join(f"{key} {n}" for key, n in sorted(drawn.counts.items(),
                                                          key=lambda kv: -kv[1]))
+    line = ""
+    if drawn.frontline is not None:
+        line = "; front line " + (", ".join(
+            f"{'/'.join(s.sides)} {s.length_km:,.0f} km" for s in drawn.frontline.segments)
+            or "none")
     click.echo(f"wrote {out} ({drawn.day.isoformat()}: {counts}; {drawn.reports} reports; "
-               f"{len(drawn.capital_changes)} capitals changed hands in the last week; "
+               f"{len(drawn.capital_changes)} capitals changed hands in the last week{line}; "
                f"{drawn.seconds:.1f} s)")
 
 
@@ -69,7 +75,7 @@ def map_command(state: State, day_text: str | None, out: Path, level: int | None
               help="First day (YYYY-MM-DD); default the profile's start.")
 @click.option("--until", "until_text", default=None,
               help="Last day (YYYY-MM-DD); default the latest day with an event.")
-@LEVEL
+@level_option
 @reference_option
 @pass_state
 def chart_command(state: State, out: Path, since_text: str | None, until_text: str | None,
@@ -124,19 +130,31 @@ def export_events(state: State, fmt: str, out: Path, since_text: str | None,
 @click.option("--format", "fmt", type=click.Choice(CONTROL_FORMATS), default="geojson",
               show_default=True, help="Output format.")
 @click.option("--out", required=True, type=OUTPUT, help="The file to write.")
-@LEVEL
+@level_option
+@click.option("--frontline", is_flag=True, default=False,
+              help="Add the front line (where units held by different sides meet): in GeoJSON "
+                   "as line features after the units, in a GeoPackage as a layer 'frontline'; "
+                   "each feature has a 'layer' property (control or frontline).")
 @pass_state
 def export_control(state: State, day_text: str | None, fmt: str, out: Path,
-                   level: int | None) -> None:
+                   level: int | None, frontline: bool) -> None:
     """One feature per unit with its state, status, since and confidence on a day."""
+    if frontline and fmt == "csv":
+        raise click.BadParameter("needs --format geojson or gpkg (a CSV holds no lines)",
+                                 param_hint="--frontline")
     with timeline_connection(state, *ERRORS) as (conn, profile):
         day = parse_day_option(day_text, "--date") or latest_event_day(conn, profile)
         frame = control_frame(conn, profile, day, level)
+        line = front_line_of(conn, profile, day, level) if frontline else None
     try:
-        written = write_control(frame, fmt, out)
+        written = write_control(frame, fmt, out, line.features(profile) if line else None)
     except (ExportError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} units ({day.isoformat()}) to {out}")
+    tail = ""
+    if line is not None:
+        tail = " with the front line (" + (", ".join(
+            f"{'/'.join(s.sides)} {s.length_km:,.0f} km" for s in line.segments) or "none") + ")"
+    click.echo(f"wrote {written} units ({day.isoformat()}){tail} to {out}")
 
 
 @cli.command("serve")

@@ -39,6 +39,7 @@ from .base import (
     cli,
     console,
     emit,
+    level_option,
     output_format,
     parse_day_option,
     pass_state,
@@ -62,8 +63,7 @@ def _run(state: State, query: Callable[[Connection, Profile], T]) -> T:
 
 @cli.command("control")
 @click.option("--date", "day_text", required=True, help="The day (YYYY-MM-DD).")
-@click.option("--level", type=click.IntRange(1, 3), default=None,
-              help="Admin level: 1 = provinces; default the finest the boundaries have.")
+@level_option
 @output_format("table", "json", "csv")
 @pass_state
 def control_command(state: State, day_text: str, level: int | None, fmt: str) -> None:
@@ -127,8 +127,7 @@ def explain_command(state: State, place: str, day_text: str | None) -> None:
 @cli.command("summary")
 @click.option("--date", "day_text", default=None,
               help="The day (YYYY-MM-DD); required unless --series.")
-@click.option("--level", type=click.IntRange(1, 3), default=None,
-              help="Admin level: 1 = provinces; default the finest the boundaries have.")
+@level_option
 @click.option("--series", is_flag=True,
               help="Units per state per day instead (with --reference: beside published counts).")
 @click.option("--since", "since_text", default=None, help="--series: first day (YYYY-MM-DD).")

@@ -14,6 +14,8 @@
     level: null,
     unitsLayer: null,
     bordersLayer: null,
+    frontLayer: null,
+    frontlines: new Map(), // date|level -> front line (GeoJSON)
     layersById: new Map(),
     control: new Map(), // date|level -> control rows
     rows: new Map(),    // unit id -> row for the current date
@@ -258,6 +260,27 @@
     return state.control.get(key);
   }
 
+  async function frontlineFor(day) {
+    // The line where units held by different sides meet; a failure only costs the line.
+    const key = `${day}|${state.level}`;
+    if (!state.frontlines.has(key)) {
+      state.frontlines.set(key, getJSON(`/api/frontline?date=${day}&level=${state.level}`)
+        .catch(() => ({ type: "FeatureCollection", features: [] })));
+    }
+    return state.frontlines.get(key);
+  }
+
+  function drawFrontline(line) {
+    if (state.frontLayer) state.frontLayer.remove();
+    state.frontLayer = L.geoJSON(line, {
+      interactive: false,
+      style: (feature) => feature.properties.kind === "front"
+        ? { color: "#111111", weight: 3.5, opacity: 0.95, lineCap: "round", className: "frontline" }
+        : { color: "#111111", weight: 2.2, opacity: 0.9, dashArray: "6 5", className: "frontline frontline-contested" },
+    }).addTo(map);
+    document.body.dataset.frontline = String(line.features.length);
+  }
+
   async function showDay(index) {
     state.index = Math.max(0, Math.min(index, state.days.length - 1));
     const day = currentDay();
@@ -266,11 +289,12 @@
     updateHash();
     moveChartCursor();
     const seq = ++state.requestSeq;
-    const control = await controlFor(day);
+    const [control, line] = await Promise.all([controlFor(day), frontlineFor(day)]);
     if (seq !== state.requestSeq) return; // a later day was asked for meanwhile
     state.rows = new Map(control.units.map((row) => [row.place_id, row]));
     paint();
-    renderLegend(control);
+    drawFrontline(line);
+    renderLegend(control, line);
     document.body.dataset.day = day;
     if (!state.playing) {
       await Promise.all([renderFeed(day), state.selected ? renderUnit(state.selected) : null]);
@@ -278,7 +302,14 @@
     document.body.dataset.loaded = day;
   }
 
-  function renderLegend(control) {
+  function frontSwatch(dashed) {
+    const box = svg("svg", { width: 22, height: 16, class: "swatch", "aria-hidden": "true" });
+    box.appendChild(svg("line", { x1: 1, y1: 8, x2: 21, y2: 8, stroke: "#111111",
+                                  "stroke-width": dashed ? 2 : 3.5, "stroke-dasharray": dashed ? "4 3" : "none" }));
+    return box;
+  }
+
+  function renderLegend(control, line) {
     const counts = new Map();
     for (const row of control.units) {
       const key = styleKey(row);
@@ -301,6 +332,17 @@
         el("span", { className: "count", text: `${n}` }),
         el("span", { className: "share muted", text: `${share}%` }),
         bar,
+      ]));
+    }
+    for (const feature of (line && line.features) || []) {
+      const p = feature.properties;
+      const label = p.kind === "front"
+        ? `Front line: ${p.side_a_name} / ${p.side_b_name}`
+        : `Edge of contested ${control.unit_word}: ${p.side_a_name}`;
+      legend.appendChild(el("li", { className: "legend-line", attrs: { "data-key": `frontline:${p.side_a}:${p.side_b}` } }, [
+        frontSwatch(p.kind !== "front"),
+        el("span", { className: "label", text: label }),
+        el("span", { className: "count", text: `${Math.round(p.length_km)} km` }),
       ]));
     }
     $("legend-date").textContent = longDay(control.date);
@@ -395,7 +437,7 @@
     const panel = $("unit-panel");
     panel.hidden = false;
     const province = story.place.admin1 && story.place.admin1 !== story.place.id
-      ? `${provinceName(story.place.admin1)} province` : null;
+      ? `${provinceName(story.place.admin1)} ${(state.meta.level_nouns || ["province"])[0]}` : null;
     clearUnitPanel(story.place.name,
                    [story.place.id, province, story.place.level].filter(Boolean).join(" · "),
                    "No data");
@@ -650,7 +692,7 @@
     $("end-label").textContent = shortDay(meta.latest);
     const levelSelect = $("level");
     for (const level of meta.levels) {
-      const label = level === meta.level ? meta.unit_word : level === 1 ? "provinces" : `level ${level}`;
+      const label = (meta.level_words && meta.level_words[level - 1]) || `level ${level}`;
       levelSelect.appendChild(el("option", { text: label, attrs: { value: level } }));
     }
     const hash = readHash();
