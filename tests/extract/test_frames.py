@@ -453,3 +453,84 @@ def test_where_people_fled_to_is_no_place_they_left(frames_of) -> None:
 def test_a_part_named_with_a_possessive_is_partial(frames_of) -> None:
     frame = only_selected(frames_of("Insurgents seized Lumen City's entrance on Sunday."))
     assert (frame.place.id, frame.partial, frame.trigger_class) == ("XX0201", True, "siege")
+
+
+# --- attributes, reference and idiom ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government troops moved towards the recently captured town of Brennick.",
+        "Soldiers shelled the occupied Brennick on Monday.",
+    ],
+)
+def test_a_participle_before_its_noun_is_an_attribute_not_the_subjects_act(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert frame.trigger.voice == "attributive"
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "front")
+
+
+def test_an_attributive_participle_keeps_a_side_fused_into_it(frames_of) -> None:
+    frame = only_selected(frames_of("Front fighters reached the government-liberated town of Brennick."))
+    assert frame.gainer == "government"
+
+
+def test_scare_quotes_leave_a_trigger_phrase_whole(frames_of) -> None:
+    frame = only_selected(frames_of('Front fighters said they had "full control" over Brennick.'))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "front")
+
+
+def test_the_troops_refer_back_to_the_side_last_named(frames_of) -> None:
+    frame = only_selected(frames_of("The troops pulled out of Brennick.", Discourse(last_actor="government")))
+    assert (frame.trigger_class, frame.leaver) == ("withdrawal", "government")
+    frame = only_selected(frames_of("The troops entered Brennick.", Discourse(last_actor="government")))
+    assert frame.gainer == "government"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer"),
+    [
+        ("Front fighters raised their flag over Brennick on Sunday.", "front"),
+        ("Government troops hoisted the national flag in the town of Brennick.", "government"),
+        ("Brennick was returned to government forces on Monday.", "government"),
+        ("Government troops freed Brennick after a week of fighting.", "government"),
+    ],
+)
+def test_idioms_of_taking_a_place(frames_of, sentence: str, gainer: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)
+
+
+def test_a_white_flag_is_no_flag_of_conquest(frames_of) -> None:
+    frames = frames_of("Soldiers raised a white flag over Brennick.")
+    assert not [f for f in selected(frames) if f.trigger_class == "gain"]
+
+
+def test_a_participle_with_its_agent_is_passive_without_an_auxiliary(frames_of) -> None:
+    frame = only_selected(frames_of("Brennick, seized by government troops on Monday, was calm."))
+    assert (frame.place.id, frame.trigger.voice, frame.gainer) == ("XX0102", "passive", "government")
+
+
+def test_the_subject_stands_before_a_participle_phrase_that_describes_it(frames_of) -> None:
+    frames = frames_of("Brennick and other towns taken in March were handed back to government troops.")
+    (frame,) = [f for f in selected(frames) if f.trigger.name == "was-returned"]
+    assert (frame.place.id, frame.gainer) == ("XX0102", "government")
+
+
+def test_a_name_opening_the_next_passive_clause_is_not_the_object_before(frames_of) -> None:
+    frames = selected(frames_of("Front fighters captured Brennick and Tarrow was retaken by government troops."))
+    assert {(f.place.id, f.gainer) for f in frames} == {("XX0102", "front"), ("XX0202", "government")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer"),
+    [
+        ("A Front spokesman tweeted that all posts in Brennick had been cleared.", "front"),
+        ("Government troops said Brennick had been retaken on Monday.", "government"),
+        ("Brennick was retaken on Monday.", "government"),
+    ],
+)
+def test_a_regain_told_in_the_passive_is_the_speaking_sides(frames_of, sentence: str, gainer: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)

@@ -23,9 +23,12 @@ from __future__ import annotations
 import pytest
 
 from frontlines.extract.linking import ROLES, Discourse, LinkedPlace, PlaceLinker
+from frontlines.extract.mentions import MentionFinder
+from frontlines.models import Place
 from frontlines.places.gazetteer import Gazetteer
+from frontlines.profile import Profile
 
-from .conftest import by_name, sentence_mentions
+from .conftest import CAPITALS, by_name, document, invented_places, one_sentence, sentence_mentions
 
 
 @pytest.fixture
@@ -333,3 +336,37 @@ def test_the_province_means_one_named_before_not_after(gazetteer: Gazetteer, lin
 def test_a_province_owning_its_capital_is_context(link) -> None:
     linked = link("Insurgents seized Kestria province's capital Lumen on Sunday.")
     assert by_name(linked, "Kestria").role == "context"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("The Ash Front took full control of Kestria on Monday.", "event"),
+        ("Insurgents captured Kestria after a week of fighting.", "event"),
+        ("Insurgents captured a town in Kestria.", "context"),  # where, not what
+        ("Fighting in Kestria went on all week.", "context"),  # fighting in a province is where
+    ],
+)
+def test_a_bare_province_is_the_province_only_as_what_was_taken(
+    finder: MentionFinder, linker: PlaceLinker, sentence: str, role: str
+) -> None:
+    # With the sentence's triggers found, as the extractor links it.
+    linked = linker.link(one_sentence(finder, sentence), Discourse())
+    (kestria,) = [lp for lp in linked if lp.place.id == "XX02"]
+    assert kestria.role == role
+
+
+def test_a_surname_named_in_full_is_a_person_later_in_the_report(profile: Profile) -> None:
+    # A village that bears a person's surname only as an old, alternate name.
+    village = Place("xx:dunmore", "Dunmore", "populated_place", parent_id="XX0203", admin1="XX02",
+                    admin2="XX0203", lat=10.0, lon=30.0, population=400, alt_names=("Harlan",))
+    gazetteer = Gazetteer([*invented_places(), village], capitals=CAPITALS)
+    linker = PlaceLinker(gazetteer, profile)
+    finder = MentionFinder(gazetteer, profile)
+    found = finder(document("President Edwin Harlan spoke on Monday. Insurgents captured Lumen, a blow to Harlan."))
+    discourse = Discourse()
+    linked = [lp for sentence in found.sentences for lp in linker.link(sentence, discourse)]
+    assert [lp.place.id for lp in linked] == ["XX0201"]
+    # The village's main name is still a place.
+    found = finder(document("Insurgents captured Dunmore on Monday."))
+    assert [lp.place.id for lp in linker.link(found.sentences[0], Discourse())] == ["xx:dunmore"]

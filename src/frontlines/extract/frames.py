@@ -144,11 +144,13 @@ class FrameBuilder:
         discourse: Discourse,
         triggers: list[TriggerMention],
     ) -> list[Frame]:
-        text = sentence.text
+        # Read through scare quotes as the triggers were found ('Russia's "liberation" of X').
+        text = lexicon.DOUBLE_QUOTES.sub(" ", sentence.text)
         clause_breaks = list(lexicon.CLAUSE_BREAK.finditer(text))
         breaks = [0] + [m.end() for m in clause_breaks] + [len(text)]
         break_starts = [m.start() for m in clause_breaks]
         frames: list[Frame] = []
+        subject_starts: dict[int, int] = {}  # a passive trigger's subject, cut off the object before it
         for index, hit in enumerate(triggers):
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
             prefix = text[clause_start : hit.start]
@@ -158,6 +160,10 @@ class FrameBuilder:
                 lexicon.NEGATION.search(prefix) or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end)
             )
             previous_end = triggers[index - 1].end if index else 0
+            if hit.voice == "passive" and index and _reduced_relative(text, triggers[index - 1]):
+                # "X and other areas taken in February were returned": the subject
+                # stands before the participle phrase that describes it.
+                previous_end = triggers[index - 2].end if index > 1 else 0
             next_start = triggers[index + 1].start if index + 1 < len(triggers) else len(text)
             clause_end = min([b for b in break_starts if b >= hit.end] + [len(text)])
             if hit.kind == "withdrawal" and (
@@ -178,8 +184,24 @@ class FrameBuilder:
                 and not lexicon.INSURGENT_PRONOUNS.search(text, clause_start, hit.start)
             ):
                 continue  # "the district is 10 km from X": where a place lies, not a siege
-            before_span = (max(clause_start, previous_end), hit.start)
-            after_span = (hit.end, _list_end(text, hit.end, min(clause_end, next_start), linked))
+            before_span = (max(clause_start, previous_end, subject_starts.get(index, 0)), hit.start)
+            object_end = min(clause_end, next_start)
+            if index + 1 < len(triggers) and triggers[index + 1].voice == "passive":
+                # "captured Lyman and Izium was retaken": a name right before the next
+                # passive verb is its subject, not this verb's object.
+                subject = [
+                    r
+                    for r in linked
+                    if hit.end < r.start
+                    and r.end <= next_start
+                    and not text[r.end : next_start].strip()
+                    and lexicon.COORDINATION_BEFORE.search(text, hit.end, r.start)
+                    and any(hit.end < o.end <= r.start for o in linked)
+                ]
+                if subject:
+                    object_end = min(object_end, subject[0].start)
+                    subject_starts[index + 1] = subject[0].start
+            after_span = (hit.end, _list_end(text, hit.end, object_end, linked))
             found = self._arguments(
                 hit, text, linked, discourse, breaks, clause_start, previous_end, before_span, after_span
             )
@@ -496,6 +518,12 @@ class FrameBuilder:
                     and lexicon.LOSER_AFTER_RECAPTURE.match(text, hit.end, clause_end)
                 ):
                     doer = self._other_side(doer, actors)  # "cleared of the Taliban": the loser is named
+            if doer is None and kind == "recapture":
+                # "a Taliban spokesman tweeted that the installations had been cleared":
+                # a regain told in the passive by one side is that side's.
+                speech = list(lexicon.SPEECH_BEFORE_CLAUSE.finditer(text, 0, hit.start))
+                if speech:
+                    doer = self._speaker_side(text, actors, speech[-1].start())
         elif hit.voice == "nominal":
             agent = lexicon.AGENT_AFTER_NOMINAL.match(text, hit.end, clause_end)
             if doer is None and agent:
@@ -507,6 +535,11 @@ class FrameBuilder:
                 # "the army announced its withdrawal", "the Taliban's capture of X":
                 # the possessor is the doer.
                 doer = self._actor_in(actors, *before, last=True)
+        elif hit.voice == lexicon.ATTRIBUTIVE_VOICE:
+            # "moving towards the occupied X": the subject is not the participle's
+            # agent; only a side fused into it is ("the Russian-occupied X").
+            fused = [a for a in actors if a.end == hit.start - 1 and text[a.end] == "-"]
+            doer = doer or (fused[0].actor if fused else None)
         elif doer is None:
             doer = self._actor_in(actors, *before, last=True)
             reported = lexicon.SPEECH_BEFORE_CLAUSE.search(text, max(0, before[0] - 60), before[1])
@@ -515,6 +548,10 @@ class FrameBuilder:
                 # "Ukrainian forces said they had regained X", "Moscow said it had
                 # taken X": a pronoun in a reported clause is the side that speaks.
                 doer = self._speaker_side(text, actors, reported.start())
+            if doer is None and lexicon.DEFINITE_FORCES.search(subject):
+                # "Russian troops massed near X. ... The troops were pulled out of X":
+                # a definite noun for forces refers back to the side last named.
+                doer = discourse.last_actor
             if doer is None and lexicon.INSURGENT_PRONOUNS.search(subject):
                 doer = self.profile.default_actor
         if hit.name == "lost-to":
@@ -722,3 +759,15 @@ def _list_end(text: str, start: int, end: int, linked: list[LinkedPlace]) -> int
             continue  # nothing named yet: "took control of the city, the capital of X"
         return cut
     return end
+
+
+def _reduced_relative(text: str, hit: TriggerMention) -> bool:
+    """Is the trigger a bare participle describing the noun before it ("areas
+    taken in February"), with no auxiliary making it a verb of its own?"""
+    return bool(
+        lexicon.PARTICIPLE_WORD.match(text, hit.start, hit.end)
+        and not lexicon.AUXILIARY_BEFORE.search(text, max(0, hit.start - 24), hit.start)
+        # Past tense looks the same ("forces captured Lyman"); a participle phrase
+        # goes on with an adverbial, not an object.
+        and lexicon.ADVERBIAL_AHEAD.match(text, hit.end)
+    )

@@ -9,6 +9,9 @@ its *voice*, which says where the place stands relative to the trigger:
 - ``either``: the place may stand on both sides ("X was repelled" and
   "forces held off an attack on X")
 
+An active participle used as an attribute of its noun takes the derived voice
+``attributive`` (see `ATTRIBUTIVE_BEFORE`).
+
 `validate()` checks that every pattern compiles, names a known kind and
 voice, and matches its own examples; the test-suite runs it.
 """
@@ -21,6 +24,8 @@ from dataclasses import dataclass
 from ..models import EVENT_KINDS
 
 VOICES = ("active", "passive", "nominal", "either")
+# Derived, never declared by a trigger: "the occupied town of X".
+ATTRIBUTIVE_VOICE = "attributive"
 
 # Auxiliaries between a subject and a passive participle ("has been", "was").
 _BE = (
@@ -196,14 +201,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:retook|retake|retakes|retaking|retaken|recaptured|recapture|recaptures|"
         r"recapturing|regained|regain|regains|regaining|reclaimed|reclaim|liberated|liberate|"
         r"liberating|de-?occupied|de-?occupy|de-?occupying|"
-        r"took\s+back|take\s+back|taken\s+back|won\s+back|cleared|clear|clears|clearing)\b"
+        r"took\s+back|take\s+back|taken\s+back|won\s+back|cleared|clear|clears|clearing|freed|freeing)\b"
         r"(?!\s+(?:up|the\s+way)\b)",
         (
             "government forces retook the district",
             "forces cleared the district of militants",
             "Our forces managed to retake Shinwari district",
         ),
-        stems=("retak", "retook", "recaptur", "regain", "reclaim", "liberat", "occup", "back", "clear"),
+        stems=("retak", "retook", "recaptur", "regain", "reclaim", "liberat", "occup", "back", "clear",
+               "freed", "freeing"),
     ),
     Trigger(
         # "the liberation of X": a regain told as a noun ("the recapture of X"
@@ -219,10 +225,36 @@ TRIGGERS: tuple[Trigger, ...] = (
         "was-retaken",
         "recapture",
         "passive",
-        _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|de-?occupied|cleared|taken\s+back)"
-        r"\b",
-        ("the district has been recaptured", "X were retaken by the Afghan government forces"),
-        stems=("recaptur", "retaken", "regain", "reclaim", "liberat", "occup", "clear", "back"),
+        _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|de-?occupied|cleared|taken\s+back|"
+        r"freed)\b",
+        ("the district has been recaptured", "X were retaken by the Afghan government forces",
+         "the village was freed on Monday"),
+        stems=("recaptur", "retaken", "regain", "reclaim", "liberat", "occup", "clear", "back", "freed"),
+    ),
+    Trigger(
+        # "X was returned to Y", "handed back to Y": the side named after "to"
+        # holds it again.
+        "was-returned",
+        "recapture",
+        "passive",
+        _BE + _ADV + r"(?:returned|handed\s+back|given\s+back)\b(?=\s+to\b)",
+        ("the region has been returned to the government", "the town was handed back to the army"),
+        stems=("returned", "back"),
+    ),
+    Trigger(
+        # Raising a side's flag over a place marks it as taken (a white flag is
+        # a surrender, told elsewhere).
+        "raised-flag",
+        "capture",
+        "active",
+        r"\b(?:raised|raise|raises|raising|hoisted|hoist|hoists|hoisting|planted|plant|plants|planting)\s+"
+        r"(?![^.,;]{0,20}\bwhite\b)(?:the\s+|their\s+|its\s+|a\s+|our\s+)?(?:[\w’'-]+\s+){0,2}flags?\s+"
+        r"(?:in|over|above|on|at|atop)\b",
+        (
+            "troops hoisted the national flag in the town",
+            "fighters raised their flag over the governor's office",
+        ),
+        stems=("flag",),
     ),
     # --- siege -----------------------------------------------------------
     Trigger(
@@ -520,7 +552,7 @@ TRIGGERS_BY_NAME: dict[str, Trigger] = {t.name: t for t in TRIGGERS}
 TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
-    r"liberat|back|clear|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
+    r"liberat|back|clear|freed|freeing|returned|flag|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
@@ -833,6 +865,31 @@ NAME_PREFIX_ALLOWED = frozenset(
 # not a clause of its own.
 NOUN_USE_BEFORE = re.compile(r"(?:[’']s|\bits|\btheir|\bthe|\ba)\s+$", re.IGNORECASE)
 
+# Double quotation marks, which trigger phrases read through (same length: a
+# space for each, so offsets hold).
+DOUBLE_QUOTES = re.compile(r'["“”„«»]')
+
+# A past participle between a determiner (and adverbs) and its noun is an
+# attribute of the noun, not the verb of the clause: in "troops are moving
+# towards the temporarily occupied Svatove" the troops did not occupy it.
+# The participle's agent is unexpressed, unless fused in ("Russian-occupied").
+ATTRIBUTIVE_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|its|their|this|that|these|those|other|all)|[’']s)\s+(?:[a-z]+ly\s+)*(?:[\w’']+-)?$",
+    re.IGNORECASE,
+)
+# A participle followed by its agent is passive even without an auxiliary
+# (a reduced relative clause: "Kherson, captured by Russian forces in March,").
+BY_AGENT_AHEAD = re.compile(r"\s+by\s+(?!(?:far|then|now|the\s+(?:end|time|way))\b)", re.IGNORECASE)
+AUXILIARY_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|having)\s+(?:[a-z]+ly\s+|not\s+)?$", re.IGNORECASE
+)
+# A conjunction right before a name: the name may open a clause of its own.
+COORDINATION_BEFORE = re.compile(r"(?:,|\band|\bwhile|\bbut)\s*$", re.IGNORECASE)
+ADVERBIAL_AHEAD = re.compile(
+    r"\s*(?:,|\s(?:in|on|by|during|since|last|earlier|early|before|after|at|from)\b)", re.IGNORECASE
+)
+PARTICIPLE_WORD = re.compile(r"[A-Za-z]+(?:ed|en|wn)$")  # used with match(text, start, end)
+
 # The seat of a unit's authority: when it falls, the unit falls ("all
 # government buildings in the district have fallen").
 SEAT_OF_POWER = re.compile(
@@ -1044,12 +1101,19 @@ LOCAL_SURRENDER = re.compile(
 # Pronouns and generic nouns for the side that fights the government.
 # A verb of saying, then (optionally) "that", before a reported clause.
 SPEECH_BEFORE_CLAUSE = re.compile(
-    r"\b(?:said|says|say|claimed|claims|announced|stated|reported|confirmed|added|told\s+\w+)"
+    r"\b(?:said|says|say|claimed|claims|announced|stated|reported|confirmed|added|tweeted|wrote|posted|"
+    r"told\s+\w+)"
     r"(?:\s+(?:on\s+\w+|in\s+a\s+[\w\s]{1,30}?))?,?\s+(?:that\s+)?",
     re.IGNORECASE,
 )
 # A subject pronoun right before a trigger ("they had regained", "it has taken").
 REPORTED_PRONOUN = re.compile(r"\b(?:they|it|we)\s+(?:[\w’']+\s+){0,2}[\"“‘']?$", re.IGNORECASE)
+# Forces named by a definite noun alone, which refer back to a side named
+# before ("the troops", "these units"); "our troops" is the speaker's.
+DEFINITE_FORCES = re.compile(
+    r"\b(?:the|these|those)\s+(?:troops|forces|soldiers|units|servicemen)\b", re.IGNORECASE
+)
+
 INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b", re.IGNORECASE)
 
 # Sources that only point back to someone named before.
@@ -1172,6 +1236,8 @@ POSSESSIVE_PART_AFTER = re.compile(
 # "the province of X" after a verb: X itself is the object ("captured the
 # province of Badakhshan"); after one of `NOT_A_VERB` it is only a location.
 PROVINCE_AS_OBJECT = re.compile(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$")
+# Between a trigger and the name that is its direct object.
+OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
 NOT_A_VERB = frozenset(("in", "of", "across", "within", "throughout", "from", "to", "near", "and"))
 
 # A place named through all of its parts is the place as a whole (a

@@ -37,7 +37,7 @@ from ..places.fuzzy import is_headline
 from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
 from . import lexicon
-from .mentions import SentenceMentions
+from .mentions import SentenceMentions, TriggerMention
 
 ROLES = ("event", "context", "relation", "speaker", "facility", "anaphor")
 
@@ -68,6 +68,10 @@ class Discourse:
     last_event_place: str | None = None
     last_event_sentence: int = -10
     last_date: date | None = None
+    # Surnames of people named in full, which are no places later on.
+    persons: set[str] = field(default_factory=set)
+    # The side last named, which "the troops" of a later sentence refers back to.
+    last_actor: str | None = None
     speakers: dict[str, str] = field(default_factory=dict)  # surname -> side
     # Where the report is: the units above the map level (admin2) of the
     # places linked so far, and the place each name was given.
@@ -206,7 +210,9 @@ class PlaceLinker:
         linked: list[LinkedPlace] = []
         previous_end = 0
         for m in mentions:
-            found = self._link_one(text, m, linked, sentence_provinces, previous_end, discourse)
+            found = self._link_one(
+                text, m, linked, sentence_provinces, previous_end, discourse, sentence.triggers
+            )
             if found is not None:
                 if found.place.admin2 and found.place.level != "admin1":
                     discourse.areas[found.place.admin2] += 1
@@ -225,6 +231,21 @@ class PlaceLinker:
                 cur.role, cur.relation = "relation", prev.relation
         return linked
 
+    def _remember_person(self, m: Mention, discourse: Discourse) -> None:
+        """A surname seen in a person's full name is that person later in the report
+        ("Vladimir Putin ... a test for Putin"), when no place bears it as its main name."""
+        if not any(self.gazetteer.is_main_name(pid, m.text) for pid in m.place_ids):
+            discourse.persons.add(m.text.casefold())
+
+    def _names_a_place(self, word: str) -> bool:
+        """Is `word` the main name of a place? ("Putin" is only an old name of a
+        village, so "Vladimir Putin" stays a person.)"""
+        return any(
+            self.gazetteer.is_main_name(pid, m.text)
+            for m in self.gazetteer.find_mentions(word)
+            for pid in m.place_ids
+        )
+
     def _link_one(
         self,
         text: str,
@@ -233,8 +254,11 @@ class PlaceLinker:
         sentence_provinces: list[tuple[int, str]],
         previous_end: int,
         discourse: Discourse,
+        triggers: Sequence[TriggerMention] = (),
     ) -> LinkedPlace | None:
         start, end = m.start, m.end
+        if m.text.casefold() in discourse.persons:
+            return None  # a person the report has named in full
         before = text[max(0, start - 60) : start]
         after = text[end : end + 40]
         if lexicon.HYPHEN_MODIFIER_AFTER.match(after):
@@ -243,7 +267,7 @@ class PlaceLinker:
             lexicon.PROPER_WORD_AFTER.match(after)
             and not lexicon.NOT_A_NAME_PART.match(after)
             and not is_headline(text, start)
-            and not self.gazetteer.find_mentions(after[1:].split(maxsplit=1)[0])
+            and not self._names_a_place(after[1:].split(maxsplit=1)[0])
         ):
             return None  # "Vladimir Putin", "Kyiv Independent": part of a longer name
         hint = m.level_hint
@@ -309,8 +333,10 @@ class PlaceLinker:
             and not word_before.group(1).endswith(("’s", "'s"))
             and not any(r.end >= start - len(word_before.group(0)) - 1 for r in linked[-1:])
         ):
+            self._remember_person(m, discourse)
             return None  # part of a person's or an organisation's name ("Abdul Mannan Qate")
         if lexicon.HONORIFIC_BEFORE.search(text[max(0, start - 14) : start]):
+            self._remember_person(m, discourse)
             return None  # "Mr. Qate": a person
         line_start = start == 0 or text[:start].rstrip(" \t").endswith("\n")
         if line_start and lexicon.DATELINE_AFTER.match(after):
@@ -360,6 +386,13 @@ class PlaceLinker:
                 role = "context" if role == "event" else role
             elif object_of_verb and object_of_verb.group(1).lower() not in lexicon.NOT_A_VERB:
                 pass  # "captured the province of X": the province itself
+            elif any(
+                t.kind in ("capture", "recapture")
+                and t.voice != "passive"
+                and lexicon.OBJECT_GAP.fullmatch(text, t.end, start)
+                for t in triggers
+            ):
+                pass  # "took full control of Panjshir": the object of a taking (fighting "in X" is where)
             elif (hint != "province" or context_like) and role == "event":
                 role = "context"
         return LinkedPlace(

@@ -136,8 +136,9 @@ class MentionFinder:
             sentence = SentenceMentions(index, s_start, s_end, text[s_start:s_end], [])
             sentence.triggers = self.find_triggers(sentence.text)
             exact = mentions[lo:hi]
+            # Actors everywhere: a later sentence's "the troops" refers back to them.
+            sentence.actors = self.find_actors(sentence.text)
             if sentence.triggers:
-                sentence.actors = self.find_actors(sentence.text)
                 sentence.dates = find_dates(sentence.text)
                 # Names no folding foresaw ("Khuwaja Ghar"), only where it matters:
                 # in the sentences the later stages read.
@@ -156,6 +157,8 @@ class MentionFinder:
     def find_triggers(self, text: str) -> list[TriggerMention]:
         """Every trigger phrase of one sentence; where two overlap the longer wins
         ("fallen under Taliban control" over "fallen")."""
+        # Scare quotes leave a phrase's meaning alone: 'had "full control" over X'.
+        text = lexicon.DOUBLE_QUOTES.sub(" ", text)
         lowered = text.lower()
         present = {stem for _, stem in self.stems.iter(lowered)}
         if not present and not self._profile_phrase(text):
@@ -186,7 +189,20 @@ class MentionFinder:
                     text[max(0, start - 8) : start]
                 ):
                     continue  # "the city's fall": a noun, not a verb
-                hits.append(TriggerMention(start, end, trigger.kind, trigger.voice, trigger.name))
+                voice = trigger.voice
+                if (
+                    voice == "active"
+                    and lexicon.PARTICIPLE_WORD.match(text, start, end)
+                    and lexicon.ATTRIBUTIVE_BEFORE.search(text[max(0, start - 40) : start])
+                ):
+                    voice = lexicon.ATTRIBUTIVE_VOICE  # "the occupied town of X"
+                elif (
+                    voice == "active"
+                    and lexicon.PARTICIPLE_WORD.match(text, start, end)
+                    and lexicon.BY_AGENT_AHEAD.match(text, end)
+                ):
+                    voice = "passive"  # "X, captured by Y in March": a passive without its auxiliary
+                hits.append(TriggerMention(start, end, trigger.kind, voice, trigger.name))
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
         kept: list[TriggerMention] = []
         for hit in hits:

@@ -286,6 +286,8 @@ class StagedExtractor:
             for lp in linked:
                 stages.linking.remember(lp.place, discourse, local=lp.role in ("event", "relation"))
             discourse.previous_kinds = frozenset(t.kind for t in triggers)
+            if sentence.actors:
+                discourse.last_actor = sentence.actors[-1].actor
             discourse.sentence_index += 1
         return reading
 
