@@ -534,3 +534,57 @@ def test_a_name_opening_the_next_passive_clause_is_not_the_object_before(frames_
 def test_a_regain_told_in_the_passive_is_the_speaking_sides(frames_of, sentence: str, gainer: str) -> None:
     frame = only_selected(frames_of(sentence))
     assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Heavy fighting is still raging in Brennick.",
+        "Clashes with Front fighters broke out in Brennick on Sunday.",
+        "Fighting was reported in Brennick overnight.",
+    ],
+)
+def test_fighting_and_where_it_goes_on(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class) == ("XX0102", "clash")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Militiamen fighting the Front stand guard in Brennick.",
+        "The battle presents a test for Brennick's governor.",
+    ],
+)
+def test_a_verb_between_fighting_and_a_place_ends_the_fight_phrase(frames_of, sentence: str) -> None:
+    assert not [f for f in selected(frames_of(sentence)) if f.trigger_class == "clash"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Ash Front has not been able to capture Brennick.",
+        "Front fighters were never able to take Brennick.",
+    ],
+)
+def test_inability_is_negation(frames_of, sentence: str) -> None:
+    assert all(f.negated for f in selected(frames_of(sentence)))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer", "leaver"),
+    [
+        ("Brennick slipped out of Front control on Saturday.", "government", "front"),
+        ("Brennick has fallen out of government hands.", "front", "government"),
+    ],
+)
+def test_slipping_out_of_a_sides_control_is_that_sides_loss(
+    frames_of, sentence: str, gainer: str, leaver: str
+) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer, frame.leaver) == ("XX0102", "gain", gainer, leaver)
+
+
+def test_a_noun_followed_by_a_name_nobody_knows_stands_for_that_name(frames_of) -> None:
+    discourse = Discourse(last_city="xx:lumen", last_event_place="xx:lumen")
+    assert selected(frames_of("Insurgents occupied the city Quorra after fierce fighting.", discourse)) == []

@@ -370,3 +370,16 @@ def test_a_surname_named_in_full_is_a_person_later_in_the_report(profile: Profil
     # The village's main name is still a place.
     found = finder(document("Insurgents captured Dunmore on Monday."))
     assert [lp.place.id for lp in linker.link(found.sentences[0], Discourse())] == ["xx:dunmore"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Most of Kestria, bar Lumen and two districts, is under Front control.",
+        "All districts except Tarrow have fallen to the insurgents.",
+        "Every base other than Tarrow was abandoned.",
+    ],
+)
+def test_a_place_after_an_exceptive_is_left_out(link, sentence: str) -> None:
+    left_out = [lp for lp in link(sentence) if lp.text in ("Lumen", "Tarrow")]
+    assert left_out and all(lp.role == "context" for lp in left_out)

@@ -417,6 +417,9 @@ class FrameBuilder:
         for match in lexicon.ANAPHORA.finditer(window):
             if self.linker.names_unknown_place(window[: match.start()]):
                 break  # "captured Shir Khan port and the town": the town is that unknown place
+            name_after = lexicon.NAME_AFTER.match(text, lo + match.end())
+            if name_after and self.linker.names_unknown_place(" " + name_after.group("name")):
+                break  # "the provincial capital Rashkar Gah": a name the gazetteer does not know
             after = window[match.end() : match.end() + 30]
             if lexicon.ROLE_AFTER_PLACE.match(after) or lexicon.OF_AFTER.match(after):
                 continue  # "the city police", "the province of X" name no place here

@@ -24,6 +24,20 @@ from dataclasses import dataclass
 from ..models import EVENT_KINDS
 
 VOICES = ("active", "passive", "nominal", "either")
+
+# What may stand between a noun of fighting and where it is: how the fighting
+# goes ("is still raging", "broke out", "was reported"), when, and against
+# whom. Not any verb: in "militias fighting the Taliban stand guard in X" or
+# "the battle presents a test for Y" the place is no place of fighting.
+_FIGHT_COURSE = (
+    r"\b(?:is|are|was|were|has|have|had|been|be|being|still|now|also|again|reportedly|reported|heavy|"
+    r"heavier|fierce|intense|intensive|sporadic|ongoing|underway|under\s+way|going\s+on|continued|"
+    r"continues|continue|continuing|raged|rages|raging|erupted|erupts|broke\s+out|breaks\s+out|"
+    r"break\s+out|broken\s+out|intensified|intensifies|escalated|took\s+place|taking\s+place|"
+    r"flared(?:\s+up)?|resumed|late|early|overnight|today|yesterday|last\s+night|this\s+morning|"
+    r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+    r"(?:with|against)\s+(?:the\s+)?[\w’'-]+(?:\s+(?:fighters|forces|militants|troops|insurgents))?)\b|,"
+)
 # Derived, never declared by a trigger: "the occupied town of X".
 ATTRIBUTIVE_VOICE = "attributive"
 
@@ -338,8 +352,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         # Fighting, then (within the clause) where: "clashes broke out in X",
         # "heavy fighting was reported in X", "fighting is ongoing in parts of X".
         r"\b(?:fighting|clashes|battles?|gun\s*battles?|firefights?|skirmishes|gunfights?|hostilities)\b"
-        r"(?:\s+(?:[\w’'-]+|,)){0,8}?\s+(?:in|inside|around|for|outside|on\s+the\s+outskirts\s+of|"
-        r"in\s+parts\s+of|in\s+and\s+around)\b",
+        r"(?:\s*(?:" + _FIGHT_COURSE + r")){0,6}?\s+"
+        r"(?:in|inside|around|for|outside|on\s+the\s+outskirts\s+of|in\s+parts\s+of|in\s+and\s+around)\b",
         (
             "fighting continued on the outskirts of Kandahar city",
             "clashes broke out in the district",
@@ -433,6 +447,17 @@ TRIGGERS: tuple[Trigger, ...] = (
             "troops withdrew and handed it to the rebels",
         ),
         stems=("hand", "turn", "transfer", "ced"),
+    ),
+    Trigger(
+        # "X slipped out of Russian control": the side named inside lost X.
+        "out-of-control",
+        "capture",
+        "passive",
+        r"\b(?:fallen|fell|falls|fall|slipped|slips|slip|gone|went|passed)\s+out\s+of\s+(?:the\s+)?"
+        r"(?:[\w’'\[\]-]+\s+){0,5}?(?:control|hands)\b",
+        ("the town slipped out of rebel control", "the city has fallen out of the enemy's control"),
+        stems=("fall", "fell", "slip", "gone", "went", "passed"),
+        inner_actor="loser",
     ),
     Trigger(
         "drove-out",
@@ -552,7 +577,7 @@ TRIGGERS_BY_NAME: dict[str, Trigger] = {t.name: t for t in TRIGGERS}
 TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
-    r"liberat|back|clear|freed|freeing|returned|flag|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
+    r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
@@ -649,7 +674,9 @@ ONLY_DETERMINERS = re.compile(
 
 # Phrases that negate a capture: evidence *against* it.
 NEGATION = re.compile(
-    r"\b(?:not|never|n't|yet\s+to|no\s+longer|failed\s+to|fail\s+to|without)\s+(?:\w+\s+){0,2}?$",
+    r"\b(?:not|never|n't|yet\s+to|no\s+longer|failed\s+to|fail\s+to|without)\s+(?:\w+\s+){0,2}?$"
+    # Inability: "have not been able to capture X", "were unable to retake X".
+    r"|\b(?:(?:not|never|n't)\s+(?:\w+\s+){0,2}able|unable)\s+to\s+$",
     re.IGNORECASE,
 )
 
@@ -1236,6 +1263,18 @@ POSSESSIVE_PART_AFTER = re.compile(
 # "the province of X" after a verb: X itself is the object ("captured the
 # province of Badakhshan"); after one of `NOT_A_VERB` it is only a location.
 PROVINCE_AS_OBJECT = re.compile(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$")
+# A place after an exceptive is left out of what the clause says: "most of
+# Herat province, bar the city and two districts, Gozara and Injil, was under
+# Taliban control"; "all bases other than X are still held".
+EXCEPTIVE_BEFORE = re.compile(
+    r"\b(?:except(?:\s+for)?|bar|barring|apart\s+from|other\s+than|save\s+for|excluding|"
+    r"with\s+the\s+exception\s+of)\s+[^.;:()]{0,60}$",
+    re.IGNORECASE,
+)
+
+# A capitalised name right after a noun ("the provincial capital Rashkar Gah").
+NAME_AFTER = re.compile(r",?\s+(?P<name>[A-Z][\w’'-]+)")
+
 # Between a trigger and the name that is its direct object.
 OBJECT_GAP = re.compile(r"\s+(?:the\s+)?")
 NOT_A_VERB = frozenset(("in", "of", "across", "within", "throughout", "from", "to", "near", "and"))

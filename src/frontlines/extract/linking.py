@@ -343,7 +343,9 @@ class PlaceLinker:
             return None  # a dateline, not where the news happened
         role = "event"
         relation: str | None = None
-        if lexicon.POSSESSIVE_PART_AFTER.match(after):
+        if lexicon.EXCEPTIVE_BEFORE.search(before):
+            role = "context"  # "all of it, bar X": X is left out
+        elif lexicon.POSSESSIVE_PART_AFTER.match(after):
             pass  # "Kunduz City's entrance": the place itself, partly (frames mark it partial)
         elif lexicon.POSSESSIVE_AFTER.match(after):
             role = "context"  # "Ghazni's Jaghatu district"
