@@ -588,3 +588,43 @@ def test_slipping_out_of_a_sides_control_is_that_sides_loss(
 def test_a_noun_followed_by_a_name_nobody_knows_stands_for_that_name(frames_of) -> None:
     discourse = Discourse(last_city="xx:lumen", last_event_place="xx:lumen")
     assert selected(frames_of("Insurgents occupied the city Quorra after fierce fighting.", discourse)) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government troops haven't captured Brennick.",
+        "Brennick didn't fall to the insurgents.",
+        "Neither Brennick nor Tarrow has fallen to the Ash Front.",
+        "No government troops have entered Brennick.",
+        "It is not true that the insurgents captured Brennick.",
+        "Reports that Brennick had fallen to the insurgents were false.",
+    ],
+)
+def test_other_forms_of_negation(frames_of, sentence: str) -> None:
+    frames = selected(frames_of(sentence))
+    assert frames and all(f.negated for f in frames)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government troops have blockaded Brennick.",
+        "Front fighters tightened the noose around Brennick.",
+        "The insurgents have cut off Brennick from the rest of the country.",
+        "Front fighters are on the outskirts of Brennick.",
+        "The Ash Front's siege of Brennick entered its third week.",
+        "Brennick has been under government siege for weeks.",
+        "The insurgents are closing in on Norvale.",
+    ],
+)
+def test_words_of_siege(frames_of, sentence: str) -> None:
+    frames = [f for f in selected(frames_of(sentence)) if f.trigger_class == "siege"]
+    assert frames and frames[0].place.id in ("XX0102", "XX0101")  # Norvale: the capital district
+
+
+def test_they_is_the_side_named_last(frames_of) -> None:
+    frame = only_selected(frames_of("On Monday they captured Brennick.", Discourse(last_actor="government")))
+    assert frame.gainer == "government"
+    frame = only_selected(frames_of("On Monday they captured Brennick."))
+    assert frame.gainer == "front"  # nobody named: the profile's default actor

@@ -179,3 +179,25 @@ def test_laying_down_its_arms_is_a_surrender(finder: MentionFinder) -> None:
 def test_the_passive_of_driving_out_is_a_trigger(finder: MentionFinder) -> None:
     hits = finder.find_triggers("The Ash Front was driven out of Ivel by militiamen.")
     assert hits != []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Pro-government fighters captured Tarrow on Sunday.", "government"),
+        ("Government paratroopers captured Tarrow on Sunday.", "government"),
+    ],
+)
+def test_a_sides_adjective_before_any_word_for_armed_men_is_that_side(
+    finder: MentionFinder, sentence: str, actor: str
+) -> None:
+    (first, *_) = finder.find_actors(sentence)
+    assert first.actor == actor and first.start == 0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["US troops left the airfield on Friday.", "The last foreign soldiers left Lumen.", "Units of Turkish troops arrived."],
+)
+def test_someone_elses_troops_are_no_side(finder: MentionFinder, sentence: str) -> None:
+    assert finder.find_actors(sentence) == []

@@ -30,7 +30,7 @@ from ..models import Place
 from ..profile import Profile
 from . import lexicon
 from .linking import Discourse, LinkedPlace, PlaceLinker
-from .mentions import ActorMention, SentenceMentions, TriggerMention, compile_phrases
+from .mentions import ActorMention, SentenceMentions, TriggerMention, actor_adjectives, compile_phrases
 
 # Kinds the decision stage chooses among ("gain" is a capture or a recapture,
 # told apart by the side that gains).
@@ -92,17 +92,8 @@ class FrameBuilder:
         self.country_re = re.compile(
             r"\b(?:the\s+country|" + re.escape(profile.country_name) + r")\b", re.IGNORECASE
         )
-        # The adjective of one actor's name ("Ukrainian" of "Ukrainian forces",
-        # "Afghan" of "Afghan forces"): "under Ukrainian control" is Ukraine's.
-        by_word: dict[str, set[str]] = {}
-        for actor in profile.actors:
-            for alias in (*actor.aliases, actor.name):
-                words = alias.split()
-                if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ("the", "a"):
-                    by_word.setdefault(words[0].lower(), set()).add(actor.id)
-        self.actor_adjectives = {
-            word: next(iter(ids)) for word, ids in by_word.items() if len(ids) == 1
-        }
+        # "under Ukrainian control" is Ukraine's.
+        self.actor_adjectives = actor_adjectives(profile)
         # Who a speaker speaks for, by the profile's source markers ("Moscow",
         # "the General Staff"): the referent of "it" or "they" in what they say.
         self.speaker_markers = [
@@ -157,7 +148,10 @@ class FrameBuilder:
             if not _asserted(text, clause_start, hit):
                 continue  # not asserted: a plan, a threat, an attempt, a condition
             negated = bool(
-                lexicon.NEGATION.search(prefix) or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end)
+                lexicon.NEGATION.search(prefix)
+                or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end)
+                or lexicon.NOBODY_SUBJECT.match(prefix)
+                or _said_untrue(text, hit)
             )
             previous_end = triggers[index - 1].end if index else 0
             if hit.voice == "passive" and index and _reduced_relative(text, triggers[index - 1]):
@@ -414,6 +408,17 @@ class FrameBuilder:
         if found or not anaphora:
             return found
         window = text[lo:hi]
+        plural = lexicon.PLURAL_ANAPHORA.search(window)
+        if plural and not lexicon.LOCATIVE_BEFORE.search(window[: plural.start()]):
+            # "captured the said districts": the places just named, in this
+            # sentence or the one before.
+            earlier = [r.place.id for r in linked if r.end <= lo + plural.start() and r.role == "event"]
+            ids = earlier if len(earlier) > 1 else discourse.last_places
+            count = lexicon.PLURAL_COUNTS.get((plural.group("count") or "").lower())
+            ids = ids[-count:] if count else ids
+            places = [self.linker.places[i] for i in ids if i in self.linker.places]
+            if len(places) > 1:
+                return [(p, None, "anaphor") for p in places]
         for match in lexicon.ANAPHORA.finditer(window):
             if self.linker.names_unknown_place(window[: match.start()]):
                 break  # "captured Shir Khan port and the town": the town is that unknown place
@@ -556,7 +561,13 @@ class FrameBuilder:
                 # a definite noun for forces refers back to the side last named.
                 doer = discourse.last_actor
             if doer is None and lexicon.INSURGENT_PRONOUNS.search(subject):
-                doer = self.profile.default_actor
+                # "Ukrainian forces surrounded Izium. On Monday they captured it": the
+                # side named last, in this sentence or before; else the profile's default.
+                doer = (
+                    self._actor_in(actors, 0, before[0], last=True)
+                    or discourse.last_actor
+                    or self.profile.default_actor
+                )
         if hit.name == "lost-to":
             # "government forces lost X to the Taliban": the subject lost, the "to" gained.
             loser = doer
@@ -773,4 +784,14 @@ def _reduced_relative(text: str, hit: TriggerMention) -> bool:
         # Past tense looks the same ("forces captured Lyman"); a participle phrase
         # goes on with an adverbial, not an object.
         and lexicon.ADVERBIAL_AHEAD.match(text, hit.end)
+    )
+
+
+def _said_untrue(text: str, hit: TriggerMention) -> bool:
+    """Is the clause of the trigger said to be false ("it is not true that X
+    fell", "reports that X had fallen were false")?"""
+    if lexicon.UNTRUE_BEFORE.search(text, 0, hit.start):
+        return True
+    return bool(
+        lexicon.REPORTS_THAT_BEFORE.search(text, 0, hit.start) and lexicon.UNTRUE_AFTER.match(text, hit.end)
     )

@@ -276,10 +276,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         "siege",
         "active",
         r"\b(?:besieged|besieging|besiege|besieges|surrounded|surround|surrounding|encircled|"
-        r"encircle|encircling|laid\s+siege\s+to|laying\s+siege\s+to|closing\s+in\s+on|"
+        r"encircle|encircling|blockaded|blockading|blockade|cut\s+off|cutting\s+off|"
+        r"tighten(?:ed|ing|s)?\s+(?:the|their|its)\s+(?:noose|ring|grip|encirclement|siege)\s+(?:around|on)|"
+        r"laid\s+siege\s+to|laying\s+siege\s+to|closing\s+in\s+on|close\s+in\s+on|"
         r"closed\s+in\s+on|reached\s+the\s+(?:outskirts|gates)\s+of|reach\s+the\s+outskirts\s+of|"
         r"entered\s+the\s+outskirts\s+of|"
         r"at\s+the\s+gates\s+of|"
+        # Where the attackers stand: "fighters are on the outskirts of X".
+        r"(?:are|is|were|was|now|stand|stood|remain|remains|remained)\s+(?:\w+\s+)?(?:on|at)\s+the\s+"
+        r"(?:outskirts|edge|doorstep)\s+of|"
         # A distance is a siege only when a verb puts the attackers there: "are
         # one kilometer from", "reached within 5 km of" - not "X, 42 km from Y",
         # not "a crossing about 30 miles from Y".
@@ -291,10 +296,16 @@ TRIGGERS: tuple[Trigger, ...] = (
             "the Taliban are one kilometer from Kunduz",
             "having surrounded the provincial capital",
             "fighters were now just 11 km south of the city",
+            "the army blockaded the town",
+            "fighters tightened the noose around the city",
         ),
         stems=(
             "besieg",
             "surround",
+            "blockad",
+            "cut off",
+            "cutting off",
+            "tighten",
             "encircl",
             "siege",
             "closing",
@@ -307,16 +318,32 @@ TRIGGERS: tuple[Trigger, ...] = (
         ),
     ),
     Trigger(
+        # The noun: "the Taliban's siege of X", "the blockade of X".
+        "siege-of",
+        "siege",
+        "nominal",
+        r"\b(?:siege|blockade|encirclement)\s+(?:of|on|around)\b",
+        ("the siege of the city entered its third week",),
+        stems=("siege", "blockade", "encirclement"),
+    ),
+    Trigger(
         "under-siege",
         "siege",
         "passive",
-        r"\b(?:under\s+siege|under\s+attack|under\s+assault|besieged|surrounded|encircled|cut\s+off|"
+        r"\b(?:under\s+(?:[\w’'-]+\s+){0,2}?(?:siege|blockade|encirclement)|under\s+attack|under\s+assault|"
+        r"besieged|surrounded|encircled|cut\s+off|blockaded|"
         # With its auxiliary, the passive outweighs the active reading of the same verb.
         r"(?:is|are|was|were|been|being|remains?|remained)\s+(?:\w+\s+)?(?:besieged|surrounded|encircled|"
-        r"cut\s+off|attacked|"
-        r"assaulted|stormed))\b",
-        ("The city has been under siege by the Taliban",),
-        stems=("siege", "besieg", "surround", "encircl", "cut off", "under attack", "under assault"),
+        r"cut\s+off|blockaded|attacked|"
+        r"assaulted|stormed)(?:\s+and\s+(?:besieged|surrounded|encircled|cut\s+off|blockaded))?)\b",
+        (
+            "The city has been under siege by the Taliban",
+            "the town has been under government siege for weeks",
+        ),
+        stems=(
+            "siege", "besieg", "surround", "encircl", "cut off", "under attack", "under assault", "blockade",
+            "encirclement",
+        ),
     ),
     # --- clash -----------------------------------------------------------
     Trigger(
@@ -577,7 +604,7 @@ TRIGGERS_BY_NAME: dict[str, Trigger] = {t.name: t for t in TRIGGERS}
 TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
-    r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
+    r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|blockad|tighten|cutting|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
@@ -674,9 +701,26 @@ ONLY_DETERMINERS = re.compile(
 
 # Phrases that negate a capture: evidence *against* it.
 NEGATION = re.compile(
-    r"\b(?:not|never|n't|yet\s+to|no\s+longer|failed\s+to|fail\s+to|without)\s+(?:\w+\s+){0,2}?$"
+    r"(?:\b(?:not|never|yet\s+to|no\s+longer|failed\s+to|fail\s+to|without)|n['’]t)\s+(?:\w+\s+){0,2}?$"
     # Inability: "have not been able to capture X", "were unable to retake X".
-    r"|\b(?:(?:not|never|n't)\s+(?:\w+\s+){0,2}able|unable)\s+to\s+$",
+    r"|(?:(?:\bnot|\bnever|n['’]t)\s+(?:\w+\s+){0,2}able|\bunable)\s+to\s+$"
+    # "Neither X nor Y has fallen", "far from capturing X".
+    r"|\bneither\s+[^.;]{1,60}?\bnor\s+[^.;]{1,60}?$|\bfar\s+from\s+$",
+    re.IGNORECASE,
+)
+# A subject that is nobody: "No government troops have entered X".
+NOBODY_SUBJECT = re.compile(
+    r"^\s*(?:No|Not\s+a\s+single|Not\s+one)\s+(?:[\w’'-]+\s+){1,3}(?:have\s+|has\s+|had\s+|were\s+|was\s+)?$"
+)
+# A statement said to be untrue: "it is not true that X fell", "reports that X
+# had fallen were false".
+UNTRUE_BEFORE = re.compile(
+    r"\b(?:it\s+is|it's|it\s+was|it’s)\s+(?:not\s+true|untrue|false)\s+that\b[^.;]*$", re.IGNORECASE
+)
+REPORTS_THAT_BEFORE = re.compile(r"\b(?:reports?|claims?|rumou?rs?)\s+that\b[^.;]*$", re.IGNORECASE)
+UNTRUE_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:were|was|are|is|proved|proven|turned\s+out\s+to\s+be)\s+(?:\w+\s+)?"
+    r"(?:false|untrue|baseless|fake|unfounded|wrong)\b",
     re.IGNORECASE,
 )
 
@@ -830,7 +874,7 @@ CLAUSE_BREAK = re.compile(
     r"cut|hit|struck|shot|sent|held|won|lost|drove|broke|fought|fled|left|made|set|put|blew|tore|"
     r"(?-i:[a-z]{3,}ed))\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
     r"since|because|however|meanwhile|and\s+then)\b|\s(?:but|while|whereas|although|which|who|"
-    r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|said(?!\s+to\b)|says|told|"
+    r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|(?<!the\s)said(?!\s+to\b)|says|told|"
     r"added|confirmed|reported|according)\s",
     re.IGNORECASE,
 )
@@ -940,6 +984,15 @@ LOCATION_WORDS = re.compile(
 )
 
 # Words for the place a sentence talks about without naming it.
+# Several places named before, as one: "the said districts", "these two
+# towns", "both districts". A number, when given, says how many.
+PLURAL_ANAPHORA = re.compile(
+    r"\b(?:the\s+said|these|those|the\s+aforementioned|the\s+above(?:-mentioned)?|both|the)\s+"
+    r"(?:(?P<count>two|three|four|five)\s+)?(?:districts|towns|cities|villages|settlements|hromadas)\b",
+    re.IGNORECASE,
+)
+PLURAL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
 ANAPHORA = re.compile(
     r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|local|province's|district's)\s+)?(?:capital|provincial\s+"
     r"capital)(?:\s+city)?|the\s+(?:(?:key|strategic|northern|southern|eastern|western|central|"
@@ -1100,7 +1153,8 @@ INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+wh
 
 # A province named after these words is where a place lies, not an event place.
 CONTEXT_BEFORE_PROVINCE = re.compile(
-    r"(?:\b(?:in|across|within|throughout)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:provinces?\s+of\s+)?"
+    # ("closing in on X": "in on" is a verb's, not a place's.)
+    r"(?:\b(?:in(?!\s+on\b)|across|within|throughout)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:provinces?\s+of\s+)?"
     # "districts of X": X is where they lie. ("The province of X" names X itself.)
     r"|\b(?:districts?|areas?|parts?|villages?|regions?|towns?)[’']?\s+of\s+(?:the\s+)?"
     r"(?:[\w’'-]+\s+){0,2}?(?:provinces?\s+of\s+(?:the\s+)?)?)$",
@@ -1140,6 +1194,24 @@ REPORTED_PRONOUN = re.compile(r"\b(?:they|it|we)\s+(?:[\w’']+\s+){0,2}[\"“�
 DEFINITE_FORCES = re.compile(
     r"\b(?:the|these|those)\s+(?:troops|forces|soldiers|units|servicemen)\b", re.IGNORECASE
 )
+
+# Words for armed men, after a side's adjective ("Ukrainian marines").
+FORCE_NOUNS = (
+    r"marines|paratroopers|commandos|units?|brigades?|battalions?|regiments?|artillery|defenders|"
+    r"fighters|servicemen|soldiers|troops|forces|army|military|militias?|militiamen|infantry|tanks|"
+    r"gunmen|special\s+forces|national\s+guard|guardsmen|border\s+guards|police|policemen|personnel|"
+    r"garrison|airborne|navy|air\s+force|operatives|volunteers|reservists|conscripts"
+)
+# A bare word for armed men, which a foreign adjective makes someone else's.
+GENERIC_FORCES = re.compile(
+    r"(?:troops|soldiers|forces|army|military|police|special\s+forces)", re.IGNORECASE
+)
+WORD_BEFORE = re.compile(r"(?P<word>[\w.’'-]+)\s+$")
+FOREIGN_BEFORE = frozenset(
+    ("foreign", "international", "coalition", "nato", "western", "allied", "us", "u.s.", "american",
+     "british")
+)
+NOT_FOREIGN_BEFORE = frozenset(("the", "government", "our", "their", "its", "his", "local", "regional"))
 
 INSURGENT_PRONOUNS = re.compile(r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters)\b", re.IGNORECASE)
 

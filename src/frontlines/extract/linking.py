@@ -68,6 +68,8 @@ class Discourse:
     last_event_place: str | None = None
     last_event_sentence: int = -10
     last_date: date | None = None
+    # The places the last sentence naming any told of ("the said districts").
+    last_places: list[str] = field(default_factory=list)
     # Surnames of people named in full, which are no places later on.
     persons: set[str] = field(default_factory=set)
     # The side last named, which "the troops" of a later sentence refers back to.

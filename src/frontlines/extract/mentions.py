@@ -120,11 +120,38 @@ class MentionFinder:
             self.stems.add_word(stem, stem)
         self.stems.make_automaton()
         self.actor_patterns: list[tuple[str, re.Pattern[str]]] = []
+        self.adjectives = actor_adjectives(profile)
+        # The first word of a lower-case alias that names one actor only
+        # ("government" of "government forces").
+        firsts: dict[str, set[str]] = {}
+        for actor in profile.actors:
+            for alias in actor.aliases:
+                words = alias.split()
+                if len(words) > 1 and words[0][:1].islower() and words[0] not in ("the", "a", "an"):
+                    firsts.setdefault(words[0], set()).add(actor.id)
+        leading = {w: next(iter(ids)) for w, ids in firsts.items() if len(ids) == 1}
         for actor in profile.actors:
             forms = alias_forms([*actor.aliases, actor.name])
             pattern = compile_phrases([f.lower() for f in forms], ignore_case=False)
             if pattern is not None:
                 self.actor_patterns.append((actor.id, pattern))
+            # "Ukrainian paratroopers", "Afghan army commandos", "pro-government
+            # militiamen": a side's adjective before any word for armed men.
+            words = [w for w, a in self.adjectives.items() if a == actor.id]
+            words += [a.lower() for a in actor.aliases if len(a.split()) == 1 and a[:1].islower()]
+            words += [w for w, a in leading.items() if a == actor.id]
+            if words:
+                adjective = "|".join(sorted((re.escape(w) for w in set(words)), key=len, reverse=True))
+                self.actor_patterns.append(
+                    (
+                        actor.id,
+                        re.compile(
+                            r"(?<![\w-])(?:pro-)?(?:" + adjective + r")\s+(?:[a-z-]+\s+)?(?:"
+                            + lexicon.FORCE_NOUNS
+                            + r")(?![\w-])"
+                        ),
+                    )
+                )
 
     def __call__(self, doc: Document) -> DocumentMentions:
         text = doc.text or ""
@@ -232,7 +259,23 @@ class MentionFinder:
             if actor.start >= last_end:
                 kept.append(actor)
                 last_end = actor.end
-        return kept
+        return [a for a in kept if not self._foreign(text, a)]
+
+    def _foreign(self, text: str, actor: ActorMention) -> bool:
+        """Is a bare word for armed men ("troops") someone else's ("US troops",
+        "foreign soldiers", "Turkish forces")?"""
+        if not lexicon.GENERIC_FORCES.fullmatch(text, actor.start, actor.end):
+            return False
+        before = lexicon.WORD_BEFORE.search(text, 0, actor.start)
+        if before is None:
+            return False
+        word = before.group("word")
+        if word.lower() in self.adjectives or word.lower() in lexicon.NOT_FOREIGN_BEFORE:
+            return False
+        if word.lower() in lexicon.FOREIGN_BEFORE:
+            return True
+        initial = not text[: before.start("word")].strip()
+        return word[:1].isupper() and (not initial or word.isupper())
 
 
 def _shifted(mention: Mention, delta: int) -> Mention:
@@ -243,3 +286,15 @@ def _shifted(mention: Mention, delta: int) -> Mention:
         end=mention.end + delta,
         context_span=(span[0] + delta, span[1] + delta) if span else None,
     )
+
+
+def actor_adjectives(profile: Profile) -> dict[str, str]:
+    """The adjective of one actor's name ("Ukrainian" of "Ukrainian forces",
+    "Afghan" of "Afghan forces"), lower-cased, where it names only that actor."""
+    by_word: dict[str, set[str]] = {}
+    for actor in profile.actors:
+        for alias in (*actor.aliases, actor.name):
+            words = alias.split()
+            if len(words) > 1 and words[0][:1].isupper() and words[0].lower() not in ("the", "a"):
+                by_word.setdefault(words[0].lower(), set()).add(actor.id)
+    return {word: next(iter(ids)) for word, ids in by_word.items() if len(ids) == 1}

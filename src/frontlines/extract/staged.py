@@ -222,7 +222,12 @@ class StagedExtractor:
             follows_up = recent and any(t.kind in ("withdrawal", "surrender") for t in triggers)
             worth_reading = (
                 bool(triggers)
-                and bool(linked or follows_up or lexicon.ANAPHORA.search(sentence.text))
+                and bool(
+                    linked
+                    or follows_up
+                    or lexicon.ANAPHORA.search(sentence.text)
+                    or lexicon.PLURAL_ANAPHORA.search(sentence.text)
+                )
                 and not lexicon.RELATED_LINE.match(sentence.text)
             )
             frames: list[Frame] = []
@@ -285,6 +290,9 @@ class StagedExtractor:
             self._read_areas(doc, sentence, discourse, reading)
             for lp in linked:
                 stages.linking.remember(lp.place, discourse, local=lp.role in ("event", "relation"))
+            named = list(dict.fromkeys(lp.place.id for lp in linked if lp.role == "event"))
+            if named:
+                discourse.last_places = named
             discourse.previous_kinds = frozenset(t.kind for t in triggers)
             if sentence.actors:
                 discourse.last_actor = sentence.actors[-1].actor
