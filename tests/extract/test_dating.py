@@ -172,3 +172,15 @@ def test_a_period_bound_dates_nothing() -> None:
 )
 def test_a_weekday_with_its_date_is_that_date(sentence: str) -> None:
     assert dated(sentence) == ResolvedDate(date(2021, 6, 14), "day", "explicit")
+
+
+def test_a_later_clause_of_time_keeps_its_date_to_itself() -> None:
+    sentence = "Tarrow was the latest town to fall since the insurgents began their advance two days ago."
+    hit = trigger(sentence, "fall")
+    clause = (0, sentence.index(" since"))
+    when = date_of(hit, find_dates(sentence), TUESDAY, Discourse(), clause, [hit], default_year=2021,
+                   text=sentence)
+    assert when.basis == "publication"
+    # Without the sentence's words the nearest date is taken, as before.
+    when = date_of(hit, find_dates(sentence), TUESDAY, Discourse(), clause, [hit], default_year=2021)
+    assert when.date == date(2021, 6, 20)

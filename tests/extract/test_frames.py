@@ -628,3 +628,56 @@ def test_they_is_the_side_named_last(frames_of) -> None:
     assert frame.gainer == "government"
     frame = only_selected(frames_of("On Monday they captured Brennick."))
     assert frame.gainer == "front"  # nobody named: the profile's default actor
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer", "leaver"),
+    [
+        ("Government troops lost Brennick on Sunday.", "front", "government"),
+        ("Brennick was lost by government troops after a week of fighting.", "front", "government"),
+        ("Brennick was lost to the insurgents.", "front", "government"),
+        ("Brennick is no longer under Front control.", "government", "front"),
+        ("The Ash Front no longer controls Brennick.", "government", "front"),
+    ],
+)
+def test_a_loss_is_the_other_sides_gain(frames_of, sentence: str, gainer: str, leaver: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.negated) == ("XX0102", "gain", False)
+    assert (frame.gainer, frame.leaver) == (gainer, leaver)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Government troops ceded Brennick to the insurgents.",
+        "Control of Brennick passed to the Ash Front after talks.",
+        "Under a local deal, Brennick was handed to the insurgents.",
+    ],
+)
+def test_giving_a_place_to_someone_is_a_handover(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger.kind, frame.gainer) == ("XX0102", "handover", "front")
+
+
+def test_it_is_the_place_just_told_of(frames_of) -> None:
+    told = Discourse(last_event_place="XX0102", last_event_sentence=0, sentence_index=1)
+    frame = only_selected(frames_of("By Sunday it had fallen to the insurgents.", told))
+    assert (frame.place.id, frame.found_by) == ("XX0102", "anaphor")
+    named = Discourse(last_places=["XX0202"], sentence_index=5)
+    frame = only_selected(frames_of("Government troops captured it on Sunday.", named))
+    assert frame.place.id == "XX0202"
+    assert selected(frames_of("It was reported that the insurgents had regrouped.", told)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer"),
+    [
+        ("In Front-held Brennick, shops reopened on Monday.", "front"),
+        ("Residents of army-controlled Brennick reported a quiet night.", "government"),
+        ("Government troops are holding Brennick, residents said.", "government"),
+        ("The insurgents still hold Brennick.", "front"),
+    ],
+)
+def test_who_holds_a_place_is_a_state_of_control(frames_of, sentence: str, gainer: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)

@@ -383,3 +383,9 @@ def test_a_surname_named_in_full_is_a_person_later_in_the_report(profile: Profil
 def test_a_place_after_an_exceptive_is_left_out(link, sentence: str) -> None:
     left_out = [lp for lp in link(sentence) if lp.text in ("Lumen", "Tarrow")]
     assert left_out and all(lp.role == "context" for lp in left_out)
+
+
+def test_the_capital_right_after_a_provincial_capital_fell_is_that_capital(linker: PlaceLinker) -> None:
+    told = Discourse(last_event_place="XX0201", last_event_sentence=3, sentence_index=4)
+    capital = linker.resolve_anaphor("the capital", [], 0, told)
+    assert capital is not None and capital.id == "XX0201"

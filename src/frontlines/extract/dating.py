@@ -35,6 +35,12 @@ DATE_WINDOW = re.compile(
 )
 
 
+# A later clause of its own time: its date is its own event's.
+SUBORDINATE_TIME = re.compile(
+    r"\b(?:since|before|until|ever\s+since)\s+(?:the\s+\w+\s+)?\w+\s", re.IGNORECASE
+)
+
+
 class Dating(Protocol):
     """The dating stage: `date_of`'s signature."""
 
@@ -47,6 +53,7 @@ class Dating(Protocol):
         clause: tuple[int, int],
         others: Sequence[TriggerMention] = (),
         default_year: int | None = None,
+        text: str | None = None,
     ) -> ResolvedDate: ...
 
 
@@ -58,8 +65,13 @@ def date_of(
     clause: tuple[int, int],
     others: Sequence[TriggerMention] = (),
     default_year: int | None = None,
+    text: str | None = None,
 ) -> ResolvedDate:
-    """The date of the event a trigger states (and remember it for "the next day")."""
+    """The date of the event a trigger states (and remember it for "the next day").
+
+    With the sentence's `text`, a date in a later subordinate clause of time
+    ("... since they began their advance over a week ago") is left to that
+    clause's own event."""
     best: ResolvedDate | None = None
     best_distance = 10**9
     for mention in dates:
@@ -71,6 +83,13 @@ def date_of(
             continue  # nearer another trigger (of the same clause, if the date is in this one)
         if not in_clause and distance > MAX_DATE_DISTANCE:
             continue  # "... since the withdrawal began on May 1" dates something else
+        if (
+            text is not None
+            and not in_clause
+            and start >= trigger.end
+            and SUBORDINATE_TIME.search(text, trigger.end, start)
+        ):
+            continue  # "fell ... since they began their advance a week ago"
         resolved = resolve_relative_date(
             mention, published, default_year=default_year, previous=discourse.last_date
         )

@@ -94,6 +94,14 @@ class FrameBuilder:
         )
         # "under Ukrainian control" is Ukraine's.
         self.actor_adjectives = actor_adjectives(profile)
+        # Names of one word ("army" of "the army"), which may be fused to a
+        # participle ("army-controlled").
+        self.single_word_actors = {
+            word: actor.id
+            for actor in profile.actors
+            for alias in actor.aliases
+            if " " not in (word := alias.lower().removeprefix("the "))
+        }
         # Who a speaker speaks for, by the profile's source markers ("Moscow",
         # "the General Staff"): the referent of "it" or "they" in what they say.
         self.speaker_markers = [
@@ -216,6 +224,17 @@ class FrameBuilder:
                     )
                 ]
             roles = self._roles(hit, text, clause_start, clause_end, sentence.actors, discourse)
+            if (
+                negated
+                and hit.kind in ("capture", "recapture")
+                and roles["doer"] is not None
+                and self.opponent(roles["doer"]) is not None
+                and lexicon.NO_LONGER.search(text, max(clause_start, hit.start - 30), hit.end)
+            ):
+                # "X is no longer under Taliban control": the holder lost it to its enemy.
+                negated = False
+                holder, taker = roles["doer"], self.opponent(roles["doer"])
+                roles = {"doer": taker, "gainer": taker, "attacker": taker, "leaver": holder}
             seen: set[str] = set()
             for place, lp, how in found:
                 if place.id in seen:
@@ -439,8 +458,12 @@ class FrameBuilder:
             ):
                 continue  # "near the city": a landmark; but "withdrew from the district" left it
             word = match.group(0).lower()
-            if word in ("it", "them") and hit.voice == "passive":
-                continue
+            if (
+                word in ("it", "them")
+                and hit.voice == "passive"
+                and not lexicon.SUBJECT_PRONOUN_GAP.fullmatch(text, lo + match.end(), hit.start)
+            ):
+                continue  # "it was reported that": no place; but "by Sunday it had fallen"
             if word == "them":
                 # "... Khawja Ghar and Bangi districts ... and have regained control of them"
                 named = [
@@ -480,6 +503,15 @@ class FrameBuilder:
             if actor is not None:
                 return actor
         return None
+
+    def _fused_side(self, text: str, hit: TriggerMention) -> str | None:
+        """The side whose name is joined by a hyphen to the trigger ("Taliban-held",
+        "Russian-controlled", "army-run")."""
+        fused = lexicon.FUSED_WORD_BEFORE.search(text, max(0, hit.start - 30), hit.start)
+        if fused is None:
+            return None
+        word = fused.group("word").lower()
+        return self.actor_adjectives.get(word) or self.single_word_actors.get(word)
 
     def _actor_in(self, actors: list[ActorMention], lo: int, hi: int, last: bool) -> str | None:
         inside = [a for a in actors if lo <= a.start and a.end <= hi]
@@ -547,7 +579,7 @@ class FrameBuilder:
             # "moving towards the occupied X": the subject is not the participle's
             # agent; only a side fused into it is ("the Russian-occupied X").
             fused = [a for a in actors if a.end == hit.start - 1 and text[a.end] == "-"]
-            doer = doer or (fused[0].actor if fused else None)
+            doer = doer or (fused[0].actor if fused else None) or self._fused_side(text, hit)
         elif doer is None:
             doer = self._actor_in(actors, *before, last=True)
             reported = lexicon.SPEECH_BEFORE_CLAUSE.search(text, max(0, before[0] - 60), before[1])
@@ -568,6 +600,23 @@ class FrameBuilder:
                     or discourse.last_actor
                     or self.profile.default_actor
                 )
+        if hit.name == "was-lost":
+            # "X was lost by the army": the by-agent lost it; "lost to Y": Y gained it.
+            by_agent = lexicon.BY_AGENT.search(text, hit.end, clause_end)
+            loser = (
+                self._actor_in(actors, by_agent.end(), min(clause_end, by_agent.end() + 60), last=False)
+                if by_agent
+                else None
+            )
+            receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
+            gainer = (
+                self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False)
+                if receiver
+                else None
+            )
+            gainer = gainer or self.opponent(loser) or self.profile.default_actor
+            leaver = loser or self.opponent(gainer)
+            return {"doer": gainer, "gainer": gainer, "attacker": gainer, "leaver": leaver}
         if hit.name == "lost-to":
             # "government forces lost X to the Taliban": the subject lost, the "to" gained.
             loser = doer

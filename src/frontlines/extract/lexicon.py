@@ -154,7 +154,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "passive",
         _BE + _ADV + r"(?:captured|seized|overrun|overran|taken\s+over|taken|occupied|"
-        r"conquered|lost|toppled)\b(?!\s+(?:part|place|hostage|prisoner|back)\b)",
+        # ("lost by X": X lost it, the "was-lost" trigger's reading.)
+        r"conquered|lost(?!\s+(?:\w+\s+){0,2}?by\s)|toppled)\b(?!\s+(?:part|place|hostage|prisoner|back)\b)",
         ("Dawlat Shah district was captured by the Taliban", "the city was lost"),
         stems=("captur", "seiz", "overr", "taken", "occup", "conquer", "lost", "toppl"),
     ),
@@ -409,7 +410,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         # (Not "leaving": "leaving X the only way out" makes X remain.)
         r"fleeing|left|deserted|desert|vacated|vacate|tactical\s+retreat|moved\s+out|"
         # "gave up the city": a loss without a fight, told by who left.
-        r"gave\s+up|give\s+up|given\s+up|giving\s+up|ceded|cede|ceding)\b"
+        # (Given up or ceded *to* someone: a handover, told by its own trigger.)
+        r"(?:gave\s+up|give\s+up|given\s+up|giving\s+up|ceded|cede|ceding)(?!(?:\s+[\w’'-]+){1,6}?\s+to\s))\b"
         r"(?!\s+(?:the|their)\s+country)",
         (
             "security forces made a tactical retreat from the district",
@@ -466,14 +468,23 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?=\s+(?:[\w’'-]+\s+){1,5}?over\b)|(?=\s+(?:it|them|(?:the\s+)?[\w’'-]+(?:\s+district|"
         r"\s+city|\s+town|\s+province)?)\s+to\s))|handover\s+of|"
         r"(?:hand|handed|handing|hands|transferred|transfers|transfer|transferring)\s+control(?:\s+of)?|"
-        r"(?:was|were|is|been)\s+transferred|ceded|cede|cedes|ceding)\b",
+        r"(?:was|were|is|been)\s+transferred|ceded|cede|cedes|ceding|"
+        # "gave up X to Y", "X was handed to Y", "control of X passed to Y".
+        r"(?:gave|give|given|giving)\s+up(?=\s+(?:[\w’'-]+\s+){1,6}?to\s)|"
+        r"(?:was|were|is|been|being)\s+handed(?=\s+to\s)|"
+        r"(?:passed|passes|passing)(?=\s+(?:back\s+)?to\s))\b",
         (
             "elders handed over the city to the Taliban",
             "the district was handed over to the Taliban",
             "elders handed the town over to the rebels",
             "troops withdrew and handed it to the rebels",
+            "control of the town passed to the rebels",
+            "the garrison gave up the town to the rebels",
         ),
-        stems=("hand", "turn", "transfer", "ced"),
+        stems=(
+            "hand", "turn", "transfer", "ced", "passed", "passes", "passing", "gave up", "give up",
+            "given up", "giving up",
+        ),
     ),
     Trigger(
         # "X slipped out of Russian control": the side named inside lost X.
@@ -529,6 +540,27 @@ TRIGGERS: tuple[Trigger, ...] = (
         stems=("held", "controlled", "occupied", "run", "ruled"),
     ),
     Trigger(
+        # A side's name fused to a participle: "in Taliban-held Spin Boldak",
+        # "residents of Russian-controlled Kupiansk" (always an attribute).
+        "side-held",
+        "capture",
+        "active",
+        r"(?<=\w-)(?:held|controlled|occupied|captured|seized|annexed|run|ruled|administered)\b",
+        ("shops reopened in rebel-held Zaranj", "residents of army-controlled Faizabad"),
+        stems=("held", "controlled", "occup", "captur", "seiz", "annex", "run", "ruled", "administered"),
+    ),
+    Trigger(
+        # Holding a place: "government troops are holding Sheberghan".
+        "holding",
+        "capture",
+        "active",
+        r"\b(?:(?:are|is|were|was)\s+(?:still\s+|now\s+|firmly\s+)?holding|still\s+holds?|holds|"
+        r"(?:are|is|were|was)\s+(?:still\s+|now\s+)?in\s+possession\s+of)\b"
+        r"(?=\s+(?:on\s+to\s+)?(?:the\s+(?:city|town|district|village|province)\s+of\s+)?(?-i:[A-Z]))",
+        ("government troops are holding Sheberghan", "the rebels still hold Kunduz"),
+        stems=("holding", "hold", "possession"),
+    ),
+    Trigger(
         "in-control-of",
         "capture",
         "active",
@@ -559,8 +591,23 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "active",
         r"\blost\s+(?:(?:full\s+|complete\s+|effective\s+)?control\s+(?:of|over)\b|"
-        r"(?=(?:[\w’'-]+\s+){1,6}?to\s))",
-        ("the army lost Kunduz to the rebels", "security forces lost control of the district"),
+        r"(?=(?:[\w’'-]+\s+){1,6}?to\s)|"
+        # "the army lost Kunduz on Sunday": a name right after "lost" is what was lost.
+        r"(?=(?:the\s+(?:city|town|district|village|province|key\s+\w+)\s+of\s+)?(?-i:[A-Z])))",
+        (
+            "the army lost Kunduz to the rebels",
+            "security forces lost control of the district",
+            "the rebels lost Kunduz on Sunday",
+        ),
+        stems=("lost",),
+    ),
+    Trigger(
+        # "X was lost by Y" (Y lost it), "X was lost to Y" (Y took it).
+        "was-lost",
+        "capture",
+        "passive",
+        _BE + _ADV + r"lost\b(?=\s+(?:\w+\s+){0,2}?(?:by|to)\s)",
+        ("the town was lost by the army after a week of fighting", "the district was lost to the rebels"),
         stems=("lost",),
     ),
     Trigger(
@@ -604,7 +651,8 @@ TRIGGERS_BY_NAME: dict[str, Trigger] = {t.name: t for t in TRIGGERS}
 TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
-    r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|blockad|tighten|cutting|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
+    r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|blockad|tighten|cutting|held|"
+    r"hold|possession|annex|run|ruled|administered|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
     r"hand|transfer|lost|won|gain|assum|establish|wrest|claim|"
@@ -708,6 +756,25 @@ NEGATION = re.compile(
     r"|\bneither\s+[^.;]{1,60}?\bnor\s+[^.;]{1,60}?$|\bfar\s+from\s+$",
     re.IGNORECASE,
 )
+# Between a pronoun and the passive verb whose subject it is ("it had", "it
+# finally").
+SUBJECT_PRONOUN_GAP = re.compile(
+    r"\s+(?:(?:had|has|have|was|were|is|are|finally|also|quickly|eventually|reportedly|then|now|"
+    r"soon|later)\s+)*"
+)
+# The word joined by a hyphen to what follows ("Taliban-" of "Taliban-held").
+FUSED_WORD_BEFORE = re.compile(r"(?P<word>[\w’']+)-$")
+
+# Capitalised words that name no place.
+CALENDAR_WORDS = frozenset(
+    (
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+        "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+        "nov", "dec",
+    )
+)
+NO_LONGER = re.compile(r"\bno\s+longer\b", re.IGNORECASE)
 # A subject that is nobody: "No government troops have entered X".
 NOBODY_SUBJECT = re.compile(
     r"^\s*(?:No|Not\s+a\s+single|Not\s+one)\s+(?:[\w’'-]+\s+){1,3}(?:have\s+|has\s+|had\s+|were\s+|was\s+)?$"
@@ -959,7 +1026,8 @@ COORDINATION_BEFORE = re.compile(r"(?:,|\band|\bwhile|\bbut)\s*$", re.IGNORECASE
 ADVERBIAL_AHEAD = re.compile(
     r"\s*(?:,|\s(?:in|on|by|during|since|last|earlier|early|before|after|at|from)\b)", re.IGNORECASE
 )
-PARTICIPLE_WORD = re.compile(r"[A-Za-z]+(?:ed|en|wn)$")  # used with match(text, start, end)
+# (Used with match(text, start, end).)
+PARTICIPLE_WORD = re.compile(r"(?:[A-Za-z]+(?:ed|en|wn)|held|run|won|lost|left|fled|fought|hit|struck)$")
 
 # The seat of a unit's authority: when it falls, the unit falls ("all
 # government buildings in the district have fallen").

@@ -333,6 +333,7 @@ class PlaceLinker:
             and word_before.start() + max(0, start - 30) > 0
             and word_before.group(1).lower() not in self.prefix_allowed
             and not word_before.group(1).endswith(("’s", "'s"))
+            and not re.search(r"-[a-z]+$", word_before.group(1))  # "Taliban-held X": an attribute
             and not any(r.end >= start - len(word_before.group(0)) - 1 for r in linked[-1:])
         ):
             self._remember_person(m, discourse)
@@ -463,6 +464,8 @@ class PlaceLinker:
             lowered = word.group(0).lower()
             if lowered in self.prefix_allowed or any(lowered in a.split() for a in self.actor_words):
                 continue
+            if lowered in lexicon.CALENDAR_WORDS:
+                continue  # "By Sunday it had fallen": a day, not a place
             return True
         return False
 
@@ -480,6 +483,17 @@ class PlaceLinker:
                 return named_before[-1].place  # "Kunduz, the provincial capital"
             national = self.places.get(self.national_capital or "")
             unqualified = phrase.strip() in ("the capital", "the capital city")
+            told = self.places.get(discourse.last_event_place or "")
+            if (
+                unqualified
+                and not provinces
+                and told is not None
+                and discourse.sentence_index - discourse.last_event_sentence <= 1
+                and self.is_seat(told)
+            ):
+                # "... seized the provincial capital of Khost. The capture makes the
+                # capital the latest to fall": the capital just told of.
+                return told
             if national is not None and unqualified and not provinces:
                 return national  # "the capital", with no province named
             provinces_before = [r.place.id for r in earlier if r.place.level == "admin1"]
@@ -521,6 +535,11 @@ class PlaceLinker:
         if phrase == "them":
             return None
         if phrase == "it":
+            # The place just told of; failing a recent event, the one place the
+            # last sentence named ("X is a key crossing. Y captured it.").
+            recent = discourse.sentence_index - discourse.last_event_sentence <= 2
+            if not (discourse.last_event_place and recent) and len(discourse.last_places) == 1:
+                return self.places.get(discourse.last_places[0])
             return self.places.get(discourse.last_event_place or "")
         # The nearest fitting antecedent: the place the report is telling about
         # (its last event) when it is of the kind named, else the last one named.

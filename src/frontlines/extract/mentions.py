@@ -220,7 +220,10 @@ class MentionFinder:
                 if (
                     voice == "active"
                     and lexicon.PARTICIPLE_WORD.match(text, start, end)
-                    and lexicon.ATTRIBUTIVE_BEFORE.search(text[max(0, start - 40) : start])
+                    and (
+                        lexicon.ATTRIBUTIVE_BEFORE.search(text[max(0, start - 40) : start])
+                        or text[start - 1 : start] == "-"
+                    )
                 ):
                     voice = lexicon.ATTRIBUTIVE_VOICE  # "the occupied town of X"
                 elif (

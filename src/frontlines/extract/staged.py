@@ -249,6 +249,7 @@ class StagedExtractor:
                         frame.clause,
                         asserted,
                         default_year=self.profile.start_date.year,
+                        text=sentence.text,
                     )
                     for frame in frames
                 ]
@@ -290,7 +291,7 @@ class StagedExtractor:
             self._read_areas(doc, sentence, discourse, reading)
             for lp in linked:
                 stages.linking.remember(lp.place, discourse, local=lp.role in ("event", "relation"))
-            named = list(dict.fromkeys(lp.place.id for lp in linked if lp.role == "event"))
+            named = list(dict.fromkeys(lp.place.id for lp in linked if lp.role in ("event", "relation")))
             if named:
                 discourse.last_places = named
             discourse.previous_kinds = frozenset(t.kind for t in triggers)
