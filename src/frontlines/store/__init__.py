@@ -421,6 +421,24 @@ def migrate(engine: Engine) -> int:
     return SCHEMA_VERSION
 
 
+def database_file(conn: Connection) -> str | None:
+    """The database file a connection is to (None or ":memory:" for one in memory)."""
+    return conn.engine.url.database
+
+
+def stored_document_count(db: Path) -> int:
+    """How many documents the database file `db` holds (0 if it has no documents table yet),
+    without migrating it."""
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            if not conn.dialect.has_table(conn, "documents"):
+                return 0
+            return count_documents(conn)
+    finally:
+        engine.dispose()
+
+
 def set_meta(conn: Connection, key: str, value: str) -> None:
     if conn.execute(select(meta.c.key).where(meta.c.key == key)).first():
         conn.execute(update(meta).where(meta.c.key == key).values(value=value))
