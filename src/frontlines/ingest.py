@@ -158,7 +158,7 @@ def _url_known(workspace: Workspace, url: str) -> bool:
 # timeline is recomputed once for many reports (most of the cost per report
 # when each had its own), small enough that an interruption costs little and
 # memory stays bounded.
-CLI_BATCH_SIZE = 250
+CLI_BATCH_SIZE = 500
 
 # How long a document may wait in a batch that is not full (a slow feed, a slow
 # site): the batch is stored when the next document comes in after that.

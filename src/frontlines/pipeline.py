@@ -186,12 +186,6 @@ class StoreExtraction:
         if self._component is None:
             self._component = get_extractor(self.choice.extractor, load_gazetteer(conn, self.ws.profile),
                                             self.ws.profile)
-        if recorded_extraction_choice(conn) is None:
-            # A workspace that holds events records what made them (one made by
-            # `Workspace.init` alone has no choice yet), so that a later change of the
-            # default extractor does not mix two extractors' events in it. Checked per
-            # document: a document that fails rolls its record back with it.
-            set_extraction_choice(conn, self.choice)
         events = self._component.extract_batch([doc], self.config)[0]
         replace_events(conn, doc.id, events)
         # An extractor that reads no statements leaves the document none: a re-extraction
@@ -204,6 +198,12 @@ class StoreExtraction:
         """The batch's documents are stored: recompute the units their events touch."""
         from .timeline_store import has_admin_units, recompute_documents  # not for `extract`
 
+        if doc_ids and recorded_extraction_choice(conn) is None:
+            # A workspace that holds events records what made them (one made by
+            # `Workspace.init` alone has no choice yet), so that a later change of the
+            # default extractor does not mix two extractors' events in it. Recorded in
+            # the batch's transaction: a batch that fails rolls its record back with it.
+            set_extraction_choice(conn, self.choice)
         if self.recompute and doc_ids and has_admin_units(conn):
             # Without boundaries there is no map to keep: events are stored all the
             # same, and the timeline is built once units are imported.

@@ -103,9 +103,16 @@ def _print_summary(summary: IngestSummary) -> None:
     show_default=True,
     help="Size cap in MB for a file, a JSONL record or a download.",
 )
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=CLI_BATCH_SIZE,
+    show_default=True,
+    help="New documents stored per transaction (with one timeline recompute).",
+)
 @pass_state
 def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
-                   max_mb: float) -> None:
+                   max_mb: float, batch_size: int) -> None:
     """Read reports from files, directories, JSON/JSONL corpora, URLs and feeds.
 
     New documents are stored in batches, one transaction each; duplicates
@@ -128,7 +135,7 @@ def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
                 # Events are extracted and stored in each batch's transaction, and the
                 # timeline recomputed once per batch.
                 on_document=extraction,
-                batch_size=CLI_BATCH_SIZE,
+                batch_size=batch_size,
             )
     except IngestInterrupted as exc:
         _print_summary(exc.summary)
