@@ -80,6 +80,7 @@ bench: install
 	$(BIN)/python benchmarks/extract_whole_process.py
 	$(BIN)/python benchmarks/timeline.py
 	$(BIN)/python benchmarks/ingest_growth.py
+	$(BIN)/python benchmarks/ingest_whole_process.py
 	$(BIN)/python benchmarks/fuzzy_names.py
 	$(BIN)/python benchmarks/hromada_map.py
 

@@ -375,3 +375,155 @@ def test_documents_list_sorts_in_the_store_undated_last(tmp_path: Path,
     listed = json.loads(run_cli("documents", "list", "--format", "json",
                                 workspace=workspace.path).output)
     assert [r["id"] for r in listed] == ["c", "a", "b", "d"]
+
+
+# --- batches: one transaction each, and what an interruption leaves ----------------------------
+
+
+def test_a_batch_is_one_transaction_with_one_after_batch_call(tmp_path: Path,
+                                                               workspace: Workspace) -> None:
+    paths = write_reports(tmp_path / "in", 5)
+    calls: list[tuple[str, ...]] = []
+
+    class Hook:
+        def __call__(self, conn: Connection, doc: Document) -> None:
+            conn.execute(insert(meta).values(key=f"hook-{doc.id}", value="1"))
+
+        def after_batch(self, conn: Connection, doc_ids: list[str]) -> None:
+            # Every document of the batch is visible in the batch's transaction.
+            assert all(get_document(conn, d) is not None for d in doc_ids)
+            calls.append(tuple(doc_ids))
+
+    summary = ingest(workspace, paths, on_document=Hook(), batch_size=2)
+    assert [len(c) for c in calls] == [2, 2, 1]
+    assert [d for c in calls for d in c] == summary.added and count(workspace) == 5
+    again = ingest(workspace, paths, on_document=Hook(), batch_size=2)
+    assert len(again.duplicates) == 5 and len(calls) == 3  # no batch of nothing new
+
+
+def test_ctrl_c_rolls_back_the_batch_in_hand_only(tmp_path: Path, workspace: Workspace) -> None:
+    paths = write_reports(tmp_path / "in", 7)
+    seen: list[str] = []
+
+    def hook(conn: Connection, doc: Document) -> None:
+        seen.append(doc.id)
+        if len(seen) == 5:  # the second document of the second batch
+            raise KeyboardInterrupt
+
+    with pytest.raises(IngestInterrupted) as caught:
+        ingest(workspace, paths, on_document=hook, batch_size=3)
+    assert caught.value.summary.added == seen[:3]
+    with workspace.connect() as conn:
+        assert [doc.id for doc in iter_documents(conn)] == sorted(seen[:3])
+    rerun = ingest(workspace, paths, batch_size=3)
+    assert (len(rerun.added), len(rerun.duplicates)) == (4, 3)
+
+
+def test_a_failure_in_a_batch_costs_only_its_document(tmp_path: Path,
+                                                      workspace: Workspace) -> None:
+    paths = write_reports(tmp_path / "in", 4)
+    finished: list[list[str]] = []
+
+    class Hook:
+        def __call__(self, conn: Connection, doc: Document) -> None:
+            if "number 2 " in doc.text:
+                raise RuntimeError("extractor crashed")
+
+        def after_batch(self, conn: Connection, doc_ids: list[str]) -> None:
+            finished.append(list(doc_ids))
+
+    summary = ingest(workspace, paths, on_document=Hook(), batch_size=4)
+    (failure,) = summary.failed
+    assert failure.source == str(paths[2]) and "RuntimeError: extractor crashed" in failure.message
+    assert len(summary.added) == 3 and count(workspace) == 3
+    # The batch was rolled back whole, then stored one document to a transaction.
+    assert [len(ids) for ids in finished] == [1, 1, 1]
+
+
+# `frontlines ingest` in a child process, as a user runs it.
+LAUNCH = "import sys; from frontlines.cli import main; sys.argv[0] = 'frontlines'; sys.exit(main())"
+
+
+def _child_env() -> dict[str, str]:
+    import os
+
+    import frontlines
+
+    source_root = str(Path(frontlines.__file__).resolve().parents[1])
+    path = [source_root, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+
+
+def _stored(ws: Workspace) -> tuple[list[str], list[tuple[str, str, str | None]], dict[str, object]]:
+    """(document ids, (event id, kind, place) of every event, each unit's intervals)."""
+    from frontlines.store import query_events
+    from frontlines.timeline_store import load_intervals
+
+    with ws.connect() as conn:
+        docs = sorted(doc.id for doc in iter_documents(conn))
+        found = sorted((e.id or "", e.kind, e.place_id) for e in query_events(conn))
+        intervals = {unit: [iv.answer() for iv in ivs]
+                     for unit, ivs in load_intervals(conn).items()}
+    return docs, found, intervals
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGINT"])
+def test_a_killed_ingest_loses_no_committed_batch_and_a_rerun_duplicates_nothing(
+        afghan_workspace: Workspace, tmp_path: Path, signal_name: str) -> None:
+    """`kill -9` (or Ctrl-C) in the middle of `frontlines ingest`: the batches committed
+    before it are there whole, the one in hand is not there at all, and running the
+    same ingest again stores exactly the rest: the documents, events and timeline
+    then equal those of an ingest that was never interrupted."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import copy_workspace
+
+    n, batch = 80, 10
+    corpus = tmp_path / "corpus.jsonl"
+    districts = ("Imam Sahib", "Khan Abad", "Chahar Dara", "Dasht-e-Archi", "Qala-e-Zal")
+    rows = [{"id": f"k{i:03d}", "published": f"2021-07-{1 + i % 28:02d}",
+             "text": f"Report {i}. The Taliban captured {districts[i % 5]} district of Kunduz "
+                     f"province on Monday, a provincial council member said. Item {i} of {n}."}
+            for i in range(n)]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    argv = [sys.executable, "-c", LAUNCH, "--workspace", str(ws.path), "ingest", str(corpus),
+            "--batch-size", str(batch)]
+
+    child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=_child_env())
+    deadline = time.monotonic() + 120
+    committed = 0
+    while committed < 2 * batch and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        committed = count(ws)
+    assert child.poll() is None, "the ingest ended before it could be interrupted"
+    child.send_signal(getattr(signal, signal_name))
+    _, errors = child.communicate(timeout=60)
+    if signal_name == "SIGKILL":
+        assert child.returncode == -signal.SIGKILL
+    else:
+        assert child.returncode == 130, errors
+        assert b"interrupted: the documents in progress were not stored" in errors
+
+    stored, events, _ = _stored(ws)
+    assert 2 * batch <= len(stored) < n
+    assert len(stored) % batch == 0  # whole batches only: nothing half-written
+    assert {e[0].split("#")[0] for e in events} <= set(stored)
+
+    rerun = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           env=_child_env(), timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"added {n - len(stored)}, duplicates {len(stored)}, failed 0" in rerun.stdout
+
+    straight = copy_workspace(afghan_workspace, tmp_path / "straight")
+    once = subprocess.run([*argv[:4], str(straight.path), *argv[5:]], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, env=_child_env(), timeout=300)
+    assert once.returncode == 0, once.stderr
+    after_kill, uninterrupted = _stored(ws), _stored(straight)
+    assert len(after_kill[0]) == n and after_kill[1]  # every document, and events
+    assert after_kill == uninterrupted

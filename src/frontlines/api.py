@@ -37,7 +37,6 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, func, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import latest_event_day
@@ -47,18 +46,18 @@ from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .render import RenderError, actor_colors, daily_state_counts, state_style
 from .store import (
+    Connection,
     EventFilterError,
     Workspace,
+    count_documents,
     count_events,
-    documents,
-    events,
     get_document,
     get_meta,
-    in_chunks,
-    places,
     query_events,
     validate_event_filters,
 )
+from .store.queries import PlaceRow, document_urls, place_row_of
+from .store.queries import list_places as stored_places
 from .timeline import (
     BASELINE_REF,
     CONTESTED,
@@ -74,6 +73,7 @@ from .timeline_store import (
     changes,
     check_level,
     control,
+    count_units,
     ensure_timeline,
     event_details,
     explain,
@@ -83,8 +83,9 @@ from .timeline_store import (
     summary,
     timeline_is_fresh,
     unit_level,
+    unit_places,
+    unit_shapes,
     unit_word,
-    units_of_level,
 )
 from .tokens import verify_token
 
@@ -402,24 +403,15 @@ def _required_day(value: str, what: str) -> date:
     return found
 
 
-def _place_out(row: Any) -> PlaceOut:
+def _place_out(row: PlaceRow) -> PlaceOut:
     return PlaceOut(id=row.id, name=row.name, level=row.level, parent_id=row.parent_id,
                     admin1=row.admin1, admin2=row.admin2, lat=row.lat, lon=row.lon)
-
-
-def _document_urls(conn: Connection, doc_ids: set[str]) -> dict[str, str | None]:
-    ids = sorted(doc_ids)
-    found: dict[str, str | None] = {}
-    for chunk in in_chunks(ids):
-        query = select(documents.c.id, documents.c.url).where(documents.c.id.in_(chunk))
-        found.update({row.id: row.url for row in conn.execute(query)})
-    return found
 
 
 def evidence_for(conn: Connection, event_ids: list[str]) -> dict[str, EvidenceOut]:
     """Evidence records for events (their sentence, outlet, dates, who says so, the report's URL)."""
     details = event_details(conn, event_ids)
-    urls = _document_urls(conn, {d.event.evidence.document_id for d in details.values()})
+    urls = document_urls(conn, {d.event.evidence.document_id for d in details.values()})
     found: dict[str, EvidenceOut] = {}
     for event_id, detail in details.items():
         ev = detail.event
@@ -543,16 +535,12 @@ class AppState:
         `load_gazetteer`, on its change counter (bumped by every import) and
         the number of units, so boundaries imported while serving show up.
         """
-        where = units_of_level(conn, level)
-        stamp = (get_meta(conn, GAZETTEER_VERSION_KEY), conn.execute(
-            select(func.count()).select_from(places).where(where),
-        ).scalar_one())
+        stamp = (get_meta(conn, GAZETTEER_VERSION_KEY), count_units(conn, level))
         with self.geometry_lock:
             cached = self.geometry.get(level)
             if cached is None or cached[0] != stamp:
-                query = select(places.c.id, places.c.geometry).where(where)
-                cached = (stamp, {row.id: _rounded_geometry(row.geometry)
-                                  for row in conn.execute(query)})
+                cached = (stamp, {unit.id: _rounded_geometry(unit.geometry)
+                                  for unit in unit_shapes(conn, level)})
                 self.geometry[level] = cached
             return cached[1]
 
@@ -641,8 +629,8 @@ def create_app(workspace_path: Path | str, *,
             for status in STATUSES:
                 styles.append(state_style(profile, actor.id, status))
         styles += [state_style(profile, CONTESTED, ""), state_style(profile, UNKNOWN, "")]
-        n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
-        n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+        n_docs = count_documents(conn)
+        n_events = count_events(conn)
         return MetaOut(
             name=profile.name, title=profile.title or profile.country_name,
             country=profile.country_name, start=profile.start_date.isoformat(),
@@ -666,15 +654,15 @@ def create_app(workspace_path: Path | str, *,
                                     Query(description="Which places without a level")] = "admin",
                     format: Literal["json", "geojson"] = "json") -> Any:
         """Gazetteer places; `format=geojson` gives the units' polygons for a map."""
-        query = select(places.c.id, places.c.name, places.c.level, places.c.parent_id,
-                       places.c.admin1, places.c.admin2, places.c.lat, places.c.lon)
         if level is not None:
-            query = query.where(units_of_level(conn, check_level(conn, level)))
+            found = unit_places(conn, check_level(conn, level))
         elif kind == "admin":
-            query = query.where(places.c.level.in_(list(LEVEL_NAMES.values())))
+            found = stored_places(conn, list(LEVEL_NAMES.values()))
         elif kind == "populated_place":
-            query = query.where(places.c.level == "populated_place")
-        rows = [_place_out(r) for r in conn.execute(query.order_by(places.c.id))]
+            found = stored_places(conn, ["populated_place"])
+        else:
+            found = stored_places(conn)
+        rows = [_place_out(r) for r in found]
         if format == "json":
             return rows
         if level is None:
@@ -751,7 +739,7 @@ def create_app(workspace_path: Path | str, *,
     def place_timeline(conn: Reader, place_id: str, date: str | None = None) -> TimelineOut:
         """A unit's whole history (up to `date`): each state, why, and the reports behind it."""
         day = _day(date, "date")
-        row = conn.execute(select(places).where(places.c.id == place_id)).first()
+        row = place_row_of(conn, place_id)
         if row is None:
             raise ApiError(404, f"unknown place {place_id!r}")
         story = explain(conn, profile, place_id, day)

@@ -18,18 +18,17 @@ import json
 import os
 import secrets
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select
-
 from .models import Event
 from .profile import Profile
-from .store import documents, events, in_chunks, places, query_events
+from .store import Connection, query_events
+from .store.queries import DocumentFacts, PlacePoint, document_facts, latest_event_date, place_points
+from .store.queries import reports_behind as _reports_behind
 from .timeline import TimelineError, gained_by
-from .timeline_store import BadLevel, check_level, control, units_of_level
+from .timeline_store import BadLevel, check_level, control, unit_shapes
 
 if TYPE_CHECKING:  # geopandas is imported lazily: the API's cold start does not need it
     import geopandas as gpd
@@ -148,35 +147,18 @@ def acled_actors(event: Event, profile: Profile) -> tuple[str | None, str | None
     return _actor_label(profile, event.actor), _actor_label(profile, event.opponent)
 
 
-@dataclass(frozen=True)
-class _PlaceFacts:
-    name: str
-    lat: float | None
-    lon: float | None
-
-
-def _place_facts(conn: Connection) -> dict[str, _PlaceFacts]:
-    query = select(places.c.id, places.c.name, places.c.lat, places.c.lon)
-    return {row.id: _PlaceFacts(row.name, row.lat, row.lon) for row in conn.execute(query)}
-
-
 def event_records(conn: Connection, profile: Profile, *, since: str | None = None,
                   until: str | None = None, place: str | None = None,
                   actor: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """Events (filtered as `query_events` does) as rows with `EVENT_COLUMNS`."""
     found = query_events(conn, since=since, until=until, place=place, actor=actor, kind=kind)
-    doc_ids = sorted({e.evidence.document_id for e in found})
-    docs: dict[str, Any] = {}
-    for chunk in in_chunks(doc_ids):
-        query = select(documents.c.id, documents.c.url, documents.c.published,
-                       documents.c.outlet).where(documents.c.id.in_(chunk))
-        docs.update({row.id: row for row in conn.execute(query)})
-    facts = _place_facts(conn)
+    docs = document_facts(conn, {e.evidence.document_id for e in found})
+    facts = place_points(conn)
     return [_event_record(ev, profile, docs.get(ev.evidence.document_id), facts) for ev in found]
 
 
-def _event_record(event: Event, profile: Profile, doc: Any,
-                  facts: dict[str, _PlaceFacts]) -> dict[str, Any]:
+def _event_record(event: Event, profile: Profile, doc: DocumentFacts | None,
+                  facts: dict[str, PlacePoint]) -> dict[str, Any]:
     event_type, sub_event_type = acled_types(event, profile)
     actor1, actor2 = acled_actors(event, profile)
     here = facts.get(event.place_id)
@@ -271,10 +253,7 @@ def unit_geometries(conn: Connection, level: int) -> gpd.GeoDataFrame:
     import geopandas as gpd
     import shapely
 
-    query = (select(places.c.id, places.c.name, places.c.admin1, places.c.lat, places.c.lon,
-                    places.c.geometry, places.c.level)
-             .where(units_of_level(conn, level)).order_by(places.c.id))
-    rows = list(conn.execute(query))
+    rows = unit_shapes(conn, level)
     geometry = [shapely.from_wkb(r.geometry) if r.geometry else None for r in rows]
     frame = gpd.GeoDataFrame(
         {"place_id": [r.id for r in rows], "place_name": [r.name for r in rows],
@@ -370,7 +349,7 @@ def latest_event_day(conn: Connection, profile: Profile) -> date:
 
     Where a map or chart "ends" by default: the last day any report speaks of.
     """
-    raw = conn.execute(select(func.max(events.c.date))).scalar()
+    raw = latest_event_date(conn)
     try:
         found = date.fromisoformat(str(raw)[:10]) if raw else None
     except ValueError:
@@ -380,8 +359,5 @@ def latest_event_day(conn: Connection, profile: Profile) -> date:
 
 def reports_behind(conn: Connection, day: date) -> tuple[int, int]:
     """(reports, events) with an event dated on or before `day`: what a map of `day` rests on."""
-    query = select(func.count(func.distinct(events.c.document_id)), func.count()).where(
-        events.c.date <= day.isoformat())
-    reports, count = conn.execute(query).one()
-    return int(reports), int(count)
+    return _reports_behind(conn, day)
 

@@ -1,23 +1,28 @@
 """Ingestion: sources → Documents → store, with a summary of what happened.
 
-Each document is stored in its own transaction, together with whatever the
-`on_document` hook writes for it (event extraction plugs in there). So a
-failure or a Ctrl-C costs at most the document in hand: everything before it
-is committed, nothing of it is left half-written. Duplicates (same normalised
-content, same URL or same id) are counted, not stored, so ingesting the same
-thing twice changes nothing.
+New documents are stored in batches of `batch_size` (default one), each
+batch in one transaction together with whatever the hook writes for its
+documents: `on_document` for each new document (event extraction plugs in
+there) and then, if the hook has one, its `after_batch` once for the batch
+(the timeline recompute of the units the batch touched). So a Ctrl-C or a
+`kill -9` costs at most the batch in hand: every batch before it is
+committed, nothing of it is left half-written, and running the same ingest
+again stores exactly what is missing. A failure inside a batch (a hook that
+raises, a database error) rolls the batch back and stores its documents again
+one transaction each, so that it costs only the document that failed.
+Duplicates (same normalised content, same URL or same id) are counted, not
+stored, so ingesting the same thing twice changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import httpx
-from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
 
 from .documents import (
     DEFAULT_MAX_BYTES,
@@ -30,10 +35,27 @@ from .documents import (
 )
 from .fetch import FetchOptions, KnownURL, is_url, make_client, read_url
 from .models import Document
-from .store import Workspace, add_document, documents, find_duplicate
+from .store import (
+    Connection,
+    StoreConflict,
+    Workspace,
+    add_document,
+    document_identity,
+    document_with_url,
+    find_duplicate,
+)
 
 DocumentHook = Callable[[Connection, Document], None]
-"""Called inside a new document's transaction, right after it was added."""
+"""Called inside a new document's transaction (its batch's), right after it was added."""
+
+
+class BatchHook(Protocol):
+    """A `DocumentHook` that also finishes each batch, in the batch's transaction."""
+
+    def __call__(self, conn: Connection, doc: Document) -> None: ...
+
+    def after_batch(self, conn: Connection, doc_ids: Sequence[str]) -> None:
+        """Called once per batch, after `__call__` for each of its new documents."""
 
 
 @dataclass(frozen=True)
@@ -129,8 +151,18 @@ def plan(sources: Iterable[str | Path]) -> list[Unit]:
 
 def _url_known(workspace: Workspace, url: str) -> bool:
     with workspace.connect() as conn:
-        row = conn.execute(select(documents.c.id).where(documents.c.url == url)).first()
-    return row is not None
+        return document_with_url(conn, url) is not None
+
+
+# Documents to a transaction for `frontlines ingest`: large enough that the
+# timeline is recomputed once for many reports (most of the cost per report
+# when each had its own), small enough that an interruption costs little and
+# memory stays bounded.
+CLI_BATCH_SIZE = 500
+
+# How long a document may wait in a batch that is not full (a slow feed, a slow
+# site): the batch is stored when the next document comes in after that.
+MAX_BATCH_WAIT_SECONDS = 5.0
 
 
 def ingest(
@@ -142,26 +174,35 @@ def ingest(
     fetch_options: FetchOptions | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_document: DocumentHook | None = None,
+    batch_size: int = 1,
 ) -> IngestSummary:
-    """Read every source and store each new document in its own transaction.
+    """Read every source and store the new documents, `batch_size` to a transaction.
 
-    Bad input never stops the batch: each problem is recorded in the summary
-    with its file (and line) or URL. On Ctrl-C the current document is rolled
+    Bad input never stops the run: each problem is recorded in the summary
+    with its file (and line) or URL. On Ctrl-C the batch in hand is rolled
     back and `IngestInterrupted` (a KeyboardInterrupt) is raised carrying the
-    summary so far. `fetch_options`, when given, sets every network limit
-    (and then overrides `allow_private` and `max_bytes` for URLs).
+    summary of what was committed. `on_document` runs for each new document
+    inside its batch's transaction; a hook with an `after_batch(conn, ids)`
+    method (a `BatchHook`) has it called once per batch, last, in the same
+    transaction, with the ids added. A batch is stored when it is full, when
+    a document has waited `MAX_BATCH_WAIT_SECONDS` in it, and at the end.
+    `fetch_options`, when given, sets every network limit (and then
+    overrides `allow_private` and `max_bytes` for URLs).
     """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     options = fetch_options or FetchOptions(allow_private=allow_private, max_bytes=max_bytes)
     units = plan(sources)
     summary = IngestSummary()
     client: httpx.Client | None = None
+    batch = _Batch(workspace, on_document, summary)
 
     def report(done: int, current: str) -> None:
         if on_progress is not None:
             added, duplicates, failed = (len(summary.added), len(summary.duplicates),
                                          len(summary.failed))
             on_progress(Progress(done, len(units), current, added, duplicates, failed,
-                                 records=added + duplicates + failed))
+                                 records=added + duplicates + failed + len(batch.pending)))
 
     try:
         for done, unit in enumerate(units):
@@ -178,8 +219,12 @@ def ingest(
             else:
                 items = iter([SourceError(unit.target, "no such file or directory")])
             for item in items:
+                if batch.pending and time.monotonic() - batch.started > MAX_BATCH_WAIT_SECONDS:
+                    batch.store()
                 if isinstance(item, Document):
-                    _store(workspace, item, on_document, summary)
+                    batch.add(item)
+                    if len(batch.pending) >= batch_size:
+                        batch.store()
                 elif isinstance(item, KnownURL):
                     summary.duplicates.append(item.url)
                 elif isinstance(item, SourceError):
@@ -187,6 +232,7 @@ def ingest(
                 else:
                     summary.warnings.append(item)
                 report(done, unit.target)
+        batch.store()
         report(len(units), "")
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -197,34 +243,84 @@ def ingest(
     return summary
 
 
-def _store(
-    workspace: Workspace, doc: Document, on_document: DocumentHook | None, summary: IngestSummary
-) -> None:
-    """One document, one transaction (with whatever the hook adds)."""
-    source = doc.origin or doc.url or doc.id
-    try:
-        with workspace.begin() as conn:
-            if add_document(conn, doc):
-                if on_document is not None:
-                    on_document(conn, doc)
-                summary.added.append(doc.id)
+class _Batch:
+    """The new documents read but not stored yet, and how to store them."""
+
+    def __init__(self, workspace: Workspace, hook: DocumentHook | None,
+                 summary: IngestSummary):
+        self.workspace = workspace
+        self.hook = hook
+        self.after_batch: Callable[[Connection, Sequence[str]], None] | None = getattr(
+            hook, "after_batch", None)
+        self.summary = summary
+        self.pending: list[Document] = []
+        self.started = 0.0
+
+    def add(self, doc: Document) -> None:
+        if not self.pending:
+            self.started = time.monotonic()
+        self.pending.append(doc)
+
+    def store(self) -> None:
+        """Store the pending documents: one transaction, or one each if that fails."""
+        docs, self.pending = self.pending, []
+        if len(docs) > 1:
+            try:
+                outcome = self._transaction(docs)
+            except Exception:
+                # A hook or the database failed (or another process stored one of these
+                # documents meanwhile): rolled back whole, the batch is stored again one
+                # document at a time, so that only the document at fault is lost.
+                pass
+            else:
+                self._record(outcome)
                 return
-            clash = _id_clash(conn, doc)
-    except IntegrityError:
-        # Another process stored the same document between our check and insert.
-        summary.duplicates.append(source)
-        return
-    except Exception as exc:  # the hook or the database failed: this document only
-        summary.failed.append(
-            SourceError(source, f"document {doc.id} not stored: {type(exc).__name__}: {exc}")
-        )
-        return
-    if clash:
-        summary.failed.append(SourceError(
-            source, f"id {doc.id!r} already holds a different document; not stored"
-        ))
-    else:
-        summary.duplicates.append(source)
+        for doc in docs:
+            self._store_alone(doc)
+
+    def _transaction(self, docs: Sequence[Document]) -> list[tuple[Document, str]]:
+        """Add `docs` in one transaction; (document, "added" | "duplicate" | "clash") each."""
+        outcome: list[tuple[Document, str]] = []
+        with self.workspace.begin() as conn:
+            added: list[str] = []
+            for doc in docs:
+                if add_document(conn, doc):
+                    if self.hook is not None:
+                        self.hook(conn, doc)
+                    added.append(doc.id)
+                    outcome.append((doc, "added"))
+                else:
+                    outcome.append((doc, "clash" if _id_clash(conn, doc) else "duplicate"))
+            if added and self.after_batch is not None:
+                self.after_batch(conn, added)
+        return outcome
+
+    def _record(self, outcome: Sequence[tuple[Document, str]]) -> None:
+        for doc, what in outcome:
+            source = doc.origin or doc.url or doc.id
+            if what == "added":
+                self.summary.added.append(doc.id)
+            elif what == "clash":
+                self.summary.failed.append(SourceError(
+                    source, f"id {doc.id!r} already holds a different document; not stored"))
+            else:
+                self.summary.duplicates.append(source)
+
+    def _store_alone(self, doc: Document) -> None:
+        """One document, one transaction (with whatever the hook adds)."""
+        source = doc.origin or doc.url or doc.id
+        try:
+            outcome = self._transaction([doc])
+        except StoreConflict:
+            # Another process stored the same document between our check and insert.
+            self.summary.duplicates.append(source)
+            return
+        except Exception as exc:  # the hook or the database failed: this document only
+            self.summary.failed.append(
+                SourceError(source, f"document {doc.id} not stored: {type(exc).__name__}: {exc}")
+            )
+            return
+        self._record(outcome)
 
 
 def _id_clash(conn: Connection, doc: Document) -> bool:
@@ -236,11 +332,10 @@ def _id_clash(conn: Connection, doc: Document) -> bool:
     existing = find_duplicate(conn, doc)
     if existing != doc.id:
         return False
-    row = conn.execute(
-        select(documents.c.content_hash, documents.c.url).where(documents.c.id == doc.id)
-    ).first()
-    if row is None:
+    stored = document_identity(conn, doc.id)
+    if stored is None:
         return False
-    same_text = row.content_hash == doc.content_hash
-    same_url = doc.url is not None and row.url == doc.url
+    content_hash, url = stored
+    same_text = content_hash == doc.content_hash
+    same_url = doc.url is not None and url == doc.url
     return not (same_text or same_url)

@@ -13,12 +13,10 @@ ingest records it in a workspace that never chose (see `StoreExtraction`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Connection, select
 
 from .extract import DEFAULT_EXTRACTOR, ExtractionConfig, available_extractors, get_extractor
 from .models import Document, Event, Statement
@@ -26,10 +24,11 @@ from .places.gazetteer import Gazetteer
 from .places.workspace import load_gazetteer
 from .profile import Profile
 from .store import (
+    Connection,
     ExtractionChoice,
     Workspace,
-    documents,
     get_extraction_choice,
+    has_documents,
     iter_documents,
     orphaned_decisions,
     recorded_extraction_choice,
@@ -156,14 +155,17 @@ def statements_of(component: Any, doc: Document,
 
 
 class StoreExtraction:
-    """The ingest hook: extract a new document's events (and its area statements, when
-    the extractor reads them), store them with it, and recompute the timeline of the
-    units they touch (all in the document's transaction, so a re-extraction replaces
-    both at once). `recompute=False` leaves the timeline for one full rebuild.
+    """The ingest hook (an `ingest.BatchHook`): extract each new document's events (and its
+    area statements, when the extractor reads them) and store them with it; then, once
+    per batch, recompute the timeline of the units the batch's events touch. All of it
+    happens in the batch's transaction, so a re-extraction replaces both at once and an
+    interrupted batch leaves nothing behind. `recompute=False` leaves the timeline for
+    one full rebuild.
 
     It extracts with `choice`, by default the workspace's own (read once, when
     the hook is made); an unknown extractor raises `ExtractionChoiceError`
-    then, before any document is read.
+    then, before any document is read. `events` and `statements` count what
+    was stored by the batches that finished (`after_batch`).
     """
 
     def __init__(self, ws: Workspace, choice: ExtractionChoice | None = None,
@@ -176,31 +178,41 @@ class StoreExtraction:
         self._component: Any = None
         self.events = 0
         self.statements = 0
+        # (events, statements) of each document of the batch in hand: counted once the
+        # batch is through (a batch rolled back and stored again is not counted twice).
+        self._batch: dict[str, tuple[int, int]] = {}
 
     def __call__(self, conn: Connection, doc: Document) -> None:
         if self._component is None:
             self._component = get_extractor(self.choice.extractor, load_gazetteer(conn, self.ws.profile),
                                             self.ws.profile)
-        if recorded_extraction_choice(conn) is None:
-            # A workspace that holds events records what made them (one made by
-            # `Workspace.init` alone has no choice yet), so that a later change of the
-            # default extractor does not mix two extractors' events in it. Checked per
-            # document: a document that fails rolls its record back with it.
-            set_extraction_choice(conn, self.choice)
-        from .timeline_store import has_admin_units, recompute_documents  # not for `extract`
-
         events = self._component.extract_batch([doc], self.config)[0]
         replace_events(conn, doc.id, events)
-        self.events += len(events)
         # An extractor that reads no statements leaves the document none: a re-extraction
         # never keeps another extractor's.
         found = statements_of(self._component, doc, self.config) or []
         replace_statements(conn, doc.id, found)
-        self.statements += len(found)
-        if self.recompute and has_admin_units(conn):
+        self._batch[doc.id] = (len(events), len(found))
+
+    def after_batch(self, conn: Connection, doc_ids: Sequence[str]) -> None:
+        """The batch's documents are stored: recompute the units their events touch."""
+        from .timeline_store import has_admin_units, recompute_documents  # not for `extract`
+
+        if doc_ids and recorded_extraction_choice(conn) is None:
+            # A workspace that holds events records what made them (one made by
+            # `Workspace.init` alone has no choice yet), so that a later change of the
+            # default extractor does not mix two extractors' events in it. Recorded in
+            # the batch's transaction: a batch that fails rolls its record back with it.
+            set_extraction_choice(conn, self.choice)
+        if self.recompute and doc_ids and has_admin_units(conn):
             # Without boundaries there is no map to keep: events are stored all the
             # same, and the timeline is built once units are imported.
-            recompute_documents(conn, self.ws.profile, [doc.id])
+            recompute_documents(conn, self.ws.profile, doc_ids)
+        for doc_id in doc_ids:
+            events, statements = self._batch.get(doc_id, (0, 0))
+            self.events += events
+            self.statements += statements
+        self._batch.clear()
 
 
 @dataclass(frozen=True)
@@ -252,6 +264,7 @@ def reextract_all(
             with ws.begin() as conn:
                 doc = next(iter_documents(conn, [doc_id]))
                 hook(conn, doc)
+                hook.after_batch(conn, [doc_id])
             count += 1
             if on_progress is not None:
                 on_progress(count, len(ids))
@@ -270,6 +283,6 @@ def refresh_after_gazetteer_change(ws: Workspace) -> Reextraction | None:
     read again so that no event points at a place that is gone or misses one
     that came. Nothing to do in an empty workspace."""
     with ws.connect() as conn:
-        if conn.execute(select(documents.c.id).limit(1)).first() is None:
+        if not has_documents(conn):
             return None
     return reextract_all(ws)

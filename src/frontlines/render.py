@@ -25,8 +25,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
 from .export import control_frame, latest_event_day, reports_behind, unit_geometries
 from .models import ADMIN_LEVELS
 from .outputs.frontline import (
@@ -42,6 +40,7 @@ if TYPE_CHECKING:
     from .reference import ReferencePoint
 from .places.workspace import load_gazetteer
 from .profile import Profile
+from .store import Connection
 from .timeline import (
     ASSESSED,
     BASELINE,
@@ -465,14 +464,9 @@ def _state_name(profile: Profile, state: str) -> str:
 
 
 def _boundary_source(conn: Connection) -> str:
-    from sqlalchemy import select
+    from .store.queries import boundary_source
 
-    from .store import places
-
-    row = conn.execute(select(places.c.source).where(places.c.level == "admin2")
-                       .limit(1)).first() or conn.execute(
-        select(places.c.source).where(places.c.level == "admin1").limit(1)).first()
-    text = str(row[0]) if row and row[0] else "unknown"
+    text = boundary_source(conn) or "unknown"
     return text.split(":", 1)[-1]
 
 

@@ -84,6 +84,7 @@ from .store import (
     set_meta,
     timeline_intervals,
 )
+from .store.queries import PLACE_ROW_COLUMNS, PlaceRow, place_row
 from .timeline import (
     BASELINE_REF,
     CONTESTED,
@@ -180,6 +181,40 @@ def units_of_level(conn: Connection, level: int) -> Any:
     condition = places.c.level == LEVEL_NAMES[level]
     standins = standin_ids(conn, level)
     return or_(condition, places.c.id.in_(standins)) if standins else condition
+
+
+def unit_places(conn: Connection, level: int) -> list[PlaceRow]:
+    """The units of `level` (stand-ins included) as places, by id."""
+    query = select(*PLACE_ROW_COLUMNS).where(units_of_level(conn, level)).order_by(places.c.id)
+    return [place_row(row) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class UnitShape:
+    """A unit of a level with its polygon (WKB), as the exports and the map draw it."""
+
+    id: str
+    name: str
+    level: str  # the level it really is (a stand-in is of a coarser one)
+    admin1: str | None
+    lat: float | None
+    lon: float | None
+    geometry: bytes | None
+
+
+def unit_shapes(conn: Connection, level: int) -> list[UnitShape]:
+    """The units of `level` (stand-ins included) with their polygons, by id."""
+    query = (select(places.c.id, places.c.name, places.c.level, places.c.admin1, places.c.lat,
+                    places.c.lon, places.c.geometry)
+             .where(units_of_level(conn, level)).order_by(places.c.id))
+    return [UnitShape(r.id, r.name, r.level, r.admin1, r.lat, r.lon, r.geometry)
+            for r in conn.execute(query)]
+
+
+def count_units(conn: Connection, level: int) -> int:
+    """How many units `level` has (stand-ins included)."""
+    return int(conn.execute(select(func.count()).select_from(places)
+                            .where(units_of_level(conn, level))).scalar_one())
 
 
 def load_units(conn: Connection, level: int) -> list[Unit]:

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy import Connection
 
 from ..profile import Profile
-from ..store import WORKSPACE_ENV, Workspace, WorkspaceError
+from ..store import WORKSPACE_ENV, Connection, Workspace, WorkspaceError
 
 if TYPE_CHECKING:
     from rich.console import Console

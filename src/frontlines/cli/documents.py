@@ -24,7 +24,7 @@ from rich.progress import (
 )
 
 from ..documents import DEFAULT_MAX_BYTES, replace_control_chars
-from ..ingest import IngestInterrupted, IngestSummary, ingest
+from ..ingest import CLI_BATCH_SIZE, IngestInterrupted, IngestSummary, ingest
 from ..ingest import Progress as IngestProgress
 from ..pipeline import ExtractionChoiceError, StoreExtraction, check_extractor, workspace_extraction
 from ..store import ExtractionChoice, get_document, list_documents_sorted
@@ -103,13 +103,20 @@ def _print_summary(summary: IngestSummary) -> None:
     show_default=True,
     help="Size cap in MB for a file, a JSONL record or a download.",
 )
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=CLI_BATCH_SIZE,
+    show_default=True,
+    help="New documents stored per transaction (with one timeline recompute).",
+)
 @pass_state
 def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
-                   max_mb: float) -> None:
+                   max_mb: float, batch_size: int) -> None:
     """Read reports from files, directories, JSON/JSONL corpora, URLs and feeds.
 
-    Each new document is stored in its own transaction; duplicates (same
-    normalised text or URL) are skipped. Exits non-zero if anything failed.
+    New documents are stored in batches, one transaction each; duplicates
+    (same normalised text or URL) are skipped. Exits non-zero if anything failed.
     """
     ws = state.workspace()
     try:
@@ -125,12 +132,15 @@ def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
                 allow_private=allow_private,
                 max_bytes=int(max_mb * 1024 * 1024),
                 on_progress=bar,
-                # Events are extracted and stored in each new document's transaction.
+                # Events are extracted and stored in each batch's transaction, and the
+                # timeline recomputed once per batch.
                 on_document=extraction,
+                batch_size=batch_size,
             )
     except IngestInterrupted as exc:
         _print_summary(exc.summary)
-        click.echo("interrupted: the document in progress was not stored", err=True)
+        click.echo("interrupted: the documents in progress were not stored (run the same "
+                   "ingest again to finish)", err=True)
         sys.exit(130)
     _print_summary(summary)
     click.echo(f"events extracted: {extraction.events}")

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from sqlalchemy import Connection
 
 from ..explain import render_explanation
 from ..profile import Profile
+from ..store import Connection
 from ..timeline import TimelineError
 from ..timeline_store import (
     BaselineImport,

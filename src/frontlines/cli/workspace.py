@@ -8,20 +8,8 @@ import click
 
 from ..pipeline import ExtractionChoiceError, init_workspace, workspace_extraction
 from ..profile import ProfileError, parse_profile, read_profile_text
-from ..store import DB_NAME, PROFILE_NAME, WorkspaceError, count_documents, make_engine
+from ..store import DB_NAME, PROFILE_NAME, WorkspaceError, stored_document_count
 from .base import State, apply_profile_baseline_or_fail, cli, console, pass_state
-
-
-def _stored_documents(db: Path) -> int:
-    """How many documents the database at `db` holds (0 if it has no documents table yet)."""
-    engine = make_engine(f"sqlite:///{db}")
-    try:
-        with engine.connect() as conn:
-            if not conn.dialect.has_table(conn, "documents"):
-                return 0
-            return count_documents(conn)
-    finally:
-        engine.dispose()
 
 
 def _profile_name(text: str, origin: str) -> str:
@@ -45,7 +33,7 @@ def check_profile_change(path: Path, profile: str) -> None:
     current_text = current_file.read_text(encoding="utf-8")
     if new_text == current_text:
         return
-    held = _stored_documents(db)
+    held = stored_document_count(db)
     if held:
         raise click.ClickException(
             f"{path} already holds {held} document(s) read under profile "

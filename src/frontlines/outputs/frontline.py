@@ -45,10 +45,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 from shapely.errors import GEOSException
-from sqlalchemy import Connection
 
 from ..profile import Profile
-from ..store import get_meta
+from ..store import Connection, database_file, get_meta
 from ..timeline import CONTESTED
 
 if TYPE_CHECKING:
@@ -301,7 +300,7 @@ def coverage_for(conn: Connection, level: int, tolerance: float = DISPLAY_DEGREE
     from ..export import unit_geometries
     from ..places.workspace import TOKEN_META_KEY, VERSION_META_KEY
 
-    database = str(conn.engine.url.database or "")
+    database = database_file(conn) or ""
     stamp = json.dumps([CACHE_FORMAT, shapely.__version__, tolerance, GAP_DEGREES, level,
                         get_meta(conn, VERSION_META_KEY), get_meta(conn, TOKEN_META_KEY)])
     state = hashlib.sha256(stamp.encode()).hexdigest()[:16]

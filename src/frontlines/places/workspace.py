@@ -38,14 +38,15 @@ from pathlib import Path
 from typing import Any
 
 import pycountry
-from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..models import Place
 from ..profile import Levels, Profile
 from ..store import (
+    Connection,
+    StoreConflict,
     Workspace,
     count_places,
+    database_file,
     delete_places,
     get_meta,
     insert_places,
@@ -54,9 +55,7 @@ from ..store import (
     set_place_parents,
     upsert_places,
 )
-from ..store import (
-    places as places_table,
-)
+from ..store.queries import count_places_of_levels
 from .boundaries import (
     BoundaryFileError,
     BoundaryLayer,
@@ -126,8 +125,8 @@ def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazettee
     beside the database (`FileIndexStore`) and read by the next process.
     """
     folding = name_folding(profile.folding if profile else ())
-    database = conn.engine.url.database
-    count = conn.execute(select(func.count()).select_from(places_table)).scalar_one()
+    database = database_file(conn)
+    count = sum(count_places(conn).values())
     stamp = (get_meta(conn, VERSION_META_KEY), count)
     cacheable = bool(database) and database != ":memory:"
     cache_key = (str(database), folding, profile.levels.map if profile else None)
@@ -437,7 +436,7 @@ def import_boundary_files(workspace: Workspace, paths: Iterable[Path | str], *,
                 outcome = import_boundary_file(conn, path, profile, layer_names)
         except BoundaryFileError as exc:
             yield ImportOutcome(path, error=str(exc))
-        except IntegrityError as exc:
+        except StoreConflict as exc:
             yield ImportOutcome(path, error=f"{path}: a unit id is already stored at another level "
                                             f"({exc.orig})")
         except (OSError, pyogrio.errors.DataSourceError, ValueError) as exc:
@@ -647,10 +646,7 @@ def ensure_basic_gazetteer(conn: Connection, profile: Profile) -> int:
     Ids are the ISO codes (`AF-KDZ`); there are no polygons, so GeoNames places
     are tied to them through GeoNames' own admin1 codes (`_match_admin1_codes`).
     """
-    stored = conn.execute(
-        select(func.count()).select_from(places_table)
-        .where(places_table.c.level.in_(UNIT_LEVELS))
-    ).scalar_one()
+    stored = count_places_of_levels(conn, UNIT_LEVELS)
     if stored:
         return 0
     subdivisions = pycountry.subdivisions.get(country_code=profile.country) or []

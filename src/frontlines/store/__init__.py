@@ -1,8 +1,16 @@
-"""The workspace and its SQLite store (SQLAlchemy 2 Core).
+"""The workspace and its SQLite store (SQLAlchemy 2 Core): the store layer.
 
 A workspace is a folder holding `frontlines.db` and `profile.toml`. The
 schema carries a version number; `migrate` brings any older database up to
 date inside one transaction, so a workspace is never left half-migrated.
+
+The store layer is the only place that writes SQL (`../shared/DESIGN.md`, "A
+layout that reads like the flow"): this module (the schema, the workspace,
+documents, events, places), `store.queries` (the questions the API, the
+exports and the maps ask), `store.tokens` (the API's bearer tokens) and the
+timeline's own store queries (`timeline_store`). Everything else asks them
+through typed functions, holding a `Connection` (re-exported here) only to
+pass it on; `tests/test_store_layer.py` fails the build on SQL anywhere else.
 """
 
 from __future__ import annotations
@@ -39,10 +47,14 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateColumn
 
-from .models import Document, Event, Evidence, Place, Statement
-from .profile import Profile, ProfileError, parse_profile, read_profile_text
+from ..models import Document, Event, Evidence, Place, Statement
+from ..profile import Profile, ProfileError, parse_profile, read_profile_text
+
+StoreConflict = IntegrityError
+"""A write refused by a uniqueness rule: another process stored the same row first."""
 
 DB_NAME = "frontlines.db"
 PROFILE_NAME = "profile.toml"
@@ -409,6 +421,24 @@ def migrate(engine: Engine) -> int:
     return SCHEMA_VERSION
 
 
+def database_file(conn: Connection) -> str | None:
+    """The database file a connection is to (None or ":memory:" for one in memory)."""
+    return conn.engine.url.database
+
+
+def stored_document_count(db: Path) -> int:
+    """How many documents the database file `db` holds (0 if it has no documents table yet),
+    without migrating it."""
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            if not conn.dialect.has_table(conn, "documents"):
+                return 0
+            return count_documents(conn)
+    finally:
+        engine.dispose()
+
+
 def set_meta(conn: Connection, key: str, value: str) -> None:
     if conn.execute(select(meta.c.key).where(meta.c.key == key)).first():
         conn.execute(update(meta).where(meta.c.key == key).values(value=value))
@@ -629,6 +659,24 @@ def add_document(conn: Connection, doc: Document) -> bool:
         )
     )
     return True
+
+
+def document_with_url(conn: Connection, url: str) -> str | None:
+    """The id of the stored document with this URL, if any."""
+    row = conn.execute(select(documents.c.id).where(documents.c.url == url)).first()
+    return row[0] if row else None
+
+
+def document_identity(conn: Connection, doc_id: str) -> tuple[str, str | None] | None:
+    """(content hash, URL) of the stored document with this id, if any."""
+    row = conn.execute(select(documents.c.content_hash, documents.c.url)
+                       .where(documents.c.id == doc_id)).first()
+    return (row.content_hash, row.url) if row else None
+
+
+def has_documents(conn: Connection) -> bool:
+    """Whether the store holds any document at all."""
+    return conn.execute(select(documents.c.id).limit(1)).first() is not None
 
 
 def _row_to_document(row: Any) -> Document:
@@ -1046,7 +1094,7 @@ def validate_event_filters(
     normalised, ready for `query_events(conn, **filters)`: `since`, `until`,
     `place`, `actor`, `kind`.
     """
-    from .models import EVENT_KINDS
+    from ..models import EVENT_KINDS
 
     first = _filter_day(since, "since") if since is not None else None
     last = _filter_day(until, "until") if until is not None else None
