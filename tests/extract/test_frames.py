@@ -681,3 +681,42 @@ def test_it_is_the_place_just_told_of(frames_of) -> None:
 def test_who_holds_a_place_is_a_state_of_control(frames_of, sentence: str, gainer: str) -> None:
     frame = only_selected(frames_of(sentence))
     assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Brennick was captured by the insurgents, and so was Tarrow.",
+        "Brennick fell to the insurgents on Sunday, as did Tarrow.",
+        "Front fighters seized Brennick, as well as Tarrow.",
+    ],
+)
+def test_an_elliptical_clause_repeats_the_verb_for_more_places(frames_of, sentence: str) -> None:
+    gains = {(f.place.id, f.gainer) for f in selected(frames_of(sentence)) if f.trigger_class == "gain"}
+    assert gains == {("XX0102", "front"), ("XX0202", "front")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Brennick, which government troops captured last week, lies on the main road.",
+        "Residents of Brennick, which was taken by government troops overnight, said it was quiet.",
+    ],
+)
+def test_a_relative_pronoun_stands_for_the_place_before_it(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", "government")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It was government troops who captured Brennick.",
+        "After capturing Brennick, government troops set up checkpoints.",
+        "Government troops set up checkpoints in Lumen after capturing Brennick on Sunday.",
+        "Having taken Brennick, government troops moved north.",
+    ],
+)
+def test_the_subject_of_a_relative_or_participle_clause_is_its_antecedent(frames_of, sentence: str) -> None:
+    (frame,) = [f for f in selected(frames_of(sentence)) if f.place.id == "XX0102"]
+    assert (frame.trigger_class, frame.gainer) == ("gain", "government")

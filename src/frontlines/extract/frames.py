@@ -223,6 +223,16 @@ class FrameBuilder:
                         (list_start, list_end), text, linked, hit, discourse, fallback=False
                     )
                 ]
+            ellipsis = lexicon.ELLIPSIS_AFTER.search(text, hit.end, next_start)
+            if ellipsis and found:
+                # "..., and so was Z": Z too, by the same verb.
+                tail_end = min([b for b in break_starts if b > ellipsis.end()] + [next_start])
+                found += [
+                    (p, lp, "list")
+                    for p, lp, _ in self._places_in(
+                        (ellipsis.end(), tail_end), text, linked, hit, discourse, fallback=False
+                    )
+                ]
             roles = self._roles(hit, text, clause_start, clause_end, sentence.actors, discourse)
             if (
                 negated
@@ -340,6 +350,11 @@ class FrameBuilder:
         after_span: tuple[int, int],
     ) -> list[tuple[Place, LinkedPlace | None, str]]:
         """The places the trigger's voice points at, each with how it was found."""
+        antecedent = self._relative_antecedent(hit, text, linked, clause_start)
+        if antecedent is not None:
+            # "Gereshk, which government troops captured last week": the relative
+            # pronoun stands for the place before it, object or subject alike.
+            return [(antecedent[0], antecedent[1], "clause-before")]
 
         def tagged(
             found: list[tuple[Place, LinkedPlace | None, str]], how: str
@@ -384,6 +399,26 @@ class FrameBuilder:
                 )
             places = places or tagged(self._places_in(after_span, text, linked, hit, discourse), "object")
         return places
+
+    def _relative_antecedent(
+        self, hit: TriggerMention, text: str, linked: list[LinkedPlace], clause_start: int
+    ) -> tuple[Place, LinkedPlace] | None:
+        """The place a relative clause ("X, which Y captured", "X, which was taken")
+        hangs on, when the trigger's own place is that relative pronoun."""
+        pronoun = lexicon.RELATIVE_BEFORE.search(text, max(0, clause_start - 20), clause_start)
+        if pronoun is None or hit.voice == "nominal":
+            return None
+        inside = (clause_start, hit.start) if hit.voice == "passive" else (hit.end, hit.end + 40)
+        if any(inside[0] <= r.start < inside[1] for r in linked):
+            return None  # the clause names its own place
+        head_end = pronoun.start()
+        before = [
+            r for r in linked if r.end <= head_end and lexicon.ANTECEDENT_GAP.fullmatch(text, r.end, head_end)
+        ]
+        if not before or before[-1].role not in ("event", "relation"):
+            return None
+        place = self.linker.event_place(before[-1])
+        return (place, before[-1]) if place is not None else None
 
     def _clause_before(
         self,
@@ -582,6 +617,16 @@ class FrameBuilder:
             doer = doer or (fused[0].actor if fused else None) or self._fused_side(text, hit)
         elif doer is None:
             doer = self._actor_in(actors, *before, last=True)
+            if doer is None and lexicon.RELATIVE_WHO_BEFORE.search(text, max(0, before[0] - 12), before[0]):
+                # "It was Afghan commandos who captured X", "the army, which retook
+                # X": the relative pronoun's antecedent did it.
+                doer = self._actor_in(actors, max(0, before[0] - 80), before[0], last=True)
+            if doer is None and lexicon.ADJUNCT_ING_BEFORE.search(text, max(0, hit.start - 20), hit.start):
+                # "After capturing X, the army set up checkpoints": the main
+                # clause's subject, after the adjunct or before it.
+                doer = self._actor_in(actors, hit.end, len(text), last=False) or self._actor_in(
+                    actors, 0, hit.start, last=True
+                )
             reported = lexicon.SPEECH_BEFORE_CLAUSE.search(text, max(0, before[0] - 60), before[1])
             subject = text[before[0] : before[1]]
             if doer is None and reported and lexicon.REPORTED_PRONOUN.search(subject):

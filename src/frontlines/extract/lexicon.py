@@ -939,7 +939,7 @@ CLAUSE_BREAK = re.compile(
     r"began|started|moved|seized|captured|took|overran|shelled|threatened|vowed|killed|"
     # irregular pasts, which the "-ed" rule misses
     r"cut|hit|struck|shot|sent|held|won|lost|drove|broke|fought|fled|left|made|set|put|blew|tore|"
-    r"(?-i:[a-z]{3,}ed))\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as|"
+    r"(?-i:[a-z]{3,}ed))\b|,\s*(?:but|while|whereas|although|though|which|who|where|when|after|before|as(?!\s+well\s+as)|"
     r"since|because|however|meanwhile|and\s+then)\b|\s(?:but|while|whereas|although|which|who|"
     r"whom|where|after|before|because|however|when|until|since)\s|\s(?:that|(?<!the\s)said(?!\s+to\b)|says|told|"
     r"added|confirmed|reported|according)\s",
@@ -1353,7 +1353,29 @@ PROVINCE_AFTER_UNIT_GAP = re.compile(r"(?:,|\s+(?:of|in))\s+(?:the\s+)?(?:\w+\s+
 APPOSITIVE_CAPITAL = re.compile(r",\s*(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:capital|cent(?:er|re))")
 
 # After a comma in the phrase following a trigger: the list of places goes on.
-LIST_GOES_ON = re.compile(r"\s*(?:and\s|or\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?capital\s+of\s)")
+LIST_GOES_ON = re.compile(
+    r"\s*(?:and\s|or\s|as\s+well\s+as\s|[A-Z]|(?:the\s+)?(?:provincial\s+)?capital\s+of\s)"
+)
+
+# A relative pronoun opening a clause, and what may stand between it and the
+# place it stands for ("Gereshk, which", "the town of X that").
+RELATIVE_BEFORE = re.compile(r"\b(?:which|that)\s*$", re.IGNORECASE)
+ANTECEDENT_GAP = re.compile(r"\s*(?:\s(?:district|city|town|village|province))?\s*,?\s*")
+
+RELATIVE_WHO_BEFORE = re.compile(r"\b(?:who|which|that)\s*$", re.IGNORECASE)
+# A participle clause of time or manner, whose subject is the main clause's:
+# "after capturing X", "having taken X", "while retreating from X".
+ADJUNCT_ING_BEFORE = re.compile(
+    r"\b(?:after|before|while|since|upon|on|by|following|when|having)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
+
+# An elliptical clause that repeats the verb before for more places: "X was
+# captured by Y, and so was Z", "X fell to Y, as did Z".
+ELLIPSIS_AFTER = re.compile(
+    r",?\s+(?:and\s+so\s+(?:was|were|did|had|has|have)|as\s+(?:did|was|were|had|has|have)|"
+    r"and\s+(?:later|then|soon)\s+(?:also\s+)?)\s+",
+    re.IGNORECASE,
+)
 
 # Separators inside a list of places ("Kunduz, Baghlan and Balkh").
 LIST_SEPARATOR = re.compile(r"\s*(?:,|and|,\s*and|as\s+well\s+as|,\s*as\s+well\s+as)\s*")
