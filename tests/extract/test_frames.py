@@ -720,3 +720,49 @@ def test_a_relative_pronoun_stands_for_the_place_before_it(frames_of, sentence: 
 def test_the_subject_of_a_relative_or_participle_clause_is_its_antecedent(frames_of, sentence: str) -> None:
     (frame,) = [f for f in selected(frames_of(sentence)) if f.place.id == "XX0102"]
     assert (frame.trigger_class, frame.gainer) == ("gain", "government")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer"),
+    [
+        ("A government spokesman acknowledged the loss of Brennick.", "front"),
+        ("A Front spokesman conceded the loss of Brennick to government troops.", "government"),
+    ],
+)
+def test_the_loss_of_a_place_is_told_by_who_lost_it(frames_of, sentence: str, gainer: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The defenders of Brennick gave themselves up to the insurgents.",
+        "Front fighters accepted the capitulation of the Brennick garrison.",
+    ],
+)
+def test_other_words_of_surrender(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "surrender", "front")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Once Brennick falls to the insurgents, the road to Lumen will be open.",
+        "The possible fall of Brennick to the insurgents worries officials.",
+        "Elders are negotiating the handover of Brennick to the Ash Front.",
+    ],
+)
+def test_a_change_only_thought_of_gives_no_frame(frames_of, sentence: str) -> None:
+    assert [f for f in selected(frames_of(sentence)) if f.place.id == "XX0102"] == []
+
+
+def test_once_as_formerly_leaves_the_statement_asserted(frames_of) -> None:
+    frame = only_selected(frames_of("Once a government stronghold, Brennick fell to the insurgents on Sunday."))
+    assert (frame.place.id, frame.gainer) == ("XX0102", "front")
+
+
+def test_a_noun_of_withdrawal_after_to_is_a_verb_of_its_subject(frames_of) -> None:
+    frame = only_selected(frames_of("Front fighters were forced to retreat from Brennick."))
+    assert (frame.place.id, frame.trigger_class, frame.leaver) == ("XX0102", "withdrawal", "front")

@@ -80,6 +80,7 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
         + _WEEKDAY
         + r"(?:\s+(?:night|morning|evening|afternoon))?\b",
     ),
+    ("day-before-yesterday", r"\bthe\s+day\s+before\s+yesterday\b"),
     (
         "yesterday",
         r"\b(?:yesterday|last\s+night|overnight|the\s+previous\s+day|a\s+day\s+earlier|"
@@ -95,6 +96,10 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
         "days-ago",
         r"\b(?P<count>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+"
         r"(?:ago|earlier|before)\b",
+    ),
+    (
+        "weeks-ago",
+        r"\b(?P<count>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+weeks?\s+(?:ago|earlier|before)\b",
     ),
     ("next-day", r"\b(?:the\s+next\s+day|the\s+following\s+day|a\s+day\s+later)\b"),
     (
@@ -241,6 +246,12 @@ def resolve_relative_date(
         return ResolvedDate(published - timedelta(days=back), "day", "relative")
     if kind == "yesterday":
         return ResolvedDate(published - timedelta(days=1), "day", "relative")
+    if kind == "day-before-yesterday":
+        return ResolvedDate(published - timedelta(days=2), "day", "relative")
+    if kind == "weeks-ago":
+        count_word = str(groups["count"]).lower()
+        weeks = int(count_word) if count_word.isdigit() else NUMBER_WORDS.get(count_word, 1)
+        return ResolvedDate(published - timedelta(days=7 * weeks), "week", "relative")
     if kind == "today":
         return ResolvedDate(published, "day", "relative")
     if kind == "days-ago":

@@ -610,6 +610,11 @@ class FrameBuilder:
                 # "the army announced its withdrawal", "the Taliban's capture of X":
                 # the possessor is the doer.
                 doer = self._actor_in(actors, *before, last=True)
+            infinitive = lexicon.INFINITIVE_BEFORE.search(text, max(0, hit.start - 6), hit.start)
+            if doer is None and (infinitive or kind == "withdrawal"):
+                # "were forced to retreat from X": a verb after all; "the army announced
+                # the withdrawal of its units from X": the subject's own withdrawal.
+                doer = self._actor_in(actors, *before, last=True)
         elif hit.voice == lexicon.ATTRIBUTIVE_VOICE:
             # "moving towards the occupied X": the subject is not the participle's
             # agent; only a side fused into it is ("the Russian-occupied X").
@@ -662,9 +667,12 @@ class FrameBuilder:
             gainer = gainer or self.opponent(loser) or self.profile.default_actor
             leaver = loser or self.opponent(gainer)
             return {"doer": gainer, "gainer": gainer, "attacker": gainer, "leaver": leaver}
-        if hit.name == "lost-to":
+        if hit.name in ("lost-to", "loss-of"):
             # "government forces lost X to the Taliban": the subject lost, the "to" gained.
             loser = doer
+            if loser is None and hit.name == "loss-of":
+                # "the ministry acknowledged the loss of X": the side that speaks.
+                loser = self._speaker_side(text, actors, hit.start)
             receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
             gainer = (
                 self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False)
@@ -826,6 +834,12 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
         return False
     if hit.voice == "nominal" and lexicon.NOMINAL_UNREAL_AFTER.match(text, hit.end):
         return False  # "the fall of X would be a turning point"
+    if hit.voice in ("nominal", "either") and lexicon.HYPOTHETICAL_BEFORE.search(
+        text, max(0, hit.start - 40), hit.start
+    ):
+        return False  # "the possible fall of X", "negotiating the handover of X"
+    if lexicon.ONCE_BEFORE.search(text, 0, hit.start) and lexicon.PRESENT_TENSE_AT.match(text, hit.start):
+        return False  # "once X falls": a condition
     return not lexicon.CONDITIONAL.search(text[: hit.start])
 
 

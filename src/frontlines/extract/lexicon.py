@@ -444,17 +444,29 @@ TRIGGERS: tuple[Trigger, ...] = (
         "surrender",
         "active",
         r"\b(?:surrendered|surrender|surrenders|surrendering|laid\s+down\s+(?:their\s+|its\s+|his\s+)?(?:arms|weapons)|"
+        r"capitulated|capitulate|capitulates|capitulating|"
+        # "gave themselves up to X", "handed themselves over", "turned themselves in".
+        r"(?:gave|give|given|giving|handed|hand|handing|turned|turn|turning)\s+themselves\s+(?:up|over|in)|"
         r"gave\s+up)\b",
-        ("the governor surrendered the city", "25 soldiers surrendered to the militants"),
-        stems=("surrender", "laid down", "gave up"),
+        (
+            "the governor surrendered the city",
+            "25 soldiers surrendered to the militants",
+            "the defenders gave themselves up to the rebels",
+            "the garrison capitulated on Friday",
+        ),
+        stems=("surrender", "laid down", "gave up", "capitulat", "themselves"),
     ),
     Trigger(
         "received-surrender",
         "surrender",
         "active",
-        r"\b(?:accepted|accepts|accepting|received|receives|took|secured|obtained)\s+the\s+surrender\s+of\b",
-        ("the rebels accepted the surrender of the garrison",),
-        stems=("surrender",),
+        r"\b(?:accepted|accepts|accepting|received|receives|took|secured|obtained)\s+the\s+"
+        r"(?:surrender|capitulation)\s+of\b",
+        (
+            "the rebels accepted the surrender of the garrison",
+            "the army accepted the capitulation of the town",
+        ),
+        stems=("surrender", "capitulation"),
         inner_actor="receiver",
     ),
     # --- handover --------------------------------------------------------
@@ -611,6 +623,16 @@ TRIGGERS: tuple[Trigger, ...] = (
         stems=("lost",),
     ),
     Trigger(
+        # "acknowledged the loss of X (to Y)": who lost it is who speaks, or the
+        # possessor ("the army's loss of X").
+        "loss-of",
+        "capture",
+        "nominal",
+        r"\b(?:the\s+)?loss\s+of\b",
+        ("the ministry acknowledged the loss of the district",),
+        stems=("loss",),
+    ),
+    Trigger(
         "changed-hands",
         "capture",
         "passive",
@@ -652,6 +674,7 @@ TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
     r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|blockad|tighten|cutting|held|"
+    r"loss|capitulat|themselves|"
     r"hold|possession|annex|run|ruled|administered|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
@@ -1144,8 +1167,25 @@ LIST_CONTINUATION = re.compile(
 )
 
 # A conditional clause is not an assertion ("if Kunduz falls, ...").
+INFINITIVE_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+
+# A noun of change that is only thought of: "the possible fall of X",
+# "negotiating the handover of X", "to prevent the capture of X".
+HYPOTHETICAL_BEFORE = re.compile(
+    r"\b(?:(?:the|a|an)\s+)?(?:possible|potential|likely|imminent|expected|feared|looming|eventual|"
+    r"impending|anticipated|threatened|planned|proposed|prospective|negotiat\w*\s+(?:the|a)|"
+    r"discuss\w*\s+(?:the|a)|talks\s+(?:on|about)\s+(?:the|a)|prevent\w*\s+(?:the|a)|"
+    r"avert\w*\s+(?:the|a)|stave\s+off\s+(?:the|a))\s+$",
+    re.IGNORECASE,
+)
+
+# "Once X falls, ...": a condition, when its verb is in the present tense
+# (not "once a stronghold, X fell").
+ONCE_BEFORE = re.compile(r"\bonce\s+[^,;:.]*$", re.IGNORECASE)
+PRESENT_TENSE_AT = re.compile(r"(?:falls|is|are|gets|comes|passes)\b", re.IGNORECASE)
 CONDITIONAL = re.compile(
     r"\b(?:if|unless|in\s+case|lest)\b[^,;:.]*$"
+
     # Inverted conditions: "Should the rebels take X, ...", "Had the town fallen, ..."
     r"|^\W*(?:should|were|had)\s[^,;:.]*$",
     re.IGNORECASE,
