@@ -186,3 +186,17 @@ def test_a_later_clause_of_time_keeps_its_date_to_itself() -> None:
     # Without the sentence's words the nearest date is taken, as before.
     when = date_of(hit, find_dates(sentence), TUESDAY, Discourse(), clause, [hit], default_year=2021)
     assert when.date == date(2021, 6, 20)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Tarrow fell in October 2016.", date(2016, 10, 1)),
+        ("Tarrow first fell in 2015.", date(2015, 1, 1)),
+        ("Tarrow fell in June 2021.", None),  # the report's own month says no more than the report
+    ],
+)
+def test_a_month_or_year_gone_by_is_a_date(sentence: str, expected: date | None) -> None:
+    when = dated(sentence)
+    assert (when.date if when.basis == "explicit" else None) == expected
+

@@ -766,3 +766,40 @@ def test_once_as_formerly_leaves_the_statement_asserted(frames_of) -> None:
 def test_a_noun_of_withdrawal_after_to_is_a_verb_of_its_subject(frames_of) -> None:
     frame = only_selected(frames_of("Front fighters were forced to retreat from Brennick."))
     assert (frame.place.id, frame.trigger_class, frame.leaver) == ("XX0102", "withdrawal", "front")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer"),
+    [
+        ("Government troops secured Brennick after heavy fighting.", "government"),
+        ("Government troops completed the capture of Brennick.", "government"),
+        ("The insurgents are said to be in full control of Brennick.", "front"),
+    ],
+)
+def test_more_ways_of_taking_and_holding(frames_of, sentence: str, gainer: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)
+
+
+def test_securing_something_else_is_no_taking(frames_of) -> None:
+    assert selected(frames_of("The army secured the release of hostages in Brennick.")) == []
+
+
+def test_hills_overlooking_a_place_are_not_the_place(frames_of) -> None:
+    assert selected(frames_of("Government troops took the hills overlooking Brennick.")) == []
+
+
+def test_a_place_changing_hands_again_and_again_is_no_one_event(frames_of) -> None:
+    assert selected(frames_of("Brennick has changed hands several times since the spring.")) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "attacker"),
+    [
+        ("Brennick came under heavy attack by the insurgents overnight.", "front"),
+        ("Brennick was attacked by government troops.", "government"),
+    ],
+)
+def test_an_attack_on_a_place_is_a_clash_by_the_attacker(frames_of, sentence: str, attacker: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.attacker) == ("XX0102", "clash", attacker)

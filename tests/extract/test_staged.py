@@ -464,3 +464,8 @@ def test_places_and_dates_coordinated_alike_pair_in_order_only_when_said(extract
                                               "insurgents on Friday and Saturday.")])[0]
     dates = {e.place_id: e.date for e in found if e.kind == "capture"}
     assert dates == {"XX0102": "2021-06-19", "XX0103": "2021-06-19"}
+
+
+def test_an_event_of_an_earlier_year_is_another_wars(extractor) -> None:  # type: ignore[no-untyped-def]
+    events = extractor.extract_batch([document("The insurgents first captured Brennick district in 2015.")])[0]
+    assert events == []

@@ -74,6 +74,10 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("iso", r"\b(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})\b"),
     ("month-day", r"\b" + _MONTH + r"\s+" + _DAY + r"\b" + _YEAR),
     ("day-month", r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\b" + _YEAR),
+    # "in October 2016", "in 2015": a month or a year gone by (often another
+    # war's, which the extractor sets aside).
+    ("month-year", r"\b" + _MONTH + r"\s+(?P<year>(?:19|20)\d{2})\b"),
+    ("year", r"\b(?:in|since|during|by)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d{2})\b"),
     (
         "weekday",
         r"\b(?P<modifier>last|late|early|earlier\s+on|on|this\s+past|past)?\s*"
@@ -235,6 +239,15 @@ def resolve_relative_date(
         if value is None or (published and value > published):
             return None
         return ResolvedDate(value, "day", "explicit")
+    if kind in ("month-year", "year"):
+        # Only a month or year before the report's own is a date of use: "in
+        # August 2021" in an August 2021 report says no more than the report's date.
+        now = published or (date(default_year, 12, 31) if default_year else None)
+        year = int(str(groups["year"]))
+        month = MONTHS[str(groups["month"]).lower().rstrip(".")] if kind == "month-year" else 1
+        if now is None or (year, month if kind == "month-year" else 12) >= (now.year, now.month):
+            return None
+        return ResolvedDate(date(year, month, 1), "month", "explicit")
     if published is None:
         return ResolvedDate(None, "day", "relative")
     if kind == "weekday":

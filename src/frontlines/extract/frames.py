@@ -611,7 +611,8 @@ class FrameBuilder:
                 # the possessor is the doer.
                 doer = self._actor_in(actors, *before, last=True)
             infinitive = lexicon.INFINITIVE_BEFORE.search(text, max(0, hit.start - 6), hit.start)
-            if doer is None and (infinitive or kind == "withdrawal"):
+            achieved = lexicon.ACHIEVED_BEFORE.search(text, max(0, hit.start - 30), hit.start)
+            if doer is None and (infinitive or achieved or kind == "withdrawal"):
                 # "were forced to retreat from X": a verb after all; "the army announced
                 # the withdrawal of its units from X": the subject's own withdrawal.
                 doer = self._actor_in(actors, *before, last=True)
@@ -764,6 +765,8 @@ class FrameBuilder:
             if named:
                 return named
         named_before = self._actor_in(actors, *before, last=True)
+        if hit.name == "was-attacked":
+            return doer or self.profile.default_actor  # "X was attacked by Y": Y attacked
         if hit.voice == "passive":
             defender = doer or named_before
             if named_before and doer and named_before != doer:
@@ -838,6 +841,10 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
         text, max(0, hit.start - 40), hit.start
     ):
         return False  # "the possible fall of X", "negotiating the handover of X"
+    if lexicon.REPEATED_AFTER.match(text, hit.end) or lexicon.REPEATED_AFTER.search(
+        text, max(0, hit.start - 30), hit.start
+    ):
+        return False  # "has changed hands several times": no one event
     if lexicon.ONCE_BEFORE.search(text, 0, hit.start) and lexicon.PRESENT_TENSE_AT.match(text, hit.start):
         return False  # "once X falls": a condition
     return not lexicon.CONDITIONAL.search(text[: hit.start])

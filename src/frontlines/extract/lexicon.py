@@ -102,16 +102,19 @@ TRIGGERS: tuple[Trigger, ...] = (
         "active",
         r"\b(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|overran|overrun|"
         r"overruns|overrunning|conquered|toppled|topple|occupied|occupy|occupies|stormed|"
-        r"overtook|overtaken|overtaking|took|taken|take|takes|taking)\b(?!\s+(?:part|place|up|off|"
-        r"away|hostage|prisoner|refuge|shelter|positions?|advantage|steps|measures|action)\b)",
+        r"overtook|overtaken|overtaking|took|taken|take|takes|taking|secured|secure|secures|securing)\b"
+        r"(?!\s+(?:part|place|up|off|away|hostage|prisoner|refuge|shelter|positions?|advantage|steps|measures|"
+        r"action|the\s+release|a\s+deal|an\s+agreement|funding|support|approval|votes?)\b)",
         (
             "the Taliban captured Taloqan",
             "they overran Kahmard yesterday",
             "the fighters have toppled Ghazni province",
+            "the army secured the town after heavy fighting",
         ),
         stems=(
             "captur",
             "seiz",
+            "secur",
             "overr",
             "conquer",
             "toppl",
@@ -319,6 +322,17 @@ TRIGGERS: tuple[Trigger, ...] = (
         ),
     ),
     Trigger(
+        # An attack on a place is a fight for it, not yet a siege: "X came under
+        # heavy attack", "X was attacked by Y".
+        "was-attacked",
+        "clash",
+        "passive",
+        r"\b(?:under\s+(?:[\w’'-]+\s+){0,2}?(?:attack|assault|fire|shelling)|"
+        r"(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:attacked|assaulted))\b",
+        ("the town came under heavy attack", "the district was attacked by the rebels"),
+        stems=("attack", "assault", "under fire", "shelling"),
+    ),
+    Trigger(
         # The noun: "the Taliban's siege of X", "the blockade of X".
         "siege-of",
         "siege",
@@ -331,12 +345,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         "under-siege",
         "siege",
         "passive",
-        r"\b(?:under\s+(?:[\w’'-]+\s+){0,2}?(?:siege|blockade|encirclement)|under\s+attack|under\s+assault|"
+        r"\b(?:under\s+(?:[\w’'-]+\s+){0,2}?(?:siege|blockade|encirclement)|"
         r"besieged|surrounded|encircled|cut\s+off|blockaded|"
         # With its auxiliary, the passive outweighs the active reading of the same verb.
         r"(?:is|are|was|were|been|being|remains?|remained)\s+(?:\w+\s+)?(?:besieged|surrounded|encircled|"
-        r"cut\s+off|blockaded|attacked|"
-        r"assaulted|stormed)(?:\s+and\s+(?:besieged|surrounded|encircled|cut\s+off|blockaded))?)\b",
+        r"cut\s+off|blockaded|stormed)(?:\s+and\s+(?:besieged|surrounded|encircled|cut\s+off|blockaded))?)\b",
         (
             "The city has been under siege by the Taliban",
             "the town has been under government siege for weeks",
@@ -673,7 +686,7 @@ TRIGGERS_BY_NAME: dict[str, Trigger] = {t.name: t for t in TRIGGERS}
 TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
-    r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|blockad|tighten|cutting|held|"
+    r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|blockad|tighten|cutting|held|secur|"
     r"loss|capitulat|themselves|"
     r"hold|possession|annex|run|ruled|administered|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
@@ -698,7 +711,10 @@ INTENTION = re.compile(
     # Any other bare infinitive is a purpose ("clashes ... to retake the district"),
     # unless the attempt is said to have succeeded ("managed to retake").
     # ("had to give up X": an obligation in the past, met.)
-    r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)(?<!had\s)\bto\s+$"
+    # ("are said to be in control of X": a hedged statement, not a purpose.)
+    r"|(?<!managed\s)(?<!able\s)(?<!succeeded\s)(?<!went\s)(?<!had\s)(?<!said\s)(?<!reported\s)"
+    r"(?<!believed\s)(?<!thought\s)(?<!understood\s)(?<!known\s)(?<!claimed\s)(?<!alleged\s)"
+    r"(?<!appears\s)(?<!appeared\s)(?<!seems\s)(?<!seemed\s)\bto\s+$"
     # A state just short of the event: "in danger of falling", "on the verge of collapse".
     r"|\b(?:danger|risk|verge|brink|threat|fear|fears|prospect)\s+of\s+$)",
     re.IGNORECASE,
@@ -819,7 +835,8 @@ HEDGES = re.compile(
     r"\b(?:if\s+so|if\s+confirmed|if\s+true|reportedly|allegedly|unconfirmed|could\s+not\s+be\s+"
     r"(?:independently\s+)?(?:verified|confirmed)|cannot\s+be\s+(?:independently\s+)?(?:verified|"
     r"confirmed)|not\s+(?:been\s+)?(?:independently\s+)?(?:verified|confirmed)|unverified|"
-    r"rumou?rs?|it\s+is\s+not\s+clear|it\s+was\s+not\s+clear|unclear)\b",
+    r"rumou?rs?|it\s+is\s+not\s+clear|it\s+was\s+not\s+clear|unclear|"
+    r"(?:is|are|was|were)\s+(?:said|believed|thought|reported)\s+to)\b",
     re.IGNORECASE,
 )
 
@@ -865,7 +882,8 @@ RELATION_BEFORE_PLACE = re.compile(
     r"close\s+to|towards?|toward|to|into|between|via|through|outside|beyond|past|connecting|linking|"
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|outskirts\s+of|"
-    r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|like|as\s+in|including\s+in)\s+"
+    r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|like|as\s+in|including\s+in|"
+    r"overlooking|overlook|overlooks|approaches\s+to)\s+"
     # Only determiners, place words and names may stand between the relation and
     # the name ("fled to the Badakhshan provincial capital of Faizabad").
     r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
@@ -1167,7 +1185,22 @@ LIST_CONTINUATION = re.compile(
 )
 
 # A conditional clause is not an assertion ("if Kunduz falls, ...").
+# A verb whose object is its subject's own deed: "the army completed the
+# capture of X", "the rebels announced the takeover of X".
+ACHIEVED_BEFORE = re.compile(
+    r"\b(?:completed|complete|completes|finished|announced|announces|concluded|achieved|celebrated|"
+    r"celebrates|began|begun|started|launched)\s+(?:the|their|its)?\s*$",
+    re.IGNORECASE,
+)
 INFINITIVE_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+
+# A change told as happening again and again is no one event: "X has changed
+# hands several times".
+REPEATED_AFTER = re.compile(
+    r"[^.;]{0,30}?\b(?:several|many|multiple|numerous|countless|a\s+number\s+of)\s+times\b|"
+    r"[^.;]{0,30}?\b(?:repeatedly|more\s+than\s+once|back\s+and\s+forth|time\s+and\s+again)\b",
+    re.IGNORECASE,
+)
 
 # A noun of change that is only thought of: "the possible fall of X",
 # "negotiating the handover of X", "to prevent the capture of X".

@@ -264,6 +264,8 @@ class StagedExtractor:
                 dates = same_episode_dates(frames, dates)
                 cues = sentence_cues(sentence.text)
                 for frame, when in zip(frames, dates, strict=True):
+                    if when.date is not None and when.date.year < self.profile.start_date.year:
+                        continue  # "first captured X in 2015": another era's event
                     features = frame_features(
                         frame,
                         attribution,
