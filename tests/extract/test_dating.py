@@ -191,8 +191,11 @@ def test_a_later_clause_of_time_keeps_its_date_to_itself() -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Tarrow fell in October 2016.", date(2016, 10, 1)),
-        ("Tarrow first fell in 2015.", date(2015, 1, 1)),
+        ("Tarrow fell in October 2016.", date(2016, 10, 31)),  # by its end at the latest
+        ("Tarrow first fell in 2015.", date(2015, 12, 31)),
+        ("Tarrow fell in May.", date(2021, 5, 31)),
+        ("Tarrow fell on the 12th.", date(2021, 6, 12)),
+        ("Tarrow fell on the 30th.", date(2021, 5, 30)),  # a day still to come is last month's
         ("Tarrow fell in June 2021.", None),  # the report's own month says no more than the report
     ],
 )

@@ -803,3 +803,59 @@ def test_a_place_changing_hands_again_and_again_is_no_one_event(frames_of) -> No
 def test_an_attack_on_a_place_is_a_clash_by_the_attacker(frames_of, sentence: str, attacker: str) -> None:
     frame = only_selected(frames_of(sentence))
     assert (frame.place.id, frame.trigger_class, frame.attacker) == ("XX0102", "clash", attacker)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry denied that Brennick had fallen to the insurgents.",
+        "Officials rejected Front claims to have captured Brennick.",
+        "Brennick is still contested, with neither side in full control.",
+    ],
+)
+def test_a_denied_or_unheld_statement_is_negated(frames_of, sentence: str) -> None:
+    frames = selected(frames_of(sentence))
+    assert frames and all(f.negated for f in frames)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer"),
+    [
+        ("Insurgents have held Brennick since July.", "front"),
+        ("The loss of Brennick leaves government troops without a foothold.", "front"),
+        ("For the Ash Front, losing Brennick was a heavy blow.", "government"),
+        ("Government troops wrested Brennick back from the insurgents.", "government"),
+        ("The Ash Front raised its black banner over Brennick.", "front"),
+    ],
+)
+def test_holding_losing_and_taking_in_other_words(frames_of, sentence: str, gainer: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == ("XX0102", "gain", gainer)
+
+
+def test_the_second_of_two_verbs_shares_the_subject(frames_of) -> None:
+    frames = selected(frames_of("Government troops liberated Brennick but lost Tarrow."))
+    assert {(f.place.id, f.gainer) for f in frames} == {("XX0102", "government"), ("XX0202", "front")}
+
+
+def test_a_failed_attempt_to_take_a_place_is_a_fight_for_it(frames_of) -> None:
+    frame = only_selected(frames_of("Front fighters attempted to storm Brennick but were repelled."))
+    assert (frame.place.id, frame.trigger_class) == ("XX0102", "clash")
+    assert selected(frames_of("Front fighters attempted to storm Brennick.")) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Officials fear Brennick may be the next to fall.",
+        "The insurgents are planning an assault on Brennick, officials warned.",
+    ],
+)
+def test_what_may_come_is_no_frame(frames_of, sentence: str) -> None:
+    assert selected(frames_of(sentence)) == []
+
+
+def test_they_left_the_one_place_just_named(frames_of) -> None:
+    just_named = Discourse(last_places=["XX0102"], last_places_sentence=3, sentence_index=4)
+    frame = only_selected(frames_of("On Tuesday they pulled out.", just_named))
+    assert (frame.place.id, frame.trigger_class, frame.found_by) == ("XX0102", "withdrawal", "follow-up")

@@ -143,25 +143,25 @@ def test_actors_are_found_longest_alias_first(finder: MentionFinder) -> None:
 
 
 PROFILE_WITH_TRIGGERS = PROFILE_TEXT.replace(
-    "[start]", '[triggers]\ncapture = ["raised the ash banner over"]\n\n[start]'
+    "[start]", '[triggers]\ncapture = ["lit the ash beacon over"]\n\n[start]'
 )
 
 
 def test_a_profile_adds_trigger_phrases_of_its_own(gazetteer: Gazetteer) -> None:
-    sentence = "After a long siege, the Ash Front raised the ash banner over Ivel district."
+    sentence = "After a long siege, the Ash Front lit the ash beacon over Ivel district."
     plain = MentionFinder(gazetteer, parse_profile(PROFILE_TEXT, "<plain>"))
     assert "profile-capture" not in [h.name for h in plain.find_triggers(sentence)]
     profile: Profile = parse_profile(PROFILE_WITH_TRIGGERS, "<with-triggers>")
     hits = [h for h in MentionFinder(gazetteer, profile).find_triggers(sentence) if h.name == "profile-capture"]
     assert [(sentence[h.start : h.end], h.kind, h.voice) for h in hits] == [
-        ("raised the ash banner over", "capture", "active")
+        ("lit the ash beacon over", "capture", "active")
     ]
 
 
 def test_a_profile_trigger_phrase_is_found_alone(gazetteer: Gazetteer) -> None:
     profile: Profile = parse_profile(PROFILE_WITH_TRIGGERS, "<with-triggers>")
     hits: list[TriggerMention] = MentionFinder(gazetteer, profile).find_triggers(
-        "The Ash Front raised the ash banner over Ivel district."
+        "The Ash Front lit the ash beacon over Ivel district."
     )
     assert [h.name for h in hits] == ["profile-capture"]
 
@@ -201,3 +201,8 @@ def test_a_sides_adjective_before_any_word_for_armed_men_is_that_side(
 )
 def test_someone_elses_troops_are_no_side(finder: MentionFinder, sentence: str) -> None:
     assert finder.find_actors(sentence) == []
+
+
+def test_a_foreign_peoples_troops_opening_a_sentence_are_no_side(finder: MentionFinder) -> None:
+    assert finder.find_actors("German troops completed their withdrawal from Lumen.") == []
+    assert [a.actor for a in finder.find_actors("Soldiers completed their withdrawal from Lumen.")] == ["government"]

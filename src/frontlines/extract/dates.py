@@ -9,6 +9,7 @@ parsers either guess forward in time or lose the precision.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -78,6 +79,10 @@ DATE_PATTERNS: tuple[tuple[str, str], ...] = (
     # war's, which the extractor sets aside).
     ("month-year", r"\b" + _MONTH + r"\s+(?P<year>(?:19|20)\d{2})\b"),
     ("year", r"\b(?:in|since|during|by)\s+(?:early\s+|late\s+|mid-)?(?P<year>(?:19|20)\d{2})\b"),
+    # "in August": a month of this year (or last year's, if it is still to come).
+    ("month", r"\bin\s+(?:early\s+|late\s+|mid-)?" + _MONTH + r"(?!\s*\d)\b"),
+    # "on the 12th": a day of the report's month (or the month before).
+    ("ordinal-day", r"\bon\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"),
     (
         "weekday",
         r"\b(?P<modifier>last|late|early|earlier\s+on|on|this\s+past|past)?\s*"
@@ -244,10 +249,29 @@ def resolve_relative_date(
         # August 2021" in an August 2021 report says no more than the report's date.
         now = published or (date(default_year, 12, 31) if default_year else None)
         year = int(str(groups["year"]))
-        month = MONTHS[str(groups["month"]).lower().rstrip(".")] if kind == "month-year" else 1
-        if now is None or (year, month if kind == "month-year" else 12) >= (now.year, now.month):
+        month = MONTHS[str(groups["month"]).lower().rstrip(".")] if kind == "month-year" else 12
+        if now is None or (year, month) >= (now.year, now.month):
             return None
-        return ResolvedDate(date(year, month, 1), "month", "explicit")
+        return ResolvedDate(_month_end(year, month), "month", "explicit")
+    if kind == "month":
+        if published is None:
+            return None
+        month = MONTHS[str(groups["month"]).lower().rstrip(".")]
+        if month == published.month:
+            return None  # the report's own month says no more than the report
+        year = published.year - (1 if month > published.month else 0)
+        return ResolvedDate(_month_end(year, month), "month", "explicit")
+    if kind == "ordinal-day":
+        if published is None:
+            return None
+        day = int(str(groups["day"]))
+        year, month = published.year, published.month
+        if day > published.day:
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        try:
+            return ResolvedDate(date(year, month, day), "day", "explicit")
+        except ValueError:
+            return None
     if published is None:
         return ResolvedDate(None, "day", "relative")
     if kind == "weekday":
@@ -288,3 +312,9 @@ def resolve_relative_date(
 def publication_date(published: date | None) -> ResolvedDate:
     """The fallback: no date in the text, the report's own date is the latest it can be."""
     return ResolvedDate(published, "day", "publication")
+
+
+def _month_end(year: int, month: int) -> date:
+    """A month named without a day stands for its last day: by then, at the
+    latest, it had happened (a timeline never shows it early)."""
+    return date(year, month, calendar.monthrange(year, month)[1])

@@ -24,7 +24,7 @@ negated frames: evidence against an event.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import Place
 from ..profile import Profile
@@ -154,7 +154,14 @@ class FrameBuilder:
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
             prefix = text[clause_start : hit.start]
             if not _asserted(text, clause_start, hit):
-                continue  # not asserted: a plan, a threat, an attempt, a condition
+                if not (
+                    hit.kind in ("capture", "recapture")
+                    and lexicon.ATTEMPT_BEFORE.search(prefix)
+                    and lexicon.REPELLED_AFTER.match(text, hit.end)
+                ):
+                    continue  # not asserted: a plan, a threat, an attempt, a condition
+                # "fighters attempted to storm X but were repelled": a fight for X.
+                hit = replace(hit, kind="clash", name="failed-attempt")
             negated = bool(
                 lexicon.NEGATION.search(prefix)
                 or lexicon.NEGATION_INSIDE.search(text, hit.start, hit.end)
@@ -527,6 +534,18 @@ class FrameBuilder:
             # the report has just been talking about.
             place = self.linker.places.get(discourse.last_event_place)
             return [(place, None, "follow-up")] if place else []
+        if (
+            fallback
+            and hit.kind == "withdrawal"
+            and len(discourse.last_places) == 1
+            and discourse.sentence_index - discourse.last_places_sentence == 1
+            and not linked
+            and lexicon.BACK_REFERRING_SUBJECT.search(text, 0, hit.start)
+        ):
+            # "Security forces held X for months. On Tuesday they pulled out.": the
+            # one place the sentence before named.
+            place = self.linker.places.get(discourse.last_places[0])
+            return [(place, None, "follow-up")] if place else []
         return []
 
     # --- who ------------------------------------------------------------------------
@@ -538,6 +557,11 @@ class FrameBuilder:
             if actor is not None:
                 return actor
         return None
+
+    def _start_holder(self) -> str | None:
+        """Who holds every place at the start, when the profile's start state is an actor."""
+        start = self.profile.start_state
+        return start if start in self.profile.actor_ids else None
 
     def _fused_side(self, text: str, hit: TriggerMention) -> str | None:
         """The side whose name is joined by a hyphen to the trigger ("Taliban-held",
@@ -623,6 +647,10 @@ class FrameBuilder:
             doer = doer or (fused[0].actor if fused else None) or self._fused_side(text, hit)
         elif doer is None:
             doer = self._actor_in(actors, *before, last=True)
+            coordinated = lexicon.COORDINATED_VERB_BEFORE.search(text, max(0, before[0] - 8), before[0])
+            if doer is None and coordinated:
+                # "Government forces liberated X but lost Y": the subject both verbs share.
+                doer = self._actor_in(actors, 0, before[0], last=False)
             if doer is None and lexicon.RELATIVE_WHO_BEFORE.search(text, max(0, before[0] - 12), before[0]):
                 # "It was Afghan commandos who captured X", "the army, which retook
                 # X": the relative pronoun's antecedent did it.
@@ -672,8 +700,14 @@ class FrameBuilder:
             # "government forces lost X to the Taliban": the subject lost, the "to" gained.
             loser = doer
             if loser is None and hit.name == "loss-of":
-                # "the ministry acknowledged the loss of X": the side that speaks.
-                loser = self._speaker_side(text, actors, hit.start)
+                # "the ministry acknowledged the loss of X": the side that speaks;
+                # "the loss of X leaves the army without ...": the side named after;
+                # else whoever held it from the start.
+                loser = (
+                    self._speaker_side(text, actors, hit.start)
+                    or self._actor_in(actors, hit.end, clause_end, last=False)
+                    or self._start_holder()
+                )
             receiver = lexicon.RECEIVER_AFTER.search(text, hit.end, clause_end)
             gainer = (
                 self._actor_in(actors, receiver.start("rest"), receiver.end("rest"), last=False)
@@ -837,10 +871,13 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
         return False
     if hit.voice == "nominal" and lexicon.NOMINAL_UNREAL_AFTER.match(text, hit.end):
         return False  # "the fall of X would be a turning point"
-    if hit.voice in ("nominal", "either") and lexicon.HYPOTHETICAL_BEFORE.search(
-        text, max(0, hit.start - 40), hit.start
+    if hit.voice in ("nominal", "either") and (
+        lexicon.HYPOTHETICAL_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+        or lexicon.PLANNED_NOUN_BEFORE.search(text, max(0, hit.start - 40), hit.start)
     ):
-        return False  # "the possible fall of X", "negotiating the handover of X"
+        return False  # "the possible fall of X", "planning an assault on X"
+    if lexicon.MODAL_ORDINAL.search(text, 0, hit.start):
+        return False  # "X may be the next to fall"
     if lexicon.REPEATED_AFTER.match(text, hit.end) or lexicon.REPEATED_AFTER.search(
         text, max(0, hit.start - 30), hit.start
     ):
@@ -905,7 +942,9 @@ def _reduced_relative(text: str, hit: TriggerMention) -> bool:
 def _said_untrue(text: str, hit: TriggerMention) -> bool:
     """Is the clause of the trigger said to be false ("it is not true that X
     fell", "reports that X had fallen were false")?"""
-    if lexicon.UNTRUE_BEFORE.search(text, 0, hit.start):
+    if lexicon.UNTRUE_BEFORE.search(text, 0, hit.start) or lexicon.DENIED_CLAUSE_BEFORE.search(
+        text, 0, hit.start
+    ):
         return True
     return bool(
         lexicon.REPORTS_THAT_BEFORE.search(text, 0, hit.start) and lexicon.UNTRUE_AFTER.match(text, hit.end)

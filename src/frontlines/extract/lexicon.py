@@ -102,7 +102,10 @@ TRIGGERS: tuple[Trigger, ...] = (
         "active",
         r"\b(?:captured|capture|captures|capturing|seized|seize|seizes|seizing|overran|overrun|"
         r"overruns|overrunning|conquered|toppled|topple|occupied|occupy|occupies|stormed|"
-        r"overtook|overtaken|overtaking|took|taken|take|takes|taking|secured|secure|secures|securing)\b"
+        r"overtook|overtaken|overtaking|took|taken|take|takes|taking|secured|secure|secures|securing|"
+        r"wrested|wrest|wrests|wresting|grabbed|grab|grabs|grabbing|snatched|snatch|snatches|snatching|"
+        # "to storm X" (not the weather's storm).
+        r"storming|(?<=to\s)storm)\b"
         r"(?!\s+(?:part|place|up|off|away|hostage|prisoner|refuge|shelter|positions?|advantage|steps|measures|"
         r"action|the\s+release|a\s+deal|an\s+agreement|funding|support|approval|votes?)\b)",
         (
@@ -110,11 +113,15 @@ TRIGGERS: tuple[Trigger, ...] = (
             "they overran Kahmard yesterday",
             "the fighters have toppled Ghazni province",
             "the army secured the town after heavy fighting",
+            "fighters grabbed the town in a night attack",
         ),
         stems=(
             "captur",
             "seiz",
             "secur",
+            "wrest",
+            "grab",
+            "snatch",
             "overr",
             "conquer",
             "toppl",
@@ -266,13 +273,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "active",
         r"\b(?:raised|raise|raises|raising|hoisted|hoist|hoists|hoisting|planted|plant|plants|planting)\s+"
-        r"(?![^.,;]{0,20}\bwhite\b)(?:the\s+|their\s+|its\s+|a\s+|our\s+)?(?:[\w’'-]+\s+){0,2}flags?\s+"
+        # (Not "a white flag", a surrender; "their white flag" is the Taliban's own.)
+        r"(?!(?:a|the)\s+white\b)(?:the\s+|their\s+|its\s+|a\s+|our\s+)?(?:[\w’'-]+\s+){0,2}"
+        r"(?:flags?|banners?|tricolou?r|colou?rs|standard)\s+"
         r"(?:in|over|above|on|at|atop)\b",
         (
             "troops hoisted the national flag in the town",
             "fighters raised their flag over the governor's office",
         ),
-        stems=("flag",),
+        stems=("flag", "banner", "tricolo", "colour", "color", "standard"),
     ),
     # --- siege -----------------------------------------------------------
     Trigger(
@@ -348,7 +357,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:under\s+(?:[\w’'-]+\s+){0,2}?(?:siege|blockade|encirclement)|"
         r"besieged|surrounded|encircled|cut\s+off|blockaded|"
         # With its auxiliary, the passive outweighs the active reading of the same verb.
-        r"(?:is|are|was|were|been|being|remains?|remained)\s+(?:\w+\s+)?(?:besieged|surrounded|encircled|"
+        r"(?:is|are|was|were|been|being|remains?|remained)\s+(?:\w+\s+){0,2}?(?:besieged|surrounded|encircled|"
         r"cut\s+off|blockaded|stormed)(?:\s+and\s+(?:besieged|surrounded|encircled|cut\s+off|blockaded))?)\b",
         (
             "The city has been under siege by the Taliban",
@@ -382,7 +391,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         "fighting-between",
         "clash",
         "nominal",
-        r"\b(?:fighting|clashes|battles?)\s+between\s+[^.;]{0,80}?\s+(?:in|near|around)\b",
+        r"\b(?:fighting|clashes|battles?)\s+between\s+[^.;]{0,80}?\s+(?:in|near|around|inside|outside|for|"
+        r"on\s+the\s+outskirts\s+of)\b",
         ("fighting between government forces and the Taliban in Chahar Dara district",),
         stems=("fighting", "clash", "battle"),
     ),
@@ -580,10 +590,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "active",
         r"\b(?:(?:are|is|were|was)\s+(?:still\s+|now\s+|firmly\s+)?holding|still\s+holds?|holds|"
+        r"(?:have|has|had)\s+(?:\w+\s+)?held|"
         r"(?:are|is|were|was)\s+(?:still\s+|now\s+)?in\s+possession\s+of)\b"
         r"(?=\s+(?:on\s+to\s+)?(?:the\s+(?:city|town|district|village|province)\s+of\s+)?(?-i:[A-Z]))",
-        ("government troops are holding Sheberghan", "the rebels still hold Kunduz"),
-        stems=("holding", "hold", "possession"),
+        (
+            "government troops are holding Sheberghan",
+            "the rebels still hold Kunduz",
+            "rebels have held Zaranj since May",
+        ),
+        stems=("holding", "hold", "possession", "held"),
     ),
     Trigger(
         "in-control-of",
@@ -618,13 +633,15 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\blost\s+(?:(?:full\s+|complete\s+|effective\s+)?control\s+(?:of|over)\b|"
         r"(?=(?:[\w’'-]+\s+){1,6}?to\s)|"
         # "the army lost Kunduz on Sunday": a name right after "lost" is what was lost.
-        r"(?=(?:the\s+(?:city|town|district|village|province|key\s+\w+)\s+of\s+)?(?-i:[A-Z])))",
+        r"(?=(?:the\s+(?:city|town|district|village|province|key\s+\w+)\s+of\s+)?(?-i:[A-Z])))|"
+        r"\b(?:losing|lose|loses)\s+(?=(?:the\s+(?:city|town|district|village|province)\s+of\s+)?(?-i:[A-Z]))",
         (
             "the army lost Kunduz to the rebels",
             "security forces lost control of the district",
             "the rebels lost Kunduz on Sunday",
+            "for the army, losing Kunduz was a blow",
         ),
-        stems=("lost",),
+        stems=("lost", "losing", "lose"),
     ),
     Trigger(
         # "X was lost by Y" (Y lost it), "X was lost to Y" (Y took it).
@@ -687,7 +704,7 @@ TRIGGER_STEMS = re.compile(
     r"captur|seiz|take|took|overr|overt|conquer|topple|occup|storm|enter|march|roll|swept|"
     r"moved|broke|fell|fall|collaps|control|hands|takeover|retak|recaptur|regain|reclaim|"
     r"liberat|back|clear|freed|freeing|returned|flag|slip|gone|went|passed|blockad|tighten|cutting|held|secur|"
-    r"loss|capitulat|themselves|"
+    r"loss|losing|lose|capitulat|themselves|wrest|grab|snatch|banner|tricolo|colou?r|standard|"
     r"hold|possession|annex|run|ruled|administered|besieg|siege|surround|encircl|closing|closed|reach|gates|kilomet|"
     r"\bkm\b|mile|repel|repuls|push|beat|held\s+off|fended|foil|defeat|thwart|fight|clash|skirmish|hostilit|"
     r"battle|retreat|withdr|pull|abandon|evacuat|fled|left|surrend|laid\s+down|gave\s+up|"
@@ -789,6 +806,8 @@ ONLY_DETERMINERS = re.compile(
 # Phrases that negate a capture: evidence *against* it.
 NEGATION = re.compile(
     r"(?:\b(?:not|never|yet\s+to|no\s+longer|failed\s+to|fail\s+to|without)|n['’]t)\s+(?:\w+\s+){0,2}?$"
+    # "with neither side in full control of X".
+    r"|\b(?:neither|no)\s+(?:side|party|one|force|army)\s+(?:\w+\s+){0,2}?$"
     # Inability: "have not been able to capture X", "were unable to retake X".
     r"|(?:(?:\bnot|\bnever|n['’]t)\s+(?:\w+\s+){0,2}able|\bunable)\s+to\s+$"
     # "Neither X nor Y has fallen", "far from capturing X".
@@ -822,6 +841,16 @@ NOBODY_SUBJECT = re.compile(
 # had fallen were false".
 UNTRUE_BEFORE = re.compile(
     r"\b(?:it\s+is|it's|it\s+was|it’s)\s+(?:not\s+true|untrue|false)\s+that\b[^.;]*$", re.IGNORECASE
+)
+# A clause governed by a denial: "the ministry denied that X had fallen",
+# "officials rejected Russian claims to have captured X", "there is no truth to
+# reports that X was encircled".
+DENIED_CLAUSE_BEFORE = re.compile(
+    r"(?:\b(?:denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes)\s+"
+    r"(?:(?:the|a|an|their|its|[\w’'-]+)\s+){0,2}?(?:(?:claims?|reports?|allegations?|rumou?rs?)\s+)?"
+    r"|\bno\s+truth\s+(?:to|in)\s+(?:the\s+)?(?:claims?|reports?|allegations?|rumou?rs?)\s+)"
+    r"(?:that|to\s+have)\b[^.;]*$",
+    re.IGNORECASE,
 )
 REPORTS_THAT_BEFORE = re.compile(r"\b(?:reports?|claims?|rumou?rs?)\s+that\b[^.;]*$", re.IGNORECASE)
 UNTRUE_AFTER = re.compile(
@@ -1202,6 +1231,18 @@ REPEATED_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# An attempt that failed is a fight: "attempted to storm X but were repelled".
+ATTEMPT_BEFORE = re.compile(
+    r"\b(?:attempted|attempt|attempts|attempting|tried|try|tries|trying|sought|seeking)\s+to\s+$",
+    re.IGNORECASE,
+)
+REPELLED_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:but|and)\s+(?:were|was|had\s+been|have\s+been)\s+(?:\w+\s+)?"
+    r"(?:repelled|repulsed|pushed\s+back|beaten\s+back|driven\s+back|thwarted|foiled|stopped)\b|"
+    r"[^.;]{0,60}?\bbut\s+(?:failed|were\s+unable)\b",
+    re.IGNORECASE,
+)
+
 # A noun of change that is only thought of: "the possible fall of X",
 # "negotiating the handover of X", "to prevent the capture of X".
 HYPOTHETICAL_BEFORE = re.compile(
@@ -1209,6 +1250,18 @@ HYPOTHETICAL_BEFORE = re.compile(
     r"impending|anticipated|threatened|planned|proposed|prospective|negotiat\w*\s+(?:the|a)|"
     r"discuss\w*\s+(?:the|a)|talks\s+(?:on|about)\s+(?:the|a)|prevent\w*\s+(?:the|a)|"
     r"avert\w*\s+(?:the|a)|stave\s+off\s+(?:the|a))\s+$",
+    re.IGNORECASE,
+)
+
+# "X may be the next to fall": a modal over an ordinal infinitive.
+MODAL_ORDINAL = re.compile(
+    r"\b(?:would|will|could|may|might|can)\s+(?:\w+\s+){0,2}?be\s+the\s+(?:next|first|last)\b[^.;]*$",
+    re.IGNORECASE,
+)
+# Planned or threatened deeds told as nouns: "are planning an assault on X".
+PLANNED_NOUN_BEFORE = re.compile(
+    r"\b(?:plan\w*|prepar\w*|threat\w*|warn\w*\s+of|consider\w*|mull\w*|readying)\s+(?:an?|the|a\s+new|"
+    r"another|their|its)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 
@@ -1295,7 +1348,9 @@ INCLUDING = re.compile(r"\b(?:including|such\s+as|namely|among\s+them|among\s+wh
 # A province named after these words is where a place lies, not an event place.
 CONTEXT_BEFORE_PROVINCE = re.compile(
     # ("closing in on X": "in on" is a verb's, not a place's.)
-    r"(?:\b(?:in(?!\s+on\b)|across|within|throughout)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:provinces?\s+of\s+)?"
+    # ("in full control of X": whose control, not where.)
+    r"(?:\b(?:in(?!\s+on\b)(?!\s+(?:\w+\s+){0,2}(?:control|charge|command|possession|hands)\b)|across|within|"
+    r"throughout)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:provinces?\s+of\s+)?"
     # "districts of X": X is where they lie. ("The province of X" names X itself.)
     r"|\b(?:districts?|areas?|parts?|villages?|regions?|towns?)[’']?\s+of\s+(?:the\s+)?"
     r"(?:[\w’'-]+\s+){0,2}?(?:provinces?\s+of\s+(?:the\s+)?)?)$",
@@ -1330,6 +1385,13 @@ SPEECH_BEFORE_CLAUSE = re.compile(
 )
 # A subject pronoun right before a trigger ("they had regained", "it has taken").
 REPORTED_PRONOUN = re.compile(r"\b(?:they|it|we)\s+(?:[\w’']+\s+){0,2}[\"“‘']?$", re.IGNORECASE)
+# A subject that refers back to someone just named ("they", "the troops").
+BACK_REFERRING_SUBJECT = re.compile(
+    r"\b(?:they|he|she|it|the\s+(?:troops|forces|soldiers|fighters|defenders|garrison|units)|"
+    r"its\s+(?:troops|forces|defenders|garrison))\b",
+    re.IGNORECASE,
+)
+
 # Forces named by a definite noun alone, which refer back to a side named
 # before ("the troops", "these units"); "our troops" is the speaker's.
 DEFINITE_FORCES = re.compile(
@@ -1347,6 +1409,7 @@ FORCE_NOUNS = (
 GENERIC_FORCES = re.compile(
     r"(?:troops|soldiers|forces|army|military|police|special\s+forces)", re.IGNORECASE
 )
+DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ian|ish|ese|i|ch|ic)")
 WORD_BEFORE = re.compile(r"(?P<word>[\w.’'-]+)\s+$")
 FOREIGN_BEFORE = frozenset(
     ("foreign", "international", "coalition", "nato", "western", "allied", "us", "u.s.", "american",
@@ -1435,6 +1498,9 @@ LIST_GOES_ON = re.compile(
 RELATIVE_BEFORE = re.compile(r"\b(?:which|that)\s*$", re.IGNORECASE)
 ANTECEDENT_GAP = re.compile(r"\s*(?:\s(?:district|city|town|village|province))?\s*,?\s*")
 
+# A clause that opens with a conjunction and goes straight on with a verb
+# shares the subject of the clause before ("... liberated X but lost Y").
+COORDINATED_VERB_BEFORE = re.compile(r"\b(?:but|and|yet|then|and\s+then)\s*$", re.IGNORECASE)
 RELATIVE_WHO_BEFORE = re.compile(r"\b(?:who|which|that)\s*$", re.IGNORECASE)
 # A participle clause of time or manner, whose subject is the main clause's:
 # "after capturing X", "having taken X", "while retreating from X".

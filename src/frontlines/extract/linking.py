@@ -70,6 +70,7 @@ class Discourse:
     last_date: date | None = None
     # The places the last sentence naming any told of ("the said districts").
     last_places: list[str] = field(default_factory=list)
+    last_places_sentence: int = -10
     # Surnames of people named in full, which are no places later on.
     persons: set[str] = field(default_factory=set)
     # The side last named, which "the troops" of a later sentence refers back to.

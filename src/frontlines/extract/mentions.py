@@ -278,7 +278,10 @@ class MentionFinder:
         if word.lower() in lexicon.FOREIGN_BEFORE:
             return True
         initial = not text[: before.start("word")].strip()
-        return word[:1].isupper() and (not initial or word.isupper())
+        # Sentence-initial, only a word shaped like a people's name is foreign
+        # ("German troops", "Turkish soldiers"; not "Local troops").
+        demonym = bool(lexicon.DEMONYM.fullmatch(word))
+        return word[:1].isupper() and (not initial or word.isupper() or demonym)
 
 
 def _shifted(mention: Mention, delta: int) -> Mention:

@@ -219,7 +219,13 @@ class StagedExtractor:
                     ),
                 )
             recent = discourse.sentence_index - discourse.last_event_sentence <= 2
-            follows_up = recent and any(t.kind in ("withdrawal", "surrender") for t in triggers)
+            just_named = (
+                len(discourse.last_places) == 1
+                and discourse.sentence_index - discourse.last_places_sentence == 1
+                and bool(lexicon.BACK_REFERRING_SUBJECT.search(sentence.text))
+            )
+            leaving = any(t.kind in ("withdrawal", "surrender") for t in triggers)
+            follows_up = (recent or just_named) and leaving
             worth_reading = (
                 bool(triggers)
                 and bool(
@@ -296,6 +302,7 @@ class StagedExtractor:
             named = list(dict.fromkeys(lp.place.id for lp in linked if lp.role in ("event", "relation")))
             if named:
                 discourse.last_places = named
+                discourse.last_places_sentence = discourse.sentence_index
             discourse.previous_kinds = frozenset(t.kind for t in triggers)
             if sentence.actors:
                 discourse.last_actor = sentence.actors[-1].actor
