@@ -10,6 +10,12 @@ committed, nothing of it is left half-written, and running the same ingest
 again stores exactly what is missing. A failure inside a batch (a hook that
 raises, a database error) rolls the batch back and stores its documents again
 one transaction each, so that it costs only the document that failed.
+A hook that can extract elsewhere (a `PreparingHook`, such as
+`pipeline.StoreExtraction` with workers) is handed the documents as they are
+read, in chunks, and a full batch is held until the next one is read, so the
+workers extract one batch while this process reads the next and stores the
+one before; documents are still stored in the order they were read (an
+interruption then costs the two batches in hand).
 Duplicates (same normalised content, same URL or same id) are counted, not
 stored, so ingesting the same thing twice changes nothing.
 """
@@ -56,6 +62,19 @@ class BatchHook(Protocol):
 
     def after_batch(self, conn: Connection, doc_ids: Sequence[str]) -> None:
         """Called once per batch, after `__call__` for each of its new documents."""
+
+
+class PreparingHook(Protocol):
+    """A hook that can start on documents before their batch is stored (extraction elsewhere)."""
+
+    def __call__(self, conn: Connection, doc: Document) -> None: ...
+
+    def prepare(self, docs: Sequence[Document]) -> None:
+        """Called with each chunk of documents as they are read, before any is stored."""
+
+
+# Documents handed to a `PreparingHook` at a time.
+PREPARE_CHUNK = 25
 
 
 @dataclass(frozen=True)
@@ -202,7 +221,7 @@ def ingest(
             added, duplicates, failed = (len(summary.added), len(summary.duplicates),
                                          len(summary.failed))
             on_progress(Progress(done, len(units), current, added, duplicates, failed,
-                                 records=added + duplicates + failed + len(batch.pending)))
+                                 records=added + duplicates + failed + batch.in_hand))
 
     try:
         for done, unit in enumerate(units):
@@ -219,12 +238,12 @@ def ingest(
             else:
                 items = iter([SourceError(unit.target, "no such file or directory")])
             for item in items:
-                if batch.pending and time.monotonic() - batch.started > MAX_BATCH_WAIT_SECONDS:
-                    batch.store()
+                if batch.in_hand and time.monotonic() - batch.started > MAX_BATCH_WAIT_SECONDS:
+                    batch.flush()
                 if isinstance(item, Document):
                     batch.add(item)
                     if len(batch.pending) >= batch_size:
-                        batch.store()
+                        batch.full()
                 elif isinstance(item, KnownURL):
                     summary.duplicates.append(item.url)
                 elif isinstance(item, SourceError):
@@ -232,7 +251,7 @@ def ingest(
                 else:
                     summary.warnings.append(item)
                 report(done, unit.target)
-        batch.store()
+        batch.flush()
         report(len(units), "")
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -253,17 +272,56 @@ class _Batch:
         self.after_batch: Callable[[Connection, Sequence[str]], None] | None = getattr(
             hook, "after_batch", None)
         self.summary = summary
+        self.prepare: Callable[[Sequence[Document]], None] | None = getattr(hook, "prepare", None)
         self.pending: list[Document] = []
+        self.prepared = 0  # how many of `pending` were handed to `prepare`
+        self.held: list[Document] = []  # a full batch, stored when the next one is full
         self.started = 0.0
 
+    @property
+    def in_hand(self) -> int:
+        """Documents read and not stored yet."""
+        return len(self.pending) + len(self.held)
+
     def add(self, doc: Document) -> None:
-        if not self.pending:
+        if not self.in_hand:
             self.started = time.monotonic()
         self.pending.append(doc)
+        if self.prepare is not None and len(self.pending) - self.prepared >= PREPARE_CHUNK:
+            self._prepare_rest()
 
-    def store(self) -> None:
-        """Store the pending documents: one transaction, or one each if that fails."""
-        docs, self.pending = self.pending, []
+    def _prepare_rest(self) -> None:
+        if self.prepare is not None and self.prepared < len(self.pending):
+            self.prepare(self.pending[self.prepared:])
+        self.prepared = len(self.pending)
+
+    def full(self) -> None:
+        """The pending batch is full: store it, or, with a preparing hook, the one held
+        before it, holding this one while the next is read."""
+        if self.prepare is None:
+            self.store(self._take())
+            return
+        self._prepare_rest()
+        previous, self.held = self.held, self._take()
+        self.started = time.monotonic()
+        if previous:
+            self.store(previous)
+
+    def flush(self) -> None:
+        """Store everything in hand, in the order it was read."""
+        self._prepare_rest()
+        previous, self.held = self.held, []
+        if previous:
+            self.store(previous)
+        if self.pending:
+            self.store(self._take())
+
+    def _take(self) -> list[Document]:
+        docs, self.pending, self.prepared = self.pending, [], 0
+        return docs
+
+    def store(self, docs: list[Document]) -> None:
+        """Store `docs`: one transaction, or one each if that fails."""
         if len(docs) > 1:
             try:
                 outcome = self._transaction(docs)
