@@ -168,7 +168,8 @@ def plan(sources: Iterable[str | Path]) -> list[Unit]:
     return units
 
 
-def _url_known(workspace: Workspace, url: str) -> bool:
+def url_known(workspace: Workspace, url: str) -> bool:
+    """Whether the workspace holds a document from this URL (so it need not be downloaded)."""
     with workspace.connect() as conn:
         return document_with_url(conn, url) is not None
 
@@ -208,35 +209,62 @@ def ingest(
     `fetch_options`, when given, sets every network limit (and then
     overrides `allow_private` and `max_bytes` for URLs).
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     options = fetch_options or FetchOptions(allow_private=allow_private, max_bytes=max_bytes)
     units = plan(sources)
-    summary = IngestSummary()
     client: httpx.Client | None = None
+
+    def read(unit: Unit) -> Iterator[ReadItem | KnownURL]:
+        nonlocal client
+        if unit.kind == "url":
+            client = client or make_client(options)
+            yield from read_url(unit.target, options, client=client,
+                                is_known=lambda url: url_known(workspace, url))
+        elif unit.kind == "file":
+            yield from read_file(Path(unit.target), max_bytes=max_bytes)
+        elif unit.kind == "skip":
+            yield SourceWarning(unit.target, "skipped: unknown file type")
+        else:
+            yield SourceError(unit.target, "no such file or directory")
+
+    try:
+        return ingest_items(workspace, [(unit.target, read(unit)) for unit in units],
+                            on_progress=on_progress, on_document=on_document,
+                            batch_size=batch_size)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def ingest_items(
+    workspace: Workspace,
+    streams: Sequence[tuple[str, Iterable[ReadItem | KnownURL]]],
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_document: DocumentHook | None = None,
+    batch_size: int = 1,
+) -> IngestSummary:
+    """Store what readers give: the path `ingest` takes once it knows what to read.
+
+    `streams` are (what is read, its items) pairs, one per unit (a file, a
+    URL, a feed's new items); they are read lazily, in order. Documents are
+    stored in batches as `ingest` says; a `KnownURL` counts as a duplicate,
+    errors and warnings go to the summary. On Ctrl-C, `IngestInterrupted`.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    summary = IngestSummary()
     batch = _Batch(workspace, on_document, summary)
 
     def report(done: int, current: str) -> None:
         if on_progress is not None:
             added, duplicates, failed = (len(summary.added), len(summary.duplicates),
                                          len(summary.failed))
-            on_progress(Progress(done, len(units), current, added, duplicates, failed,
+            on_progress(Progress(done, len(streams), current, added, duplicates, failed,
                                  records=added + duplicates + failed + batch.in_hand))
 
     try:
-        for done, unit in enumerate(units):
-            report(done, unit.target)
-            items: Iterator[ReadItem | KnownURL]
-            if unit.kind == "url":
-                client = client or make_client(options)
-                items = read_url(unit.target, options, client=client,
-                                 is_known=lambda url: _url_known(workspace, url))
-            elif unit.kind == "file":
-                items = read_file(Path(unit.target), max_bytes=max_bytes)
-            elif unit.kind == "skip":
-                items = iter([SourceWarning(unit.target, "skipped: unknown file type")])
-            else:
-                items = iter([SourceError(unit.target, "no such file or directory")])
+        for done, (label, items) in enumerate(streams):
+            report(done, label)
             for item in items:
                 if batch.in_hand and time.monotonic() - batch.started > MAX_BATCH_WAIT_SECONDS:
                     batch.flush()
@@ -250,15 +278,12 @@ def ingest(
                     summary.failed.append(item)
                 else:
                     summary.warnings.append(item)
-                report(done, unit.target)
+                report(done, label)
         batch.flush()
-        report(len(units), "")
+        report(len(streams), "")
     except KeyboardInterrupt:
         summary.interrupted = True
         raise IngestInterrupted(summary) from None
-    finally:
-        if client is not None:
-            client.close()
     return summary
 
 
