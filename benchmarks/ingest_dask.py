@@ -5,6 +5,7 @@ districts, 2,000 new real-length reports recombined from ../shared/eval/dev
 and dev-b), the same whole-process timing of the real command line, run as
 
     frontlines --workspace WS ingest CORPUS --workers 0          (extraction in the main process)
+    frontlines --workspace WS ingest CORPUS                      (the default: worker processes)
     frontlines --workspace WS ingest CORPUS --dask local:1       (a LocalCluster of one worker)
     frontlines --workspace WS ingest CORPUS --dask local:2       (… of two)
 
@@ -51,6 +52,7 @@ from ingest_whole_process import (
 
 SETUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("--workers 0", ("--workers", "0")),
+    ("(default)", ()),
     ("--dask local:1", ("--dask", "local:1")),
     ("--dask local:2", ("--dask", "local:2")),
 )
@@ -123,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
           f"x{serial / two:.2f} over extraction in the main process "
           f"({args.reports / two:.1f} vs {args.reports / one:.1f} vs {args.reports / serial:.1f} "
           "reports/s, medians)")
+    print(f"the default (local worker processes, no Dask): {args.reports / medians['(default)']:.1f} "
+          f"reports/s, x{serial / medians['(default)']:.2f} over --workers 0")
     if hasattr(os, "getloadavg"):
         print(f"load average now {os.getloadavg()[0]:.2f} (other work on this machine slows the runs)")
     return 0
