@@ -81,6 +81,7 @@ bench: install
 	$(BIN)/python benchmarks/timeline.py
 	$(BIN)/python benchmarks/ingest_growth.py
 	$(BIN)/python benchmarks/ingest_whole_process.py
+	$(BIN)/python benchmarks/ingest_dask.py
 	$(BIN)/python benchmarks/fuzzy_names.py
 	$(BIN)/python benchmarks/hromada_map.py
 

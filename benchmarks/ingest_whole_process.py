@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,9 +136,12 @@ def fresh_copy(workspace: Path, target: Path) -> Path:
     return target
 
 
-def run_ingest(workspace: Path, corpus: Path, env: dict[str, str]) -> Run:
-    """One whole `frontlines ingest` process: wall seconds, cpu and its own peak RSS."""
-    argv = [sys.executable, "-c", LAUNCH, "--workspace", str(workspace), "ingest", str(corpus)]
+def run_ingest(workspace: Path, corpus: Path, env: dict[str, str],
+               options: Sequence[str] = ()) -> Run:
+    """One whole `frontlines ingest [options]` process: wall seconds, cpu (its worker
+    processes' included) and peak RSS (of the largest of its processes)."""
+    argv = [sys.executable, "-c", LAUNCH, "--workspace", str(workspace), "ingest", str(corpus),
+            *options]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
         began = time.perf_counter()
         child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=errors,

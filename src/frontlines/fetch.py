@@ -21,8 +21,8 @@ import ipaddress
 import re
 import socket
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -73,7 +73,17 @@ class FetchOptions:
 
 
 class FetchError(Exception):
-    """A URL could not be fetched or is not a page or feed; the message says why."""
+    """A URL could not be fetched or is not a page or feed; the message says why.
+
+    `status` is the HTTP status when the server answered with an error, and
+    `retry_after` the seconds its Retry-After header asked for, if any.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 retry_after: float | None = None):
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class Fetched:
     content_type: str
     charset: str | None
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
 
 
 @dataclass(frozen=True)
@@ -247,14 +258,19 @@ def fetch_url(
     options: FetchOptions,
     *,
     resolver: Resolver = _resolve,
+    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
-    """GET `url` within the limits of `options`; raises FetchError with the reason."""
+    """GET `url` within the limits of `options`; raises FetchError with the reason.
+
+    `headers` go with the request (a conditional GET's validators, say); a
+    304 Not Modified comes back as a `Fetched` with status 304 and no body.
+    """
     current = url
     for _hop in range(options.max_redirects + 1):
         check_url(current, allow_private=options.allow_private, resolver=resolver)
         peer_check = not options.allow_private and not _behind_proxy(client, current)
         try:
-            with client.stream("GET", current) as response:
+            with client.stream("GET", current, headers=headers) as response:
                 if peer_check:
                     check_peer(response, current, allow_private=False)
                 if response.status_code in REDIRECT_CODES and "location" in response.headers:
@@ -262,7 +278,9 @@ def fetch_url(
                     continue
                 if response.status_code >= 400:
                     reason = response.reason_phrase
-                    raise FetchError(f"HTTP {response.status_code} {reason}".strip())
+                    raise FetchError(f"HTTP {response.status_code} {reason}".strip(),
+                                     status=response.status_code,
+                                     retry_after=retry_after(response.headers.get("retry-after")))
                 return _read_body(response, options)
         except httpx.TimeoutException as exc:
             kind = type(exc).__name__
@@ -298,7 +316,26 @@ def _read_body(response: httpx.Response, options: FetchOptions) -> Fetched:
         content_type=content_type.strip().lower(),
         charset=match.group(1) if match else None,
         body=b"".join(chunks),
+        headers={name.lower(): value for name, value in response.headers.items()},
     )
+
+
+def retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """The seconds a Retry-After header asks to wait (a number, or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 _FEED_START = re.compile(
@@ -404,28 +441,47 @@ def read_url(
         if not items:
             yield SourceWarning(url, "feed has no items")
             return
-        if len(items) > options.max_feed_items:
-            yield SourceWarning(
-                url, f"feed has {len(items)} items; only the first {options.max_feed_items} fetched"
-            )
-            items = items[: options.max_feed_items]
-        for n, item in enumerate(items, start=1):
-            if not item.link:
-                yield SourceError(url, f"feed item {n} has no link")
-                continue
-            if is_known is not None and is_known(item.link):
-                yield KnownURL(item.link)
-                continue
-            try:
-                page = fetch_url(http, item.link, options, resolver=resolver)
-                if classify(page) != "html":
-                    raise FetchError("feed item links to another feed, not a page")
-            except FetchError as exc:
-                yield SourceError(item.link, str(exc))
-                continue
-            yield from _page_document(
-                page, origin=item.link, title=item.title, published=item.published
-            )
+        yield from read_feed_items(url, items, options, client=http, is_known=is_known,
+                                   resolver=resolver)
     finally:
         if own_client:
             http.close()
+
+
+def read_feed_items(
+    feed_url: str,
+    items: list[FeedItem],
+    options: FetchOptions,
+    *,
+    client: httpx.Client,
+    is_known: Callable[[str], bool] | None = None,
+    resolver: Resolver = _resolve,
+) -> Iterator[ReadItem | KnownURL]:
+    """The Document of each item of a feed, its page fetched (at most `max_feed_items`).
+
+    Pages whose URL `is_known` are not downloaded (a `KnownURL` each); a dead
+    link is a SourceError naming it, and the other items go on. The feed's
+    title and date of an item stand in for the page's when it has none.
+    """
+    if len(items) > options.max_feed_items:
+        yield SourceWarning(
+            feed_url, f"feed has {len(items)} items; only the first {options.max_feed_items} fetched"
+        )
+        items = items[: options.max_feed_items]
+    for n, item in enumerate(items, start=1):
+        if not item.link:
+            yield SourceError(feed_url, f"feed item {n} has no link")
+            continue
+        if is_known is not None and is_known(item.link):
+            yield KnownURL(item.link)
+            continue
+        try:
+            page = fetch_url(client, item.link, options, resolver=resolver)
+            if classify(page) != "html":
+                raise FetchError("feed item links to another feed, not a page")
+        except FetchError as exc:
+            yield SourceError(item.link, str(exc))
+            continue
+        yield from _page_document(
+            page, origin=item.link, title=item.title, published=item.published
+        )

@@ -10,6 +10,12 @@ committed, nothing of it is left half-written, and running the same ingest
 again stores exactly what is missing. A failure inside a batch (a hook that
 raises, a database error) rolls the batch back and stores its documents again
 one transaction each, so that it costs only the document that failed.
+A hook that can extract elsewhere (a `PreparingHook`, such as
+`pipeline.StoreExtraction` with workers) is handed the documents as they are
+read, in chunks, and a full batch is held until the next one is read, so the
+workers extract one batch while this process reads the next and stores the
+one before; documents are still stored in the order they were read (an
+interruption then costs the two batches in hand).
 Duplicates (same normalised content, same URL or same id) are counted, not
 stored, so ingesting the same thing twice changes nothing.
 """
@@ -56,6 +62,19 @@ class BatchHook(Protocol):
 
     def after_batch(self, conn: Connection, doc_ids: Sequence[str]) -> None:
         """Called once per batch, after `__call__` for each of its new documents."""
+
+
+class PreparingHook(Protocol):
+    """A hook that can start on documents before their batch is stored (extraction elsewhere)."""
+
+    def __call__(self, conn: Connection, doc: Document) -> None: ...
+
+    def prepare(self, docs: Sequence[Document]) -> None:
+        """Called with each chunk of documents as they are read, before any is stored."""
+
+
+# Documents handed to a `PreparingHook` at a time.
+PREPARE_CHUNK = 25
 
 
 @dataclass(frozen=True)
@@ -149,7 +168,8 @@ def plan(sources: Iterable[str | Path]) -> list[Unit]:
     return units
 
 
-def _url_known(workspace: Workspace, url: str) -> bool:
+def url_known(workspace: Workspace, url: str) -> bool:
+    """Whether the workspace holds a document from this URL (so it need not be downloaded)."""
     with workspace.connect() as conn:
         return document_with_url(conn, url) is not None
 
@@ -189,57 +209,81 @@ def ingest(
     `fetch_options`, when given, sets every network limit (and then
     overrides `allow_private` and `max_bytes` for URLs).
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     options = fetch_options or FetchOptions(allow_private=allow_private, max_bytes=max_bytes)
     units = plan(sources)
-    summary = IngestSummary()
     client: httpx.Client | None = None
+
+    def read(unit: Unit) -> Iterator[ReadItem | KnownURL]:
+        nonlocal client
+        if unit.kind == "url":
+            client = client or make_client(options)
+            yield from read_url(unit.target, options, client=client,
+                                is_known=lambda url: url_known(workspace, url))
+        elif unit.kind == "file":
+            yield from read_file(Path(unit.target), max_bytes=max_bytes)
+        elif unit.kind == "skip":
+            yield SourceWarning(unit.target, "skipped: unknown file type")
+        else:
+            yield SourceError(unit.target, "no such file or directory")
+
+    try:
+        return ingest_items(workspace, [(unit.target, read(unit)) for unit in units],
+                            on_progress=on_progress, on_document=on_document,
+                            batch_size=batch_size)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def ingest_items(
+    workspace: Workspace,
+    streams: Sequence[tuple[str, Iterable[ReadItem | KnownURL]]],
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_document: DocumentHook | None = None,
+    batch_size: int = 1,
+) -> IngestSummary:
+    """Store what readers give: the path `ingest` takes once it knows what to read.
+
+    `streams` are (what is read, its items) pairs, one per unit (a file, a
+    URL, a feed's new items); they are read lazily, in order. Documents are
+    stored in batches as `ingest` says; a `KnownURL` counts as a duplicate,
+    errors and warnings go to the summary. On Ctrl-C, `IngestInterrupted`.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    summary = IngestSummary()
     batch = _Batch(workspace, on_document, summary)
 
     def report(done: int, current: str) -> None:
         if on_progress is not None:
             added, duplicates, failed = (len(summary.added), len(summary.duplicates),
                                          len(summary.failed))
-            on_progress(Progress(done, len(units), current, added, duplicates, failed,
-                                 records=added + duplicates + failed + len(batch.pending)))
+            on_progress(Progress(done, len(streams), current, added, duplicates, failed,
+                                 records=added + duplicates + failed + batch.in_hand))
 
     try:
-        for done, unit in enumerate(units):
-            report(done, unit.target)
-            items: Iterator[ReadItem | KnownURL]
-            if unit.kind == "url":
-                client = client or make_client(options)
-                items = read_url(unit.target, options, client=client,
-                                 is_known=lambda url: _url_known(workspace, url))
-            elif unit.kind == "file":
-                items = read_file(Path(unit.target), max_bytes=max_bytes)
-            elif unit.kind == "skip":
-                items = iter([SourceWarning(unit.target, "skipped: unknown file type")])
-            else:
-                items = iter([SourceError(unit.target, "no such file or directory")])
+        for done, (label, items) in enumerate(streams):
+            report(done, label)
             for item in items:
-                if batch.pending and time.monotonic() - batch.started > MAX_BATCH_WAIT_SECONDS:
-                    batch.store()
+                if batch.in_hand and time.monotonic() - batch.started > MAX_BATCH_WAIT_SECONDS:
+                    batch.flush()
                 if isinstance(item, Document):
                     batch.add(item)
                     if len(batch.pending) >= batch_size:
-                        batch.store()
+                        batch.full()
                 elif isinstance(item, KnownURL):
                     summary.duplicates.append(item.url)
                 elif isinstance(item, SourceError):
                     summary.failed.append(item)
                 else:
                     summary.warnings.append(item)
-                report(done, unit.target)
-        batch.store()
-        report(len(units), "")
+                report(done, label)
+        batch.flush()
+        report(len(streams), "")
     except KeyboardInterrupt:
         summary.interrupted = True
         raise IngestInterrupted(summary) from None
-    finally:
-        if client is not None:
-            client.close()
     return summary
 
 
@@ -253,17 +297,56 @@ class _Batch:
         self.after_batch: Callable[[Connection, Sequence[str]], None] | None = getattr(
             hook, "after_batch", None)
         self.summary = summary
+        self.prepare: Callable[[Sequence[Document]], None] | None = getattr(hook, "prepare", None)
         self.pending: list[Document] = []
+        self.prepared = 0  # how many of `pending` were handed to `prepare`
+        self.held: list[Document] = []  # a full batch, stored when the next one is full
         self.started = 0.0
 
+    @property
+    def in_hand(self) -> int:
+        """Documents read and not stored yet."""
+        return len(self.pending) + len(self.held)
+
     def add(self, doc: Document) -> None:
-        if not self.pending:
+        if not self.in_hand:
             self.started = time.monotonic()
         self.pending.append(doc)
+        if self.prepare is not None and len(self.pending) - self.prepared >= PREPARE_CHUNK:
+            self._prepare_rest()
 
-    def store(self) -> None:
-        """Store the pending documents: one transaction, or one each if that fails."""
-        docs, self.pending = self.pending, []
+    def _prepare_rest(self) -> None:
+        if self.prepare is not None and self.prepared < len(self.pending):
+            self.prepare(self.pending[self.prepared:])
+        self.prepared = len(self.pending)
+
+    def full(self) -> None:
+        """The pending batch is full: store it, or, with a preparing hook, the one held
+        before it, holding this one while the next is read."""
+        if self.prepare is None:
+            self.store(self._take())
+            return
+        self._prepare_rest()
+        previous, self.held = self.held, self._take()
+        self.started = time.monotonic()
+        if previous:
+            self.store(previous)
+
+    def flush(self) -> None:
+        """Store everything in hand, in the order it was read."""
+        self._prepare_rest()
+        previous, self.held = self.held, []
+        if previous:
+            self.store(previous)
+        if self.pending:
+            self.store(self._take())
+
+    def _take(self) -> list[Document]:
+        docs, self.pending, self.prepared = self.pending, [], 0
+        return docs
+
+    def store(self, docs: list[Document]) -> None:
+        """Store `docs`: one transaction, or one each if that fails."""
         if len(docs) > 1:
             try:
                 outcome = self._transaction(docs)

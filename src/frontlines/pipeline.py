@@ -13,10 +13,11 @@ ingest records it in a workspace that never chose (see `StoreExtraction`).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .extract import DEFAULT_EXTRACTOR, ExtractionConfig, available_extractors, get_extractor
 from .models import Document, Event, Statement
@@ -154,6 +155,51 @@ def statements_of(component: Any, doc: Document,
     return [replace(s, date=day.isoformat()) if s.date is None and day else s for s in found]
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction reads in one report: its events and its area statements."""
+
+    events: list[Event]
+    statements: list[Statement]
+
+
+def extract_document(component: Any, doc: Document, config: ExtractionConfig) -> Extracted:
+    """One report through an extractor, exactly as ingest stores it (in this process or a worker).
+
+    An extractor that reads no statements gives the document none, so a
+    re-extraction never keeps another extractor's.
+    """
+    events = component.extract_batch([doc], config)[0]
+    return Extracted(events, statements_of(component, doc, config) or [])
+
+
+class ResultHandle(Protocol):
+    """A chunk of documents being extracted elsewhere (a `concurrent.futures` or Dask future)."""
+
+    def result(self) -> list[Extracted]: ...
+
+
+class ExtractionWorkers(Protocol):
+    """Somewhere other than this process to extract in: a local process pool, a Dask cluster
+    (`frontlines.parallel`). Extraction is pure (Document → Events), so a worker needs only
+    the extractor component, never the store."""
+
+    def start(self, component: Any, config: ExtractionConfig) -> None:
+        """Get ready to extract with `component` (called once, before the first `submit`)."""
+
+    def submit(self, docs: Sequence[Document]) -> ResultHandle:
+        """Start extracting `docs`; the handle gives one `Extracted` per document, in order."""
+
+    def close(self) -> None:
+        """Stop the workers; handles not yet read may never finish."""
+
+
+# The fewest documents worth starting workers for: until ingest has offered this many
+# (one report, a small file), they are extracted here; the whole ingest would be over
+# before a worker process was ready.
+MIN_DOCUMENTS_FOR_WORKERS = 16
+
+
 class StoreExtraction:
     """The ingest hook (an `ingest.BatchHook`): extract each new document's events (and its
     area statements, when the extractor reads them) and store them with it; then, once
@@ -166,33 +212,86 @@ class StoreExtraction:
     the hook is made); an unknown extractor raises `ExtractionChoiceError`
     then, before any document is read. `events` and `statements` count what
     was stored by the batches that finished (`after_batch`).
+
+    With `workers` (`frontlines.parallel`), ingest hands the hook documents as it
+    reads them (`prepare`), and they are extracted there while this process reads
+    and stores the ones before; `__call__` then only waits for, and stores, what
+    the workers found. A document that was not prepared (or whose batch is stored
+    again after a failure) is extracted here, by the same `extract_document`, so
+    the events are the same either way. Close the hook (`close`, or `with`) to
+    stop the workers.
     """
 
     def __init__(self, ws: Workspace, choice: ExtractionChoice | None = None,
-                 recompute: bool = True):
+                 recompute: bool = True, workers: ExtractionWorkers | None = None):
         self.ws = ws
         self.recompute = recompute
         self.choice = choice or workspace_extraction(ws)
         check_extractor(self.choice.extractor)
         self.config = ExtractionConfig(model=self.choice.model)
+        self.workers = workers
+        self._workers_started = False
+        self._offered = 0
+        self.extracted_by_workers = 0  # documents whose extraction came back from the workers
         self._component: Any = None
         self.events = 0
         self.statements = 0
         # (events, statements) of each document of the batch in hand: counted once the
         # batch is through (a batch rolled back and stored again is not counted twice).
         self._batch: dict[str, tuple[int, int]] = {}
+        # Documents handed to the workers, and where their results will be. Weak keys: a
+        # document never stored (a duplicate) leaves nothing behind once ingest drops it.
+        self._prepared: weakref.WeakKeyDictionary[Document, tuple[ResultHandle, int]] = (
+            weakref.WeakKeyDictionary())
+
+    def _extractor(self, conn: Connection | None = None) -> Any:
+        if self._component is None:
+            if conn is None:
+                with self.ws.connect() as own:
+                    gazetteer = load_gazetteer(own, self.ws.profile)
+            else:
+                gazetteer = load_gazetteer(conn, self.ws.profile)
+            self._component = get_extractor(self.choice.extractor, gazetteer, self.ws.profile)
+        return self._component
+
+    def prepare(self, docs: Sequence[Document]) -> None:
+        """Start extracting `docs` on the workers, if the hook has any (else nothing happens).
+
+        The workers are started once `MIN_DOCUMENTS_FOR_WORKERS` documents
+        were offered; the ones offered before are left to `__call__`.
+        """
+        if self.workers is None or not docs:
+            return
+        if not self._workers_started:
+            self._offered += len(docs)
+            if self._offered < MIN_DOCUMENTS_FOR_WORKERS:
+                return
+            self.workers.start(self._extractor(), self.config)
+            self._workers_started = True
+        try:
+            handle = self.workers.submit(list(docs))
+        except Exception:
+            # The workers are gone (a worker process died, the cluster went away): this
+            # process extracts the rest itself, as if it had never had any.
+            self.close()
+            self.workers = None
+            return
+        for n, doc in enumerate(docs):
+            self._prepared[doc] = (handle, n)
 
     def __call__(self, conn: Connection, doc: Document) -> None:
-        if self._component is None:
-            self._component = get_extractor(self.choice.extractor, load_gazetteer(conn, self.ws.profile),
-                                            self.ws.profile)
-        events = self._component.extract_batch([doc], self.config)[0]
-        replace_events(conn, doc.id, events)
-        # An extractor that reads no statements leaves the document none: a re-extraction
-        # never keeps another extractor's.
-        found = statements_of(self._component, doc, self.config) or []
-        replace_statements(conn, doc.id, found)
-        self._batch[doc.id] = (len(events), len(found))
+        slot = self._prepared.pop(doc, None)
+        if slot is not None:
+            handle, n = slot
+            # A worker that failed raises here: the batch is rolled back and stored again,
+            # each document extracted in this process then (its slot is gone).
+            found = handle.result()[n]
+            self.extracted_by_workers += 1
+        else:
+            found = extract_document(self._extractor(conn), doc, self.config)
+        replace_events(conn, doc.id, found.events)
+        replace_statements(conn, doc.id, found.statements)
+        self._batch[doc.id] = (len(found.events), len(found.statements))
 
     def after_batch(self, conn: Connection, doc_ids: Sequence[str]) -> None:
         """The batch's documents are stored: recompute the units their events touch."""
@@ -213,6 +312,18 @@ class StoreExtraction:
             self.events += events
             self.statements += statements
         self._batch.clear()
+
+    def close(self) -> None:
+        """Stop the workers, if the hook has any."""
+        if self.workers is not None:
+            self.workers.close()
+        self._prepared.clear()
+
+    def __enter__(self) -> StoreExtraction:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)

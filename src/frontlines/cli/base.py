@@ -38,6 +38,7 @@ COMMAND_MODULES: dict[str, str] = {
     "ingest": "documents",
     "documents": "documents",
     "status": "documents",
+    "watch": "watch",
     "gazetteer": "gazetteer",
     "extract": "extract",
     "events": "extract",

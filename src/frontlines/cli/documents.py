@@ -26,7 +26,13 @@ from rich.progress import (
 from ..documents import DEFAULT_MAX_BYTES, replace_control_chars
 from ..ingest import CLI_BATCH_SIZE, IngestInterrupted, IngestSummary, ingest
 from ..ingest import Progress as IngestProgress
-from ..pipeline import ExtractionChoiceError, StoreExtraction, check_extractor, workspace_extraction
+from ..pipeline import (
+    ExtractionChoiceError,
+    ExtractionWorkers,
+    StoreExtraction,
+    check_extractor,
+    workspace_extraction,
+)
 from ..store import ExtractionChoice, get_document, list_documents_sorted
 from ..store import workspace_status as store_status
 from .base import State, cli, emit, err_console, output_format, pass_state
@@ -80,6 +86,16 @@ class _ProgressBar:
             self._bar.stop()
 
 
+def extraction_workers(workers: int | None, dask_address: str | None) -> ExtractionWorkers | None:
+    """The workers `--workers` / `--dask` ask for (None: extract in this process)."""
+    from ..parallel import DaskWorkers, ProcessWorkers, default_workers
+
+    if dask_address is not None:
+        return DaskWorkers(dask_address)
+    count = default_workers() if workers is None else workers
+    return ProcessWorkers(count) if count > 0 else None
+
+
 def _print_summary(summary: IngestSummary) -> None:
     click.echo(summary.headline())
     for warning in summary.warnings:
@@ -110,22 +126,44 @@ def _print_summary(summary: IngestSummary) -> None:
     show_default=True,
     help="New documents stored per transaction (with one timeline recompute).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes that extract while this one stores (0: extract here; "
+         "default: one per core beyond the first, at least one).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="local:N|tcp://SCHEDULER",
+    help="Extract on a Dask cluster: N local worker processes, or a running scheduler's workers.",
+)
 @pass_state
 def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
-                   max_mb: float, batch_size: int) -> None:
+                   max_mb: float, batch_size: int, workers: int | None,
+                   dask_address: str | None) -> None:
     """Read reports from files, directories, JSON/JSONL corpora, URLs and feeds.
 
     New documents are stored in batches, one transaction each; duplicates
-    (same normalised text or URL) are skipped. Exits non-zero if anything failed.
+    (same normalised text or URL) are skipped. Extraction runs in worker
+    processes (or on a Dask cluster) while the batches are written; the
+    events are the same as with --workers 0. Exits non-zero if anything failed.
     """
     ws = state.workspace()
+    if dask_address is not None and workers is not None:
+        raise click.UsageError("--dask and --workers exclude each other")
     try:
-        extraction = StoreExtraction(ws)  # the workspace's extractor, checked before reading
+        pool = extraction_workers(workers, dask_address)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        extraction = StoreExtraction(ws, workers=pool)  # the workspace's extractor, checked now
     except ExtractionChoiceError as exc:
         raise click.ClickException(f"{exc}; choose one with 'frontlines reextract "
                                    "--extractor NAME'") from exc
     try:
-        with _ProgressBar() as bar:
+        with extraction, _ProgressBar() as bar:
             summary = ingest(
                 ws,
                 sources,
