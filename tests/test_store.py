@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -10,9 +11,16 @@ import pytest
 from sqlalchemy import select, text
 
 from frontlines.models import Event, Evidence
-from frontlines.store import SCHEMA_VERSION, Workspace, WorkspaceError, get_meta
+from frontlines.store import (
+    DATABASE_ENV,
+    DATABASE_RECORD,
+    SCHEMA_VERSION,
+    Workspace,
+    WorkspaceError,
+    get_meta,
+)
 
-from .conftest import new_database, run_cli
+from .conftest import new_database, postgres_server, run_cli
 
 pytestmark = pytest.mark.both_backends
 
@@ -241,3 +249,54 @@ def test_the_extraction_choice_is_kept_in_the_meta_table(workspace: Workspace) -
         set_extraction_choice(conn, ExtractionChoice("rules.v1"))
         assert get_meta(conn, "extract.model") is None  # back to the built-in model
         assert get_extraction_choice(conn, "ignored.v9").describe() == "rules.v1 (model: built-in)"
+
+
+# --- where the data lives: the folder's SQLite file, or a database URL ---------------------------
+
+
+def test_a_database_url_keeps_the_data_there_and_the_folder_records_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = postgres_server().create().replace("postgres@", "postgres:s3cret@")
+    made = run_cli("--database", url, "init", workspace=tmp_path / "ws")
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "ws" / "profile.toml").exists()
+    assert not (tmp_path / "ws" / "frontlines.db").exists()
+    record = (tmp_path / "ws" / DATABASE_RECORD).read_text(encoding="utf-8")
+    assert record.startswith("postgresql+psycopg://postgres@/") and "s3cret" not in record
+    # Later commands find the database through the folder alone.
+    _add_document(Workspace.open(tmp_path / "ws"))
+    status = run_cli("status", "--format", "json", workspace=tmp_path / "ws")
+    assert status.exit_code == 0 and json.loads(status.output)["documents"] == 1
+    # FRONTLINES_DATABASE does what --database does.
+    monkeypatch.setenv(DATABASE_ENV, postgres_server().create())
+    assert run_cli("init", workspace=tmp_path / "other").exit_code == 0
+    assert (tmp_path / "other" / DATABASE_RECORD).read_text() == f"{os.environ[DATABASE_ENV]}\n" \
+        .replace("postgresql://", "postgresql+psycopg://")
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgresql://nobody@/nowhere?host=/nonexistent-socket-folder", "cannot open the database"),
+    ("mysql://someone@localhost/frontlines", "'mysql' databases are not supported"),
+    ("not a url", "is not a database URL"),
+])
+def test_a_database_that_cannot_be_used_is_a_one_line_error_and_writes_nothing(
+        tmp_path: Path, url: str, message: str) -> None:
+    result = run_cli("--database", url, "init", workspace=tmp_path / "ws")
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert not (tmp_path / "ws" / "profile.toml").exists()
+    assert not (tmp_path / "ws" / DATABASE_RECORD).exists()
+
+
+def test_undated_events_come_first_on_every_back_end(workspace: Workspace) -> None:
+    from dataclasses import replace
+
+    from frontlines.store import query_events, replace_events
+
+    doc_id = _stored_document_id(workspace)
+    dated = _judged_event(doc_id)
+    undated = replace(dated, date=None, place_id="AF1905", place_name="Imam Sahib",
+                      admin2="AF1905")
+    with workspace.begin() as conn:
+        replace_events(conn, doc_id, [dated, undated])
+    with workspace.connect() as conn:
+        assert [e.date for e in query_events(conn)] == [None, "2021-06-25"]

@@ -379,6 +379,28 @@ def shown_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+
+
+def _postgres_text(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                   executemany: bool) -> tuple[str, Any]:
+    """PostgreSQL's text cannot hold a NUL character, which SQLite's can: a NUL in a value
+    sent to the server becomes U+FFFD. Stored text has no NUL (documents are cleaned of
+    control characters), so a value with one is looked up and, as on SQLite, found
+    nowhere, instead of failing the query."""
+    def clean(params: Any) -> Any:
+        if isinstance(params, dict):
+            return {key: _without_nul(value) for key, value in params.items()}
+        if isinstance(params, list | tuple):
+            return type(params)(_without_nul(value) for value in params)
+        return params
+
+    if executemany:
+        return statement, [clean(p) for p in parameters]
+    return statement, clean(parameters)
+
+
 def make_engine(url: str | URL, folder: Path | None = None) -> Engine:
     """An engine for a database URL; `folder`, the workspace folder, is where the caches
     of a server's database are kept (`database_file`)."""
@@ -387,7 +409,9 @@ def make_engine(url: str | URL, folder: Path | None = None) -> Engine:
     engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_pragmas)
-    elif folder is not None:
+    else:
+        event.listen(engine, "before_cursor_execute", _postgres_text, retval=True)
+    if engine.dialect.name != "sqlite" and folder is not None:
         engine = engine.execution_options(frontlines_record=str(folder / DATABASE_RECORD))
     return engine
 
@@ -584,7 +608,8 @@ class Workspace:
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(profile_file)
         if database is not None:
-            record = url.set(password=None).render_as_string(hide_password=False)
+            record = URL.create(url.drivername, url.username, None, url.host, url.port,
+                                url.database, url.query).render_as_string(hide_password=False)
             if url.get_backend_name() == "sqlite" and url.database == str(path / DB_NAME):
                 (path / DATABASE_RECORD).unlink(missing_ok=True)
             elif recorded_database(path) != record:
@@ -768,11 +793,16 @@ def get_document(conn: Connection, doc_id: str) -> Document | None:
 
 
 def iter_documents(conn: Connection, ids: Sequence[str] | None = None) -> Iterator[Document]:
-    query = select(documents).order_by(documents.c.published, documents.c.id)
+    query = select(documents).order_by(nulls_first(conn, documents.c.published), documents.c.id)
     if ids is not None:
         query = query.where(documents.c.id.in_(list(ids)))
     for row in conn.execute(query):
         yield _row_to_document(row)
+
+
+def nulls_first(conn: Connection, column: Any) -> Any:
+    """An ascending order with NULL first, as SQLite sorts (PostgreSQL puts NULL last)."""
+    return column if conn.dialect.name == "sqlite" else column.nulls_first()
 
 
 # SQLite allows only so many bound parameters in one statement: long
@@ -929,7 +959,7 @@ def query_statements(conn: Connection, *, since: str | None = None, until: str |
         query = query.where(or_(*wanted)) if wanted else query.where(statements.c.id.is_(None))
     if document_id:
         query = query.where(statements.c.document_id == document_id)
-    query = query.order_by(statements.c.date, statements.c.id)
+    query = query.order_by(nulls_first(conn, statements.c.date), statements.c.id)
     return [(row_to_statement(row), row) for row in conn.execute(query)]
 
 
@@ -1002,7 +1032,7 @@ def query_events(
 ) -> list[Event]:
     """Events filtered by date range, place (any admin level), actor and kind."""
     query = select(events).where(*_event_conditions(since, until, place, actor, kind, document_id))
-    query = query.order_by(events.c.date, events.c.id).offset(offset)
+    query = query.order_by(nulls_first(conn, events.c.date), events.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [row_to_event(row) for row in conn.execute(query)]
