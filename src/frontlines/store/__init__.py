@@ -149,9 +149,9 @@ events = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("explanation", Text),
-    # Added in schema v4 (`_add_event_provenance`): how likely the sentence states
-    # the event (calibrated; 1.0 for extractors that give no probability, and for
-    # events stored before v4), and the decision model's version id (NULL: none).
+    # Added in revision 0004: how likely the sentence states the event (calibrated;
+    # 1.0 for extractors that give no probability, and for events stored before),
+    # and the decision model's version id (NULL: none).
     Column("probability", Float, nullable=False, default=1.0, server_default=text("1.0")),
     Column("model", String, nullable=True),
     # Added in revision 0007: the order the rows were written in, numbered by the
@@ -189,7 +189,7 @@ timeline_intervals = Table(
     Column("confidence", Float, nullable=False),
     Column("event_ids", JSON, nullable=False),
     Column("reason", Text, nullable=False),
-    # Added in schema v5 (`_add_baselines`): the inference rule behind an `inferred` state.
+    # Added in revision 0005: the inference rule behind an `inferred` state.
     Column("rule", String, nullable=True),
     UniqueConstraint("unit_id", "seq"),
     Index("ix_timeline_intervals_span", "start", "end"),
@@ -329,10 +329,8 @@ SCHEMA_HEAD = "0007"
 """The newest alembic revision (`store/migrations/versions/`)."""
 SCHEMA_VERSION = int(SCHEMA_HEAD)
 """The same as a number, kept in the meta table's `schema_version` for frontlines
-versions made before alembic, which refuse a database newer than they are."""
-LEGACY_SCHEMA_VERSION = 6
-"""The last `schema_version` written before the alembic migrations (revisions up to
-0006 are those versions)."""
+versions made before alembic (whose last was 6, revision 0006), which refuse a
+database newer than they are."""
 
 DATABASE_ENV = "FRONTLINES_DATABASE"
 DATABASE_RECORD = "database.url"
