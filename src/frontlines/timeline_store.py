@@ -74,6 +74,7 @@ from .store import (
     events,
     get_meta,
     in_chunks,
+    lock_events,
     now_iso,
     place_names,
     places,
@@ -657,7 +658,9 @@ class EventsStamp:
     `last_seq`, which moves the largest one up; and if no row was written, the
     rows are a subset of the stamped ones, which only the count can tell apart.
     On PostgreSQL the counter's row stays locked until the writer commits, so
-    rows become visible in the order of their numbers.
+    rows become visible in the order of their numbers; and a recompute takes
+    that lock before it reads the events (`store.lock_events`), so the
+    intervals it caches and the stamp it saves are of one state of them.
     """
 
     count: int
@@ -836,6 +839,7 @@ def _compute(conn: Connection, profile: Profile, level: int, units: Sequence[Uni
 
 def recompute_all(conn: Connection, profile: Profile) -> int:
     """Rebuild every unit's intervals (and sign any unsigned document). Returns the unit count."""
+    lock_events(conn)
     settings = profile_settings(profile)
     update_copy_clusters(conn, None, settings.copy_threshold)
     level = unit_level(conn)
@@ -867,6 +871,7 @@ def recompute_units(conn: Connection, profile: Profile, unit_ids: Iterable[str],
     Without `trust`, a cache built from other settings, units or decisions
     (or never built) is rebuilt whole instead. Returns the units recomputed.
     """
+    lock_events(conn)
     stored = _stored_structure(conn)
     if not trust and (stored is None or stored.get("with_decisions")
                       != _structure_fingerprints(conn, profile)[0]):
@@ -955,6 +960,7 @@ def recompute_documents(conn: Connection, profile: Profile, doc_ids: Iterable[st
     documents changed since the cache was built (or it never was), rebuilds
     everything instead. Returns the units recomputed (all after a rebuild).
     """
+    lock_events(conn)
     ids = sorted(set(doc_ids))
     settings = profile_settings(profile)
     level_units = _level_and_units(conn)

@@ -846,7 +846,8 @@ def _reserve_event_numbers(conn: Connection, count: int) -> int:
     """Take `count` new `events.seq` numbers from the meta counter; return the first.
 
     One UPDATE that adds to the counter: on PostgreSQL it locks the counter's row
-    until the transaction ends, so writers number their rows in the order they commit.
+    until the transaction ends (`lock_events`), so writers number their rows in the
+    order they commit.
     """
     conn.execute(update(meta).where(meta.c.key == EVENT_SEQUENCE_KEY)
                  .values(value=cast(cast(meta.c.value, Integer) + count, String)))
@@ -854,6 +855,18 @@ def _reserve_event_numbers(conn: Connection, count: int) -> int:
     if last is None:
         raise WorkspaceError(f"the meta table has no {EVENT_SEQUENCE_KEY!r} (migrate first)")
     return int(last) - count + 1
+
+
+def lock_events(conn: Connection) -> None:
+    """Hold the events' write lock until the transaction ends.
+
+    Every write of events takes it first (`replace_events`), and so does every
+    recompute of the timeline before it reads them: on PostgreSQL, where each
+    statement of a transaction sees what others committed until then, the events
+    cannot change under a recompute, and the cache it saves is of one state of
+    them. (SQLite's writers take turns anyway; there it costs nothing.)
+    """
+    _reserve_event_numbers(conn, 0)
 
 
 def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> list[str]:
@@ -872,6 +885,7 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
     ).scalars()
     used += [n for n in (_event_number(i or "", doc_id) for i in decided) if n]
     next_number = max(used, default=0) + 1
+    first = _reserve_event_numbers(conn, len(items))  # also `lock_events`, before any change
     conn.execute(delete(events).where(events.c.document_id == doc_id))
     ids: list[str] = []
     rows = []
@@ -895,7 +909,6 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
         )
         rows.append(row)
     if rows:
-        first = _reserve_event_numbers(conn, len(rows))
         for number, row in enumerate(rows, start=first):
             row["seq"] = number
         conn.execute(insert(events), rows)
