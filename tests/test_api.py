@@ -32,6 +32,8 @@ from frontlines.tokens import create_token, hash_token, revoke_token
 
 from .conftest import copy_workspace, run_cli
 
+pytestmark = pytest.mark.both_backends
+
 IMAM_SAHIB = "AF1905"
 YAMGAN = "AF1718"
 KHAN_ABAD = "AF1904"

@@ -22,6 +22,8 @@ from frontlines.store import (
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.both_backends
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPORT = (
     "Rebel fighters took the hill town of Aldmoor on Friday after a night of shelling, "

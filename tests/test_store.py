@@ -1,8 +1,9 @@
-"""The workspace store: versioned schema, WAL, foreign keys, idempotent init."""
+"""The workspace store: idempotent init, SQLite (WAL, foreign keys) or a database URL."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -10,9 +11,18 @@ import pytest
 from sqlalchemy import select, text
 
 from frontlines.models import Event, Evidence
-from frontlines.store import SCHEMA_VERSION, Workspace, WorkspaceError, get_meta
+from frontlines.store import (
+    DATABASE_ENV,
+    DATABASE_RECORD,
+    SCHEMA_VERSION,
+    Workspace,
+    WorkspaceError,
+    get_meta,
+)
 
-from .conftest import run_cli
+from .conftest import new_database, postgres_server, run_cli
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_init_creates_database_and_profile_and_is_harmless_twice(tmp_path: Path) -> None:
@@ -26,6 +36,7 @@ def test_init_creates_database_and_profile_and_is_harmless_twice(tmp_path: Path)
     assert ws.profile.name == "afghanistan-2021"
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(workspace: Workspace) -> None:
     with workspace.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -43,13 +54,6 @@ def test_workspace_env_variable_selects_the_folder(tmp_path: Path, monkeypatch) 
 def test_opening_a_folder_that_is_not_a_workspace_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="init"):
         Workspace.open(tmp_path)
-
-
-def test_a_newer_schema_is_refused_rather_than_damaged(workspace: Workspace) -> None:
-    with workspace.begin() as conn:
-        conn.execute(text("UPDATE meta SET value = '999' WHERE key = 'schema_version'"))
-    with pytest.raises(WorkspaceError, match="newer"):
-        Workspace.open(workspace.path)
 
 
 def test_bad_profile_at_init_writes_nothing(tmp_path: Path) -> None:
@@ -71,9 +75,13 @@ def _add_document(ws: Workspace) -> None:
                                          origin="test"))
 
 
-def test_init_refuses_to_swap_the_profile_of_a_workspace_with_documents(tmp_path: Path) -> None:
+def test_init_refuses_to_swap_the_profile_of_a_workspace_with_documents(tmp_path: Path,
+                                                                       backend: str) -> None:
     ws_path = tmp_path / "ws"
-    assert run_cli("init", "--profile", "afghanistan-2021", workspace=ws_path).exit_code == 0
+    database = new_database(backend)
+    made = run_cli(*(["--database", database] if database else []), "init", "--profile",
+                   "afghanistan-2021", workspace=ws_path)
+    assert made.exit_code == 0, made.output
     # No documents yet: changing the profile is fine.
     assert run_cli("init", "--profile", "ukraine-2022", workspace=ws_path).exit_code == 0
     assert run_cli("init", "--profile", "afghanistan-2021", workspace=ws_path).exit_code == 0
@@ -231,66 +239,6 @@ def test_a_probability_outside_zero_to_one_is_refused(workspace: Workspace) -> N
             replace_events(conn, doc_id, [_judged_event(doc_id, probability=bad)])
 
 
-def _as_made_at_v5(ws: Workspace) -> None:
-    """Turn a workspace back into what schema v5 made: no area statements."""
-    with ws.begin() as conn:
-        conn.execute(text("DROP TABLE statements"))
-        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
-    ws.engine.dispose()
-
-
-def _as_made_at_v4(ws: Workspace) -> None:
-    """Turn a workspace back into what schema v4 made: no baselines, intervals without a rule."""
-    _as_made_at_v5(ws)
-    with ws.begin() as conn:
-        conn.execute(text("DROP TABLE baseline_rows"))
-        conn.execute(text("DROP TABLE baseline_imports"))
-        conn.execute(text("ALTER TABLE timeline_intervals DROP COLUMN rule"))
-        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
-    ws.engine.dispose()
-
-
-def _as_made_at_v3(ws: Workspace) -> None:
-    """Turn a workspace back into what schema v3 made: events without probability or model."""
-    _as_made_at_v4(ws)
-    with ws.begin() as conn:
-        conn.execute(text("ALTER TABLE events DROP COLUMN probability"))
-        conn.execute(text("ALTER TABLE events DROP COLUMN model"))
-        conn.execute(text("DELETE FROM meta WHERE key LIKE 'extract.%'"))
-        conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema_version'"))
-    ws.engine.dispose()
-
-
-def test_a_v3_database_upgrades_in_place_keeping_its_events(workspace: Workspace) -> None:
-    from frontlines.store import get_extraction_choice, query_events, replace_events
-
-    doc_id = _stored_document_id(workspace)
-    with workspace.begin() as conn:
-        replace_events(conn, doc_id, [_judged_event(doc_id)])
-    _as_made_at_v3(workspace)
-    with workspace.connect() as conn:
-        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(events)"))}
-        assert "probability" not in columns and get_meta(conn, "schema_version") == "3"
-
-    upgraded = Workspace.open(workspace.path)
-    with upgraded.connect() as conn:
-        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION)
-        [event] = query_events(conn)
-        # Stored before probabilities existed: certain, and judged by no model.
-        assert (event.probability, event.model, event.kind) == (1.0, None, "capture")
-        # It keeps extracting with the extractor its events came from.
-        assert get_extraction_choice(conn, "some-new-default.v2").extractor == "test.v1"
-    Workspace.open(workspace.path)  # opening again is harmless
-
-
-def test_an_empty_v3_database_takes_the_default_extractor(workspace: Workspace) -> None:
-    from frontlines.store import ExtractionChoice, get_extraction_choice
-
-    _as_made_at_v3(workspace)
-    with Workspace.open(workspace.path).connect() as conn:
-        assert get_extraction_choice(conn, "rules.v1") == ExtractionChoice("rules.v1", None)
-
-
 def test_the_extraction_choice_is_kept_in_the_meta_table(workspace: Workspace) -> None:
     from frontlines.store import ExtractionChoice, get_extraction_choice, set_extraction_choice
 
@@ -303,24 +251,52 @@ def test_the_extraction_choice_is_kept_in_the_meta_table(workspace: Workspace) -
         assert get_extraction_choice(conn, "ignored.v9").describe() == "rules.v1 (model: built-in)"
 
 
-def test_a_v4_database_gains_the_baseline_tables_and_the_rule_of_each_interval(
-        workspace: Workspace) -> None:
-    _as_made_at_v4(workspace)
-    upgraded = Workspace.open(workspace.path)
-    with upgraded.connect() as conn:
-        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION)
-        columns = {row[1] for row in conn.execute(text("PRAGMA table_info(timeline_intervals)"))}
-        assert "rule" in columns
-        tables = {row[0] for row in conn.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"))}
-        assert {"baseline_imports", "baseline_rows"} <= tables
-    Workspace.open(workspace.path)  # opening again is harmless
+# --- where the data lives: the folder's SQLite file, or a database URL ---------------------------
 
 
-def test_a_v5_database_gains_the_statements_table(workspace: Workspace) -> None:
-    _as_made_at_v5(workspace)
-    with Workspace.open(workspace.path).connect() as conn:
-        assert get_meta(conn, "schema_version") == str(SCHEMA_VERSION) == "6"
-        tables = {row[0] for row in conn.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"))}
-        assert "statements" in tables
+def test_a_database_url_keeps_the_data_there_and_the_folder_records_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = postgres_server().create().replace("postgres@", "postgres:s3cret@")
+    made = run_cli("--database", url, "init", workspace=tmp_path / "ws")
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "ws" / "profile.toml").exists()
+    assert not (tmp_path / "ws" / "frontlines.db").exists()
+    record = (tmp_path / "ws" / DATABASE_RECORD).read_text(encoding="utf-8")
+    assert record.startswith("postgresql+psycopg://postgres@/") and "s3cret" not in record
+    # Later commands find the database through the folder alone.
+    _add_document(Workspace.open(tmp_path / "ws"))
+    status = run_cli("status", "--format", "json", workspace=tmp_path / "ws")
+    assert status.exit_code == 0 and json.loads(status.output)["documents"] == 1
+    # FRONTLINES_DATABASE does what --database does.
+    monkeypatch.setenv(DATABASE_ENV, postgres_server().create())
+    assert run_cli("init", workspace=tmp_path / "other").exit_code == 0
+    assert (tmp_path / "other" / DATABASE_RECORD).read_text() == f"{os.environ[DATABASE_ENV]}\n" \
+        .replace("postgresql://", "postgresql+psycopg://")
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgresql://nobody@/nowhere?host=/nonexistent-socket-folder", "cannot open the database"),
+    ("mysql://someone@localhost/frontlines", "'mysql' databases are not supported"),
+    ("not a url", "is not a database URL"),
+])
+def test_a_database_that_cannot_be_used_is_a_one_line_error_and_writes_nothing(
+        tmp_path: Path, url: str, message: str) -> None:
+    result = run_cli("--database", url, "init", workspace=tmp_path / "ws")
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert not (tmp_path / "ws" / "profile.toml").exists()
+    assert not (tmp_path / "ws" / DATABASE_RECORD).exists()
+
+
+def test_undated_events_come_first_on_every_back_end(workspace: Workspace) -> None:
+    from dataclasses import replace
+
+    from frontlines.store import query_events, replace_events
+
+    doc_id = _stored_document_id(workspace)
+    dated = _judged_event(doc_id)
+    undated = replace(dated, date=None, place_id="AF1905", place_name="Imam Sahib",
+                      admin2="AF1905")
+    with workspace.begin() as conn:
+        replace_events(conn, doc_id, [dated, undated])
+    with workspace.connect() as conn:
+        assert [e.date for e in query_events(conn)] == [None, "2021-06-25"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, literal_column, select
+from sqlalchemy import delete, func, select
 
 from frontlines.models import Document, Event, Evidence
 from frontlines.profile import Profile, load_profile, parse_profile
@@ -822,8 +822,10 @@ from frontlines.store import (  # noqa: E402
     events,
     query_events,
     replace_events,
+    set_meta,
 )
 from frontlines.timeline_store import (  # noqa: E402
+    EVENTS_KEY,
     changes,
     check_level,
     ensure_timeline,
@@ -837,7 +839,10 @@ from frontlines.timeline_store import (  # noqa: E402
     timeline_is_fresh,
 )
 
-from .conftest import copy_workspace, run_cli  # noqa: E402
+from .conftest import AfghanWorkspaces, copy_workspace, run_cli  # noqa: E402
+
+# The store's half runs on both back ends (the pure engine's tests use no workspace).
+pytestmark = pytest.mark.both_backends
 
 
 def ingest_texts(ws: Workspace, folder: Path, reports: dict[str, str]) -> None:
@@ -1044,12 +1049,46 @@ def test_incremental_recompute_equals_a_full_recompute(afghan_workspace: Workspa
         assert len(rebuilds) == 1 and timeline_is_fresh(conn, ws.profile)
 
 
+def test_on_postgresql_a_recompute_waits_for_events_being_written_and_then_covers_them(
+        afghan_workspaces: AfghanWorkspaces, tmp_path: Path) -> None:
+    """Each statement of a PostgreSQL transaction sees what others committed until then:
+    a rebuild must not read some events before another writer commits and the rest
+    after. It waits for the writer's lock instead, then sees all of its events."""
+    import threading
+
+    ws = copy_workspace(afghan_workspaces.on("postgresql"), tmp_path / "ws")
+    ingest_texts(ws, tmp_path / "reports", OWN_REPORTS)
+    with ws.begin() as conn:
+        template = query_events(conn)[0]
+        set_meta(conn, EVENTS_KEY, "")  # the cache is stale: the next read rebuilds it
+    with ws.engine.connect() as writer:
+        with writer.begin():
+            add_document(writer, Document(id="late", text="A late report.", content_hash="late"))
+            replace_events(writer, "late", [replace(template, id=None)])
+            rebuilt: list[bool] = []
+
+            def read_control() -> None:
+                with ws.begin() as conn:
+                    rebuilt.append(ensure_timeline(conn, ws.profile))
+
+            reader = threading.Thread(target=read_control)
+            reader.start()
+            reader.join(timeout=1.0)
+            assert reader.is_alive()  # waiting for the writer
+        reader.join(timeout=60)
+    assert rebuilt == [True]
+    with ws.connect() as conn:
+        assert len(query_events(conn, document_id="late")) == 1
+        assert stored_events_stamp(conn) == stamp_events(conn)
+        assert timeline_is_fresh(conn, ws.profile)
+
+
 def _changed(event: Event) -> Event:
     return replace(event, certainty="denied" if event.certainty != "denied" else "reported")
 
 
 @pytest.mark.parametrize("write", [
-    "re-extract the newest report",  # its rows take back the same rowids
+    "re-extract the newest report",  # same count of rows, newest report again
     "re-extract an older report unchanged",
     "re-extract the newest report, then an older one unchanged",
     "add a report",
@@ -1063,16 +1102,14 @@ def test_a_write_behind_the_cache_is_noticed(afghan_workspace: Workspace, tmp_pa
     ingest_texts(ws, tmp_path / "reports", OWN_REPORTS)
     with ws.begin() as conn:
         order = [r[0] for r in conn.execute(
-            select(events.c.document_id).order_by(literal_column("events.rowid")))]
+            select(events.c.document_id).order_by(events.c.seq))]
         newest, oldest = order[-1], order[0]
         assert timeline_is_fresh(conn, ws.profile)
         if write.startswith("re-extract the newest"):
             mine = query_events(conn, document_id=newest)
             replace_events(conn, newest, [_changed(mine[0]), *mine[1:]])
-            assert (conn.execute(select(func.count(), func.max(literal_column("rowid")))
-                                 .select_from(events)).one()
-                    == (stored_events_stamp(conn).count,  # type: ignore[union-attr]
-                        stored_events_stamp(conn).last_rowid))  # type: ignore[union-attr]
+            assert (conn.execute(select(func.count()).select_from(events)).scalar_one()
+                    == stored_events_stamp(conn).count)  # type: ignore[union-attr]
         if write.endswith("an older report unchanged") or write.endswith("an older one unchanged"):
             replace_events(conn, oldest, query_events(conn, document_id=oldest))
         if write.startswith("re-judge"):

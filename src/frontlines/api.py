@@ -573,10 +573,11 @@ TokenName = Annotated[str, Depends(_require_token)]
 """A route parameter: the name of the caller's valid token (401 without one)."""
 
 
-def create_app(workspace_path: Path | str, *,
+def create_app(workspace_path: Path | str, *, database: str | None = None,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
-    """The FastAPI app serving the API and the web app for one workspace."""
-    workspace = Workspace.open(Path(workspace_path))
+    """The FastAPI app serving the API and the web app for one workspace (`database` as
+    for `Workspace.open`)."""
+    workspace = Workspace.open(Path(workspace_path), database)
     state = AppState(workspace)
     profile = workspace.profile
     if not (VENDOR_DIR / "leaflet" / "leaflet.js").exists():

@@ -84,17 +84,18 @@ def workspace_extraction(ws: Workspace) -> ExtractionChoice:
 
 
 def init_workspace(path: Path, profile: str | None = None,
-                   extractor: str | None = None) -> Workspace:
+                   extractor: str | None = None, database: str | None = None) -> Workspace:
     """Create (or re-open) a workspace and record its extractor (`frontlines init`).
 
     `extractor` (with its built-in model) replaces the recorded choice; without
     one, the current choice is kept, and a new workspace records
     `DEFAULT_EXTRACTOR`, so that a later change of the default does not move it.
     An unknown extractor raises `ExtractionChoiceError` before anything is written.
+    `database` is `Workspace.init`'s.
     """
     if extractor is not None:
         check_extractor(extractor)
-    ws = Workspace.init(path, profile)
+    ws = Workspace.init(path, profile, database)
     with ws.begin() as conn:
         if extractor is not None:
             set_extraction_choice(conn, ExtractionChoice(extractor))

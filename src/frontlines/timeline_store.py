@@ -17,12 +17,13 @@ kind of input:
 - meta keys `timeline.structure` and `timeline.events`: fingerprints of what
   the cache was built from. The first covers the engine version, settings,
   profile, units and decisions. The second is an `EventsStamp`: the number of
-  events, an order-independent XOR digest of them, and where the newest event
-  row sits (see `EventsStamp` for why that makes a cheap freshness check
-  sound). Ingesting a report updates the stamp from that report's events
-  alone, and a read checks it with a few indexed queries, so neither rescans
-  the events. A stale cache is rebuilt whole, so a missed hook costs time,
-  never a wrong answer;
+  events, an order-independent XOR digest of them, and the largest
+  `events.seq` (the store's write order, the same on SQLite and PostgreSQL; see
+  `EventsStamp` for why that makes a cheap freshness check sound). Ingesting
+  a report updates the stamp from that report's events alone, and a read
+  checks it with a few indexed queries, so neither rescans the events. A
+  stale cache is rebuilt whole, so a missed hook costs time, never a wrong
+  answer;
 - `decisions` (input, never derived): the analyst's rejections and pins;
 - `baseline_imports` / `baseline_rows` (input): imported baseline files.
 
@@ -51,13 +52,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import (
-    ColumnClause,
     Connection,
-    Integer,
     delete,
     func,
     insert,
-    literal_column,
     or_,
     select,
     update,
@@ -76,6 +74,7 @@ from .store import (
     events,
     get_meta,
     in_chunks,
+    lock_events,
     now_iso,
     place_names,
     places,
@@ -635,7 +634,6 @@ _EVENT_COLUMNS = (events.c.id, events.c.document_id, events.c.kind, events.c.act
                   events.c.opponent, events.c.place_id, events.c.admin1, events.c.admin2,
                   events.c.admin3, events.c.date, events.c.certainty, events.c.negated,
                   events.c.source_side, events.c.source, events.c.probability)
-_rowid: ColumnClause[int] = literal_column("events.rowid", Integer)
 
 
 def _event_hash(row: Any) -> int:
@@ -648,44 +646,30 @@ class EventsStamp:
     """What the cached intervals were computed from, as far as the events go.
 
     `count` and `digest` (the XOR of a hash of each event's row: order-free,
-    and updated by XOR-ing in a new document's events) identify the events.
-    The rest locates the newest row, so that a read can tell whether the
-    events changed without hashing them: `last_rowid` (SQLite's rowid of the
-    newest row), `last_document` (whose event it is) and that document's own
-    count and digest. `stamp_events` computes a stamp from scratch.
+    and updated by XOR-ing in a new document's events) identify the events;
+    `last_seq` is the largest `events.seq` among them (None: no events).
+    `stamp_events` computes a stamp from scratch.
 
-    Why comparing the location is enough: SQLite numbers a new row one above
-    the largest rowid in the table. If the count and the largest rowid M are
-    unchanged but some row is not an old one, then at that row's insertion
-    every row from its rowid up had been deleted — the old row at M included
-    — so the row now at M is new as well. Events are written a document at a
-    time (`store.replace_events` deletes a document's events and inserts its
-    new ones), so the document now owning row M had all its events rewritten
-    after the stamp; its count and digest catch any change to them (the
-    re-extraction of the newest report reuses its rowids, the one case in
-    which count and rowid alone would not tell). Events are never updated in
-    place (`store` has no such write). What remains unseen is a rewrite of
-    several of the newest documents that ends by restoring the newest one
-    exactly: its events must vanish and come back, other documents being
-    rewritten in between, all without a recompute. No command does that:
-    ingest recomputes in the same transaction, and a re-extraction (even an
-    interrupted one) rewrites each document once, which moves the largest
-    rowid up as soon as any document but the newest gets an event.
-    Other databases have no rowid: there the check hashes every event.
+    Why the count and the largest `seq` are enough for a read to tell whether the
+    events changed, without hashing them: the store gives every row it writes a
+    `seq` above every one given before, on any back end (a counter in the meta
+    table that only goes up; see `store.replace_events`), and never updates an
+    event in place. So a row written after the stamp has a `seq` above
+    `last_seq`, which moves the largest one up; and if no row was written, the
+    rows are a subset of the stamped ones, which only the count can tell apart.
+    On PostgreSQL the counter's row stays locked until the writer commits, so
+    rows become visible in the order of their numbers; and a recompute takes
+    that lock before it reads the events (`store.lock_events`), so the
+    intervals it caches and the stamp it saves are of one state of them.
     """
 
     count: int
     digest: int
-    last_rowid: int | None
-    last_document: str | None
-    last_document_count: int
-    last_document_digest: int
+    last_seq: int | None
 
     def to_json(self) -> str:
         return json.dumps({"count": self.count, "digest": f"{self.digest:032x}",
-                           "last_rowid": self.last_rowid, "last_document": self.last_document,
-                           "last_document_count": self.last_document_count,
-                           "last_document_digest": f"{self.last_document_digest:032x}"})
+                           "last_seq": self.last_seq})
 
     @classmethod
     def from_json(cls, raw: str) -> EventsStamp | None:
@@ -693,73 +677,49 @@ class EventsStamp:
         try:
             data = json.loads(raw)
             return cls(int(data["count"]), int(data["digest"], 16),
-                       None if data["last_rowid"] is None else int(data["last_rowid"]),
-                       data["last_document"], int(data["last_document_count"]),
-                       int(data["last_document_digest"], 16))
+                       None if data["last_seq"] is None else int(data["last_seq"]))
         except (ValueError, TypeError, KeyError):
             return None
 
-    def position(self) -> tuple[int, int | None, str | None, int, int]:
-        return (self.count, self.last_rowid, self.last_document, self.last_document_count,
-                self.last_document_digest)
-
-
-def _has_rowid(conn: Connection) -> bool:
-    return conn.dialect.name == "sqlite"
+    def position(self) -> tuple[int, int | None]:
+        return (self.count, self.last_seq)
 
 
 def _documents_share(conn: Connection, doc_ids: Sequence[str]) -> tuple[int, int, int | None]:
-    """(count, XOR digest, smallest rowid) of the events of these documents (indexed)."""
+    """(count, XOR digest, smallest seq) of the events of these documents (indexed)."""
     count, total, first = 0, 0, None
-    rowid = [_rowid] if _has_rowid(conn) else []
     for chunk in in_chunks(doc_ids):
-        query = select(*_EVENT_COLUMNS, *rowid).where(
+        query = select(*_EVENT_COLUMNS, events.c.seq).where(
             events.c.document_id.in_(list(chunk)))
         for row in conn.execute(query):
             count += 1
             total ^= _event_hash(row[:len(_EVENT_COLUMNS)])
-            if rowid:
-                first = row[-1] if first is None else min(first, row[-1])
+            first = row[-1] if first is None else min(first, row[-1])
     return count, total, first
 
 
 def _count_events(conn: Connection) -> int:
-    # A bare count: SQLite answers it from the smallest index, not the rows (a count
-    # over a range of rowids would read every row of the table).
+    # A bare count: SQLite answers it from the smallest index, not the rows.
     return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
 
 
-def _position(conn: Connection) -> tuple[int, int | None, str | None, int, int]:
-    """`EventsStamp.position` of the events as stored.
-
-    Cheap queries (a count, the largest rowid) and the newest document's events.
-    """
-    return (_count_events(conn), *_newest(conn))
+def _last_seq(conn: Connection) -> int | None:
+    return conn.execute(select(func.max(events.c.seq))).scalar()
 
 
-def _newest(conn: Connection, upto: int | None = None,
-            ) -> tuple[int | None, str | None, int, int]:
-    """(rowid, document, its count of events, their digest) of the newest event row."""
-    query = select(func.max(_rowid)).select_from(events)
-    if upto is not None:
-        query = query.where(_rowid <= upto)
-    last = conn.execute(query).scalar()
-    document = None
-    if last is not None:
-        document = conn.execute(select(events.c.document_id).where(_rowid == last)).scalar()
-    doc_count, doc_digest, _ = _documents_share(conn, [document] if document else [])
-    return last, document, doc_count, doc_digest
+def _position(conn: Connection) -> tuple[int, int | None]:
+    """`EventsStamp.position` of the events as stored: a count and an indexed maximum."""
+    return (_count_events(conn), _last_seq(conn))
 
 
 def stamp_events(conn: Connection) -> EventsStamp:
     """The stamp of the events as stored, computed from scratch (hashes every event)."""
-    count, total = 0, 0
-    for row in conn.execute(select(*_EVENT_COLUMNS)):
+    count, total, last = 0, 0, None
+    for row in conn.execute(select(*_EVENT_COLUMNS, events.c.seq)):
         count += 1
-        total ^= _event_hash(row)
-    if not _has_rowid(conn):
-        return EventsStamp(count, total, None, None, 0, 0)
-    return EventsStamp(count, total, *_newest(conn))
+        total ^= _event_hash(row[:len(_EVENT_COLUMNS)])
+        last = row[-1] if last is None else max(last, row[-1])
+    return EventsStamp(count, total, last)
 
 
 def stored_events_stamp(conn: Connection) -> EventsStamp | None:
@@ -770,10 +730,7 @@ def stored_events_stamp(conn: Connection) -> EventsStamp | None:
 
 def _events_unchanged(conn: Connection, stamp: EventsStamp) -> bool:
     """Whether the stored events are those `stamp` was made from (see `EventsStamp`)."""
-    if _has_rowid(conn):
-        return _position(conn) == stamp.position()
-    fresh = stamp_events(conn)
-    return (fresh.count, fresh.digest) == (stamp.count, stamp.digest)
+    return _position(conn) == stamp.position()
 
 
 def _unsigned_documents(conn: Connection) -> int:
@@ -785,8 +742,8 @@ def _unsigned_documents(conn: Connection) -> int:
 def timeline_is_fresh(conn: Connection, profile: Profile) -> bool:
     """True when the cached intervals were computed from exactly what the store holds now.
 
-    Cheap: a few queries SQLite answers from its indexes (about 3 ms at 20,000
-    events); of the events, only the newest report's are hashed (see `EventsStamp`).
+    Cheap: a few queries answered from indexes (about 3 ms at 20,000 events on
+    SQLite); no event is hashed (see `EventsStamp`).
     """
     stored = _stored_structure(conn)
     if stored is None or stored.get("with_decisions") != _structure_fingerprints(conn,
@@ -882,6 +839,7 @@ def _compute(conn: Connection, profile: Profile, level: int, units: Sequence[Uni
 
 def recompute_all(conn: Connection, profile: Profile) -> int:
     """Rebuild every unit's intervals (and sign any unsigned document). Returns the unit count."""
+    lock_events(conn)
     settings = profile_settings(profile)
     update_copy_clusters(conn, None, settings.copy_threshold)
     level = unit_level(conn)
@@ -913,6 +871,7 @@ def recompute_units(conn: Connection, profile: Profile, unit_ids: Iterable[str],
     Without `trust`, a cache built from other settings, units or decisions
     (or never built) is rebuilt whole instead. Returns the units recomputed.
     """
+    lock_events(conn)
     stored = _stored_structure(conn)
     if not trust and (stored is None or stored.get("with_decisions")
                       != _structure_fingerprints(conn, profile)[0]):
@@ -975,21 +934,20 @@ def _only_these_are_new(conn: Connection, stamp: EventsStamp, doc_ids: Sequence[
     """(count, digest) of these documents' events if they are the only change since
     `stamp` — every other event is one the stamp covers; None otherwise.
 
-    Costs a few indexed queries and hashing these documents' events, not the store's.
+    Costs a few indexed queries and hashing these documents' events, not the store's:
+    every row above the stamp's `last_seq` is new (see `EventsStamp`); if those are
+    exactly these documents' events and as many rows as the stamp counted remain
+    at or below it, the rest are the stamped rows themselves.
     """
     count, digest, first = _documents_share(conn, doc_ids)
-    if not _has_rowid(conn):
-        rest = stamp_events(conn)
-        same = (rest.count - count, rest.digest ^ digest) == (stamp.count, stamp.digest)
-        return (count, digest) if same else None
-    last = stamp.last_rowid or 0
+    last = stamp.last_seq or 0
     if count and (first is None or first <= last):
         return None  # these documents' events are not all newer than the stamp
     newer = conn.execute(select(func.count()).select_from(events)
-                         .where(_rowid > last)).scalar_one()
+                         .where(events.c.seq > last)).scalar_one()
     if newer != count or _count_events(conn) - newer != stamp.count:
         return None  # events of other documents were written, or older ones deleted
-    return (count, digest) if _newest(conn, upto=last) == stamp.position()[1:] else None
+    return count, digest
 
 
 def recompute_documents(conn: Connection, profile: Profile, doc_ids: Iterable[str]) -> set[str]:
@@ -1002,6 +960,7 @@ def recompute_documents(conn: Connection, profile: Profile, doc_ids: Iterable[st
     documents changed since the cache was built (or it never was), rebuilds
     everything instead. Returns the units recomputed (all after a rebuild).
     """
+    lock_events(conn)
     ids = sorted(set(doc_ids))
     settings = profile_settings(profile)
     level_units = _level_and_units(conn)
@@ -1022,9 +981,8 @@ def recompute_documents(conn: Connection, profile: Profile, doc_ids: Iterable[st
     if share is None:
         return units
     count, digest = share
-    newest = _newest(conn) if _has_rowid(conn) else (None, None, 0, 0)
     set_meta(conn, EVENTS_KEY,
-             EventsStamp(stamp.count + count, stamp.digest ^ digest, *newest).to_json())
+             EventsStamp(stamp.count + count, stamp.digest ^ digest, _last_seq(conn)).to_json())
     return units
 
 

@@ -1,4 +1,5 @@
-"""The root command group, the global `--workspace` option and shared output helpers."""
+"""The root command group, the global `--workspace` and `--database` options and shared output
+helpers."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..profile import Profile
-from ..store import WORKSPACE_ENV, Connection, Workspace, WorkspaceError
+from ..store import DATABASE_ENV, WORKSPACE_ENV, Connection, Workspace, WorkspaceError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -101,14 +102,21 @@ def __getattr__(name: str) -> Any:
 class State:
     """What the root group hands to every command."""
 
-    def __init__(self, workspace_path: Path):
+    def __init__(self, workspace_path: Path, database: str | None = None):
         self.workspace_path = workspace_path
+        self.database = database
         self._workspace: Workspace | None = None
+
+    def close(self) -> None:
+        """Let go of the workspace's database connections (when the command is done)."""
+        if self._workspace is not None:
+            self._workspace.engine.dispose()
+            self._workspace = None
 
     def workspace(self) -> Workspace:
         if self._workspace is None:
             try:
-                self._workspace = Workspace.open(self.workspace_path)
+                self._workspace = Workspace.open(self.workspace_path, self.database)
             except WorkspaceError as exc:
                 raise click.ClickException(str(exc)) from exc
         return self._workspace
@@ -127,11 +135,21 @@ pass_state = click.make_pass_decorator(State)
     show_default=True,
     help="Folder holding frontlines.db and profile.toml (or set FRONTLINES_WORKSPACE).",
 )
+@click.option(
+    "--database",
+    envvar=DATABASE_ENV,
+    default=None,
+    metavar="URL",
+    help="Keep the workspace's data in this database, e.g. postgresql://USER@HOST/NAME "
+    "(or set FRONTLINES_DATABASE; default: the folder's SQLite file, or the database the "
+    "folder's 'init' recorded).",
+)
 @click.version_option(package_name="frontlines")
 @click.pass_context
-def cli(ctx: click.Context, workspace_path: Path) -> None:
+def cli(ctx: click.Context, workspace_path: Path, database: str | None) -> None:
     """frontlines: who controls what, day by day, from conflict news reports."""
-    ctx.obj = State(workspace_path)
+    ctx.obj = State(workspace_path, database or None)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:

@@ -169,7 +169,7 @@ def serve_command(state: State, host: str, port: int) -> None:
     from ..api import create_app
 
     ws = state.workspace()
-    app = create_app(ws.path)
+    app = create_app(ws.path, database=state.database)
     click.echo(f"serving {ws.path} on http://{host}:{port}/ (API docs: /docs); Ctrl-C stops")
     uvicorn.run(app, host=host, port=port, log_level="info")
 

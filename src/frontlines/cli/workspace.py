@@ -8,7 +8,7 @@ import click
 
 from ..pipeline import ExtractionChoiceError, init_workspace, workspace_extraction
 from ..profile import ProfileError, parse_profile, read_profile_text
-from ..store import DB_NAME, PROFILE_NAME, WorkspaceError, stored_document_count
+from ..store import DB_NAME, PROFILE_NAME, WorkspaceError, stored_document_count, workspace_database
 from .base import State, apply_profile_baseline_or_fail, cli, console, pass_state
 
 
@@ -19,21 +19,22 @@ def _profile_name(text: str, origin: str) -> str:
         return f"in {origin}"
 
 
-def check_profile_change(path: Path, profile: str) -> None:
+def check_profile_change(path: Path, profile: str, database: str | None = None) -> None:
     """Refuse to swap the profile of a workspace that already holds documents.
 
     Its events, places and timeline were made under the current profile (its
     actors, its country); replacing it silently would mix two conflicts in one
     store. Giving the same profile again is harmless and allowed.
     """
-    current_file, db = path / PROFILE_NAME, path / DB_NAME
-    if not current_file.exists() or not db.exists():
+    current_file, url = path / PROFILE_NAME, workspace_database(path, database)
+    if not current_file.exists() or (url.database == str(path / DB_NAME)
+                                     and not (path / DB_NAME).exists()):
         return
     new_text, new_origin = read_profile_text(profile)
     current_text = current_file.read_text(encoding="utf-8")
     if new_text == current_text:
         return
-    held = stored_document_count(db)
+    held = stored_document_count(url)
     if held:
         raise click.ClickException(
             f"{path} already holds {held} document(s) read under profile "
@@ -71,8 +72,8 @@ def init_command(state: State, profile: str | None, force: bool, extractor: str 
     """
     try:
         if profile is not None and not force:
-            check_profile_change(state.workspace_path, profile)
-        ws = init_workspace(state.workspace_path, profile, extractor)
+            check_profile_change(state.workspace_path, profile, state.database)
+        ws = init_workspace(state.workspace_path, profile, extractor, state.database)
     except (ProfileError, WorkspaceError, ExtractionChoiceError) as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(

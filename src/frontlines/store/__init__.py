@@ -1,8 +1,13 @@
-"""The workspace and its SQLite store (SQLAlchemy 2 Core): the store layer.
+"""The workspace and its store (SQLAlchemy 2 Core, SQLite or PostgreSQL): the store layer.
 
-A workspace is a folder holding `frontlines.db` and `profile.toml`. The
-schema carries a version number; `migrate` brings any older database up to
-date inside one transaction, so a workspace is never left half-migrated.
+A workspace is a folder holding `profile.toml` and, by default, its SQLite
+database `frontlines.db`. A workspace made with a database URL
+(`--database postgresql://...` or `FRONTLINES_DATABASE`) keeps its data in
+that server's database instead, and the folder records the URL (without any
+password) in `database.url`. The tables below are today's schema; its history
+is the alembic migrations in `store/migrations/`, and `migrate` brings any
+older database (one made before alembic included) up to date inside one
+transaction, so a workspace is never left half-migrated.
 
 The store layer is the only place that writes SQL (`../shared/DESIGN.md`, "A
 layout that reads like the flow"): this module (the schema, the workspace,
@@ -15,7 +20,7 @@ pass it on; `tests/test_store_layer.py` fails the build on SQL anywhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +43,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    cast,
     create_engine,
     delete,
     event,
@@ -47,8 +53,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.schema import CreateColumn
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 
 from ..models import Document, Event, Evidence, Place, Statement
 from ..profile import Profile, ProfileError, parse_profile, read_profile_text
@@ -143,20 +149,23 @@ events = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("explanation", Text),
-    # Added in schema v4 (`_add_event_provenance`): how likely the sentence states
-    # the event (calibrated; 1.0 for extractors that give no probability, and for
-    # events stored before v4), and the decision model's version id (NULL: none).
+    # Added in revision 0004: how likely the sentence states the event (calibrated;
+    # 1.0 for extractors that give no probability, and for events stored before),
+    # and the decision model's version id (NULL: none).
     Column("probability", Float, nullable=False, default=1.0, server_default=text("1.0")),
     Column("model", String, nullable=True),
+    # Added in revision 0007: the order the rows were written in, numbered by the
+    # store from the meta counter `events.seq` (never reused; see `replace_events`).
+    Column("seq", Integer, nullable=False),
     Index("ix_events_document", "document_id"),
     Index("ix_events_place", "place_id"),
     Index("ix_events_admin2", "admin2"),
     Index("ix_events_date", "date"),
+    Index("ix_events_seq", "seq", unique=True),
 )
 
-
-def _create_v1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[meta, places, place_names, documents, events])
+EVENT_SEQUENCE_KEY = "events.seq"
+"""Meta key: the last `events.seq` given out."""
 
 
 # --- the timeline's tables (issue 4; used by timeline_store.py) ----------------
@@ -180,7 +189,7 @@ timeline_intervals = Table(
     Column("confidence", Float, nullable=False),
     Column("event_ids", JSON, nullable=False),
     Column("reason", Text, nullable=False),
-    # Added in schema v5 (`_add_baselines`): the inference rule behind an `inferred` state.
+    # Added in revision 0005: the inference rule behind an `inferred` state.
     Column("rule", String, nullable=True),
     UniqueConstraint("unit_id", "seq"),
     Index("ix_timeline_intervals_span", "start", "end"),
@@ -223,12 +232,6 @@ document_buckets = Table(
 )
 
 
-def _create_v2_timeline(conn: Connection) -> None:
-    metadata.create_all(
-        conn, tables=[timeline_intervals, decisions, document_copies, document_buckets]
-    )
-
-
 # --- API tokens (issue 5; used by api.py) -------------------------------------------
 # Only a SHA-256 digest of each bearer token is kept: a leaked database does
 # not leak write access. Tokens are 256-bit random strings, so a fast hash is
@@ -245,10 +248,6 @@ api_tokens = Table(
 )
 
 
-def _create_v3_api_tokens(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[api_tokens])
-
-
 # --- event provenance (issue 8) ----------------------------------------------------
 # Each event keeps the probability its extractor gave it and the decision model
 # that judged it; the workspace records which extractor and model it uses
@@ -257,31 +256,6 @@ def _create_v3_api_tokens(conn: Connection) -> None:
 
 EXTRACTOR_KEY = "extract.extractor"
 EXTRACT_MODEL_KEY = "extract.model"
-
-
-def _add_event_provenance(conn: Connection) -> None:
-    """`events.probability` (1.0 for every event already stored) and `events.model` (NULL).
-
-    `_create_v1` builds its tables from today's definitions, so a database
-    created from scratch already has both columns: only missing ones are added.
-    A workspace that already holds events records the extractor that made most
-    of them as its choice, so a later change of the built-in default does not
-    silently mix two extractors' events in one store.
-    """
-    from sqlalchemy import inspect
-
-    present = {c["name"] for c in inspect(conn).get_columns("events")}
-    for column in (events.c.probability, events.c.model):
-        if column.name not in present:
-            ddl = CreateColumn(column).compile(dialect=conn.dialect)
-            conn.execute(text(f"ALTER TABLE {events.name} ADD COLUMN {ddl}"))
-    if get_meta(conn, EXTRACTOR_KEY) is None:
-        made_by = conn.execute(
-            select(events.c.extractor).group_by(events.c.extractor)
-            .order_by(func.count().desc(), events.c.extractor).limit(1)
-        ).scalar()
-        if made_by is not None:
-            set_meta(conn, EXTRACTOR_KEY, made_by)
 
 
 # --- imported baselines (issue 9; used by baseline.py and timeline_store.py) ---------
@@ -318,22 +292,6 @@ BASELINE_VERSION_KEY = "baseline.version"
 """Meta key bumped by every baseline import or removal: part of the timeline's fingerprint."""
 
 
-def _add_baselines(conn: Connection) -> None:
-    """The baseline tables, and `timeline_intervals.rule` (NULL for intervals cached before).
-
-    As in `_add_event_provenance`, a database made from scratch already has
-    the column: only a missing one is added.
-    """
-    from sqlalchemy import inspect
-
-    metadata.create_all(conn, tables=[baseline_imports, baseline_rows])
-    present = {c["name"] for c in inspect(conn).get_columns("timeline_intervals")}
-    column = timeline_intervals.c.rule
-    if column.name not in present:
-        ddl = CreateColumn(column).compile(dialect=conn.dialect)
-        conn.execute(text(f"ALTER TABLE {timeline_intervals.name} ADD COLUMN {ddl}"))
-
-
 # --- area statements (issue 9) -----------------------------------------------------
 # "The Taliban control 10 of Badakhshan's 28 districts": a claim about a whole area that
 # names no unit. Stored with its evidence like an event, one document's at a time (a
@@ -367,16 +325,16 @@ statements = Table(
 )
 
 
-def _add_statements(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[statements])
+SCHEMA_HEAD = "0007"
+"""The newest alembic revision (`store/migrations/versions/`)."""
+SCHEMA_VERSION = int(SCHEMA_HEAD)
+"""The same as a number, kept in the meta table's `schema_version` for frontlines
+versions made before alembic (whose last was 6, revision 0006), which refuse a
+database newer than they are."""
 
-
-# Each entry brings the schema from version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [
-    _create_v1, _create_v2_timeline, _create_v3_api_tokens, _add_event_provenance,
-    _add_baselines, _add_statements,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
+DATABASE_ENV = "FRONTLINES_DATABASE"
+DATABASE_RECORD = "database.url"
+BACKENDS = ("sqlite", "postgresql")
 
 
 class WorkspaceError(RuntimeError):
@@ -392,51 +350,156 @@ def _enable_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+def database_url(text: str) -> URL:
+    """A database URL as frontlines uses it; `postgresql://` means the psycopg (3) driver.
+
+    Only SQLite and PostgreSQL are supported: anything else raises `WorkspaceError`.
+    """
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise WorkspaceError(f"{text!r} is not a database URL (expected postgresql://USER@HOST/NAME "
+                             "or sqlite:///FILE)") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in BACKENDS:
+        raise WorkspaceError(f"{url.get_backend_name()!r} databases are not supported "
+                             f"(supported: {', '.join(BACKENDS)})")
+    return url
+
+
+def sqlite_url(path: Path) -> URL:
+    return URL.create("sqlite", database=str(path))
+
+
+def shown_url(url: URL) -> str:
+    """A URL fit to print: its password hidden."""
+    return url.render_as_string(hide_password=True)
+
+
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+
+
+def _postgres_text(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                   executemany: bool) -> tuple[str, Any]:
+    """PostgreSQL's text cannot hold a NUL character, which SQLite's can: a NUL in a value
+    sent to the server becomes U+FFFD. Stored text has no NUL (documents are cleaned of
+    control characters), so a value with one is looked up and, as on SQLite, found
+    nowhere, instead of failing the query."""
+    def clean(params: Any) -> Any:
+        if isinstance(params, dict):
+            return {key: _without_nul(value) for key, value in params.items()}
+        if isinstance(params, list | tuple):
+            return type(params)(_without_nul(value) for value in params)
+        return params
+
+    if executemany:
+        return statement, [clean(p) for p in parameters]
+    return statement, clean(parameters)
+
+
+def make_engine(url: str | URL, folder: Path | None = None) -> Engine:
+    """An engine for a database URL; `folder`, the workspace folder, is where the caches
+    of a server's database are kept (`database_file`)."""
+    url = database_url(url) if isinstance(url, str) else url
+    # A server may have restarted, or ended idle connections, since one was pooled.
+    engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_pragmas)
+    else:
+        event.listen(engine, "before_cursor_execute", _postgres_text, retval=True)
+    if engine.dialect.name != "sqlite" and folder is not None:
+        engine = engine.execution_options(frontlines_record=str(folder / DATABASE_RECORD))
     return engine
 
 
-def schema_version(conn: Connection) -> int:
+alembic_version = Table("alembic_version", MetaData(), Column("version_num", String(32)))
+"""alembic's own record of a database's revision (not part of `metadata`)."""
+MIGRATION_LOCK = 7_266_010
+"""PostgreSQL advisory lock held while a database is migrated: one process at a time."""
+
+
+def schema_revision(conn: Connection) -> str | None:
+    """The database's schema revision: alembic's record, or for a database made before
+    alembic the revision of its `schema_version`; None for an empty database."""
+    if conn.dialect.has_table(conn, alembic_version.name):
+        return conn.execute(select(alembic_version.c.version_num)).scalar()
     if not conn.dialect.has_table(conn, "meta"):
-        return 0
+        return None
     row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-    return int(row[0]) if row else 0
+    return f"{int(row[0]):04d}" if row and int(row[0]) else None
 
 
 def migrate(engine: Engine) -> int:
-    """Apply every pending migration in one transaction; return the new version."""
+    """Apply every pending migration in one transaction; return the schema's version.
+
+    A database made before alembic (no `alembic_version` table) is first stamped
+    with the revision of its `schema_version`. One made by a newer frontlines
+    is refused, untouched.
+    """
     with engine.begin() as conn:
-        current = schema_version(conn)
-        if current > SCHEMA_VERSION:
-            raise WorkspaceError(
-                f"database schema version {current} is newer than this frontlines ({SCHEMA_VERSION})"
-            )
-        for step in MIGRATIONS[current:]:
-            step(conn)
-        if current != SCHEMA_VERSION:
-            set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+        current = schema_revision(conn)
+        if current == SCHEMA_HEAD:
+            return SCHEMA_VERSION
+        from . import migrations
+
+        if current is not None and current not in migrations.known_revisions():
+            raise WorkspaceError(f"the database's schema (revision {current}) is newer than this "
+                                 f"frontlines (revision {SCHEMA_HEAD})")
+        before_alembic = current is not None and not conn.dialect.has_table(conn,
+                                                                            alembic_version.name)
+        migrations.upgrade(conn, stamp=current if before_alembic else None)
+        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
     return SCHEMA_VERSION
 
 
 def database_file(conn: Connection) -> str | None:
-    """The database file a connection is to (None or ":memory:" for one in memory)."""
-    return conn.engine.url.database
+    """The file that stands for a connection's database, beside which caches are kept: its
+    SQLite file (None or ":memory:" for one in memory), or for a server's database the
+    workspace folder's `database.url` (None when no workspace made the engine)."""
+    url = conn.engine.url
+    if url.get_backend_name() == "sqlite":
+        return url.database
+    record = conn.get_execution_options().get("frontlines_record")
+    return str(record) if record else None
 
 
-def stored_document_count(db: Path) -> int:
-    """How many documents the database file `db` holds (0 if it has no documents table yet),
+def stored_document_count(url: URL) -> int:
+    """How many documents the database holds (0 if it has no documents table yet),
     without migrating it."""
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             if not conn.dialect.has_table(conn, "documents"):
                 return 0
             return count_documents(conn)
+    except OperationalError as exc:
+        raise WorkspaceError(_unreachable(url, exc)) from exc
     finally:
         engine.dispose()
+
+
+def _unreachable(url: URL, exc: OperationalError) -> str:
+    reason = str(exc.orig or exc).strip().splitlines()
+    return f"cannot open the database {shown_url(url)}: {reason[0] if reason else exc}"
+
+
+def recorded_database(path: Path) -> str | None:
+    """The database URL recorded in a workspace folder (None: its SQLite file)."""
+    record = path / DATABASE_RECORD
+    if not record.exists():
+        return None
+    return record.read_text(encoding="utf-8").strip() or None
+
+
+def workspace_database(path: Path, database: str | None = None) -> URL:
+    """The database of the workspace folder `path`: `database` if given (`--database` or
+    `FRONTLINES_DATABASE`), else the one recorded in the folder, else its SQLite file."""
+    given = database or recorded_database(path)
+    return database_url(given) if given else sqlite_url(path / DB_NAME)
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
@@ -502,37 +565,61 @@ def now_iso() -> str:
 
 
 class Workspace:
-    """A folder with a database and a profile. Open it with `Workspace.open`."""
+    """A folder with a profile and a database. Open it with `Workspace.open`."""
 
     def __init__(self, path: Path, engine: Engine, profile: Profile):
         self.path = path
         self.engine = engine
         self.profile = profile
 
+    @property
+    def database(self) -> URL:
+        return self.engine.url
+
     @classmethod
-    def init(cls, path: Path, profile: str | None = None) -> Workspace:
+    def init(cls, path: Path, profile: str | None = None,
+             database: str | None = None) -> Workspace:
         """Create (or re-open) a workspace. Running it again is harmless.
 
         On an existing workspace, a profile is only replaced when one is given
-        explicitly.
+        explicitly. `database` (a URL) puts the workspace's data in that
+        database rather than the folder's SQLite file, and the folder records it
+        (without its password: give that again with `--database`, or through
+        `PGPASSWORD` or `~/.pgpass`).
         """
-        path.mkdir(parents=True, exist_ok=True)
         profile_file = path / PROFILE_NAME
+        text = None
         if profile is not None or not profile_file.exists():
             text, origin = read_profile_text(profile or "afghanistan-2021")
             parse_profile(text, origin)  # validate before writing anything
+        url = workspace_database(path, database)
+        path.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url, path)
+        try:
+            migrate(engine)
+        except OperationalError as exc:
+            raise WorkspaceError(_unreachable(url, exc)) from exc
+        finally:
+            engine.dispose()
+        if text is not None:
             tmp = profile_file.with_suffix(".toml.tmp")
             tmp.write_text(text, encoding="utf-8")
             tmp.replace(profile_file)
-        engine = make_engine(f"sqlite:///{path / DB_NAME}")
-        migrate(engine)
-        return cls.open(path)
+        if database is not None:
+            record = URL.create(url.drivername, url.username, None, url.host, url.port,
+                                url.database, url.query).render_as_string(hide_password=False)
+            if url.get_backend_name() == "sqlite" and url.database == str(path / DB_NAME):
+                (path / DATABASE_RECORD).unlink(missing_ok=True)
+            elif recorded_database(path) != record:
+                (path / DATABASE_RECORD).write_text(record + "\n", encoding="utf-8")
+        return cls.open(path, database)
 
     @classmethod
-    def open(cls, path: Path) -> Workspace:
-        db = path / DB_NAME
+    def open(cls, path: Path, database: str | None = None) -> Workspace:
+        url = workspace_database(path, database)
         profile_file = path / PROFILE_NAME
-        if not db.exists() or not profile_file.exists():
+        in_folder = url.get_backend_name() == "sqlite" and url.database == str(path / DB_NAME)
+        if not profile_file.exists() or (in_folder and not (path / DB_NAME).exists()):
             raise WorkspaceError(
                 f"{path}: not a frontlines workspace (run 'frontlines --workspace {path} init')"
             )
@@ -540,8 +627,12 @@ class Workspace:
             profile = parse_profile(profile_file.read_text(encoding="utf-8"), str(profile_file))
         except ProfileError as exc:
             raise WorkspaceError(str(exc)) from exc
-        engine = make_engine(f"sqlite:///{db}")
-        migrate(engine)
+        engine = make_engine(url, path)
+        try:
+            migrate(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise WorkspaceError(_unreachable(url, exc)) from exc
         return cls(path, engine, profile)
 
     @contextmanager
@@ -700,11 +791,16 @@ def get_document(conn: Connection, doc_id: str) -> Document | None:
 
 
 def iter_documents(conn: Connection, ids: Sequence[str] | None = None) -> Iterator[Document]:
-    query = select(documents).order_by(documents.c.published, documents.c.id)
+    query = select(documents).order_by(nulls_first(conn, documents.c.published), documents.c.id)
     if ids is not None:
         query = query.where(documents.c.id.in_(list(ids)))
     for row in conn.execute(query):
         yield _row_to_document(row)
+
+
+def nulls_first(conn: Connection, column: Any) -> Any:
+    """An ascending order with NULL first, as SQLite sorts (PostgreSQL puts NULL last)."""
+    return column if conn.dialect.name == "sqlite" else column.nulls_first()
 
 
 # SQLite allows only so many bound parameters in one statement: long
@@ -746,6 +842,33 @@ def claim_signature(ev: Event) -> tuple[Any, ...]:
             ev.certainty == "denied")
 
 
+def _reserve_event_numbers(conn: Connection, count: int) -> int:
+    """Take `count` new `events.seq` numbers from the meta counter; return the first.
+
+    One UPDATE that adds to the counter: on PostgreSQL it locks the counter's row
+    until the transaction ends (`lock_events`), so writers number their rows in the
+    order they commit.
+    """
+    conn.execute(update(meta).where(meta.c.key == EVENT_SEQUENCE_KEY)
+                 .values(value=cast(cast(meta.c.value, Integer) + count, String)))
+    last = get_meta(conn, EVENT_SEQUENCE_KEY)
+    if last is None:
+        raise WorkspaceError(f"the meta table has no {EVENT_SEQUENCE_KEY!r} (migrate first)")
+    return int(last) - count + 1
+
+
+def lock_events(conn: Connection) -> None:
+    """Hold the events' write lock until the transaction ends.
+
+    Every write of events takes it first (`replace_events`), and so does every
+    recompute of the timeline before it reads them: on PostgreSQL, where each
+    statement of a transaction sees what others committed until then, the events
+    cannot change under a recompute, and the cache it saves is of one state of
+    them. (SQLite's writers take turns anyway; there it costs nothing.)
+    """
+    _reserve_event_numbers(conn, 0)
+
+
 def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> list[str]:
     """Store the events extracted from one document, replacing earlier ones.
 
@@ -753,6 +876,7 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
     `claim_signature`) keeps its id, so analyst decisions that name it still
     apply; a new event gets a number never used in this document before (nor
     named by any decision), so a decision never silently moves to another claim.
+    Every row written gets a new `seq`, above any given before.
     """
     previous = {claim_signature(e): e.id for e in query_events(conn, document_id=doc_id)}
     used = [n for n in (_event_number(i or "", doc_id) for i in previous.values()) if n]
@@ -761,6 +885,7 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
     ).scalars()
     used += [n for n in (_event_number(i or "", doc_id) for i in decided) if n]
     next_number = max(used, default=0) + 1
+    first = _reserve_event_numbers(conn, len(items))  # also `lock_events`, before any change
     conn.execute(delete(events).where(events.c.document_id == doc_id))
     ids: list[str] = []
     rows = []
@@ -784,6 +909,8 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
         )
         rows.append(row)
     if rows:
+        for number, row in enumerate(rows, start=first):
+            row["seq"] = number
         conn.execute(insert(events), rows)
     return ids
 
@@ -843,7 +970,7 @@ def query_statements(conn: Connection, *, since: str | None = None, until: str |
         query = query.where(or_(*wanted)) if wanted else query.where(statements.c.id.is_(None))
     if document_id:
         query = query.where(statements.c.document_id == document_id)
-    query = query.order_by(statements.c.date, statements.c.id)
+    query = query.order_by(nulls_first(conn, statements.c.date), statements.c.id)
     return [(row_to_statement(row), row) for row in conn.execute(query)]
 
 
@@ -916,7 +1043,7 @@ def query_events(
 ) -> list[Event]:
     """Events filtered by date range, place (any admin level), actor and kind."""
     query = select(events).where(*_event_conditions(since, until, place, actor, kind, document_id))
-    query = query.order_by(events.c.date, events.c.id).offset(offset)
+    query = query.order_by(nulls_first(conn, events.c.date), events.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [row_to_event(row) for row in conn.execute(query)]
