@@ -17,12 +17,17 @@ from frontlines.extract.training import CrossValidatedScores, GoldSet, evaluate_
 from frontlines.places.gazetteer import Gazetteer
 from frontlines.store import Workspace
 
+from .conftest import Imported
+
 FOLDS = 5
-# Afghanistan, dev + dev-b together (138 reports, 480 gold events), measured 2026-12-06:
-# F1 0.726, captures 0.847, dates within one day 0.888.
-AFGHAN_F1_FLOOR = 0.72
-AFGHAN_CAPTURE_F1_FLOOR = 0.84
-AFGHAN_DATE_WITHIN_ONE_DAY_FLOOR = 0.88
+# Afghanistan, dev + dev-b together (138 reports, 480 gold events), measured 2026-12-07:
+# F1 0.748, captures 0.871, dates within one day 0.904 (was 0.726 / 0.847 / 0.888 on 2026-12-06).
+AFGHAN_F1_FLOOR = 0.74
+AFGHAN_CAPTURE_F1_FLOOR = 0.86
+AFGHAN_DATE_WITHIN_ONE_DAY_FLOOR = 0.89
+# Ukraine, ukraine-dev scored at the hromada (50 reports, 116 gold events), measured
+# 2026-12-07: F1 0.560 (0.287 on 2026-12-06).
+UKRAINE_F1_FLOOR = 0.54
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +67,19 @@ def test_probabilities_are_calibrated(afghan_scores: CrossValidatedScores) -> No
     assert calibration.brier is not None and calibration.brier < 0.15
     top = calibration.bins[-1]
     assert top.events and top.observed is not None and top.observed >= 0.8
+
+
+@pytest.fixture(scope="module")
+def ukraine_scores(ukraine_folder: Imported, shared: Path) -> CrossValidatedScores:
+    workspace = ukraine_folder.workspace()
+    extractor = StagedExtractor(ukraine_folder.gazetteer(), workspace.profile)
+    return evaluate_by_folds(extractor, [GoldSet.beside(shared / "eval/ukraine-dev/gold.jsonl")], FOLDS)
+
+
+def test_ukraine_cross_validated_f1_stays_above_the_floor(ukraine_scores: CrossValidatedScores) -> None:
+    """The second conflict has its own floor: nothing tuned for Afghanistan may
+    quietly cost Ukraine (scored at the hromada, the profile's map level)."""
+    assert ukraine_scores.overall.reports == 50
+    f1 = ukraine_scores.overall.overall.f1
+    assert f1 >= UKRAINE_F1_FLOOR, f"Ukraine cross-validated F1 {f1:.3f} < {UKRAINE_F1_FLOOR}"
+
