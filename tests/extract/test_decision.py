@@ -25,7 +25,7 @@ import pytest
 
 from frontlines.extract.attribution import NO_ATTRIBUTION
 from frontlines.extract.dates import ResolvedDate
-from frontlines.extract.decision import Candidate, LogisticDecision, choose, frame_features
+from frontlines.extract.decision import Candidate, LogisticDecision, choose, frame_features, relative_level
 from frontlines.extract.frames import Frame, partial_place
 from frontlines.extract.linking import LinkedPlace
 from frontlines.extract.mentions import ActorMention, SentenceMentions, TriggerMention
@@ -80,7 +80,7 @@ def test_the_features_describe_the_structure_of_a_frame(make_frame) -> None:
         "tkind|voice=capture|active",
         "found=object",
         "selected=1",
-        "level=admin2",
+        "level=unit",  # the map's own units, whatever their level is called
         "role=event",
         "pos|voice=after|active",
         "dist=0",
@@ -194,3 +194,19 @@ def test_a_hedge_lowers_the_odds(make_frame) -> None:
         return 1 - decision.scores(candidate)["none"]
 
     assert odds("The Ash Front reportedly captured Tarrow district.") < odds("The Ash Front captured Tarrow district.")
+
+
+@pytest.mark.parametrize(
+    ("level", "map_level", "relative"),
+    [
+        ("admin2", "admin2", "unit"),  # an Afghan district
+        ("admin3", "admin3", "unit"),  # a Ukrainian hromada
+        ("admin2", "admin3", "above-unit"),  # a raion
+        ("admin1", "admin3", "admin1"),
+        ("populated_place", "admin3", "populated_place"),
+    ],
+)
+def test_a_level_is_described_as_the_map_sees_it(level: str, map_level: str, relative: str) -> None:
+    """One decision model serves every profile: it learns "the map's own unit",
+    not "admin2", so a hromada is judged like an Afghan district."""
+    assert relative_level(level, map_level) == relative

@@ -121,6 +121,24 @@ def sentence_cues(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# Words naming the map's own units ("district" in Afghanistan, "hromada" in Ukraine).
+UNIT_HINTS = frozenset(("district", "hromada"))
+
+
+def relative_level(level: str, map_level: str | None) -> str:
+    """A place's level as the map sees it, so that one model serves every profile:
+    "unit" (the map's own units: Afghan districts, Ukrainian hromadas), "admin1"
+    (provinces, oblasts), "above-unit" (levels between: raions), or the kind of
+    a point (a populated place, a crossing)."""
+    if level == map_level:
+        return "unit"
+    if level == "admin1":
+        return "admin1"
+    if level.startswith("admin"):
+        return "above-unit" if map_level and level < map_level else "below-unit"
+    return level
+
+
 def frame_features(
     frame: Frame,
     attribution: Attribution,
@@ -129,6 +147,7 @@ def frame_features(
     doer_on_government_side: bool | None,
     groups: frozenset[str] = FEATURE_GROUPS,
     cues: frozenset[str] | None = None,
+    map_level: str | None = "admin2",
 ) -> list[str]:
     """The features of one frame, in two groups:
 
@@ -149,7 +168,7 @@ def frame_features(
     hit = frame.trigger
     lp = frame.linked
     t_class = frame.trigger_class
-    level = frame.place.level
+    level = relative_level(frame.place.level, map_level)
     selected = int(frame.selected)
     f = ["bias"]
     add = f.append
@@ -174,8 +193,9 @@ def frame_features(
                 add(f"relation={lp.relation}")
                 add(f"relation|tclass={lp.relation}|{t_class}")
             if lp.level_hint:
-                add(f"hint={lp.level_hint}")
-                add(f"hint|tclass={lp.level_hint}|{t_class}")
+                hint = "unit" if lp.level_hint in UNIT_HINTS and level == "unit" else lp.level_hint
+                add(f"hint={hint}")
+                add(f"hint|tclass={hint}|{t_class}")
             if lp.as_capital:
                 add("as_capital")
             p_start, p_end = lp.start, lp.end

@@ -852,6 +852,9 @@ DENIED_CLAUSE_BEFORE = re.compile(
     r"(?:that|to\s+have)\b[^.;]*$",
     re.IGNORECASE,
 )
+# Words without which no statement is said to be untrue (a cheap first test).
+UNTRUE_CUES = ("true", "false", "deni", "deny", "reject", "dismiss", "refut", "truth", "baseless", "fake",
+               "unfounded", "wrong")
 REPORTS_THAT_BEFORE = re.compile(r"\b(?:reports?|claims?|rumou?rs?)\s+that\b[^.;]*$", re.IGNORECASE)
 UNTRUE_AFTER = re.compile(
     r"[^.;]{0,80}?\b(?:were|was|are|is|proved|proven|turned\s+out\s+to\s+be)\s+(?:\w+\s+)?"
@@ -1243,6 +1246,9 @@ REPELLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# Words without which REPEATED_AFTER cannot match (a cheap first test).
+REPEATED_CUES = ("times", "repeatedly", "more than once", "back and forth", "time and again")
+
 # A noun of change that is only thought of: "the possible fall of X",
 # "negotiating the handover of X", "to prevent the capture of X".
 HYPOTHETICAL_BEFORE = re.compile(
@@ -1385,6 +1391,13 @@ SPEECH_BEFORE_CLAUSE = re.compile(
 )
 # A subject pronoun right before a trigger ("they had regained", "it has taken").
 REPORTED_PRONOUN = re.compile(r"\b(?:they|it|we)\s+(?:[\w’']+\s+){0,2}[\"“‘']?$", re.IGNORECASE)
+# Words that refer back to a side named before: "the troops", "they".
+BACK_REFERENCE = re.compile(
+    r"\b(?:they|the\s+group|the\s+fighters|its\s+fighters|(?:the|these|those)\s+(?:troops|forces|soldiers|"
+    r"units|servicemen))\b",
+    re.IGNORECASE,
+)
+
 # A subject that refers back to someone just named ("they", "the troops").
 BACK_REFERRING_SUBJECT = re.compile(
     r"\b(?:they|he|she|it|the\s+(?:troops|forces|soldiers|fighters|defenders|garrison|units)|"

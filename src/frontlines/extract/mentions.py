@@ -163,9 +163,8 @@ class MentionFinder:
             sentence = SentenceMentions(index, s_start, s_end, text[s_start:s_end], [])
             sentence.triggers = self.find_triggers(sentence.text)
             exact = mentions[lo:hi]
-            # Actors everywhere: a later sentence's "the troops" refers back to them.
-            sentence.actors = self.find_actors(sentence.text)
             if sentence.triggers:
+                sentence.actors = self.find_actors(sentence.text)
                 sentence.dates = find_dates(sentence.text)
                 # Names no folding foresaw ("Khuwaja Ghar"), only where it matters:
                 # in the sentences the later stages read.

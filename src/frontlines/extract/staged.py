@@ -207,8 +207,21 @@ class StagedExtractor:
         stages.linking.survey(found.sentences, discourse)
         stages.linking.remember_title(found.title_places, discourse)
         result = reading.candidates
+        quiet: SentenceMentions | None = None  # the last sentence read without its actors
         for sentence in found.sentences:
             linked = stages.linking.link(sentence, discourse)
+            if (
+                sentence.triggers
+                and quiet is not None
+                and lexicon.BACK_REFERENCE.search(sentence.text)
+                and not any(a.start < sentence.triggers[0].start for a in sentence.actors)
+            ):
+                # "Russian troops massed near X. The troops pulled out of X": only now,
+                # when a sentence refers back, are the actors of the one before read.
+                quiet_actors = stages.mentions.find_actors(quiet.text)
+                if quiet_actors:
+                    discourse.last_actor = quiet_actors[-1].actor
+            quiet = None if sentence.triggers else sentence
             triggers = list(sentence.triggers)
             continuation = lexicon.LIST_CONTINUATION.match(sentence.text)
             if continuation and "capture" in discourse.previous_kinds:
@@ -279,6 +292,7 @@ class StagedExtractor:
                         stages.frames.on_government_side(frame.gainer),
                         stages.frames.on_government_side(frame.doer),
                         cues=cues,
+                        map_level=self.gazetteer.map_level,
                     )
                     result.append(Candidate(frame, features, when, attribution, denial))
                 for frame in frames:
