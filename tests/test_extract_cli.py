@@ -206,3 +206,25 @@ def test_events_filters_are_validated(ws: Workspace, args: tuple[str, ...], opti
     assert result.exit_code == 2, result.output
     assert f"Invalid value for {option}:" in result.output
     assert result.stdout == ""  # never a silent []
+
+
+def test_worker_processes_give_a_corpus_the_same_lines_in_the_same_order(
+        ws: Workspace, tmp_path: Path) -> None:
+    """`extract --corpus` spreads chunks over worker processes (a real pool) and
+    prints what they find in file order: the same as extracting here."""
+    corpus = tmp_path / "c.jsonl"
+    towns = ["Chal", "Nawa", "Kunduz", "Ghazni", "Zaranj"]
+    records = [
+        {"id": f"r{n:02}", "published": "2021-07-05",
+         "text": f"The Taliban captured {towns[n % 5]} on Sunday." if n % 3 else "Nothing changed hands."}
+        for n in range(40)
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    here = run_cli("extract", "--corpus", str(corpus), "--format", "jsonl", "--workers", "0",
+                   workspace=ws.path)
+    pooled = run_cli("extract", "--corpus", str(corpus), "--format", "jsonl", "--workers", "2",
+                     workspace=ws.path)
+    assert here.exit_code == 0 and pooled.exit_code == 0, pooled.output
+    assert [json.loads(line)["document"] for line in pooled.output.splitlines()] == [r["id"] for r in records]
+    assert pooled.output == here.output
+    assert sum(bool(json.loads(line)["events"]) for line in here.output.splitlines()) >= 20

@@ -14,6 +14,7 @@ ingest records it in a workspace that never chose (see `StoreExtraction`).
 from __future__ import annotations
 
 import weakref
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -117,8 +118,14 @@ def extract_file(
     published: str | None = None,
     choice: ExtractionChoice | None = None,
     on_problem: Callable[[SourceProblem], None] | None = None,
+    workers: ExtractionWorkers | None = None,
 ) -> Iterator[tuple[Document, list[Event]]]:
     """(document, events) for every report in one file, in file order (`frontlines extract`).
+
+    With `workers` (a process pool, a Dask cluster), chunks of reports are
+    extracted there, a few chunks ahead, and given back in file order: the
+    events are the same as in this process. A file of fewer than
+    `EXTRACT_CHUNK` reports never starts them.
 
     Any file `documents.read_source` reads works: one report, or a JSON/JSONL
     corpus of many. `published` (ISO) dates the reports that carry no date of
@@ -133,12 +140,47 @@ def extract_file(
     choice = choice or ExtractionChoice(DEFAULT_EXTRACTOR)
     component = get_extractor(choice.extractor, gazetteer, profile)
     config = ExtractionConfig(model=choice.model)
-    for item in read_source(path):
-        if isinstance(item, Document):
+    chunk: list[Document] = []
+    pending: deque[tuple[list[Document], ResultHandle]] = deque()
+    started = False
+    try:
+        for item in read_source(path):
+            if isinstance(item, SourceProblem):
+                if on_problem is not None:
+                    on_problem(item)
+                continue
             doc = item if item.published or not published else replace(item, published=published)
+            if workers is None:
+                yield doc, component.extract_batch([doc], config)[0]
+                continue
+            chunk.append(doc)
+            if len(chunk) < EXTRACT_CHUNK:
+                continue
+            if not started:
+                workers.start(component, config)
+                started = True
+            pending.append((chunk, workers.submit(chunk)))
+            chunk = []
+            while len(pending) > EXTRACT_AHEAD:
+                yield from _results_of(*pending.popleft())
+        while pending:
+            yield from _results_of(*pending.popleft())
+        for doc in chunk:  # the tail, or a file too small for workers
             yield doc, component.extract_batch([doc], config)[0]
-        elif isinstance(item, SourceProblem) and on_problem is not None:
-            on_problem(item)
+    finally:
+        if started and workers is not None:
+            workers.close()
+
+
+# `frontlines extract` with workers: reports per chunk sent out, and chunks kept
+# in flight (enough to keep every worker busy while results are printed).
+EXTRACT_CHUNK = 16
+EXTRACT_AHEAD = 8
+
+
+def _results_of(docs: list[Document], handle: ResultHandle) -> Iterator[tuple[Document, list[Event]]]:
+    for doc, extracted in zip(docs, handle.result(), strict=True):
+        yield doc, extracted.events
 
 
 def statements_of(component: Any, doc: Document,

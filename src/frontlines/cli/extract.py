@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from ..documents import SourceError, SourceProblem
 from ..extract import events_to_jsonl
 from ..pipeline import (
     ExtractionChoiceError,
+    ExtractionWorkers,
     ReextractInterrupted,
     extract_file,
     reextract_all,
@@ -43,6 +45,17 @@ def _published_option(_ctx: click.Context, _param: click.Parameter, value: str |
     raise click.BadParameter(f"{value!r} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
 
 
+def corpus_workers(count: int | None, corpus: Path | None) -> ExtractionWorkers | None:
+    """Worker processes for `extract`: as asked, or for a --corpus one per core when
+    there are several (this process only reads and prints)."""
+    from ..parallel import ProcessWorkers
+
+    if count is None:
+        cores = os.cpu_count() or 1
+        count = cores if corpus is not None and cores > 1 else 0
+    return ProcessWorkers(count) if count > 0 else None
+
+
 @cli.command("extract")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -58,6 +71,13 @@ def _published_option(_ctx: click.Context, _param: click.Parameter, value: str |
 )
 @click.option("--extractor", default=None, help="Registered extractor name (default: the workspace's).")
 @click.option("--model", type=_MODEL_FILE, default=None, help="Decision-model file for the extractor.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes that extract a --corpus in chunks, in file order (0: extract here; "
+    "default: one per core on a machine of several, a corpus of 16 reports or more).",
+)
 @output_format("table", "json", "jsonl")
 @pass_state
 def extract_command(
@@ -67,6 +87,7 @@ def extract_command(
     published: str | None,
     extractor: str | None,
     model: Path | None,
+    workers: int | None,
     fmt: str,
 ) -> None:
     """Extract events from one report FILE (or a --corpus) without storing them.
@@ -95,7 +116,13 @@ def extract_command(
     source = corpus or file
     assert source is not None
     results = extract_file(
-        source, gazetteer, ws.profile, published=published, choice=choice, on_problem=report
+        source,
+        gazetteer,
+        ws.profile,
+        published=published,
+        choice=choice,
+        on_problem=report,
+        workers=corpus_workers(workers, corpus),
     )
     if corpus is not None or fmt == "jsonl":
         # Streamed, a line per report as it is read: a corpus can be large.
