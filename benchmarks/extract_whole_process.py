@@ -44,11 +44,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from afghan_workspace import CORPORA, build_workspace_apart, missing_inputs, read_records
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))
-BOUNDARIES = ("afg_admbnda_adm1_agcho_20180522.zip", "afg_admbnda_adm2_agcho_20180522.zip")
-CORPORA = ("dev", "dev-b")
-PROFILE = "afghanistan-2021"
 TARGET_REPORTS_PER_SECOND = 250
 TARGET_PEAK_MB = 500
 # What the `frontlines` console script runs; through this interpreter so the
@@ -63,34 +62,6 @@ class Run:
     peak_mb: float
 
 
-def build_workspace(shared: Path, path: Path) -> None:
-    """A workspace with the Afghan provinces, districts and GeoNames places (as tests/conftest.py)."""
-    from frontlines.places.workspace import add_places, import_boundary_files
-    from frontlines.store import Workspace
-
-    ws = Workspace.init(path, PROFILE)
-    outcomes = list(import_boundary_files(ws, [shared / "geo" / name for name in BOUNDARIES]))
-    if not all(o.ok for o in outcomes):
-        raise SystemExit("; ".join(o.describe() for o in outcomes))
-    with ws.begin() as conn:
-        add_places(conn, ws.profile)
-    ws.engine.dispose()
-
-
-def build_workspace_apart(shared: Path, path: Path) -> None:
-    """`build_workspace` in a child process, so that this one stays small (see the module doc)."""
-    argv = [sys.executable, __file__, "--shared", str(shared), "--build-workspace", str(path)]
-    done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"building the workspace failed:\n{done.stderr.strip()}")
-
-
-def read_records(shared: Path) -> list[dict[str, object]]:
-    records: list[dict[str, object]] = []
-    for name in CORPORA:
-        with open(shared / "eval" / name / "corpus.jsonl", encoding="utf-8") as lines:
-            records.extend(json.loads(line) for line in lines if line.strip())
-    return records
 
 
 def write_corpus(records: list[dict[str, object]], count: int, path: Path) -> int:
@@ -151,14 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed runs over the corpus (default: 3)")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                         help=f"the ../shared folder (default: {DEFAULT_SHARED})")
-    parser.add_argument("--build-workspace", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.build_workspace:
-        build_workspace(args.shared, args.build_workspace)
-        return 0
-    missing = [p for p in ([args.shared / "geo" / n for n in BOUNDARIES]
-                           + [args.shared / "eval" / n / "corpus.jsonl" for n in CORPORA])
-               if not p.is_file()]
+    missing = missing_inputs(args.shared)
     if missing:
         print(f"error: {', '.join(map(str, missing))} not found (use --shared)", file=sys.stderr)
         return 1

@@ -38,14 +38,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from afghan_workspace import build_workspace_apart, missing_inputs, read_records
 from ingest_whole_process import (
-    BOUNDARIES,
-    CORPORA,
     DEFAULT_SHARED,
-    build_workspace_apart,
     child_environment,
     fresh_copy,
-    read_records,
     run_ingest,
     write_corpus,
 )
@@ -75,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                         help=f"the ../shared folder (default: {DEFAULT_SHARED})")
     args = parser.parse_args(argv)
-    missing = [p for p in ([args.shared / "geo" / n for n in BOUNDARIES]
-                           + [args.shared / "eval" / n / "corpus.jsonl" for n in CORPORA])
-               if not p.is_file()]
+    missing = missing_inputs(args.shared)
     if missing:
         print(f"error: {', '.join(map(str, missing))} not found (use --shared)", file=sys.stderr)
         return 1
