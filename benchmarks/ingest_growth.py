@@ -49,7 +49,7 @@ SENTENCES = (
     "on {weekday}, {source} said.",
     "Afghan forces retook {district} district of {province} province from the Taliban "
     "on {weekday}, {source} said.",
-    "Heavy clashes between the Taliban and government forces were reported in {district} "
+    "Government forces and the Taliban clashed heavily in {district} "
     "district of {province} province on {weekday}, according to {source}.",
     "Government forces withdrew from {district} district of {province} province on "
     "{weekday} after days of fighting, {source} said.",

@@ -249,7 +249,7 @@ def parse_date(text: str) -> str | None:
     """ISO `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` for the first date written in `text`.
 
     Handles ISO, "22/06/2021" (day first unless impossible), "June 22, 2021",
-    "22 June 2021", "Wed 11th August 2021 | 12:35 PM", with or without a time.
+    "3 May 2021", "Thu 5th August 2021 | 09:10 AM", with or without a time.
     """
     found = find_date(text)
     return found.iso if found else None

@@ -179,7 +179,7 @@ Larger areas (inferred)
     baseline of that side becomes `inferred`: now a report speaks for it).
     Provincial and national capitals are never inferred: their fall is
     reported by name, and sentences about a province as a whole often leave
-    the capital out ("the rest of Badghis province is in Taliban hands").
+    the capital out ("the rest of the province is now in rebel hands").
     Confidence: the area's sources weighed as in "Claims are not facts",
     times `inferred_factor` (0.8), capped at `claimed_cap`.
 

@@ -70,7 +70,7 @@ def date_of(
     """The date of the event a trigger states (and remember it for "the next day").
 
     With the sentence's `text`, a date in a later subordinate clause of time
-    ("... since they began their advance over a week ago") is left to that
+    ("... since the rebels started their push ten days ago") is left to that
     clause's own event."""
     best: ResolvedDate | None = None
     best_distance = 10**9

@@ -482,7 +482,7 @@ class FrameBuilder:
                 return [(p, None, "anaphor") for p in places]
         for match in lexicon.ANAPHORA.finditer(window):
             if self.linker.names_unknown_place(window[: match.start()]):
-                break  # "captured Shir Khan port and the town": the town is that unknown place
+                break  # "seized Dunmore port and the town": the town is that unknown place
             name_after = lexicon.NAME_AFTER.match(text, lo + match.end())
             if name_after and self.linker.names_unknown_place(" " + name_after.group("name")):
                 break  # "the provincial capital Rashkar Gah": a name the gazetteer does not know
@@ -507,7 +507,7 @@ class FrameBuilder:
             ):
                 continue  # "it was reported that": no place; but "by Sunday it had fallen"
             if word == "them":
-                # "... Khawja Ghar and Bangi districts ... and have regained control of them"
+                # "... Tarrow and Ivel districts ... and later took back control of them"
                 named = [
                     self.linker.event_place(r)
                     for r in linked

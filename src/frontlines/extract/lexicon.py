@@ -155,7 +155,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         (
             "Sheberghan fell to the Taliban",
             "the district has fallen",
-            "Burka district of Baghlan falls to Taliban",
+            "Tarrow district of Kestria falls to the rebels",
         ),
         stems=("fell", "fall", "collaps"),
     ),
@@ -189,7 +189,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "passive",
         r"\b(?:in|into)\s+(?:the\s+)?(?:hands\s+of|(?:[\w’'-]+\s+){1,3}?(?:hands|control)\b(?!\s+of))",
         (
-            "control of the district was in the hands of the group's fighters",
+            "control of the town was soon in the hands of rebel fighters",
             "the district is now in Taliban hands",
             "the town is now in the rebels' control",
             "the city fell into rebel control",
@@ -201,7 +201,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "capture",
         "nominal",
         r"\b(?:the\s+)?(?:fall|capture|collapse|takeover|seizure)\s+of\b",
-        ("confirmed the fall of these two districts",),
+        ("officials admitted the fall of the town",),
         stems=("fall", "capture", "collapse", "takeover", "seizure"),
     ),
     Trigger(
@@ -213,8 +213,8 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"\b(?:the\s+)?(?:districts|areas|cities)\s+(?:fallen|captured|lost)\s+(?:to\s+(?:the\s+)?"
         r"[\w\s'’-]{1,30}?\s+)?(?:are|were|include|included)\s+(?:namely\s+)?",
         (
-            "The fallen districts are Obe in Herat",
-            "The districts fallen to the Taliban are namely Nirkh and Jalrez",
+            "The fallen districts are Tarrow and Ivel",
+            "The districts fallen to the rebels are namely Pell and Ivel",
         ),
         stems=("district", "area", "cities", "town", "capital"),
     ),
@@ -231,7 +231,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         (
             "government forces retook the district",
             "forces cleared the district of militants",
-            "Our forces managed to retake Shinwari district",
+            "Our units managed to retake Pell district",
         ),
         stems=("retak", "retook", "recaptur", "regain", "reclaim", "liberat", "occup", "back", "clear",
                "freed", "freeing"),
@@ -252,7 +252,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "passive",
         _BE + _ADV + r"(?:recaptured|retaken|regained|reclaimed|liberated|de-?occupied|cleared|taken\s+back|"
         r"freed)\b",
-        ("the district has been recaptured", "X were retaken by the Afghan government forces",
+        ("the district has been recaptured", "X and Y were retaken by the army",
          "the village was freed on Monday"),
         stems=("recaptur", "retaken", "regain", "reclaim", "liberat", "occup", "clear", "back", "freed"),
     ),
@@ -360,7 +360,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?:is|are|was|were|been|being|remains?|remained)\s+(?:\w+\s+){0,2}?(?:besieged|surrounded|encircled|"
         r"cut\s+off|blockaded|stormed)(?:\s+and\s+(?:besieged|surrounded|encircled|cut\s+off|blockaded))?)\b",
         (
-            "The city has been under siege by the Taliban",
+            "The town has been under siege by the rebels",
             "the town has been under government siege for weeks",
         ),
         stems=(
@@ -393,7 +393,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "nominal",
         r"\b(?:fighting|clashes|battles?)\s+between\s+[^.;]{0,80}?\s+(?:in|near|around|inside|outside|for|"
         r"on\s+the\s+outskirts\s+of)\b",
-        ("fighting between government forces and the Taliban in Chahar Dara district",),
+        ("fighting between the army and the rebels in Pell district",),
         stems=("fighting", "clash", "battle"),
     ),
     Trigger(
@@ -406,7 +406,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?:\s*(?:" + _FIGHT_COURSE + r")){0,6}?\s+"
         r"(?:in|inside|around|for|outside|on\s+the\s+outskirts\s+of|in\s+parts\s+of|in\s+and\s+around)\b",
         (
-            "fighting continued on the outskirts of Kandahar city",
+            "fighting was still going on inside the town",
             "clashes broke out in the district",
             "heavy fighting was reported in the city on Sunday",
         ),
@@ -438,7 +438,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         r"(?!\s+(?:the|their)\s+country)",
         (
             "security forces made a tactical retreat from the district",
-            "We retreated from the city this afternoon",
+            "We pulled back from the town this morning",
             "the army had to give up the city",
         ),
         stems=("retreat", "withdr", "pull", "abandon", "evacuat", "fled", "flee", "left", "moved out",
@@ -917,7 +917,7 @@ RELATION_BEFORE_PLACE = re.compile(
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|like|as\s+in|including\s+in|"
     r"overlooking|overlook|overlooks|approaches\s+to)\s+"
     # Only determiners, place words and names may stand between the relation and
-    # the name ("fled to the Badakhshan provincial capital of Faizabad").
+    # the name ("fled to the Kestria provincial capital of Lumen").
     r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
     r"central|north|south|east|west|provincial|key|strategic|capital|city|town|of|district|"
     r"province|border|main|(?-i:[A-Z][\w’'-]+))\s+){0,5}$",
@@ -1578,8 +1578,8 @@ POSSESSIVE_PART_AFTER = re.compile(
 # province of Badakhshan"); after one of `NOT_A_VERB` it is only a location.
 PROVINCE_AS_OBJECT = re.compile(r"(\w+)\s+the\s+(?:\w+\s+){0,2}?province\s+of\s+$")
 # A place after an exceptive is left out of what the clause says: "most of
-# Herat province, bar the city and two districts, Gozara and Injil, was under
-# Taliban control"; "all bases other than X are still held".
+# Kestria province, bar its capital and two districts, Tarrow and Ivel, was under
+# rebel control"; "all bases other than X are still held".
 EXCEPTIVE_BEFORE = re.compile(
     r"\b(?:except(?:\s+for)?|bar|barring|apart\s+from|other\s+than|save\s+for|excluding|"
     r"with\s+the\s+exception\s+of)\s+[^.;:()]{0,60}$",

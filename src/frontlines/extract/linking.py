@@ -492,7 +492,7 @@ class PlaceLinker:
                 and discourse.sentence_index - discourse.last_event_sentence <= 1
                 and self.is_seat(told)
             ):
-                # "... seized the provincial capital of Khost. The capture makes the
+                # "... took the provincial capital of Lumen. The capture makes the
                 # capital the latest to fall": the capital just told of.
                 return told
             if national is not None and unqualified and not provinces:
@@ -527,7 +527,7 @@ class PlaceLinker:
         if local:
             return local[-1]
         if "city" in phrase or "town" in phrase:
-            # "a lawmaker from Ghazni said the city fell": the only city the
+            # "an elder from Lumen told reporters the city fell": the only city the
             # sentence names, even as where its speaker is from.
             seats = [self._seat_of(r.place) for r in earlier if r.role == "speaker"]
             named = [p for p in seats if p is not None]
