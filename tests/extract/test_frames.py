@@ -859,3 +859,16 @@ def test_they_left_the_one_place_just_named(frames_of) -> None:
     just_named = Discourse(last_places=["XX0102"], last_places_sentence=3, sentence_index=4)
     frame = only_selected(frames_of("On Tuesday they pulled out.", just_named))
     assert (frame.place.id, frame.trigger_class, frame.found_by) == ("XX0102", "withdrawal", "follow-up")
+
+
+def test_the_seat_of_a_places_authority_stands_for_the_place(frames_of) -> None:
+    frame = only_selected(frames_of("Front fighters raised their banner over the governor's compound in Brennick."))
+    assert (frame.place.id, frame.partial, frame.trigger_class) == ("XX0102", False, "gain")
+    assert only_selected(frames_of("Front fighters seized a compound in Brennick.")).partial
+
+
+def test_the_subject_of_a_verb_after_a_relative_clause_is_what_the_clause_hangs_on(frames_of) -> None:
+    frames = selected(frames_of(
+        "Brennick, which had been under Front control since July, was retaken by government troops on Saturday."
+    ))
+    assert ("XX0102", "government") in {(f.place.id, f.gainer) for f in frames if f.trigger.name == "was-retaken"}

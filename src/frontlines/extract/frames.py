@@ -373,6 +373,10 @@ class FrameBuilder:
                 self._places_in(before_span, text, linked, hit, discourse, anaphora=False, fallback=False),
                 "subject",
             )
+            if not places:
+                # "X, which had been under rebel control since July, was retaken": the
+                # subject is the place the relative clause hangs on.
+                places = self._antecedent_of_clause_before(text, linked, hit)
             if not places and clause_start > 0:
                 # Step back over a parenthetical clause: "X, which borders Y, was retaken".
                 places = tagged(
@@ -406,6 +410,22 @@ class FrameBuilder:
                 )
             places = places or tagged(self._places_in(after_span, text, linked, hit, discourse), "object")
         return places
+
+    def _antecedent_of_clause_before(
+        self, text: str, linked: list[LinkedPlace], hit: TriggerMention
+    ) -> list[tuple[Place, LinkedPlace | None, str]]:
+        """The place a relative clause ending right before the trigger hangs on."""
+        clause = lexicon.RELATIVE_CLAUSE_BEFORE.search(text, max(0, hit.start - 160), hit.start)
+        if clause is None:
+            return []
+        before = [
+            r for r in linked
+            if r.end <= clause.start() and lexicon.ANTECEDENT_GAP.fullmatch(text, r.end, clause.start())
+        ]
+        if not before or before[-1].role not in ("event", "relation"):
+            return []
+        place = self.linker.event_place(before[-1])
+        return [(place, before[-1], "subject")] if place is not None else []
 
     def _relative_antecedent(
         self, hit: TriggerMention, text: str, linked: list[LinkedPlace], clause_start: int
@@ -851,6 +871,8 @@ def partial_place(text: str, start: int, end: int | None = None) -> bool:
     found = lexicon.PARTIAL_BEFORE.search(text, max(0, start - 40), start)
     if found is None:
         return False
+    if lexicon.SEAT_BEFORE.search(text, max(0, start - 60), start):
+        return False  # "the governor's compound in X": who holds the seat holds X
     return not lexicon.ALL_OF_BEFORE.search(text, max(0, found.start() - 30), found.start())
 
 

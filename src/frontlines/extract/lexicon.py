@@ -1297,6 +1297,14 @@ QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
 
 # Words before a place saying only part of it is meant ("parts of X", "the
 # outskirts of X"): an assault on a place, not its fall.
+# The seat of a place's authority, which stands for the place: "the governor's
+# compound in X", "the city administration building in X".
+SEAT_BEFORE = re.compile(
+    r"\b(?:governor['’]?s?|government|administration|district|provincial|city|municipal|police|regional)\s+"
+    r"(?:administration\s+|military\s+)?(?:compound|office|offices|headquarters|building|buildings|seat|palace)\s+"
+    r"(?:in|of)\s+(?:the\s+(?:city|town)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 PARTIAL_BEFORE = re.compile(
     r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|most\s+of|much\s+of|"
     r"\d{1,2}(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s+of|(?:half|a\s+third|two[-\s]thirds|a\s+quarter)\s+of|"
@@ -1508,6 +1516,12 @@ LIST_GOES_ON = re.compile(
 
 # A relative pronoun opening a clause, and what may stand between it and the
 # place it stands for ("Gereshk, which", "the town of X that").
+# A whole relative clause in commas right before a verb: ", which had been
+# under rebel control since July, ".
+RELATIVE_CLAUSE_BEFORE = re.compile(
+    r",\s*(?:which|that|who)\b[^,;]{1,140},\s*(?:(?:has|have|had|was|were|is|also|then|finally)\s+)*$",
+    re.IGNORECASE,
+)
 RELATIVE_BEFORE = re.compile(r"\b(?:which|that)\s*$", re.IGNORECASE)
 ANTECEDENT_GAP = re.compile(r"\s*(?:\s(?:district|city|town|village|province))?\s*,?\s*")
 
