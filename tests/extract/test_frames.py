@@ -872,3 +872,14 @@ def test_the_subject_of_a_verb_after_a_relative_clause_is_what_the_clause_hangs_
         "Brennick, which had been under Front control since July, was retaken by government troops on Saturday."
     ))
     assert ("XX0102", "government") in {(f.place.id, f.gainer) for f in frames if f.trigger.name == "was-retaken"}
+
+
+def test_a_change_only_begun_is_not_done(frames_of) -> None:
+    assert selected(frames_of("Government troops have begun the liberation of Brennick.")) == []
+    frame = only_selected(frames_of("Government troops completed the liberation of Brennick."))
+    assert (frame.place.id, frame.gainer) == ("XX0102", "government")
+
+
+def test_settlements_taken_in_a_place_are_part_of_it(frames_of) -> None:
+    frame = only_selected(frames_of("Government troops retook 40 settlements in Brennick."))
+    assert frame.partial

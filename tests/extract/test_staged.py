@@ -469,3 +469,8 @@ def test_places_and_dates_coordinated_alike_pair_in_order_only_when_said(extract
 def test_an_event_of_an_earlier_year_is_another_wars(extractor) -> None:  # type: ignore[no-untyped-def]
     events = extractor.extract_batch([document("The insurgents first captured Brennick district in 2015.")])[0]
     assert events == []
+
+
+def test_a_line_of_tags_is_no_prose(extractor) -> None:  # type: ignore[no-untyped-def]
+    tags = "Kestria, liberation of Brennick district, Tarrow, counteroffensive, Ivel, the army, rebels"
+    assert extractor.extract_batch([document(tags)])[0] == []

@@ -896,6 +896,10 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
     if hit.voice in ("nominal", "either") and (
         lexicon.HYPOTHETICAL_BEFORE.search(text, max(0, hit.start - 40), hit.start)
         or lexicon.PLANNED_NOUN_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+        or (
+            hit.kind in ("capture", "recapture")
+            and lexicon.BEGUN_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+        )
     ):
         return False  # "the possible fall of X", "planning an assault on X"
     low = text.lower()  # cheap word checks first: most sentences hold none of these cues

@@ -900,6 +900,10 @@ AGGREGATE_HEADS = re.compile(
 )
 
 # Lines that are links to other stories, not the story itself.
+# A line of tags or keywords (six or more short phrases between commas, no
+# sentence of its own): metadata, not prose ("Luhansk region, counteroffensive,
+# Kreminna, liberation of ...").
+TAG_LINE = re.compile(r"\s*(?:[^,.;:!?\n]{1,60},\s*){5,}[^,.;:!?\n]{1,60}\s*")
 RELATED_LINE = re.compile(
     r"^\s*(?:also\s+read|read\s+more|read\s+also|related|see\s+also|more\s+on\s+this|"
     r"recommended|watch|listen)\b\s*[:\-–—]?",
@@ -1221,7 +1225,7 @@ LIST_CONTINUATION = re.compile(
 # capture of X", "the rebels announced the takeover of X".
 ACHIEVED_BEFORE = re.compile(
     r"\b(?:completed|complete|completes|finished|announced|announces|concluded|achieved|celebrated|"
-    r"celebrates|began|begun|started|launched)\s+(?:the|their|its)?\s*$",
+    r"celebrates)\s+(?:the|their|its)?\s*$",
     re.IGNORECASE,
 )
 INFINITIVE_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
@@ -1271,6 +1275,14 @@ PLANNED_NOUN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# A change only begun is not done: "the army began the de-occupation of X",
+# "launched the liberation of X" (inchoative aspect).
+BEGUN_BEFORE = re.compile(
+    r"\b(?:began|begun|begins|begin|beginning|started|starts|start|starting|launched|launches|launching|"
+    r"initiated|opened)\s+(?:(?:the|a|an|its|their)\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
 # "Once X falls, ...": a condition, when its verb is in the present tense
 # (not "once a stronghold, X fell").
 ONCE_BEFORE = re.compile(r"\bonce\s+[^,;:.]*$", re.IGNORECASE)
@@ -1317,7 +1329,8 @@ PARTIAL_BEFORE = re.compile(
     # see `ALL_OF_BEFORE`.)
     r"|(?:villages?|areas?|posts?|check\s*posts?|checkpoints?|bases?|roads?|highways?|buildings?|"
     r"positions?|outposts?|neighbou?rhoods?|compounds?|prisons?|hills?|heights?|bridges?|dams?|"
-    r"airports?|airfields?|markets?|bazaars?|homes?|houses?|offices?|barracks|garrisons?)\s+"
+    r"airports?|airfields?|markets?|bazaars?|homes?|houses?|offices?|barracks|garrisons?|settlements?|"
+    r"localities|hamlets?)\s+"
     r"(?:(?:just|right|immediately|directly|far)\s+)?"
     r"(?:in|around|near|outside|inside|on\s+the\s+outskirts\s+of)"
     r")\s+(?:the\s+)?(?:\w+\s+){0,2}$",
@@ -1366,7 +1379,8 @@ CONTEXT_BEFORE_PROVINCE = re.compile(
     r"(?:\b(?:in(?!\s+on\b)(?!\s+(?:\w+\s+){0,2}(?:control|charge|command|possession|hands)\b)|across|within|"
     r"throughout)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:provinces?\s+of\s+)?"
     # "districts of X": X is where they lie. ("The province of X" names X itself.)
-    r"|\b(?:districts?|areas?|parts?|villages?|regions?|towns?)[’']?\s+of\s+(?:the\s+)?"
+    r"|\b(?:districts?|areas?|parts?|villages?|regions?|towns?|communities|hromadas|settlements|raions)[’']?"
+    r"\s+of\s+(?:the\s+)?"
     r"(?:[\w’'-]+\s+){0,2}?(?:provinces?\s+of\s+(?:the\s+)?)?)$",
     re.IGNORECASE,
 )

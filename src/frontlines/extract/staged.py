@@ -248,6 +248,7 @@ class StagedExtractor:
                     or lexicon.PLURAL_ANAPHORA.search(sentence.text)
                 )
                 and not lexicon.RELATED_LINE.match(sentence.text)
+                and not lexicon.TAG_LINE.fullmatch(sentence.text)
             )
             frames: list[Frame] = []
             if worth_reading:
