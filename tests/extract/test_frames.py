@@ -883,3 +883,8 @@ def test_a_change_only_begun_is_not_done(frames_of) -> None:
 def test_settlements_taken_in_a_place_are_part_of_it(frames_of) -> None:
     frame = only_selected(frames_of("Government troops retook 40 settlements in Brennick."))
     assert frame.partial
+
+
+def test_a_side_suffering_a_loss_is_the_side_that_lost(frames_of) -> None:
+    frame = only_selected(frames_of("The government side suffered a setback with the loss of Brennick."))
+    assert (frame.place.id, frame.gainer, frame.leaver) == ("XX0102", "front", "government")

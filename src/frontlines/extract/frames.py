@@ -820,7 +820,8 @@ class FrameBuilder:
                 return named
         named_before = self._actor_in(actors, *before, last=True)
         if hit.name == "was-attacked":
-            return doer or self.profile.default_actor  # "X was attacked by Y": Y attacked
+            # "X was attacked by Y", "X came under attack from Y": Y attacked.
+            return doer or self._actor_in(actors, *after, last=False) or self.profile.default_actor
         if hit.voice == "passive":
             defender = doer or named_before
             if named_before and doer and named_before != doer:

@@ -1438,7 +1438,7 @@ FORCE_NOUNS = (
     r"marines|paratroopers|commandos|units?|brigades?|battalions?|regiments?|artillery|defenders|"
     r"fighters|servicemen|soldiers|troops|forces|army|military|militias?|militiamen|infantry|tanks|"
     r"gunmen|special\s+forces|national\s+guard|guardsmen|border\s+guards|police|policemen|personnel|"
-    r"garrison|airborne|navy|air\s+force|operatives|volunteers|reservists|conscripts"
+    r"garrison|airborne|navy|air\s+force|operatives|volunteers|reservists|conscripts|side"
 )
 # A bare word for armed men, which a foreign adjective makes someone else's.
 GENERIC_FORCES = re.compile(
@@ -1533,7 +1533,8 @@ LIST_GOES_ON = re.compile(
 # A whole relative clause in commas right before a verb: ", which had been
 # under rebel control since July, ".
 RELATIVE_CLAUSE_BEFORE = re.compile(
-    r",\s*(?:which|that|who)\b[^,;]{1,140},\s*(?:(?:has|have|had|was|were|is|also|then|finally)\s+)*$",
+    r",\s*(?:which|that|who)\b[^,;]{1,140},\s*(?:(?:has|have|had|was|were|is|also|then|finally|came|comes|"
+    r"come)\s+)*$",
     re.IGNORECASE,
 )
 RELATIVE_BEFORE = re.compile(r"\b(?:which|that)\s*$", re.IGNORECASE)
