@@ -30,7 +30,6 @@ A benchmark, not a test: it prints figures and exits 0 whatever they are
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -44,15 +43,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from afghan_workspace import CORPORA, build_workspace_apart, missing_inputs, read_records
+from whole_process import (
+    CORPORA,
+    LAUNCH,
+    build_workspace_apart,
+    child_environment,
+    parse_arguments,
+    read_records,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))
 TARGET_REPORTS_PER_SECOND = 250
 TARGET_PEAK_MB = 500
-# What the `frontlines` console script runs; through this interpreter so the
-# child imports the same frontlines as this process (PYTHONPATH is inherited).
-LAUNCH = "import sys; from frontlines.cli import main; sys.argv[0] = 'frontlines'; sys.exit(main())"
 
 
 @dataclass(frozen=True)
@@ -78,17 +79,6 @@ def write_corpus(records: list[dict[str, object]], count: int, path: Path) -> in
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return words
 
-
-def child_environment(bytecode: Path) -> dict[str, str]:
-    """The children's environment: bytecode cached in `bytecode` (in the temporary folder).
-
-    An installed program starts from cached bytecode; without a cache (a
-    read-only tree, or PYTHONDONTWRITEBYTECODE set) every run would compile
-    the modules it imports again and count that as start-up.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(bytecode)
-    return env
 
 
 def run_extract(workspace: Path, corpus: Path, env: dict[str, str]) -> Run:
@@ -117,18 +107,11 @@ def own_peak_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reports", type=int, default=2000, help="reports in the corpus (default: 2000)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs over the corpus (default: 3)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
-    args = parser.parse_args(argv)
-    missing = missing_inputs(args.shared)
-    if missing:
-        print(f"error: {', '.join(map(str, missing))} not found (use --shared)", file=sys.stderr)
-        return 1
-    if args.reports < 1 or args.runs < 1:
-        print("error: --reports and --runs must be at least 1", file=sys.stderr)
+    args = parse_arguments(
+        __doc__ or "", argv, reports_help="reports in the corpus", runs=3,
+        runs_help="timed runs over the corpus",
+    )
+    if args is None:
         return 1
 
     with tempfile.TemporaryDirectory(prefix="frontlines-bench-") as tmp:

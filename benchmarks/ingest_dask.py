@@ -27,7 +27,6 @@ A benchmark, not a test: it prints figures and exits 0 whatever they are
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import platform
@@ -38,14 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from afghan_workspace import build_workspace_apart, missing_inputs, read_records
-from ingest_whole_process import (
-    DEFAULT_SHARED,
-    child_environment,
-    fresh_copy,
-    run_ingest,
-    write_corpus,
-)
+from ingest_whole_process import fresh_copy, run_ingest, write_corpus
+from whole_process import build_workspace_apart, child_environment, parse_arguments, read_records
 
 SETUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("--workers 0", ("--workers", "0")),
@@ -66,15 +59,10 @@ def events_digest(workspace: Path) -> tuple[int, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reports", type=int, default=2000, help="new reports (default: 2000)")
-    parser.add_argument("--runs", type=int, default=2, help="timed runs of each setup (default: 2)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
-    args = parser.parse_args(argv)
-    missing = missing_inputs(args.shared)
-    if missing:
-        print(f"error: {', '.join(map(str, missing))} not found (use --shared)", file=sys.stderr)
+    args = parse_arguments(
+        __doc__ or "", argv, reports_help="new reports", runs=2, runs_help="timed runs of each setup"
+    )
+    if args is None:
         return 1
     try:
         import distributed  # noqa: F401

@@ -29,7 +29,6 @@ A benchmark, not a test: it prints figures and exits 0 whatever they are
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -45,14 +44,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from afghan_workspace import CORPORA, build_workspace_apart, missing_inputs, read_records
+from whole_process import (
+    CORPORA,
+    LAUNCH,
+    build_workspace_apart,
+    child_environment,
+    parse_arguments,
+    read_records,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))
 TARGET_REPORTS_PER_SECOND = 150
-# What the `frontlines` console script runs; through this interpreter so the
-# child imports the same frontlines as this process (PYTHONPATH is inherited).
-LAUNCH = "import sys; from frontlines.cli import main; sys.argv[0] = 'frontlines'; sys.exit(main())"
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,6 @@ def write_corpus(records: list[dict[str, object]], count: int, path: Path) -> in
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return words
 
-
-def child_environment(bytecode: Path) -> dict[str, str]:
-    """The children's environment, bytecode cached in the temporary folder (as an installed program)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(bytecode)
-    return env
 
 
 def fresh_copy(workspace: Path, target: Path) -> Path:
@@ -138,18 +133,10 @@ def stored(workspace: Path) -> tuple[int, int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reports", type=int, default=2000, help="new reports (default: 2000)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs (default: 3)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
-    args = parser.parse_args(argv)
-    missing = missing_inputs(args.shared)
-    if missing:
-        print(f"error: {', '.join(map(str, missing))} not found (use --shared)", file=sys.stderr)
-        return 1
-    if args.reports < 1 or args.runs < 1:
-        print("error: --reports and --runs must be at least 1", file=sys.stderr)
+    args = parse_arguments(
+        __doc__ or "", argv, reports_help="new reports", runs=3, runs_help="timed runs"
+    )
+    if args is None:
         return 1
 
     with tempfile.TemporaryDirectory(prefix="frontlines-bench-") as tmp:

@@ -1,20 +1,28 @@
-"""The Afghan workspace and the real reports the whole-process benchmarks share.
+"""What the whole-process benchmarks share: the Afghan workspace and real
+reports they run on, how they start `frontlines` as a child and their options.
 
 `build_workspace_apart` builds a workspace with the Afghan provinces, districts
 and GeoNames places in a child process (running this file), so that the
 benchmark's own process stays small: it imports nothing of frontlines and its
 peak memory is the children's to measure.
 
-    .venv/bin/python benchmarks/afghan_workspace.py SHARED PATH   (what the child runs)
+    .venv/bin/python benchmarks/whole_process.py SHARED PATH   (what the child runs)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))
+# What the `frontlines` console script runs; through this interpreter so the
+# child imports the same frontlines as this process (PYTHONPATH is inherited).
+LAUNCH = "import sys; from frontlines.cli import main; sys.argv[0] = 'frontlines'; sys.exit(main())"
 BOUNDARIES = ("afg_admbnda_adm1_agcho_20180522.zip", "afg_admbnda_adm2_agcho_20180522.zip")
 CORPORA = ("dev", "dev-b")
 PROFILE = "afghanistan-2021"
@@ -56,6 +64,39 @@ def read_records(shared: Path) -> list[dict[str, object]]:
         with open(shared / "eval" / name / "corpus.jsonl", encoding="utf-8") as lines:
             records.extend(json.loads(line) for line in lines if line.strip())
     return records
+
+
+def child_environment(bytecode: Path) -> dict[str, str]:
+    """The children's environment: bytecode cached in `bytecode` (in the temporary folder).
+
+    An installed program starts from cached bytecode; without a cache (a
+    read-only tree, or PYTHONDONTWRITEBYTECODE set) every run would compile
+    the modules it imports again and count that as start-up.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+    return env
+
+
+def parse_arguments(
+    doc: str, argv: list[str] | None, *, reports_help: str, runs: int, runs_help: str
+) -> argparse.Namespace | None:
+    """`--reports`, `--runs` and `--shared`, checked: None (after saying why on
+    stderr) when the inputs are missing or the counts make no sense."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=2000, help=f"{reports_help} (default: 2000)")
+    parser.add_argument("--runs", type=int, default=runs, help=f"{runs_help} (default: {runs})")
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    args = parser.parse_args(argv)
+    missing = missing_inputs(args.shared)
+    if missing:
+        print(f"error: {', '.join(map(str, missing))} not found (use --shared)", file=sys.stderr)
+        return None
+    if args.reports < 1 or args.runs < 1:
+        print("error: --reports and --runs must be at least 1", file=sys.stderr)
+        return None
+    return args
 
 
 if __name__ == "__main__":
