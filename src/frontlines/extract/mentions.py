@@ -216,21 +216,8 @@ class MentionFinder:
                 ):
                     continue  # "the city's fall": a noun, not a verb
                 voice = trigger.voice
-                if (
-                    voice == "active"
-                    and lexicon.PARTICIPLE_WORD.match(text, start, end)
-                    and (
-                        lexicon.ATTRIBUTIVE_BEFORE.search(text[max(0, start - 40) : start])
-                        or text[start - 1 : start] == "-"
-                    )
-                ):
-                    voice = lexicon.ATTRIBUTIVE_VOICE  # "the occupied town of X"
-                elif (
-                    voice == "active"
-                    and lexicon.PARTICIPLE_WORD.match(text, start, end)
-                    and lexicon.BY_AGENT_AHEAD.match(text, end)
-                ):
-                    voice = "passive"  # "X, captured by Y in March": a passive without its auxiliary
+                if voice == "active" and lexicon.PARTICIPLE_WORD.match(text, start, end):
+                    voice = participle_voice(text, start, end)
                 hits.append(TriggerMention(start, end, trigger.kind, voice, trigger.name))
         hits.sort(key=lambda h: (-(h.end - h.start), h.start))
         kept: list[TriggerMention] = []
@@ -291,6 +278,18 @@ def _shifted(mention: Mention, delta: int) -> Mention:
         end=mention.end + delta,
         context_span=(span[0] + delta, span[1] + delta) if span else None,
     )
+
+
+def participle_voice(text: str, start: int, end: int) -> str:
+    """The voice of a trigger that is a bare past participle: an attribute of the
+    noun after it ("the occupied town of X", "Taliban-held X"), a passive without
+    its auxiliary ("X, captured by Y in March"), or else the active verb it
+    looks like (past tense: "forces captured X")."""
+    if lexicon.ATTRIBUTIVE_BEFORE.search(text[max(0, start - 40) : start]) or text[start - 1 : start] == "-":
+        return lexicon.ATTRIBUTIVE_VOICE
+    if lexicon.BY_AGENT_AHEAD.match(text, end):
+        return "passive"
+    return "active"
 
 
 def actor_adjectives(profile: Profile) -> dict[str, str]:
