@@ -85,6 +85,8 @@ bench: install
 	$(BIN)/python benchmarks/ingest_dask.py
 	$(BIN)/python benchmarks/fuzzy_names.py
 	$(BIN)/python benchmarks/hromada_map.py
+	$(BIN)/python benchmarks/html_reading.py
+	$(BIN)/python benchmarks/store_memory.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) $(MODEL_WS) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

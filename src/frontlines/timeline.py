@@ -603,20 +603,31 @@ def source_groups(events: Iterable[Event],
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    # Each document is joined to its outlet and its copy cluster once, however
+    # many of the events come from it (this runs for every day a holding gains
+    # reports: a unit reported on for months calls it thousands of times).
+    for doc in dict.fromkeys(ev.evidence.document_id for ev in items):
+        node = "d:" + doc
+        parent[node] = node
+        info = documents.get(doc)
+        if info is None:
+            continue
+        if info.outlet:
+            key = "o:" + info.outlet.casefold()
+            parent.setdefault(key, key)
+            union(node, key)
+        if info.copy_cluster:
+            key = "c:" + info.copy_cluster
+            parent.setdefault(key, key)
+            union(node, key)
+    groups: dict[str, list[Event]] = defaultdict(list)
+    root_of: dict[str, str] = {}
     for ev in items:
         doc = ev.evidence.document_id
-        info = documents.get(doc)
-        parent.setdefault("d:" + doc, "d:" + doc)
-        for key in (
-            ("o:" + info.outlet.casefold()) if info and info.outlet else None,
-            ("c:" + info.copy_cluster) if info and info.copy_cluster else None,
-        ):
-            if key:
-                parent.setdefault(key, key)
-                union("d:" + doc, key)
-    groups: dict[str, list[Event]] = defaultdict(list)
-    for ev in items:
-        groups[find("d:" + ev.evidence.document_id)].append(ev)
+        root = root_of.get(doc)
+        if root is None:
+            root = root_of[doc] = find("d:" + doc)
+        groups[root].append(ev)
     return [groups[k] for k in sorted(groups)]
 
 
@@ -698,6 +709,22 @@ class _Contest:
     why: str = ""
     # Its snapshot by (len(events), until, why, holder): only new reports change it.
     shown: dict[tuple[int, date, str, str], _Snapshot] = field(default_factory=dict)
+    # Which events it holds, by `_event_key`: a long siege gathers thousands of
+    # reports, and asking the list itself made each day's update quadratic.
+    held: set[object] = field(default_factory=set)
+
+    def add(self, found: Iterable[Event]) -> None:
+        """Add the events not yet in it, in order."""
+        for event in found:
+            key = _event_key(event)
+            if key not in self.held:
+                self.held.add(key)
+                self.events.append(event)
+
+
+def _event_key(event: Event) -> object:
+    """A stored event is known by its id; one made in memory (no id) by itself."""
+    return event.id if event.id is not None else ("unstored", id(event))
 
 
 @dataclass(frozen=True)
@@ -1179,10 +1206,10 @@ def compute_unit(unit_id: str, events: Sequence[Event], profile: Profile,
             else:
                 contest.until = max(contest.until, until)
                 contest.why = fight_why or contest.why
-            contest.events.extend(e for e in fights if e not in contest.events)
+            contest.add(fights)
         if contest is not None:
             # "had not entered the city": evidence about the fighting, shown with it.
-            contest.events.extend(e for e in unanswered if e not in contest.events)
+            contest.add(unanswered)
         return own_changes
 
     # The sweep: event days, rule and baseline days, the end of each contest, pin boundaries.

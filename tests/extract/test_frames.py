@@ -845,6 +845,24 @@ def test_a_failed_attempt_to_take_a_place_is_a_fight_for_it(frames_of) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "partial"),
+    [
+        ("Most of Brennick has fallen to the Ash Front.", False),
+        ("Front fighters overran much of Brennick on Monday.", False),
+        ("The central parts of Brennick fell to the insurgents.", False),
+        ("The Ash Front now controls the bulk of Brennick.", False),
+        ("Front fighters overran some areas of Brennick on Monday.", True),
+        ("Parts of Brennick fell to the insurgents.", True),
+    ],
+)
+def test_most_of_a_place_changes_hands_with_it(frames_of, sentence: str, partial: bool) -> None:
+    """Most of a place, or its core, is the place as a map shows it; its edges or
+    some of its areas are not (an assault on it: partial)."""
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.partial) == ("XX0102", partial)
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "Officials fear Brennick may be the next to fall.",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import importlib
-import io
+import itertools
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -191,28 +191,38 @@ def _csv_cell(value: Any) -> str:
 
 
 def emit(
-    rows: Sequence[dict[str, Any]] | Any,
+    rows: Sequence[dict[str, Any]] | Iterable[dict[str, Any]] | Any,
     fmt: str,
     columns: Sequence[str] | None = None,
     title: str | None = None,
 ) -> None:
-    """Print rows as a table, JSON, JSON lines or CSV on standard output."""
+    """Print rows as a table, JSON, JSON lines or CSV on standard output.
+
+    `rows` may be a list, or any iterable of rows (or, for JSON, any value).
+    An iterable is written as it comes for JSON, JSON lines and CSV, so that
+    listing every event of a large store never holds the whole output.
+    """
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        if isinstance(rows, dict | list | tuple) or not isinstance(rows, Iterable):
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        else:
+            _write_json_array(rows)
         return
     if fmt == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
         return
-    cols = list(columns or (rows[0].keys() if rows else []))
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=cols, extrasaction="ignore")
+        stream = iter(rows)
+        first = next(stream, None)
+        cols = list(columns or (first.keys() if first is not None else []))
+        writer = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
         writer.writeheader()
-        for row in rows:
+        for row in itertools.chain([first] if first is not None else [], stream):
             writer.writerow({c: _csv_cell(row.get(c)) for c in cols})
-        sys.stdout.write(buffer.getvalue())
         return
+    rows = list(rows)
+    cols = list(columns or (rows[0].keys() if rows else []))
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
@@ -222,6 +232,17 @@ def emit(
         # Report text is untrusted: rich markup in it must print as text.
         table.add_row(*(_escape(_cell(row.get(c))) for c in cols))
     _console(False).print(table)
+
+
+def _write_json_array(rows: Iterable[Any]) -> None:
+    """A JSON array written element by element, shaped as `json.dumps(indent=2)` writes one."""
+    out = sys.stdout
+    empty = True
+    for row in rows:
+        item = json.dumps(row, ensure_ascii=False, indent=2, default=str).replace("\n", "\n  ")
+        out.write(("[\n  " if empty else ",\n  ") + item)
+        empty = False
+    out.write("[]\n" if empty else "\n]\n")
 
 
 def _escape(text: str) -> str:

@@ -23,7 +23,7 @@ from ..pipeline import (
     workspace_extraction,
     workspace_gazetteer,
 )
-from ..store import EventFilterError, query_events, validate_event_filters
+from ..store import EventFilterError, iter_events, validate_event_filters
 from .base import State, cli, emit, output_format, pass_state
 
 EVENT_COLUMNS = ("id", "date", "kind", "actor", "place_name", "admin2", "certainty", "negated", "source")
@@ -161,9 +161,9 @@ def events_command(
             filters = validate_event_filters(ws.profile, since, until, kind, actor, place=place, conn=conn)
         except EventFilterError as exc:
             raise click.BadParameter(str(exc), param_hint=f"--{exc.option}") from exc
-        events = query_events(conn, **filters)
-    rows = [e.to_dict() for e in events]
-    emit(rows, fmt, EVENT_COLUMNS if fmt == "table" else None)
+        # Streamed from the store as they are printed: flat memory at any store size.
+        rows = (e.to_dict() for e in iter_events(conn, **filters))
+        emit(rows, fmt, EVENT_COLUMNS if fmt == "table" else None)
 
 
 @cli.command("reextract")

@@ -872,6 +872,8 @@ def partial_place(text: str, start: int, end: int | None = None) -> bool:
     found = lexicon.PARTIAL_BEFORE.search(text, max(0, start - 40), start)
     if found is None:
         return False
+    if lexicon.MAJORITY_PART_BEFORE.search(text, max(0, start - 40), start):
+        return False  # "the central parts of X": X's core is X
     if lexicon.SEAT_BEFORE.search(text, max(0, start - 60), start):
         return False  # "the governor's compound in X": who holds the seat holds X
     return not lexicon.ALL_OF_BEFORE.search(text, max(0, found.start() - 30), found.start())

@@ -1318,9 +1318,8 @@ SEAT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 PARTIAL_BEFORE = re.compile(
-    r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|most\s+of|much\s+of|"
-    r"\d{1,2}(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s+of|(?:half|a\s+third|two[-\s]thirds|a\s+quarter)\s+of|"
-    r"all\s+but\s+(?:one|two|three|a\s+few)|"
+    r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|"
+    r"\d{1,2}(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s+of|(?:half|a\s+third|a\s+quarter)\s+of|"
     r"neighbou?rhoods\s+of|areas\s+of|outskirts\s+of|suburbs\s+of|edges?\s+of|entrance\s+(?:of|to)|"
     r"gates\s+of"
     # Something in or around the place, not the place: "villages around X",
@@ -1334,6 +1333,17 @@ PARTIAL_BEFORE = re.compile(
     r"(?:(?:just|right|immediately|directly|far)\s+)?"
     r"(?:in|around|near|outside|inside|on\s+the\s+outskirts\s+of)"
     r")\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# Most of a place, said of its control, is the place as a map shows it: "most
+# of X has fallen", "overran much of the city", "the central parts of X" (its
+# core, where its authority sits). Not partial, unlike its edges or some of
+# its areas (`PARTIAL_BEFORE`).
+MAJORITY_PART_BEFORE = re.compile(
+    r"\b(?:(?:almost|nearly)\s+all\s+of|most\s+of|much\s+of|the\s+bulk\s+of|(?:the\s+)?greater\s+part\s+of|"
+    r"large\s+parts?\s+of|(?:the\s+)?(?:central|main)\s+parts?\s+of|two[-\s]thirds\s+of|"
+    r"three[-\s]quarters\s+of|all\s+but\s+(?:one|two|three|a\s+few)(?:\s+\w+)?\s+of)"
+    r"\s+(?:the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 ALL_OF_BEFORE = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+|its\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)

@@ -1042,11 +1042,35 @@ def query_events(
     offset: int = 0,
 ) -> list[Event]:
     """Events filtered by date range, place (any admin level), actor and kind."""
+    return list(iter_events(conn, since=since, until=until, place=place, actor=actor, kind=kind,
+                            document_id=document_id, limit=limit, offset=offset))
+
+
+EVENTS_PER_FETCH = 1000
+"""Rows `iter_events` holds at a time: memory stays flat whatever the store's size."""
+
+
+def iter_events(
+    conn: Connection,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    place: str | None = None,
+    actor: str | None = None,
+    kind: str | None = None,
+    document_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[Event]:
+    """`query_events`, one event at a time, fetched in batches: listing or
+    exporting every event of a store of 100,000 never holds them all."""
     query = select(events).where(*_event_conditions(since, until, place, actor, kind, document_id))
     query = query.order_by(nulls_first(conn, events.c.date), events.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [row_to_event(row) for row in conn.execute(query)]
+    result = conn.execution_options(yield_per=EVENTS_PER_FETCH).execute(query)
+    for row in result:
+        yield row_to_event(row)
 
 
 def count_events(
