@@ -26,3 +26,20 @@ def test_help_lists_every_command_and_an_unknown_one_is_refused() -> None:
     unknown = run_cli("extrac")
     assert unknown.exit_code == 2
     assert "No such command 'extrac'. (Did you mean one of: 'extract', 'reextract'?)" in unknown.output
+
+
+def test_a_table_shortens_a_long_list_and_json_keeps_it(capsys) -> None:  # type: ignore[no-untyped-def]
+    """A unit reported on for months cites hundreds of events: a table shows the
+    first few and how many in all, so it stays readable (and quick to draw)."""
+    import json
+
+    from frontlines.cli.base import emit
+
+    rows = [{"place_id": "XX0102", "evidence": [f"e{n}" for n in range(300)]}]
+    emit(rows, "table")
+    table = capsys.readouterr().out
+    assert "e0" in table and "300 in all" in table and "e299" not in table
+    emit(iter(rows), "json")
+    assert json.loads(capsys.readouterr().out) == rows
+    emit(iter([]), "json")
+    assert json.loads(capsys.readouterr().out) == []

@@ -182,6 +182,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+TABLE_LIST_ITEMS = 4
+"""A list longer than this shows its first items and a count in a table (a unit
+reported on for months cites hundreds of events); JSON and CSV keep every one."""
+
+
+def _table_cell(value: Any) -> str:
+    if isinstance(value, list | tuple) and len(value) > TABLE_LIST_ITEMS:
+        shown = ", ".join(str(v) for v in value[:TABLE_LIST_ITEMS - 1])
+        return f"{shown} … ({len(value)} in all)"
+    return _cell(value)
+
+
 def _csv_cell(value: Any) -> str:
     """A CSV cell: text that a spreadsheet would run as a formula is quoted with `'`."""
     from ..export import spreadsheet_safe
@@ -230,7 +242,7 @@ def emit(
         table.add_column(col, overflow="fold")
     for row in rows:
         # Report text is untrusted: rich markup in it must print as text.
-        table.add_row(*(_escape(_cell(row.get(c))) for c in cols))
+        table.add_row(*(_escape(_table_cell(row.get(c))) for c in cols))
     _console(False).print(table)
 
 

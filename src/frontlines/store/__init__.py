@@ -1068,7 +1068,9 @@ def iter_events(
     query = query.order_by(nulls_first(conn, events.c.date), events.c.id).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    result = conn.execution_options(yield_per=EVENTS_PER_FETCH).execute(query)
+    # Per statement: options set on the connection would stay on it, and make
+    # every later statement (an UPDATE too) a server-side cursor on PostgreSQL.
+    result = conn.execute(query, execution_options={"yield_per": EVENTS_PER_FETCH})
     for row in result:
         yield row_to_event(row)
 
