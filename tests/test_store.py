@@ -300,3 +300,24 @@ def test_undated_events_come_first_on_every_back_end(workspace: Workspace) -> No
         replace_events(conn, doc_id, [dated, undated])
     with workspace.connect() as conn:
         assert [e.date for e in query_events(conn)] == [None, "2021-06-25"]
+
+
+def test_events_are_streamed_and_the_connection_writes_on_after(workspace: Workspace) -> None:
+    """Reading events in batches leaves the connection as it was: a write in the
+    same transaction works on every back end (on PostgreSQL a batched read is a
+    server-side cursor, which an UPDATE cannot be)."""
+    from dataclasses import replace
+
+    from frontlines.store import EVENTS_PER_FETCH, iter_events, replace_events
+
+    doc_id = _stored_document_id(workspace)
+    many = [replace(_judged_event(doc_id), date=f"2021-06-{1 + n % 28:02d}", place_id=f"AF19{n:02d}")
+            for n in range(EVENTS_PER_FETCH // 100 + 3)]
+    with workspace.begin() as conn:
+        replace_events(conn, doc_id, many)
+        streamed = list(iter_events(conn))
+        replace_events(conn, doc_id, many[:2])  # deletes, inserts, updates the sequence
+    assert len(streamed) == len(many)
+    assert [e.date for e in streamed] == sorted(e.date for e in many)
+    with workspace.connect() as conn:
+        assert len(list(iter_events(conn))) == 2
