@@ -25,6 +25,9 @@ from frontlines.timeline_store import load_intervals
 from .conftest import copy_workspace, run_cli
 from .test_ingest import LAUNCH, _child_env
 
+# Ingest tests: they run on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 
 def corpora(shared: Path) -> list[Path]:
     """138 real reports: the dev and dev-b corpora."""

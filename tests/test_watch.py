@@ -36,6 +36,9 @@ from frontlines.store import Workspace, iter_documents, query_events
 from .conftest import copy_workspace, run_cli
 from .test_ingest import LAUNCH, _child_env
 
+# Ingest tests: they run on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 LOCAL = FetchOptions(allow_private=True, timeout=5.0)
 
 REPORTS = {
