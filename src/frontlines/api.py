@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import secrets
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
@@ -32,8 +33,7 @@ import shapely
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -45,6 +45,7 @@ from .outputs.frontline import frontline
 from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .render import RenderError, actor_colors, daily_state_counts, state_style
+from .serving import AdmissionLimit, ResponseCache, VersionProbe
 from .store import (
     Connection,
     EventFilterError,
@@ -74,6 +75,7 @@ from .timeline_store import (
     check_level,
     control,
     count_units,
+    data_version,
     ensure_timeline,
     event_details,
     explain,
@@ -94,6 +96,11 @@ log = logging.getLogger("frontlines.api")
 WEB_DIR = Path(__file__).parent / "web"
 VENDOR_DIR = WEB_DIR / "vendor"
 DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_ACTIVE_REQUESTS = 4
+"""API requests running at once (the rest queue, see `serving.AdmissionLimit`): on a few
+cores more would only take turns for the interpreter, and each holds database connections."""
+MAX_QUEUED_REQUESTS = 1000
+MAX_QUEUE_SECONDS = 15.0
 MAX_PAGE_SIZE = 500
 SIMPLIFY_DEGREES = 0.002
 """Tolerance for the web map's polygons (~200 m): 10× smaller GeoJSON, invisible on screen."""
@@ -528,6 +535,11 @@ class AppState:
         with ws.connect() as conn:
             yield conn
 
+    def data_version(self) -> dict[str, str]:
+        """What the cached answers are keyed on (`timeline_store.data_version`)."""
+        with self.workspace.connect() as conn:
+            return data_version(conn)
+
     def unit_geometry(self, conn: Connection, level: int) -> dict[str, Any]:
         """Simplified GeoJSON geometry of every unit of a level.
 
@@ -574,10 +586,13 @@ TokenName = Annotated[str, Depends(_require_token)]
 
 
 def create_app(workspace_path: Path | str, *, database: str | None = None,
-               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+               max_active: int = MAX_ACTIVE_REQUESTS) -> FastAPI:
     """The FastAPI app serving the API and the web app for one workspace (`database` as
-    for `Workspace.open`)."""
-    workspace = Workspace.open(Path(workspace_path), database)
+    for `Workspace.open`); at most `max_active` API requests run at once."""
+    # An admitted request holds at most two connections at a time (the write path: the
+    # token check's, then ingest's), and the version probe one: nobody waits on the pool.
+    workspace = Workspace.open(Path(workspace_path), database, connections=max_active + 1)
     state = AppState(workspace)
     profile = workspace.profile
     if not (VENDOR_DIR / "leaflet" / "leaflet.js").exists():
@@ -599,6 +614,12 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
     # GeoJSON about fourfold.
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    # Outside those: a bounded queue in front of the routes, and before it the answers kept
+    # per data version (a cached answer needs no place in the queue). See `serving`.
+    app.add_middleware(AdmissionLimit, limit=max_active, queue=MAX_QUEUED_REQUESTS,
+                       wait=MAX_QUEUE_SECONDS)
+    app.add_middleware(ResponseCache, probe=VersionProbe(state.data_version, MAX_QUEUE_SECONDS),
+                       salt=secrets.token_hex(4))
     _install_error_handlers(app)
 
     # --- the web app ---
@@ -610,12 +631,9 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
     app.mount("/static", StaticFiles(directory=WEB_DIR, check_dir=False), name="static")
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json", title="frontlines API",
-            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="data:,")
+    def docs() -> FileResponse:
+        # Our page and script (web/docs.js), not FastAPI's inline one: under the map's CSP.
+        return FileResponse(WEB_DIR / "docs.html", headers=_page_headers())
 
     # --- reads ---
 

@@ -65,6 +65,8 @@ from .models import ADMIN_LEVELS, Event, Place, Statement
 from .profile import Levels, Profile
 from .store import (
     BASELINE_VERSION_KEY,
+    EVENT_SEQUENCE_KEY,
+    STATEMENTS_VERSION_KEY,
     baseline_imports,
     baseline_rows,
     decisions,
@@ -75,12 +77,14 @@ from .store import (
     get_meta,
     in_chunks,
     lock_events,
+    meta,
     now_iso,
     place_names,
     places,
     query_statements,
     row_to_event,
     set_meta,
+    statements,
     timeline_intervals,
 )
 from .store.queries import PLACE_ROW_COLUMNS, PlaceRow, place_row
@@ -751,6 +755,46 @@ def timeline_is_fresh(conn: Connection, profile: Profile) -> bool:
         return False
     stamp = stored_events_stamp(conn)
     return stamp is not None and _events_unchanged(conn, stamp) and _unsigned_documents(conn) == 0
+
+
+def data_version(conn: Connection) -> dict[str, str]:
+    """Short digests that change whenever what a read shows may have changed.
+
+    The API keys its cached answers and their `ETag` on them. Read from the
+    database, not kept in memory, so that writes by another process (`frontlines
+    ingest`, `decide`, a gazetteer import) count too; and cheap (a handful of
+    indexed counts and meta rows, and the analyst's few decisions), so that
+    they can be read for every request.
+
+    Two of them: `places`, of the gazetteer alone (its change counter and token,
+    and the number of places), for answers that show nothing else; and `data`,
+    of everything: the gazetteer, the documents, the events (their count and
+    largest `seq`, which every write moves; see `EventsStamp`), the statements
+    (their count and the counter `replace_statements` bumps), the baselines
+    (their counter and rows), the decisions (every row), and the timeline
+    cache's own stamps, so that a rebuild of the cache counts too.
+    """
+    from .places.workspace import TOKEN_META_KEY, VERSION_META_KEY
+
+    keys = (VERSION_META_KEY, TOKEN_META_KEY, EVENT_SEQUENCE_KEY, STATEMENTS_VERSION_KEY,
+            BASELINE_VERSION_KEY, STRUCTURE_KEY, EVENTS_KEY)
+    marks = dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
+
+    def count(table: Any) -> Any:
+        return select(func.count()).select_from(table).scalar_subquery()
+
+    counts = conn.execute(select(count(places), count(documents), count(events),
+                                 count(statements), count(baseline_rows),
+                                 select(func.max(events.c.seq)).scalar_subquery())).one()
+    decided = conn.execute(select(decisions).order_by(decisions.c.id)).all()
+
+    def digest(payload: list[Any]) -> str:
+        return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:20]
+
+    gazetteer = [marks.get(VERSION_META_KEY), marks.get(TOKEN_META_KEY), counts[0]]
+    return {"places": digest(gazetteer),
+            "data": digest([[marks.get(k) for k in keys], list(counts),
+                            [list(row) for row in decided]])}
 
 
 # --- computing and caching ---------------------------------------------------------------

@@ -399,12 +399,27 @@ def _postgres_text(_conn: Any, _cursor: Any, statement: str, parameters: Any, _c
     return statement, clean(parameters)
 
 
-def make_engine(url: str | URL, folder: Path | None = None) -> Engine:
+POOL_TIMEOUT_SECONDS = 10.0
+"""How long a caller waits for a pooled connection before an error (SQLAlchemy's default
+is 30 s): a pool sized to its callers never makes one wait; if one does, it fails soon."""
+
+
+def make_engine(url: str | URL, folder: Path | None = None, connections: int | None = None) -> Engine:
     """An engine for a database URL; `folder`, the workspace folder, is where the caches
-    of a server's database are kept (`database_file`)."""
+    of a server's database are kept (`database_file`).
+
+    `connections`: how many connections its callers may hold at once (the pool keeps
+    that many open and makes as many again on demand). A server sizes it to the
+    requests it admits at a time, so that none waits on another for a connection;
+    None keeps SQLAlchemy's pool (5, and 10 more on demand), plenty for a command.
+    """
     url = database_url(url) if isinstance(url, str) else url
+    sized: dict[str, Any] = {}
+    if connections is not None:
+        sized = {"pool_size": connections, "max_overflow": connections,
+                 "pool_timeout": POOL_TIMEOUT_SECONDS}
     # A server may have restarted, or ended idle connections, since one was pooled.
-    engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite")
+    engine = create_engine(url, pool_pre_ping=url.get_backend_name() != "sqlite", **sized)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_pragmas)
     else:
@@ -615,7 +630,10 @@ class Workspace:
         return cls.open(path, database)
 
     @classmethod
-    def open(cls, path: Path, database: str | None = None) -> Workspace:
+    def open(cls, path: Path, database: str | None = None, *,
+             connections: int | None = None) -> Workspace:
+        """The workspace at `path` (its database migrated if need be); `connections` sizes
+        its connection pool (see `make_engine`)."""
         url = workspace_database(path, database)
         profile_file = path / PROFILE_NAME
         in_folder = url.get_backend_name() == "sqlite" and url.database == str(path / DB_NAME)
@@ -627,7 +645,7 @@ class Workspace:
             profile = parse_profile(profile_file.read_text(encoding="utf-8"), str(profile_file))
         except ProfileError as exc:
             raise WorkspaceError(str(exc)) from exc
-        engine = make_engine(url, path)
+        engine = make_engine(url, path, connections)
         try:
             migrate(engine)
         except OperationalError as exc:
@@ -915,6 +933,9 @@ def replace_events(conn: Connection, doc_id: str, items: Sequence[Event]) -> lis
     return ids
 
 
+STATEMENTS_VERSION_KEY = "statements.version"
+"""Meta key bumped by every `replace_statements`: that statements may have changed."""
+
 STATEMENT_FIELDS = (
     "extractor", "actor", "area_id", "area_name", "count", "total", "percent", "unit_word",
     "date", "date_basis", "source", "source_side", "certainty", "probability",
@@ -928,6 +949,12 @@ def replace_statements(conn: Connection, doc_id: str, items: Sequence[Statement]
     decides about statements, so a re-extraction simply renumbers them.
     """
     conn.execute(delete(statements).where(statements.c.document_id == doc_id))
+    # The events' `seq` tells readers that events changed; this counter does the same for
+    # statements (`timeline_store.data_version`), which a re-extraction may change alone.
+    # Under the events' lock, like every write of a document's findings: two writers never
+    # both make the counter's row.
+    lock_events(conn)
+    set_meta(conn, STATEMENTS_VERSION_KEY, str(int(get_meta(conn, STATEMENTS_VERSION_KEY) or 0) + 1))
     rows = []
     for number, item in enumerate(items, start=1):
         if not 0.0 <= item.probability <= 1.0:  # also refuses NaN
