@@ -173,3 +173,26 @@ def test_slider_click_evidence_and_hostile_markup_as_text(server: str) -> None:
     assert not problems, problems
     assert requests and all(url.startswith(server) or url.startswith("data:") for url in requests), [
         url for url in requests if not url.startswith(server)]
+
+
+def test_the_api_docs_render_under_the_csp(server: str) -> None:
+    """/docs: Swagger UI lists the routes, with nothing refused by the Content-Security-Policy."""
+    from playwright.sync_api import expect, sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            # A script or style the policy refuses is reported on the console as an error.
+            page.on("console", lambda message: problems.append(message.text)
+                    if message.type == "error" else None)
+            response = page.goto(server + "/docs")
+            assert response is not None and "script-src 'self'" in response.headers[
+                "content-security-policy"]
+            expect(page.locator(".opblock-summary-path", has_text="/api/control")).to_have_count(1)
+            expect(page.locator(".opblock-post")).to_have_count(1)  # POST /api/documents
+        finally:
+            browser.close()
+    assert not problems, problems
