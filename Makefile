@@ -87,6 +87,9 @@ bench: install
 	$(BIN)/python benchmarks/hromada_map.py
 	$(BIN)/python benchmarks/html_reading.py
 	$(BIN)/python benchmarks/store_memory.py
+	$(BIN)/python benchmarks/api_load.py
+	bash .ci/with-postgres sh -c '$(BIN)/python benchmarks/api_load.py --postgres "$$FRONTLINES_TEST_POSTGRES"'
+	$(BIN)/python benchmarks/api_load.py --soak 600
 
 clean:
 	rm -rf $(VENV) $(DEMO) $(MODEL_WS) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)

@@ -33,6 +33,10 @@ A benchmark, not a test: it prints figures and exits 0 whatever they are
 after `--seconds`, each request after 10 s, the children at the end.
 
     .venv/bin/python benchmarks/api_load.py [--clients 200] [--seconds 30] [--soak 600]
+        [--postgres SERVER_URL]
+
+With `--postgres` the workspace keeps its data in a new database on that
+server (`make bench` runs the load there too, under `.ci/with-postgres`).
 """
 
 from __future__ import annotations
@@ -208,9 +212,10 @@ def frontlines(workspace: Path, *args: str) -> str:
     return done.stdout
 
 
-def build_workspace(shared: Path, path: Path) -> None:
-    """The demo's Afghan workspace: boundaries, places and the example and dev reports."""
-    frontlines(path, "init")
+def build_workspace(shared: Path, path: Path, database: str | None) -> None:
+    """The demo's Afghan workspace: boundaries, places and the example and dev reports
+    (in `database`, which the workspace records, or in its own SQLite file)."""
+    frontlines(path, *(("--database", database) if database else ()), "init")
     frontlines(path, "gazetteer", "import", str(shared / "geo"))
     frontlines(path, "gazetteer", "add-places")
     frontlines(path, "ingest", str(shared / "examples"), str(shared / "eval" / "dev" / "corpus.jsonl"))
@@ -418,14 +423,15 @@ async def soak_run(server: Server, workspace: Path, feed: list[dict[str, object]
     print(f"  targets (0 errors, RSS growth < {TARGET_GROWTH:.0%}): {'met' if ok else 'NOT met'}")
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(args: argparse.Namespace, database: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="frontlines-api-load-") as name:
         folder = Path(name)
         workspace = folder / "ws"
         began = time.monotonic()
-        build_workspace(args.shared, workspace)
+        build_workspace(args.shared, workspace, database)
         feed = read_feed(args.shared)
-        print(f"workspace built in {time.monotonic() - began:.0f} s; load average before: "
+        print(f"{'PostgreSQL' if database else 'SQLite'} workspace built in "
+              f"{time.monotonic() - began:.0f} s; load average before: "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         server = Server(workspace, folder / "server.log")
         try:
@@ -452,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the soak instead, for this long (e.g. 600)")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                         help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    parser.add_argument("--postgres", metavar="SERVER_URL", default=None,
+                        help="keep the workspace in a new database on this PostgreSQL server "
+                             "(dropped at the end) instead of SQLite")
     args = parser.parse_args(argv)
     if not (args.shared / "geo").is_dir() or not (args.shared / "eval" / "dev-b").is_dir():
         print(f"error: {args.shared} has no geo/ or eval/dev-b/ (use --shared)", file=sys.stderr)
@@ -460,7 +469,10 @@ def main(argv: list[str] | None = None) -> int:
             args.soak is not None and args.soak <= 0):
         print("error: --clients, --seconds and --soak must be positive", file=sys.stderr)
         return 1
-    asyncio.run(run(args))
+    from timeline import databases  # the PostgreSQL databases of the timeline benchmark
+
+    with databases(args.postgres) as new_database:
+        asyncio.run(run(args, new_database()))
     return 0
 
 

@@ -154,8 +154,11 @@ class VersionProbe:
 
     async def current(self) -> dict[str, str]:
         """The data versions as of now (TimeoutError after `timeout` s; the read's errors)."""
+        loop = asyncio.get_running_loop()
+        if self._next is not None and self._next.get_loop() is not loop:
+            self._next = self._runner = None  # left by an event loop that has ended
         if self._next is None:
-            self._next = asyncio.get_running_loop().create_future()
+            self._next = loop.create_future()
             # Nobody may be waiting any more when it fails: never an unretrieved exception.
             self._next.add_done_callback(lambda f: f.cancelled() or f.exception())
             if self._runner is None or self._runner.done():
@@ -253,6 +256,8 @@ class ResponseCache:
         took longer than `wait` seconds.
         """
         pending = self._pending.get((version, key))
+        if pending is not None and pending.get_loop() is not asyncio.get_running_loop():
+            pending = None  # left by an event loop that has ended
         if pending is not None:
             try:
                 async with asyncio.timeout(self.wait):
@@ -273,7 +278,8 @@ class ResponseCache:
             self._keep(version, key, answer)
             return answer
         finally:
-            del self._pending[(version, key)]
+            if self._pending.get((version, key)) is wanted:
+                del self._pending[(version, key)]
             wanted.set_result(answer if answer is not None and answer.status == 200 else None)
 
     async def _capture(self, scope: Scope, receive: Receive) -> tuple[Answer, bool]:
