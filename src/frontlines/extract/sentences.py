@@ -63,6 +63,9 @@ _CONTINUES = re.compile(
     r"who|as|into|near|after|before|late|early)\b)$"
 )
 
+# What follows a line break: white space, then a lower-case word or a bracket.
+_GOES_ON_LOWER = re.compile(r"\s*[a-z(]")
+
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*\S)")
 
 
@@ -91,11 +94,12 @@ def _wrapped(text: str, cut: int) -> bool:
     """
     line_start = text.rfind("\n", 0, cut) + 1
     line = text[line_start:cut]
-    following = text[cut:].lstrip()
+    # Matched in place: a copy of the rest of the text at every line break
+    # would make splitting a long report quadratic.
     return (
         len(line) >= 60
         and bool(re.search(r"[a-z,;]$", line))
-        and bool(re.match(r"[a-z(]", following) or _CONTINUES.search(line))
+        and bool(_GOES_ON_LOWER.match(text, cut) or _CONTINUES.search(line))
     )
 
 
