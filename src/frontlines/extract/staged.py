@@ -678,6 +678,9 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
     as good, the earlier: reports confirm after the fact).
     """
     merged: dict[tuple[str, str, str, bool, bool, str], Event] = {}
+    # The keys of each group, in the order of `merged`: the first of a group is
+    # found without a scan of every claim (a long report makes many).
+    by_group: dict[tuple[str, str, str, bool, bool], dict[tuple[str, str, str, bool, bool, str], None]] = {}
     for event in events:
         unit = _unit(event)
         # Two settlements of one unit are two claims ("Bohorodychne and
@@ -685,14 +688,18 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
         settlement = event.place_id if event.place_id != unit and not event.place_id.startswith(unit) else ""
         group = (event.kind, event.actor, unit, event.negated, event.certainty == "denied")
         key = (*group, settlement)
+        keys = by_group.setdefault(group, {})
         if not settlement:
             # The unit itself joins whichever claim about a settlement of it came first.
-            key = next((k for k in merged if k[:5] == group), key)
+            key = next(iter(keys), key)
         elif (*group, "") in merged:
             merged[key] = merged.pop((*group, ""))  # a settlement of a unit named before
+            del keys[(*group, "")]
+            keys[key] = None
         kept = merged.get(key)
         if kept is None:
             merged[key] = event
+            keys[key] = None
             continue
         kept.probability = max(kept.probability, event.probability)
         sides = {kept.source_side, event.source_side}
