@@ -26,7 +26,7 @@ from typing import Any
 from ..models import Document, Event, Evidence, Place, Statement
 from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
-from . import area_lexicon, lexicon
+from . import area_lexicon, lexicon, windows
 from .attribution import Attribution, Attributor
 from .collapse import CollapseFinder, CollapseMention
 from .dates import DateMention, ResolvedDate, find_dates, resolve_relative_date
@@ -129,6 +129,8 @@ class StagedExtractor:
         self._decision = decision
         self._decisions: dict[tuple[str | None, float | None], DecisionStage] = {}
         self._readings: dict[tuple[str, str], Reading] = {}
+        # A report longer than this is read in windows of paragraphs (`windows`).
+        self.window_chars = windows.WINDOW_CHARS
 
     # --- configuration -----------------------------------------------------------
 
@@ -171,12 +173,37 @@ class StagedExtractor:
         self._readings = {}
         results: list[list[Event]] = []
         for doc in documents:
-            reading = extractor.read(doc)
+            if len(doc.text or "") > self.window_chars:
+                reading, events = extractor.read_in_windows(doc, decision, self.window_chars)
+            else:
+                reading = extractor.read(doc)
+                events = extractor.events_from(doc, reading.candidates, decision)
+                events.extend(extractor.collapses_of(doc, events, reading))
             self._readings[_reading_key(doc)] = reading
-            events = extractor.events_from(doc, reading.candidates, decision)
-            events.extend(extractor.collapses_of(doc, events, reading))
             results.append(merge_duplicates(events))
         return results
+
+    def read_in_windows(
+        self, doc: Document, decision: DecisionStage, size: int
+    ) -> tuple[Reading, list[Event]]:
+        """A very long report read window by window (see `windows`): its events
+        and what needs no decision, with offsets in the whole text. A window's
+        frames are decided and dropped before the next is read, so memory holds
+        one window's reading at a time."""
+        whole = Reading([], [], [])
+        events: list[Event] = []
+        for start, end in windows.window_spans(doc.text, size):
+            part = windows.window_document(doc, start, end)
+            reading = self.read(part)
+            found = self.events_from(part, reading.candidates, decision)
+            found.extend(self.collapses_of(part, found, reading))
+            events.extend(windows.shifted_event(event, start) for event in found)
+            whole.collapses.extend(windows.shifted_event(event, start) for event in reading.collapses)
+            whole.statements.extend(windows.shifted_statement(s, start) for s in reading.statements)
+            # Claims repeated from window to window are merged as they come, so the
+            # list stays as long as the distinct claims, not the text.
+            events = merge_duplicates(events)
+        return whole, events
 
     def extract_statements(self, documents: Sequence[Document], config: Any = None) -> list[list[Statement]]:
         """The area statements of each report (the reading of the last
