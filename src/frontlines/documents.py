@@ -100,9 +100,31 @@ def normalise_for_hash(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+# The piece of a text normalised at a time for its hash (see `content_hash`).
+HASH_PIECE_CHARS = 1 << 20
+_SPACE = re.compile(r"\s")
+
+
 def content_hash(text: str) -> str:
-    """sha256 (hex) of the normalised body; the key for deduplication."""
-    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+    """sha256 (hex) of the normalised body (`normalise_for_hash`); the key for deduplication.
+
+    Hashed piece by piece, so that a long text is never held as a list of its
+    words (that takes ten times the text's memory). Each piece after the first
+    starts at a white space character, which no normalisation joins to what is
+    before it nor turns into anything but white space: the pieces' words,
+    joined by single spaces, are exactly the whole text's.
+    """
+    digest = hashlib.sha256()
+    start, length, first = 0, len(text), True
+    while start < length:
+        gap = _SPACE.search(text, start + HASH_PIECE_CHARS)
+        end = gap.start() if gap else length
+        words = unicodedata.normalize("NFKC", text[start:end]).casefold().split()
+        if words:
+            digest.update(("" if first else " ").encode("utf-8") + " ".join(words).encode("utf-8"))
+            first = False
+        start = end
+    return digest.hexdigest()
 
 
 def document_id_for(hash_hex: str) -> str:
@@ -382,6 +404,12 @@ class CleanPage:
 
 def _words(line: str) -> list[str]:
     return _WORD.findall(line)
+
+
+def _has_words(text: str, count: int) -> bool:
+    """Does `text` hold at least `count` words? Counted no further than that, so a
+    long text's words are never listed."""
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), count)) >= count
 
 
 def _is_paragraph(line: str) -> bool:
@@ -738,7 +766,7 @@ def make_document(
     (or other collection) of strings, never a single string.
     """
     body = replace_control_chars(body)
-    if len(_words(body)) < 1:
+    if not _has_words(body, 1):
         raise InputError("no text")
     if doc_id is not None and _CONTROL_CHARS.search(doc_id):
         raise InputError("field 'id' contains control characters")
@@ -763,7 +791,7 @@ def document_from_text(text: str, *, origin: str, url: str | None = None) -> Doc
     if not text.strip():
         raise InputError("empty file")
     page = clean_text_page(text)
-    if len(_words(page.body)) < MIN_BODY_WORDS:
+    if not _has_words(page.body, MIN_BODY_WORDS):
         raise InputError("no body text found")
     return make_document(
         page.body,
@@ -832,7 +860,7 @@ def document_from_html(
             continue  # the headline repeated as the first line of the article
         lines.append(line)
     body = "\n\n".join(lines)
-    if len(_words(body)) < MIN_BODY_WORDS:
+    if not _has_words(body, MIN_BODY_WORDS):
         raise InputError("HTML without an article body")
     published = getattr(result, "date", None) or None
     if published and published.endswith("T00:00"):
@@ -995,12 +1023,17 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Rea
             yield document_from_html(html, origin=source)
             return
         text, warning = decode_text(data)
+        # This generator waits at `yield` while the report is stored and read: it
+        # holds no second copy of a long file then.
+        del data
         if warning:
             yield SourceWarning(source, warning)
         if not text.strip():
             raise InputError("empty file")
         if suffix in TEXT_SUFFIXES:
-            yield document_from_text(text, origin=source)
+            doc = document_from_text(text, origin=source)
+            del text
+            yield doc
         else:
             yield from _read_json(text, source)
     except InputError as exc:
