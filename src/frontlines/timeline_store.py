@@ -43,8 +43,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -280,16 +280,59 @@ def shingles(text: str) -> set[bytes]:
             for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
-def signature(text: str) -> np.ndarray | None:
-    found = shingles(text)
-    if not found:
-        return None
-    # Imported here, not at the top: datasketch pulls in scipy (about 0.3 s), which every
-    # command would otherwise pay at start-up, most of them without signing anything.
-    from datasketch import MinHash
+# Shingles hashed at a time (a batch costs NUM_PERM × 8 bytes each), and the most
+# remembered as already hashed (repeats are skipped while the memory lasts).
+SIGN_BATCH = 8192
+SIGN_SEEN_LIMIT = 1 << 18
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
-    minhash.update_batch(sorted(found))
+
+def shingle_batches(text: str) -> Iterator[list[bytes]]:
+    """The shingles of `shingles(text)` in batches of at most `SIGN_BATCH`.
+
+    Each shingle comes at least once; one seen long before may come again
+    (what is remembered is bounded), which changes no MinHash: it keeps the
+    least hash of each permutation. So a long text is signed with its words
+    and shingles never all held at once.
+    """
+    words: deque[str] = deque(maxlen=SHINGLE_WORDS)
+    seen: set[bytes] = set()
+    batch: list[bytes] = []
+    for match in _WORD.finditer(text.casefold()):
+        words.append(match.group())
+        if len(words) < SHINGLE_WORDS:
+            continue
+        shingle = " ".join(words).encode()
+        if shingle in seen:
+            continue
+        if len(seen) >= SIGN_SEEN_LIMIT:
+            seen.clear()
+        seen.add(shingle)
+        batch.append(shingle)
+        if len(batch) >= SIGN_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash of a text's shingles; None for a text too short to have any.
+
+    Hashed batch by batch (`shingle_batches`): the minimum over batches is
+    the minimum over all, and a batch's hashes (NUM_PERM per shingle) stay
+    small whatever the length of the text.
+    """
+    minhash = None
+    for batch in shingle_batches(text):
+        if minhash is None:
+            # Imported here, not at the top: datasketch pulls in scipy (about 0.3 s), which
+            # every command would otherwise pay at start-up, most of them without signing.
+            from datasketch import MinHash
+
+            minhash = MinHash(num_perm=NUM_PERM, seed=1)
+        minhash.update_batch(batch)
+    if minhash is None:
+        return None
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
 
 
