@@ -78,6 +78,7 @@ test: install lint
 bench: install
 	$(BIN)/python benchmarks/extract_throughput.py
 	$(BIN)/python benchmarks/extract_whole_process.py
+	$(BIN)/python benchmarks/extract_size.py
 	$(BIN)/python benchmarks/timeline.py
 	bash .ci/with-postgres sh -c '$(BIN)/python benchmarks/timeline.py --postgres "$$FRONTLINES_TEST_POSTGRES"'
 	$(BIN)/python benchmarks/ingest_growth.py
