@@ -231,3 +231,52 @@ def test_shifted_events_keep_everything_but_the_offsets() -> None:
     moved = shifted_event(event, 100)
     assert (moved.evidence.start, moved.evidence.end) == (103, 114)
     assert dataclasses.replace(moved, evidence=event.evidence) == event
+
+
+# --- reading and signing a long text -------------------------------------------------------
+
+
+def test_content_hash_taken_piece_by_piece_is_the_hash_of_the_whole(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    """Pieces start at white space, which no normalisation joins to what is before
+    it: the same hash however small the pieces."""
+    import hashlib
+
+    from frontlines import documents
+
+    def whole(text: str) -> str:
+        return hashlib.sha256(documents.normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+    texts = [
+        reports(shared)[0],
+        "",
+        "  ",
+        "Straße \u00a0 STRASSE\u3000ﬁne",
+        "Ä\u0308 b\u00a8 c\u2028e \u00b4f\u0301",
+        "one\n\n  two\tthree ",
+    ]
+    for piece in (1, 2, 5, 64):
+        monkeypatch.setattr(documents, "HASH_PIECE_CHARS", piece)
+        assert [documents.content_hash(t) for t in texts] == [whole(t) for t in texts]
+
+
+def test_signature_taken_in_batches_is_that_of_all_shingles(
+    monkeypatch: pytest.MonkeyPatch, shared: Path
+) -> None:
+    """A MinHash keeps the least hash of each permutation: batches, and a shingle
+    hashed twice, change nothing."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from frontlines import timeline_store
+
+    text = "\n\n".join(reports(shared)[:5] * 2)
+    everything = MinHash(num_perm=timeline_store.NUM_PERM, seed=1)
+    everything.update_batch(sorted(timeline_store.shingles(text)))
+    monkeypatch.setattr(timeline_store, "SIGN_BATCH", 7)
+    monkeypatch.setattr(timeline_store, "SIGN_SEEN_LIMIT", 50)
+    signed = timeline_store.signature(text)
+    assert signed is not None
+    assert np.array_equal(signed, np.asarray(everything.hashvalues, dtype=np.uint64))
+    assert timeline_store.signature("too short a text") is None
