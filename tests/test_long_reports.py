@@ -276,6 +276,7 @@ def test_signature_taken_in_batches_is_that_of_all_shingles(
     everything.update_batch(sorted(timeline_store.shingles(text)))
     monkeypatch.setattr(timeline_store, "SIGN_BATCH", 7)
     monkeypatch.setattr(timeline_store, "SIGN_SEEN_LIMIT", 50)
+    monkeypatch.setattr(timeline_store, "SIGN_PIECE_CHARS", 10)
     signed = timeline_store.signature(text)
     assert signed is not None
     assert np.array_equal(signed, np.asarray(everything.hashvalues, dtype=np.uint64))

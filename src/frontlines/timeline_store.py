@@ -284,6 +284,10 @@ def shingles(text: str) -> set[bytes]:
 # remembered as already hashed (repeats are skipped while the memory lasts).
 SIGN_BATCH = 8192
 SIGN_SEEN_LIMIT = 1 << 18
+# The piece of a text lower-cased at a time; each piece after the first starts at
+# white space, so no word is cut and no copy of a whole long text is made.
+SIGN_PIECE_CHARS = 1 << 20
+_SPACE = re.compile(r"\s")
 
 
 def shingle_batches(text: str) -> Iterator[list[bytes]]:
@@ -297,20 +301,25 @@ def shingle_batches(text: str) -> Iterator[list[bytes]]:
     words: deque[str] = deque(maxlen=SHINGLE_WORDS)
     seen: set[bytes] = set()
     batch: list[bytes] = []
-    for match in _WORD.finditer(text.casefold()):
-        words.append(match.group())
-        if len(words) < SHINGLE_WORDS:
-            continue
-        shingle = " ".join(words).encode()
-        if shingle in seen:
-            continue
-        if len(seen) >= SIGN_SEEN_LIMIT:
-            seen.clear()
-        seen.add(shingle)
-        batch.append(shingle)
-        if len(batch) >= SIGN_BATCH:
-            yield batch
-            batch = []
+    start, length = 0, len(text)
+    while start < length:
+        gap = _SPACE.search(text, start + SIGN_PIECE_CHARS)
+        end = gap.start() if gap else length
+        for match in _WORD.finditer(text[start:end].casefold()):
+            words.append(match.group())
+            if len(words) < SHINGLE_WORDS:
+                continue
+            shingle = " ".join(words).encode()
+            if shingle in seen:
+                continue
+            if len(seen) >= SIGN_SEEN_LIMIT:
+                seen.clear()
+            seen.add(shingle)
+            batch.append(shingle)
+            if len(batch) >= SIGN_BATCH:
+                yield batch
+                batch = []
+        start = end
     if batch:
         yield batch
 
