@@ -39,6 +39,7 @@ from frontlines.store import (
     workspace_database,
 )
 from frontlines.store.tokens import token_rows
+from frontlines.store.trail import read_trail
 from frontlines.timeline import interval_on
 from frontlines.timeline_store import (
     ensure_timeline,
@@ -102,6 +103,12 @@ def test_a_workspace_made_before_alembic_upgrades_in_place_keeping_its_data(tmp_
         assert (statement.count, statement.total, statement.area_id) == (3, 7, "AF19")
         assert [(d.kind, d.event_id) for d in load_decisions(conn)] == [("reject", "r-august#2")]
         assert [t["name"] for t in token_rows(conn)] == ["fixture-editor"]
+        # Tokens made before roles existed keep writing; the decision in force starts the
+        # audit trail, by an author nobody recorded.
+        assert [t["role"] for t in token_rows(conn)] == ["writer"]
+        [entry] = read_trail(conn)
+        assert (entry.action, entry.event_id, entry.who) == (
+            "reject", "r-august#2", "unknown (made before the audit trail)")
         assert get_extraction_choice(conn, "other.v9").extractor == "staged.v1"
         # The cache's freshness stamp was of the old kind: it is rebuilt, the same.
         assert not timeline_is_fresh(conn, ws.profile)
@@ -140,7 +147,9 @@ def _database_at(revision: str, backend: str, folder: Path) -> tuple[Path, str |
                "date_precision": "day", "date_basis": "explicit", "source_side": "unnamed",
                "certainty": "reported", "negated": False,
                "sentence": "Taliban fighters captured Khan Abad.", "start": 0, "end": 36}
-        # The columns every revision has (no probability, model or seq).
+        # The columns every revision has (no probability or model; seq only from 0007 on).
+        if revision >= "0007":
+            row["seq"] = 1
         conn.execute(insert(table("events", *(column(key) for key in row))).values(**row))
     ws.engine.dispose()
     return folder, url if backend == "postgresql" else None

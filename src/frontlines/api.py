@@ -43,7 +43,9 @@ from .export import latest_event_day
 from .models import EVENT_KINDS
 from .outputs.frontline import frontline
 from .pipeline import ExtractionChoiceError, StoreExtraction
+from .places.gazetteer import AmbiguousName
 from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
+from .places.workspace import PlaceHit, resolve_place, search_places
 from .render import RenderError, actor_colors, daily_state_counts, state_style
 from .serving import AdmissionLimit, ResponseCache, VersionProbe
 from .store import (
@@ -59,6 +61,7 @@ from .store import (
 )
 from .store.queries import PlaceRow, document_urls, place_row_of
 from .store.queries import list_places as stored_places
+from .store.trail import read_trail
 from .timeline import (
     BASELINE_REF,
     CONTESTED,
@@ -80,7 +83,10 @@ from .timeline_store import (
     event_details,
     explain,
     parse_day,
+    pin_state,
     recompute_documents,
+    reject_event,
+    restore_event,
     statement_records,
     summary,
     timeline_is_fresh,
@@ -89,7 +95,7 @@ from .timeline_store import (
     unit_shapes,
     unit_word,
 )
-from .tokens import verify_token
+from .tokens import TokenHolder, token_holder, verify_token
 
 log = logging.getLogger("frontlines.api")
 
@@ -173,6 +179,20 @@ class PlaceOut(BaseModel):
     admin2: str | None
     lat: float | None
     lon: float | None
+
+
+class ParentOut(BaseModel):
+    id: str
+    name: str
+    level: str
+
+
+class PlaceHitOut(PlaceOut):
+    """A place found by name (`/api/places?q=`), with its parents, nearest first."""
+
+    parents: list[ParentOut]
+    match: str = Field(description="exact, prefix (the name begins with the query) or fuzzy")
+    score: float
 
 
 class EventOut(BaseModel):
@@ -291,6 +311,63 @@ class IntervalOut(BaseModel):
                                         description="The baseline file rows behind it")
 
 
+class TrailOut(BaseModel):
+    """One act in the audit trail of the analyst's decisions."""
+
+    id: int
+    decision_id: int | None
+    action: str = Field(description="reject, restore, pin or remove")
+    who: str = Field(description="The token's name, or cli:USER for the command line")
+    at: str
+    event_id: str | None
+    unit_id: str | None
+    state: str | None
+    start: str | None
+    end: str | None
+    why: str
+    before: dict[str, str] = Field(description="unit id → its state on the day, just before")
+    after: dict[str, str] = Field(description="unit id → its state on the day, just after")
+
+
+class RejectedOut(BaseModel):
+    """An event an analyst rejected: the timeline ignores it until it is restored."""
+
+    decision_id: int
+    event_id: str
+    why: str
+    evidence: EvidenceOut | None
+
+
+class PinOut(BaseModel):
+    decision_id: int
+    unit_id: str
+    state: str
+    start: str
+    end: str | None
+    why: str
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="Why the event is wrong")
+
+
+class RestoreIn(BaseModel):
+    reason: str = Field("", max_length=2000)
+
+
+class PinIn(BaseModel):
+    state: str = Field(min_length=1, description="An actor id, 'contested' or 'unknown'")
+    start: str = Field(description="First day, YYYY-MM-DD")
+    end: str | None = Field(None, description="Last day, YYYY-MM-DD; none: open")
+    note: str = Field(min_length=1, max_length=2000, description="Why")
+
+
+class WhoAmIOut(BaseModel):
+    name: str
+    role: str
+    may_review: bool
+
+
 class TimelineOut(BaseModel):
     place: PlaceOut
     unit_id: str
@@ -298,6 +375,9 @@ class TimelineOut(BaseModel):
     date: str | None
     current: IntervalOut | None
     intervals: list[IntervalOut]
+    rejected: list[RejectedOut] = Field(default_factory=list)
+    pins: list[PinOut] = Field(default_factory=list)
+    trail: list[TrailOut] = Field(default_factory=list, description="The decisions' audit trail")
 
 
 class StatementOut(BaseModel):
@@ -413,6 +493,15 @@ def _required_day(value: str, what: str) -> date:
 def _place_out(row: PlaceRow) -> PlaceOut:
     return PlaceOut(id=row.id, name=row.name, level=row.level, parent_id=row.parent_id,
                     admin1=row.admin1, admin2=row.admin2, lat=row.lat, lon=row.lon)
+
+
+def _hit_out(hit: PlaceHit) -> PlaceHitOut:
+    place = hit.place
+    return PlaceHitOut(id=place.id, name=place.name, level=place.level,
+                       parent_id=place.parent_id, admin1=place.admin1, admin2=place.admin2,
+                       lat=place.lat, lon=place.lon, match=hit.match, score=hit.score,
+                       parents=[ParentOut(id=p.id, name=p.name, level=p.level)
+                                for p in hit.parents])
 
 
 def evidence_for(conn: Connection, event_ids: list[str]) -> dict[str, EvidenceOut]:
@@ -585,6 +674,32 @@ TokenName = Annotated[str, Depends(_require_token)]
 """A route parameter: the name of the caller's valid token (401 without one)."""
 
 
+def _token_holder(request: Request, credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> TokenHolder:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "this endpoint needs a bearer token "
+                            "(create one with 'frontlines token create --role analyst')")
+    app_state: AppState = request.app.state.frontlines
+    with app_state.workspace.connect() as conn:
+        holder = token_holder(conn, credentials.credentials)
+    if holder is None:
+        raise ApiError(401, "invalid or revoked token")
+    return holder
+
+
+def _require_analyst(holder: Annotated[TokenHolder, Depends(_token_holder)]) -> TokenHolder:
+    if not holder.may_review:
+        raise ApiError(403, f"token {holder.name!r} is a {holder.role}: reviewing needs an "
+                            "analyst token ('frontlines token create --role analyst')")
+    return holder
+
+
+Holder = Annotated[TokenHolder, Depends(_token_holder)]
+"""A route parameter: who the caller's valid token is (401 without one)."""
+Analyst = Annotated[TokenHolder, Depends(_require_analyst)]
+"""A route parameter: the caller's analyst token (401 without a token, 403 for a writer's)."""
+
+
 def create_app(workspace_path: Path | str, *, database: str | None = None,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                max_active: int = MAX_ACTIVE_REQUESTS) -> FastAPI:
@@ -624,7 +739,7 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
 
     # --- the web app ---
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html", headers=_page_headers())
 
@@ -665,14 +780,22 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
             documents=int(n_docs), events=int(n_events),
         )
 
-    @app.get("/api/places", tags=["reads"], response_model=list[PlaceOut],
+    @app.get("/api/places", tags=["reads"], response_model=list[PlaceOut] | list[PlaceHitOut],
              responses={200: {"content": {"application/geo+json": {}}}})
     def list_places(conn: Reader,
                     level: Annotated[int | None, Query(ge=1, le=3, description="Admin level")] = None,
                     kind: Annotated[Literal["admin", "populated_place", "all"],
                                     Query(description="Which places without a level")] = "admin",
-                    format: Literal["json", "geojson"] = "json") -> Any:
-        """Gazetteer places; `format=geojson` gives the units' polygons for a map."""
+                    format: Literal["json", "geojson"] = "json",
+                    q: Annotated[str | None, Query(max_length=200, description=(
+                        "Find places by name, best first: exact, then prefix, then fuzzy "
+                        "(every level, with parents)"))] = None,
+                    limit: Annotated[int, Query(ge=1, le=50)] = 10) -> Any:
+        """Gazetteer places; `format=geojson` gives the units' polygons for a map; `q` searches."""
+        if q is not None:
+            if not q.strip():
+                raise ApiError(400, "q: give a name to search for")
+            return [_hit_out(hit) for hit in search_places(conn, profile, q, limit)]
         if level is not None:
             found = unit_places(conn, check_level(conn, level))
         elif kind == "admin":
@@ -695,7 +818,13 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
                     kind: Annotated[str | None, Query(description=", ".join(EVENT_KINDS))] = None,
                     page: Annotated[int, Query(ge=1)] = 1,
                     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50) -> EventPage:
-        """Stored events, oldest first, filtered by date range, place (any level), actor, kind."""
+        """Stored events, oldest first, filtered by date range, place (any level; an id or an
+        unambiguous name), actor, kind."""
+        if place:
+            try:
+                place = resolve_place(conn, profile, place) or place
+            except AmbiguousName as exc:
+                raise ApiError(400, f"place: {exc}") from exc
         try:
             filters = validate_event_filters(profile, since or None, until or None, kind, actor,
                                              place=place, conn=conn)
@@ -778,10 +907,21 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
 
         current = interval_on(story.intervals, day) if day else (
             story.intervals[-1] if story.intervals else None)
+        rejected_evidence = evidence_for(conn, [d.event_id for d, _ in story.rejected
+                                                if d.event_id])
         return TimelineOut(place=_place_out(row), unit_id=story.place.id, note=story.note,
                            date=day.isoformat() if day else None,
                            current=interval_out(current) if current else None,
-                           intervals=[interval_out(iv) for iv in story.intervals])
+                           intervals=[interval_out(iv) for iv in story.intervals],
+                           rejected=[RejectedOut(decision_id=d.id or 0, event_id=d.event_id or "",
+                                                 why=d.note,
+                                                 evidence=rejected_evidence.get(d.event_id or ""))
+                                     for d, _ in story.rejected],
+                           pins=[PinOut(decision_id=d.id or 0, unit_id=d.unit_id or "",
+                                        state=d.state or "", start=str(d.start),
+                                        end=d.end.isoformat() if d.end else None, why=d.note)
+                                 for d in story.pins],
+                           trail=[TrailOut(**e.to_dict()) for e in story.trail])
 
     @app.get("/api/documents/{document_id}", response_model=DocumentOut, tags=["reads"])
     def get_one_document(conn: Reader, document_id: str) -> DocumentOut:
@@ -853,6 +993,57 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
             response.status_code = 200
         log.info("POST /api/documents by %s: %s", token_name, result.model_dump())
         return result
+
+    # --- review: the analyst's decisions (an analyst token) ---
+
+    @app.get("/api/decisions", response_model=list[TrailOut], tags=["reads"])
+    def get_decisions(conn: Reader, unit: str | None = None,
+                      event: str | None = None) -> list[TrailOut]:
+        """The audit trail of the analyst's decisions, oldest first (of a unit or an event)."""
+        found = read_trail(conn, unit_ids=[unit] if unit else None,
+                           event_ids=[event] if event else None)
+        return [TrailOut(**e.to_dict()) for e in found]
+
+    @app.get("/api/whoami", response_model=WhoAmIOut, tags=["review"],
+             responses={401: {"model": ErrorOut}})
+    def whoami(holder: Holder) -> WhoAmIOut:
+        """Whose token this is and whether it may review (the web app asks before showing
+        its review buttons)."""
+        return WhoAmIOut(name=holder.name, role=holder.role, may_review=holder.may_review)
+
+    def decided(action: Callable[[Connection], Any]) -> TrailOut:
+        """Run one decision in a write transaction; answer with its audit trail entry."""
+        with state.write_lock, workspace.begin() as conn:
+            action(conn)
+            latest = read_trail(conn)[-1]
+        return TrailOut(**latest.to_dict())
+
+    review_errors: dict[int | str, dict[str, Any]] = {
+        401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
+
+    @app.post("/api/events/{event_id}/reject", response_model=TrailOut, status_code=201,
+              tags=["review"], responses=review_errors)
+    def post_reject(event_id: str, item: RejectIn, analyst: Analyst) -> TrailOut:
+        """Reject an event (the timeline ignores it), with a reason; needs an analyst token."""
+        return decided(lambda conn: reject_event(conn, profile, event_id, item.reason.strip(),
+                                                 who=analyst.name))
+
+    @app.post("/api/events/{event_id}/restore", response_model=TrailOut, status_code=201,
+              tags=["review"], responses=review_errors)
+    def post_restore(event_id: str, item: RestoreIn, analyst: Analyst) -> TrailOut:
+        """Count a rejected event again; needs an analyst token."""
+        return decided(lambda conn: restore_event(conn, profile, event_id, item.reason.strip(),
+                                                  who=analyst.name))
+
+    @app.post("/api/places/{unit_id}/pin", response_model=TrailOut, status_code=201,
+              tags=["review"], responses=review_errors)
+    def post_pin(unit_id: str, item: PinIn, analyst: Analyst) -> TrailOut:
+        """Pin a unit's state from `start` to `end` (inclusive; none: open), with a note;
+        needs an analyst token."""
+        first = _required_day(item.start, "start")
+        last = _day(item.end, "end")
+        return decided(lambda conn: pin_state(conn, profile, unit_id, item.state, first, last,
+                                              item.note.strip(), who=analyst.name))
 
     return app
 

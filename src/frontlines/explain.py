@@ -77,6 +77,18 @@ def render_explanation(explanation: Explanation, profile: Profile) -> list[str]:
             lines.append(f"  #{decision.id} {decision.event_id}: {decision.note}")
             if detail is not None:
                 lines.extend("    " + line for line in _describe_event(detail))
+    if explanation.trail:
+        lines.append("")
+        lines.append("Decision trail (who, when, why; states before → after):")
+        for entry in explanation.trail:
+            what = entry.event_id or f"{entry.unit_id} {entry.state or ''}".strip()
+            if entry.action == "pin":
+                what += f" from {entry.start} to {entry.end or 'open'}"
+            lines.append(f"  {entry.at[:19]} {entry.action} #{entry.decision_id} {what} by "
+                         f"{entry.who}" + (f": {entry.why}" if entry.why else ""))
+            for unit_id in sorted(set(entry.before) | set(entry.after)):
+                lines.append(f"    {unit_id}: {entry.before.get(unit_id, '?')} → "
+                             f"{entry.after.get(unit_id, '?')}")
     if explanation.unplaced:
         lines.append("")
         lines.append("Not placed on the timeline:")

@@ -88,6 +88,7 @@ from .store import (
     timeline_intervals,
 )
 from .store.queries import PLACE_ROW_COLUMNS, PlaceRow, place_row
+from .store.trail import TrailEntry, append_trail, read_trail
 from .timeline import (
     BASELINE_REF,
     CONTESTED,
@@ -438,19 +439,49 @@ def load_decisions(conn: Connection) -> list[Decision]:
     return [_row_to_decision(r) for r in conn.execute(select(decisions).order_by(decisions.c.id))]
 
 
-def reject_event(conn: Connection, profile: Profile, event_id: str, note: str = "") -> Decision:
-    """Tell the timeline to ignore one event (a misread sentence, a false report)."""
+UNKNOWN_AUTHOR = "unknown"
+
+
+def reject_event(conn: Connection, profile: Profile, event_id: str, note: str = "", *,
+                 who: str = UNKNOWN_AUTHOR) -> Decision:
+    """Tell the timeline to ignore one event (a misread sentence, a false report).
+
+    `who` (a token's name, or the command line's user) and `note` go to the
+    audit trail with the states of the units the event moves, before and after.
+    """
     row = conn.execute(select(events).where(events.c.id == event_id)).first()
     if row is None:
         raise TimelineError(f"no event {event_id!r}")
+    standing = [d for d in load_decisions(conn) if d.kind == "reject" and d.event_id == event_id]
+    if standing:
+        raise TimelineError(f"event {event_id!r} is already rejected (decision #{standing[0].id})")
+    event = row_to_event(row)
+    units = sorted(units_moved_by(conn, profile, [event]))
+    day = _decision_day(event.date)
+    before = states_on(conn, units, day)
     new_id = _inserted_id(conn.execute(insert(decisions).values(
         kind="reject", event_id=event_id, note=note, created_at=now_iso())).inserted_primary_key)
-    _after_decision(conn, profile, units_moved_by(conn, profile, [row_to_event(row)]))
+    _after_decision(conn, profile, units)
+    append_trail(conn, decision_id=new_id, action="reject", who=who, why=note, before=before,
+                 after=states_on(conn, units, day), event_id=event_id,
+                 unit_id=units[0] if len(units) == 1 else None)
     return Decision("reject", event_id=event_id, note=note, id=new_id)
 
 
+def restore_event(conn: Connection, profile: Profile, event_id: str, note: str = "", *,
+                  who: str = UNKNOWN_AUTHOR) -> list[int]:
+    """Count a rejected event again: withdraw the rejections of it (their ids are returned)."""
+    standing = [d for d in load_decisions(conn) if d.kind == "reject" and d.event_id == event_id]
+    if not standing:
+        raise TimelineError(f"event {event_id!r} is not rejected")
+    for decision in standing:
+        assert decision.id is not None
+        remove_decision(conn, profile, decision.id, note, who=who)
+    return [d.id for d in standing if d.id is not None]
+
+
 def pin_state(conn: Connection, profile: Profile, unit_id: str, state: str, start: date,
-              end: date | None = None, note: str = "") -> Decision:
+              end: date | None = None, note: str = "", *, who: str = UNKNOWN_AUTHOR) -> Decision:
     """Force a unit's state over [start, end] (end inclusive; None = from then on)."""
     level = unit_level(conn)
     if unit_id not in {u.id for u in load_units(conn, level)}:
@@ -460,26 +491,62 @@ def pin_state(conn: Connection, profile: Profile, unit_id: str, state: str, star
                             "'contested' or 'unknown'")
     if end is not None and end < start:
         raise TimelineError("a pin's end comes before its start")
+    before = states_on(conn, [unit_id], start)
     new_id = _inserted_id(conn.execute(insert(decisions).values(
         kind="pin", unit_id=unit_id, state=state, start=start.isoformat(),
         end=end.isoformat() if end else None, note=note,
         created_at=now_iso())).inserted_primary_key)
     _after_decision(conn, profile, [unit_id])
+    append_trail(conn, decision_id=new_id, action="pin", who=who, why=note, before=before,
+                 after=states_on(conn, [unit_id], start), unit_id=unit_id, state=state,
+                 start=start.isoformat(), end=end.isoformat() if end else None)
     return Decision("pin", unit_id=unit_id, state=state, start=start, end=end, note=note,
                     id=new_id)
 
 
-def remove_decision(conn: Connection, profile: Profile, decision_id: int) -> None:
+def remove_decision(conn: Connection, profile: Profile, decision_id: int, note: str = "", *,
+                    who: str = UNKNOWN_AUTHOR) -> None:
+    """Withdraw a decision (a rejection withdrawn restores its event), keeping it in the trail."""
     row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
     if row is None:
         raise TimelineError(f"no decision {decision_id}")
-    conn.execute(delete(decisions).where(decisions.c.id == decision_id))
     units = {row.unit_id} if row.unit_id else set()
+    day = _decision_day(row.start)
     if row.event_id:
         erow = conn.execute(select(events).where(events.c.id == row.event_id)).first()
         if erow is not None:
-            units |= units_moved_by(conn, profile, [row_to_event(erow)])
-    _after_decision(conn, profile, sorted(units))
+            event = row_to_event(erow)
+            units |= units_moved_by(conn, profile, [event])
+            day = _decision_day(event.date)
+    ordered = sorted(units)
+    before = states_on(conn, ordered, day)
+    conn.execute(delete(decisions).where(decisions.c.id == decision_id))
+    _after_decision(conn, profile, ordered)
+    append_trail(conn, decision_id=decision_id,
+                 action="restore" if row.kind == "reject" else "remove", who=who, why=note,
+                 before=before, after=states_on(conn, ordered, day), event_id=row.event_id,
+                 unit_id=row.unit_id or (ordered[0] if len(ordered) == 1 else None),
+                 state=row.state, start=row.start, end=row.end)
+
+
+def _decision_day(text: str | None) -> date | None:
+    """The day a decision is about (an event's date, a pin's start), if it has a whole one."""
+    try:
+        return date.fromisoformat(text[:10]) if text and len(text) >= 10 else None
+    except ValueError:
+        return None
+
+
+def states_on(conn: Connection, unit_ids: Sequence[str], day: date | None) -> dict[str, str]:
+    """Each unit's cached state on `day` (None: its latest), as the audit trail words it."""
+    found = load_intervals(conn, list(unit_ids)) if unit_ids else {}
+    result: dict[str, str] = {}
+    for unit_id in unit_ids:
+        intervals = found.get(unit_id, [])
+        iv = interval_on(intervals, day) if day else (intervals[-1] if intervals else None)
+        result[unit_id] = (f"{iv.state} ({iv.status}) since {iv.since.isoformat()}"
+                           if iv else "no state")
+    return result
 
 
 def _after_decision(conn: Connection, profile: Profile, unit_ids: Iterable[str]) -> None:
@@ -1370,6 +1437,7 @@ class Explanation:
     note: str = ""
     contested_days: int = 14
     baselines: dict[str, BaselineEntry] = field(default_factory=dict)  # ref → baseline row
+    trail: list[TrailEntry] = field(default_factory=list)  # the decisions' audit trail
 
 
 def resolve_place(conn: Connection, text: str, profile: Profile | None = None) -> Place:
@@ -1475,8 +1543,10 @@ def explain(conn: Connection, profile: Profile, place_text: str,
     cited = {e for iv in intervals for e in iv.event_ids if e.startswith(BASELINE_REF)}
     baselines = {b.ref: b for b in load_baselines(conn, sorted(members) or [place.id])
                  if b.ref in cited}
+    trail = read_trail(conn, unit_ids=[place.id, *members],
+                       event_ids=[e.id for e in unit_events if e.id])
     explanation = Explanation(place, level, unit_word(profile, level), intervals, details, day,
                               unplaced, rejected, pins, members, note,
-                              profile_settings(profile).contested_days, baselines)
+                              profile_settings(profile).contested_days, baselines, trail)
     return explanation
 

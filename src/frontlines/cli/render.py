@@ -25,7 +25,7 @@ from ..outputs.frontline import frontline as front_line_of
 from ..reference import ReferenceError, read_reference
 from ..render import RenderError, render_chart, render_map
 from ..store import EventFilterError, validate_event_filters
-from ..tokens import create_token, list_tokens, revoke_token
+from ..tokens import ROLES, WRITER, create_token, list_tokens, revoke_token
 from .base import (
     State,
     cli,
@@ -181,13 +181,15 @@ def token_group() -> None:
 
 @token_group.command("create")
 @click.option("--name", required=True, help="Who or what will use the token.")
+@click.option("--role", type=click.Choice(ROLES), default=WRITER, show_default=True,
+              help="writer: ingest reports; analyst: also reject, restore and pin in the web app.")
 @pass_state
-def token_create(state: State, name: str) -> None:
+def token_create(state: State, name: str, role: str) -> None:
     """Make a token; it is printed once and only its hash is kept."""
     ws = state.workspace()
     try:
         with ws.begin() as conn:
-            token = create_token(conn, name)
+            token = create_token(conn, name, role)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--name") from exc
     click.echo(token)
@@ -202,7 +204,7 @@ def token_list(state: State, fmt: str) -> None:
     """The tokens made so far (names and dates; the tokens themselves are not kept)."""
     with state.workspace().connect() as conn:
         rows = list_tokens(conn)
-    emit(rows, fmt, ("id", "name", "created_at", "revoked_at"))
+    emit(rows, fmt, ("id", "name", "role", "created_at", "revoked_at"))
 
 
 @token_group.command("revoke")

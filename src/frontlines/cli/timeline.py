@@ -7,6 +7,7 @@ date if the store changed behind its back, run one query, print it.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ import click
 from ..explain import render_explanation
 from ..profile import Profile
 from ..store import Connection
+from ..store.trail import read_trail
 from ..timeline import TimelineError
 from ..timeline_store import (
     BaselineImport,
@@ -218,7 +220,7 @@ def decide_reject(state: State, event_id: str, note: str) -> None:
     ws = state.workspace()
     try:
         with ws.begin() as conn:
-            decision = reject_event(conn, ws.profile, event_id, note)
+            decision = reject_event(conn, ws.profile, event_id, note, who=cli_author())
     except TimelineError as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(f"decision #{decision.id}: event {event_id} rejected")
@@ -240,7 +242,8 @@ def decide_pin(state: State, unit_id: str, state_name: str, start_text: str,
     ws = state.workspace()
     try:
         with ws.begin() as conn:
-            decision = pin_state(conn, ws.profile, unit_id, state_name, start, end, note)
+            decision = pin_state(conn, ws.profile, unit_id, state_name, start, end, note,
+                                 who=cli_author())
     except TimelineError as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(f"decision #{decision.id}: {unit_id} pinned to {state_name}")
@@ -260,15 +263,37 @@ def decide_list(state: State, fmt: str) -> None:
     emit(rows, fmt, ("id", "kind", "event_id", "unit_id", "state", "start", "end", "note"))
 
 
+@decide_group.command("trail")
+@click.option("--unit", "unit_id", default=None, help="Only acts on this unit.")
+@output_format("table", "json")
+@pass_state
+def decide_trail(state: State, unit_id: str | None, fmt: str) -> None:
+    """The audit trail: every reject, restore, pin and remove, with who, when, why, before and after."""
+    ws = state.workspace()
+    with ws.connect() as conn:
+        rows = [e.to_dict() for e in read_trail(conn, unit_ids=[unit_id] if unit_id else None)]
+    emit(rows, fmt, ("id", "action", "decision_id", "who", "at", "event_id", "unit_id", "state",
+                     "start", "end", "why"))
+
+
+def cli_author() -> str:
+    """Who a decision made at the command line is recorded as: the user running it."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
 @decide_group.command("remove")
 @click.argument("decision_id", type=int)
+@click.option("--note", default="", help="Why (kept in the audit trail).")
 @pass_state
-def decide_remove(state: State, decision_id: int) -> None:
-    """Withdraw a decision."""
+def decide_remove(state: State, decision_id: int, note: str) -> None:
+    """Withdraw a decision (a rejection withdrawn restores its event)."""
     ws = state.workspace()
     try:
         with ws.begin() as conn:
-            remove_decision(conn, ws.profile, decision_id)
+            remove_decision(conn, ws.profile, decision_id, note, who=cli_author())
     except TimelineError as exc:
         raise click.ClickException(str(exc)) from exc
     console.print(f"decision #{decision_id} removed")

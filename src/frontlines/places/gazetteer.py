@@ -23,6 +23,7 @@ extractor, which needs only this, stays cheap to import.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -87,15 +88,39 @@ class Mention:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """A place found by `Gazetteer.search`; `match` says how: the name as folded
+    (`exact`), a name the query begins (`prefix`: what type-ahead needs) or a
+    close spelling (`fuzzy`)."""
+
     id: str
     name: str
     level: str
     parents: tuple[str, ...]
     score: float
+    match: str = "exact"
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "level": self.level,
-                "parents": list(self.parents), "score": self.score}
+                "parents": list(self.parents), "score": self.score, "match": self.match}
+
+
+SEARCH_TIERS = ("exact", "prefix", "fuzzy")
+"""How a search hit matched, best first: hits rank by tier before anything else."""
+_WORD_BREAK = re.compile(r"[\s\-]+")
+MAX_PREFIX_KEYS = 2000
+"""A one-letter query begins thousands of names: only this many (in key order) are ranked."""
+
+
+class AmbiguousName(ValueError):
+    """A name borne by places that do not lie within one another: the caller must choose."""
+
+    def __init__(self, name: str, places: Sequence[Place]):
+        self.name = name
+        self.places = list(places)
+        listed = ", ".join(f"{p.name} ({p.id}, {p.level})" for p in self.places[:8])
+        more = f" and {len(self.places) - 8} more" if len(self.places) > 8 else ""
+        super().__init__(f"{name!r} names {len(self.places)} places: {listed}{more}; "
+                         "give one's id")
 
 
 # Words after a name that say what kind of place it is ("Kunduz province").
@@ -214,6 +239,7 @@ class Gazetteer:
                 self._children[place.parent_id].append(place.id)
         self._keys: dict[str, set[str]] | None = None
         self._search_keys: list[str] = []
+        self._inner: tuple[list[str], dict[str, set[str]]] | None = None
         self._automaton: Any = None
         self._id_groups: list[tuple[str, ...]] = []
         self._strict_groups: list[dict[str, tuple[str, ...]]] = []
@@ -315,36 +341,116 @@ class Gazetteer:
     # --- search ---------------------------------------------------------
 
     def search(self, name: str, limit: int = 10) -> list[SearchHit]:
-        """Places by name, best first: exact (normalised) matches, then fuzzy ones."""
+        """Places by name, best first: exact (folded) matches, then names that begin
+        with the query or have a word that does (so type-ahead finds "Imam Sahib"
+        from "imam s" or "sah"), then fuzzy ones (typos and spellings the folding
+        does not join).
+
+        Within a tier: the better score (not for prefixes), a place's main name
+        before an alternate one, the coarser level, the bigger population, the id.
+        """
         query = name.strip()
         normalize_name = self.folding.normalize_name
         key = normalize_name(query)
-        scores: dict[str, float] = {}
-        if query in self.places:
-            scores[query] = 100.0
-        for place_id in self._ids_by_key.get(key, ()):
-            scores.setdefault(place_id, 100.0)  # main names rank first among these (`rank`)
         ids_by_key = self._ids_by_key
-        if key and len(scores) < limit:
+        found: dict[str, tuple[int, float]] = {}  # place id -> (tier, score)
+
+        def offer(place_id: str, tier: int, score: float) -> None:
+            if place_id not in found or (tier, -score) < (found[place_id][0], -found[place_id][1]):
+                found[place_id] = (tier, score)
+
+        if query in self.places:
+            offer(query, 0, 100.0)
+        for place_id in ids_by_key.get(key, ()):
+            offer(place_id, 0, 100.0)
+        if key:
+            for choice in self._keys_beginning(key):
+                for place_id in ids_by_key[choice]:
+                    offer(place_id, 1, round(100.0 * len(key) / len(choice), 1))
+            if len(key) >= 3:  # a later word of a name: "sahib" finds "Imam Sahib"
+                for choice, place_ids in self._inner_keys_beginning(key):
+                    for place_id in place_ids:
+                        offer(place_id, 1, round(100.0 * len(key) / len(choice), 1))
+        if key and len(found) < limit:
             for choice, score, _index in process.extract(
                 key, self._search_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
             ):
                 for place_id in ids_by_key[choice]:
-                    scores[place_id] = max(scores.get(place_id, 0.0), round(float(score), 1))
+                    offer(place_id, 2, round(float(score), 1))
 
-        def rank(place_id: str) -> tuple[float, int, int, int, str]:
+        def rank(place_id: str) -> tuple[int, float, int, int, int, float, str]:
+            # Among names the query begins, the shape of the place counts before the length
+            # of its name: "imam sa" is the district Imam Sahib before a village Imam Saheb.
             place = self.places[place_id]
-            primary = normalize_name(place.name) == key or place_id == query
-            return (-scores[place_id], 0 if primary else 1, LEVEL_RANK.get(place.level, 9),
-                    -(place.population or 0), place_id)
+            tier, score = found[place_id]
+            primary = place_id == query or normalize_name(place.name).startswith(key)
+            return (tier, 0.0 if tier == 1 else -score, 0 if primary else 1,
+                    LEVEL_RANK.get(place.level, 9), -(place.population or 0), -score, place_id)
 
         hits = []
-        for place_id in sorted(scores, key=rank)[:limit]:
+        for place_id in sorted(found, key=rank)[:limit]:
             place = self.places[place_id]
+            tier, score = found[place_id]
             hits.append(SearchHit(place.id, place.name, place.level,
                                   tuple(p.name for p in self.parents(place.id)),
-                                  scores[place_id]))
+                                  score, SEARCH_TIERS[tier]))
         return hits
+
+    def resolve(self, name: str) -> str | None:
+        """The one place a name (or an id) stands for, or None if no place bears it.
+
+        Several places may bear a name: "Kunduz" is a province, a district of
+        it and a city in both. When all of them lie within the coarsest one,
+        that one is meant (its events include theirs); when they lie apart,
+        the name is ambiguous (`AmbiguousName`, listing them).
+        """
+        query = name.strip()
+        if query in self.places:
+            return query
+        ids = self._ids_by_key.get(self.folding.normalize_name(query), set())
+        if not ids:
+            return None
+        ordered = sorted(ids, key=lambda i: (LEVEL_RANK.get(self.places[i].level, 9), i))
+        top = self.places[ordered[0]]
+        inside = all(i == top.id or top.id in {self.places[i].admin1, self.places[i].admin2,
+                                               self.places[i].admin3, self.places[i].parent_id}
+                     for i in ordered)
+        if not inside:
+            raise AmbiguousName(query, [self.places[i] for i in self._order(ordered)])
+        return top.id
+
+    def _keys_beginning(self, key: str) -> list[str]:
+        """Search keys other than `key` that begin with it, or have a later word that does."""
+        keys = self._search_keys
+        found: list[str] = []
+        at = bisect_left(keys, key)
+        while at < len(keys) and keys[at].startswith(key) and len(found) < MAX_PREFIX_KEYS:
+            if keys[at] != key:
+                found.append(keys[at])
+            at += 1
+        return found
+
+    def _inner_keys_beginning(self, key: str) -> list[tuple[str, set[str]]]:
+        """(key, place ids) of the names whose second or later word begins a key
+        beginning with `key` ("sahib…" in "Imam Sahib"), built on first use."""
+        if self._inner is None:
+            inner: dict[str, set[str]] = defaultdict(set)
+            normalize_name = self.folding.normalize_name
+            for place in self.places.values():
+                for name in (place.name, *place.alt_names):
+                    parts = _WORD_BREAK.split(name.strip())
+                    for at in range(1, len(parts)):
+                        tail = normalize_name(" ".join(parts[at:]))
+                        if tail:
+                            inner[tail].add(place.id)
+            self._inner = (sorted(inner), dict(inner))
+        keys, ids = self._inner
+        found: list[tuple[str, set[str]]] = []
+        at = bisect_left(keys, key)
+        while at < len(keys) and keys[at].startswith(key) and len(found) < MAX_PREFIX_KEYS:
+            found.append((keys[at], ids[keys[at]]))
+            at += 1
+        return found
 
     # --- mentions -------------------------------------------------------
 

@@ -153,6 +153,30 @@ def load_gazetteer(conn: Connection, profile: Profile | None = None) -> Gazettee
     return gazetteer
 
 
+@dataclass(frozen=True)
+class PlaceHit:
+    """A place found by name: the place, its parents (nearest first) and how it matched."""
+
+    place: Place
+    parents: tuple[Place, ...]
+    match: str
+    score: float
+
+
+def search_places(conn: Connection, profile: Profile, query: str, limit: int = 10
+                  ) -> list[PlaceHit]:
+    """Places by name, best first (`Gazetteer.search`: exact, prefix, fuzzy), every level."""
+    gazetteer = load_gazetteer(conn, profile)
+    return [PlaceHit(gazetteer.places[hit.id], tuple(gazetteer.parents(hit.id)), hit.match,
+                     hit.score) for hit in gazetteer.search(query, limit)]
+
+
+def resolve_place(conn: Connection, profile: Profile, name: str) -> str | None:
+    """The id of the one place `name` (or an id) stands for, or None
+    (`Gazetteer.resolve`; raises `AmbiguousName` when places far apart bear it)."""
+    return load_gazetteer(conn, profile).resolve(name)
+
+
 # --- the built indexes, kept beside the database ------------------------------------
 
 INDEX_CACHE_FOLDER = "cache"

@@ -211,6 +211,30 @@ decisions = Table(
     Index("ix_decisions_event", "event_id"),
 )
 
+# The audit trail of the analyst's decisions (revision 0008): one row per act (reject,
+# restore, pin, remove), from the command line or the API, never updated or deleted.
+# `decisions` holds the decisions in force; this says who made or withdrew each,
+# when, why, and what the units' states were just before and just after.
+decision_log = Table(
+    "decision_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decision_id", Integer, nullable=True),
+    Column("action", String, nullable=False),  # reject | restore | pin | remove
+    Column("who", String, nullable=False),
+    Column("at", String, nullable=False),
+    Column("event_id", String, nullable=True),
+    Column("unit_id", String, nullable=True),
+    Column("state", String, nullable=True),
+    Column("start", String, nullable=True),
+    Column("end", String, nullable=True),
+    Column("why", Text, nullable=False, default=""),
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+    Index("ix_decision_log_unit", "unit_id"),
+    Index("ix_decision_log_event", "event_id"),
+)
+
 document_copies = Table(
     "document_copies",
     metadata,
@@ -245,6 +269,8 @@ api_tokens = Table(
     Column("token_hash", String, nullable=False, unique=True),
     Column("created_at", String, nullable=False),
     Column("revoked_at", String, nullable=True),
+    # Added in revision 0008: what the token may do (`tokens.ROLES`); older tokens write.
+    Column("role", String, nullable=False, server_default="writer"),
 )
 
 
@@ -325,7 +351,7 @@ statements = Table(
 )
 
 
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 """The newest alembic revision (`store/migrations/versions/`)."""
 SCHEMA_VERSION = int(SCHEMA_HEAD)
 """The same as a number, kept in the meta table's `schema_version` for frontlines

@@ -14,24 +14,26 @@ from . import Connection, api_tokens, now_iso
 class StoredToken:
     name: str
     revoked_at: str | None
+    role: str = "writer"
 
 
-def add_token(conn: Connection, name: str, token_hash: str) -> None:
-    """Store a new token's name and digest, made now."""
-    conn.execute(insert(api_tokens).values(name=name, token_hash=token_hash, created_at=now_iso()))
+def add_token(conn: Connection, name: str, token_hash: str, role: str = "writer") -> None:
+    """Store a new token's name, digest and role, made now."""
+    conn.execute(insert(api_tokens).values(name=name, token_hash=token_hash, role=role,
+                                           created_at=now_iso()))
 
 
 def token_by_hash(conn: Connection, token_hash: str) -> StoredToken | None:
     """The token stored with this digest, if any (revoked or not)."""
-    row = conn.execute(select(api_tokens.c.name, api_tokens.c.revoked_at).where(
-        api_tokens.c.token_hash == token_hash)).first()
-    return StoredToken(str(row.name), row.revoked_at) if row else None
+    row = conn.execute(select(api_tokens.c.name, api_tokens.c.revoked_at, api_tokens.c.role)
+                       .where(api_tokens.c.token_hash == token_hash)).first()
+    return StoredToken(str(row.name), row.revoked_at, str(row.role)) if row else None
 
 
 def token_rows(conn: Connection) -> list[dict[str, Any]]:
-    """Every token made so far (id, name, created_at, revoked_at), oldest first."""
-    query = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at,
-                   api_tokens.c.revoked_at).order_by(api_tokens.c.id)
+    """Every token made so far (id, name, role, created_at, revoked_at), oldest first."""
+    query = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.role,
+                   api_tokens.c.created_at, api_tokens.c.revoked_at).order_by(api_tokens.c.id)
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
