@@ -20,18 +20,21 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Leaflet (the web map) and Swagger UI (the API docs at /docs) from the npm
+# Leaflet (the web map), Swagger UI (the API docs at /docs) and axe-core (the
+# browser tests' accessibility audit) from the npm
 # registry, served by `frontlines serve` itself (no CDN: users may be offline).
 # Only their dist files are needed, so no package's install script runs.
 # node_modules/ and the vendor folder are git-ignored.
 $(WEB_VENDOR)/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(WEB_VENDOR)/leaflet $(WEB_VENDOR)/swagger-ui
-	mkdir -p $(WEB_VENDOR)/leaflet $(WEB_VENDOR)/swagger-ui
+	rm -rf $(WEB_VENDOR)/leaflet $(WEB_VENDOR)/swagger-ui $(WEB_VENDOR)/axe-core
+	mkdir -p $(WEB_VENDOR)/leaflet $(WEB_VENDOR)/swagger-ui $(WEB_VENDOR)/axe-core
 	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/dist/images $(WEB_VENDOR)/leaflet/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 		$(WEB_VENDOR)/swagger-ui/
+	# axe-core: only the browser tests load it (an accessibility audit); the page never does.
+	cp node_modules/axe-core/axe.min.js $(WEB_VENDOR)/axe-core/
 	touch $@
 
 # Debian's chromium for the browser test (Playwright cannot download its own here).

@@ -39,14 +39,14 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .export import latest_event_day
+from .export import ExportError, control_frame, latest_event_day, write_control
 from .models import EVENT_KINDS
 from .outputs.frontline import frontline
 from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.gazetteer import AmbiguousName
 from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .places.workspace import PlaceHit, resolve_place, search_places
-from .render import RenderError, actor_colors, daily_state_counts, state_style
+from .render import RenderError, actor_colors, daily_state_counts, render_map, state_style
 from .serving import AdmissionLimit, ResponseCache, VersionProbe
 from .store import (
     Connection,
@@ -842,10 +842,15 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
     @app.get("/api/control", response_model=ControlOut, tags=["reads"],
              responses={200: {"content": {"application/geo+json": {}}}})
     def get_control(conn: Reader, date: str, level: Annotated[int | None, Query()] = None,
-                    format: Literal["json", "geojson"] = "json") -> Any:
-        """Who holds each unit on `date`, since when and how surely (`format=geojson`: with polygons)."""
+                    format: Literal["json", "geojson", "csv"] = "json") -> Any:
+        """Who holds each unit on `date`, since when and how surely (`format=geojson`: with
+        polygons; `csv`: the columns of `frontlines export control`)."""
         day = _required_day(date, "date")
         chosen = check_level(conn, level, profile)
+        if format == "csv":
+            return _file_response(lambda out: write_control(control_frame(conn, profile, day,
+                                                                          chosen), "csv", out),
+                                  "csv", "text/csv", f"control-{day.isoformat()}-level{chosen}")
         rows = control(conn, profile, day, chosen)
         if format == "geojson":
             geometry = state.unit_geometry(conn, chosen)
@@ -874,10 +879,12 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
     def get_changes(conn: Reader, since: str, until: str | None = None,
                     evidence: Annotated[int, Query(ge=0, le=50,
                                                    description="Evidence sentences per change")] = 3,
+                    level: Annotated[int | None, Query(description="Whose changes (default: "
+                                                                   "the finest units)")] = None,
                     ) -> list[ChangeOut]:
         """Every change of state between two dates, each with the sentences behind it."""
         first, last = _required_day(since, "since"), _day(until, "until")
-        rows = changes(conn, profile, first, last)
+        rows = changes(conn, profile, first, last, level)
         wanted = [e for r in rows for e in r["events"][:evidence]]
         found = evidence_for(conn, wanted)
         return [ChangeOut(**{**r, "evidence": [found[e] for e in r["events"][:evidence]
@@ -994,6 +1001,17 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
         log.info("POST /api/documents by %s: %s", token_name, result.model_dump())
         return result
 
+    @app.get("/api/map.png", tags=["reads"], response_class=Response,
+             responses={200: {"content": {"image/png": {}}}})
+    def get_map_png(conn: Reader, date: str,
+                    level: Annotated[int | None, Query()] = None) -> Response:
+        """The control map of `date` as a PNG (the picture of `frontlines map`, front line drawn)."""
+        day = _required_day(date, "date")
+        chosen = check_level(conn, level, profile)
+        return _file_response(lambda out: render_map(conn, profile, day, out, chosen,
+                                                     frontline=True),
+                              "png", "image/png", f"map-{day.isoformat()}-level{chosen}")
+
     # --- review: the analyst's decisions (an analyst token) ---
 
     @app.get("/api/decisions", response_model=list[TrailOut], tags=["reads"])
@@ -1078,6 +1096,20 @@ def ingest_record(workspace: Workspace, record: dict[str, Any], lock: threading.
     doc_id = outcome.added[0] if outcome.added else None
     return IngestOut(id=doc_id, added=bool(outcome.added), duplicate=bool(outcome.duplicates),
                      events=hook.events, messages=messages)
+
+
+def _file_response(write: Callable[[Path], Any], suffix: str, media_type: str,
+                   name: str) -> Response:
+    """What `write` puts in a file, as a download named `name.suffix`."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="frontlines-api-") as folder:
+            out = Path(folder) / f"{name}.{suffix}"
+            write(out)
+            body = out.read_bytes()
+    except (ExportError, RenderError) as exc:
+        raise ApiError(400, str(exc)) from exc
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'})
 
 
 def _geojson(features: list[dict[str, Any]]) -> JSONResponse:

@@ -1245,6 +1245,23 @@ def check_level(conn: Connection, level: int | None, profile: Profile | None = N
     return chosen
 
 
+def _aggregated_changes(conn: Connection, finest: int, level: int, since: date,
+                        until: date | None) -> list[dict[str, Any]]:
+    """The changes of the coarser units (provinces), from their aggregated histories."""
+    found = []
+    timelines = aggregated_intervals(conn, finest, level, until)
+    names = _names(conn, timelines)
+    for unit_id, intervals in timelines.items():
+        for before, iv in zip(intervals, intervals[1:], strict=False):
+            if iv.state == before.state or iv.start < since or (until and iv.start > until):
+                continue
+            found.append({"place_id": unit_id, "place_name": names.get(unit_id, (unit_id, None))[0],
+                          "from": before.state, "to": iv.state, "status": iv.status,
+                          "date": iv.start.isoformat(), "confidence": iv.confidence,
+                          "events": list(iv.event_ids)})
+    return sorted(found, key=lambda c: (c["date"], c["place_id"]))
+
+
 def aggregated_intervals(conn: Connection, finest: int, level: int,
                          until: date | None = None) -> dict[str, list[Interval]]:
     parents = _unit_parents(conn, finest, level)
@@ -1373,10 +1390,14 @@ def statement_records(conn: Connection, profile: Profile, *, day: date | None = 
 
 
 def changes(conn: Connection, profile: Profile, since: date,
-            until: date | None = None) -> list[dict[str, Any]]:
-    """Every change of state dated within [since, until] (JSON shape of `frontlines changes`)."""
+            until: date | None = None, level: int | None = None) -> list[dict[str, Any]]:
+    """Every change of state dated within [since, until] (JSON shape of `frontlines changes`),
+    of the units of `level` (default: the finest; a coarser level's, as aggregated)."""
     if until is not None and until < since:
         raise TimelineError("until comes before since")
+    finest = unit_level(conn)
+    if level is not None and check_level(conn, level, profile) != finest:
+        return _aggregated_changes(conn, finest, level, since, until)
     cur = timeline_intervals.alias("cur")
     prev = timeline_intervals.alias("prev")
     query = (select(cur, prev.c.state.label("before"))

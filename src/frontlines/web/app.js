@@ -23,6 +23,8 @@
     playing: null,
     series: null,
     requestSeq: 0,
+    token: null,       // the analyst's bearer token (this tab only: sessionStorage)
+    reviewer: null,    // whoami of the token, once checked
   };
 
   const $ = (id) => document.getElementById(id);
@@ -69,6 +71,25 @@
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.error || `${response.status} ${response.statusText}`);
     return body;
+  }
+
+  async function sendJSON(path, body) {
+    // A review action: the analyst's token goes with it; the answer is the audit trail entry.
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json",
+                 Authorization: `Bearer ${state.token}` },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(answer.error || `${response.status} ${response.statusText}`);
+    return answer;
+  }
+
+  function showMessage(text) {
+    const box = $("message");
+    box.textContent = text;
+    box.hidden = !text;
   }
 
   // --- dates ---------------------------------------------------------------------------------
@@ -221,6 +242,9 @@
     if (!node) return;
     node.setAttribute("data-unit", props.id);
     node.setAttribute("aria-label", props.name);
+    // Not hundreds of tab stops before the sidebar: units are reached by search or the
+    // change list, and a pointer still clicks them.
+    node.setAttribute("tabindex", "-1");
     node.setAttribute("role", "button");
   }
 
@@ -285,7 +309,9 @@
     state.index = Math.max(0, Math.min(index, state.days.length - 1));
     const day = currentDay();
     $("date-slider").value = String(state.index);
+    $("date-slider").setAttribute("aria-valuetext", longDay(day));
     $("date-label").textContent = longDay(day);
+    updateDownloads(day);
     updateHash();
     moveChartCursor();
     const seq = ++state.requestSeq;
@@ -358,7 +384,7 @@
     $("feed-date").textContent = longDay(day);
     let rows = [];
     try {
-      rows = await getJSON(`/api/changes?since=${since}&until=${day}&evidence=1`);
+      rows = await getJSON(`/api/changes?since=${since}&until=${day}&evidence=1&level=${state.level}`);
     } catch (err) {
       rows = [];
     }
@@ -390,14 +416,18 @@
 
   // --- the side panel for one unit -------------------------------------------------------------
 
-  async function selectUnit(id, zoom) {
+  async function selectUnit(id, zoom, fromHash) {
     state.selected = id;
     paint();
     if (zoom && state.layersById.has(id)) {
       map.fitBounds(state.layersById.get(id).getBounds(), { maxZoom: 8, padding: [40, 40] });
     }
     await renderUnit(id);
-    updateHash();
+    if (!fromHash) updateHash(true);
+    // On a narrow screen the panel is below the map: bring it into view.
+    if (window.matchMedia("(max-width: 760px)").matches && !$("unit-panel").hidden) {
+      $("unit-panel").scrollIntoView({ block: "start" });
+    }
   }
 
   function clearUnitPanel(name, where, note) {
@@ -419,6 +449,9 @@
     clear($("unit-history"));
     clear($("unit-statements"));
     $("unit-statements-box").hidden = true;
+    clear($("unit-rejected"));
+    $("unit-rejected-box").hidden = true;
+    clear($("unit-trail"));
   }
 
   async function renderUnit(id) {
@@ -442,6 +475,7 @@
                    [story.place.id, province, story.place.level].filter(Boolean).join(" · "),
                    "No data");
     renderHistory(story.intervals);
+    renderReview(story, day);
     const current = story.current;
     if (!current) {
       $("unit-evidence").appendChild(el("li", { className: "muted", text: `No state on ${longDay(day)}.` }));
@@ -546,19 +580,138 @@
     const read = el("button", { className: "link", text: "Read the stored text", attrs: { type: "button" } });
     read.addEventListener("click", () => showReport(item.document_id));
     links.appendChild(read);
-    return el("li", { className: "evidence-item", attrs: { "data-event": item.event_id } }, [
+    const node = el("li", { className: "evidence-item", attrs: { "data-event": item.event_id } }, [
       el("blockquote", { className: "sentence", text: item.sentence }),
       el("div", { className: "small", text: meta }),
       el("div", { className: "small muted", text: `${who} · ${flags}` }),
-      item.title ? el("div", { className: "small muted", text: `“${item.title}”` }) : null,
+      el("div", { className: "small muted", text: item.title ? `“${item.title}”` : untitled(item.outlet, item.published) }),
       links,
     ]);
+    if (state.reviewer && state.reviewer.may_review) node.appendChild(rejectForm(item.event_id));
+    return node;
+  }
+
+  function untitled(outlet, published) {
+    // A report without a title is named by its outlet and date, never by its id.
+    return [outlet || "Untitled report", published ? longDay(published) : null].filter(Boolean).join(", ");
+  }
+
+  // --- review: reject, restore, pin (with an analyst token) ------------------------------------
+
+  function rejectForm(eventId) {
+    const form = el("form", { className: "reject-form" });
+    const label = el("label", { className: "small", text: "Reason " });
+    const reason = el("input", { attrs: { type: "text", required: "required", maxlength: 2000,
+                                          "aria-label": "Why this event is wrong" } });
+    label.appendChild(reason);
+    const button = el("button", { text: "Reject", attrs: { type: "submit" } });
+    form.appendChild(label);
+    form.appendChild(button);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      decide(`/api/events/${encodeURIComponent(eventId)}/reject`, { reason: reason.value });
+    });
+    return form;
+  }
+
+  async function decide(path, body) {
+    try {
+      await sendJSON(path, body);
+    } catch (err) {
+      showMessage(`The decision was not saved: ${err.message}`);
+      return;
+    }
+    showMessage("");
+    // The timeline changed: forget the cached days and draw again.
+    state.control.clear();
+    state.frontlines.clear();
+    await showDay(state.index);
+    await renderChart();
+  }
+
+  function renderReview(story, day) {
+    const reviewer = state.reviewer && state.reviewer.may_review;
+    $("review-note").textContent = reviewer
+      ? `Reviewing as ${state.reviewer.name}: each decision is kept with your name, the time and your reason.`
+      : "Read-only: an analyst token (see Review, below) lets you reject, restore and pin.";
+    const rejected = $("unit-rejected");
+    clear(rejected);
+    $("unit-rejected-box").hidden = !story.rejected.length;
+    for (const item of story.rejected) {
+      const li = el("li", { className: "evidence-item rejected-item", attrs: { "data-event": item.event_id } }, [
+        el("blockquote", { className: "sentence", text: item.evidence ? item.evidence.sentence : item.event_id }),
+        el("div", { className: "small muted", text: `Rejected (decision #${item.decision_id}): ${item.why}` }),
+      ]);
+      if (reviewer) {
+        const restore = el("button", { text: "Restore", attrs: { type: "button" } });
+        restore.addEventListener("click", () => decide(
+          `/api/events/${encodeURIComponent(item.event_id)}/restore`, { reason: "restored in the web app" }));
+        li.appendChild(restore);
+      }
+      rejected.appendChild(li);
+    }
+    const form = $("pin-form");
+    form.hidden = !reviewer || story.place.level !== LEVEL_NAMES[unitLevelShown() - 1];
+    if (!form.hidden) {
+      $("pin-start").value = day;
+      $("pin-end").value = "";
+      $("pin-note").value = "";
+      form.dataset.unit = story.place.id;
+    }
+    const trail = $("unit-trail");
+    for (const entry of story.trail) {
+      const moved = Object.keys(entry.after).map((unit) =>
+        `${unit}: ${entry.before[unit] || "?"} → ${entry.after[unit]}`).join("; ");
+      trail.appendChild(el("li", { className: "small", attrs: { "data-action": entry.action } }, [
+        el("strong", { text: `${entry.action} #${entry.decision_id}` }),
+        el("span", { text: ` by ${entry.who}, ${entry.at.slice(0, 16).replace("T", " ")}` }),
+        entry.why ? el("div", { text: `Why: ${entry.why}` }) : null,
+        moved ? el("div", { className: "muted", text: moved }) : null,
+      ]));
+    }
+    $("trail-box").hidden = !story.trail.length;
+  }
+
+  const LEVEL_NAMES = ["admin1", "admin2", "admin3"];
+
+  function unitLevelShown() {
+    return state.meta.levels[state.meta.levels.length - 1];
+  }
+
+  async function useToken(token) {
+    state.token = token || null;
+    state.reviewer = null;
+    if (state.token) {
+      try {
+        const response = await fetch("/api/whoami", { headers: { Authorization: `Bearer ${state.token}` } });
+        const body = await response.json();
+        if (!response.ok) throw new Error(body.error || response.statusText);
+        state.reviewer = body;
+        sessionStorage.setItem("frontlines.token", state.token);
+      } catch (err) {
+        state.token = null;
+        sessionStorage.removeItem("frontlines.token");
+        showMessage(`That token does not work: ${err.message}`);
+      }
+    } else {
+      sessionStorage.removeItem("frontlines.token");
+    }
+    const reviewer = state.reviewer && state.reviewer.may_review;
+    $("access-note").textContent = reviewer
+      ? `Reviewing as ${state.reviewer.name} (analyst).`
+      : state.reviewer
+        ? `Token ${state.reviewer.name} is a ${state.reviewer.role}: read-only here (reviewing needs an analyst token).`
+        : "Read-only: add an analyst token to reject, restore or pin.";
+    document.body.dataset.review = reviewer ? "analyst" : "read-only";
+    $("token-forget").hidden = !state.token;
+    $("token-input").value = "";
+    if (state.selected) await renderUnit(state.selected);
   }
 
   async function showReport(documentId) {
     const doc = await getJSON(`/api/documents/${encodeURIComponent(documentId)}`);
     $("report-panel").hidden = false;
-    $("report-title").textContent = doc.title || doc.id;
+    $("report-title").textContent = doc.title || untitled(doc.outlet, doc.published);
     $("report-meta").textContent = [doc.outlet, doc.published ? longDay(doc.published) : null, doc.id]
       .filter(Boolean).join(" · ");
     const text = $("report-text");
@@ -569,7 +722,7 @@
 
   // --- the chart -------------------------------------------------------------------------------
 
-  const CHART = { width: 360, height: 190, left: 34, right: 8, top: 8, bottom: 22 };
+  const CHART = { width: 360, height: 200, left: 46, right: 8, top: 8, bottom: 32 };
 
   async function renderChart() {
     state.series = await getJSON(`/api/series?level=${state.level}`);
@@ -584,7 +737,7 @@
     const x = (i) => left + (n > 1 ? (i * plotW) / (n - 1) : 0);
     const y = (v) => top + plotH - (v * plotH) / (data.units || 1);
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
-                               "aria-label": "Units per state per day" });
+                               "aria-label": `${data.unit_word} per state per day, stacked` });
     const base = new Array(n).fill(0);
     for (const serie of data.series) {
       const upper = serie.counts.map((c, i) => base[i] + c);
@@ -612,8 +765,25 @@
         chart.appendChild(svg("line", { x1: x(i), x2: x(i), y1: top + plotH, y2: top + plotH + 4, class: "tick" }));
       }
     });
+    // Axis titles: what is counted, and along what.
+    const yTitle = svg("text", { class: "axis-title", "text-anchor": "middle",
+                                 transform: `translate(11 ${top + plotH / 2}) rotate(-90)` });
+    yTitle.textContent = `${data.unit_word} (stacked)`;
+    chart.appendChild(yTitle);
+    const xTitle = svg("text", { class: "axis-title", "text-anchor": "middle", x: left + plotW / 2, y: height - 1 });
+    xTitle.textContent = "date (months)";
+    chart.appendChild(xTitle);
     const cursor = svg("line", { id: "chart-cursor", y1: top, y2: top + plotH, class: "cursor" });
     chart.appendChild(cursor);
+    const hover = svg("line", { id: "chart-hover", y1: top, y2: top + plotH, class: "hover-line" });
+    chart.appendChild(hover);
+    const indexAt = (event) => {
+      const rect = chart.getBoundingClientRect();
+      const px = ((event.clientX - rect.left) / rect.width) * width;
+      return Math.max(0, Math.min(n - 1, Math.round(((px - left) / plotW) * (n - 1))));
+    };
+    chart.addEventListener("mousemove", (event) => showReadout(indexAt(event)));
+    chart.addEventListener("mouseleave", () => { $("chart-readout").hidden = true; hover.setAttribute("visibility", "hidden"); });
     chart.addEventListener("click", (event) => {
       const rect = chart.getBoundingClientRect();
       const px = ((event.clientX - rect.left) / rect.width) * width;
@@ -623,8 +793,36 @@
       if (index >= 0) showDay(index);
     });
     box.appendChild(chart);
+    const readout = el("div", { className: "chart-readout small", attrs: { id: "chart-readout", role: "status" } });
+    readout.hidden = true;
+    box.appendChild(readout);
+    const legend = el("ul", { className: "chart-legend", attrs: { id: "chart-legend" } });
+    for (const serie of data.series.slice().reverse()) {
+      if (!serie.counts.some((c) => c > 0)) continue;
+      legend.appendChild(el("li", { attrs: { "data-key": serie.key } }, [
+        swatch(serie.key), el("span", { text: ` ${serie.label}` }),
+      ]));
+    }
+    box.appendChild(legend);
     state.chartX = x;
     moveChartCursor();
+  }
+
+  function showReadout(i) {
+    // The values under the pointer: each state's count on that day, top of the stack first.
+    const data = state.series;
+    const readout = $("chart-readout");
+    const hover = document.getElementById("chart-hover");
+    hover.setAttribute("x1", state.chartX(i));
+    hover.setAttribute("x2", state.chartX(i));
+    hover.setAttribute("visibility", "visible");
+    clear(readout);
+    readout.appendChild(el("strong", { text: longDay(data.days[i]) }));
+    for (const serie of data.series.slice().reverse()) {
+      if (!serie.counts[i]) continue;
+      readout.appendChild(el("div", {}, [swatch(serie.key), el("span", { text: ` ${serie.label}: ${serie.counts[i]}` })]));
+    }
+    readout.hidden = false;
   }
 
   function moveChartCursor() {
@@ -660,11 +858,64 @@
     }
   }
 
-  function updateHash() {
+  function updateHash(push) {
     const parts = [`date=${currentDay()}`];
     if (state.selected) parts.push(`unit=${encodeURIComponent(state.selected)}`);
     if (state.level !== state.meta.level) parts.push(`level=${state.level}`);
-    history.replaceState(null, "", `#${parts.join("&")}`);
+    const hash = `#${parts.join("&")}`;
+    state.lastHash = hash;
+    if (hash === window.location.hash) return;
+    // Choosing a unit or a level is a step back/forward can undo; moving the slider is not.
+    if (push) history.pushState(null, "", hash);
+    else history.replaceState(null, "", hash);
+  }
+
+  function updateDownloads(day) {
+    const level = state.level;
+    const name = `${state.meta.name}-${day}`;
+    const links = {
+      "download-png": [`/api/map.png?date=${day}&level=${level}`, `${name}.png`],
+      "download-csv": [`/api/control?date=${day}&level=${level}&format=csv`, `${name}.csv`],
+      "download-geojson": [`/api/control?date=${day}&level=${level}&format=geojson`, `${name}.geojson`],
+    };
+    for (const [id, [href, file]] of Object.entries(links)) {
+      $(id).setAttribute("href", href);
+      $(id).setAttribute("download", file);
+    }
+  }
+
+  async function applyHash(force) {
+    // The URL is followed live: an edit, back or forward moves the map. (An edit fires both
+    // popstate and hashchange: the second finds the hash already applied.)
+    if (!force && window.location.hash === state.lastHash) return;
+    state.lastHash = window.location.hash;
+    const hash = readHash();
+    const problems = [];
+    if (hash.level && !state.meta.levels.includes(Number(hash.level))) {
+      problems.push(`no level ${hash.level} (levels: ${state.meta.levels.join(", ")})`);
+    }
+    const level = state.meta.levels.includes(Number(hash.level)) ? Number(hash.level) : state.meta.level;
+    if (level !== state.level) {
+      state.level = level;
+      $("level").value = String(level);
+      await loadUnits(level);
+      await renderChart();
+    }
+    let index = state.index;
+    if (hash.date) {
+      const found = state.days.indexOf(hash.date);
+      if (found >= 0) index = found;
+      else problems.push(`no data for date ${JSON.stringify(hash.date)} (from ${state.meta.start} to ${state.meta.latest}, YYYY-MM-DD)`);
+    }
+    const unit = hash.unit || null;
+    if (unit && !state.layersById.has(unit) && !(state.provinceNames && state.provinceNames.has(unit))) {
+      problems.push(`unknown unit ${JSON.stringify(unit)}`);
+    }
+    showMessage(problems.length ? `The link asks for ${problems.join("; ")}: showing ${longDay(state.days[index])} instead.` : "");
+    state.selected = unit && !problems.some((p) => p.startsWith("unknown unit")) ? unit : null;
+    if (!state.selected) $("unit-panel").hidden = true;
+    await showDay(index);
+    if (state.selected) await selectUnit(state.selected, false, true);
   }
 
   function readHash() {
@@ -674,6 +925,131 @@
       if (key && value) found[key] = decodeURIComponent(value);
     }
     return found;
+  }
+
+  // --- search -----------------------------------------------------------------------------------
+
+  function setUpSearch() {
+    const input = $("search");
+    const list = $("search-results");
+    let timer = null;
+    let hits = [];
+    let active = -1;
+    let seq = 0;
+
+    const close = () => {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    };
+    const highlight = (i) => {
+      active = i;
+      [...list.children].forEach((li, j) => li.setAttribute("aria-selected", String(j === i)));
+      if (i >= 0) input.setAttribute("aria-activedescendant", `search-hit-${i}`);
+    };
+    const choose = (hit) => {
+      close();
+      input.value = hit.name;
+      goToPlace(hit);
+    };
+    const lookUp = async () => {
+      const q = input.value.trim();
+      const mine = ++seq;
+      if (q.length < 2) { close(); return; }
+      let found = [];
+      try {
+        found = await getJSON(`/api/places?q=${encodeURIComponent(q)}&limit=8`);
+      } catch (err) {
+        found = [];
+      }
+      if (mine !== seq) return;
+      hits = found;
+      clear(list);
+      hits.forEach((hit, i) => {
+        const where = hit.parents.map((p) => p.name).join(", ");
+        const li = el("li", { attrs: { role: "option", id: `search-hit-${i}`, "aria-selected": "false",
+                                       "data-place": hit.id } }, [
+          el("strong", { text: hit.name }),
+          el("span", { className: "muted small", text: ` ${levelWord(hit.level)}${where ? " · " + where : ""}` }),
+        ]);
+        li.addEventListener("mousedown", (event) => { event.preventDefault(); choose(hit); });
+        list.appendChild(li);
+      });
+      if (!hits.length) list.appendChild(el("li", { className: "muted small", text: "No place of that name" }));
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      highlight(hits.length ? 0 : -1);
+    };
+    input.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(lookUp, 150);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && hits.length) { event.preventDefault(); highlight((active + 1) % hits.length); }
+      else if (event.key === "ArrowUp" && hits.length) { event.preventDefault(); highlight((active - 1 + hits.length) % hits.length); }
+      else if (event.key === "Enter") {
+        event.preventDefault();
+        if (active >= 0 && hits[active]) choose(hits[active]);
+      } else if (event.key === "Escape") close();
+    });
+    input.addEventListener("blur", () => window.setTimeout(close, 100));
+  }
+
+  function levelWord(level) {
+    const index = LEVEL_NAMES.indexOf(level);
+    if (index >= 0 && state.meta.level_nouns && state.meta.level_nouns[index]) return state.meta.level_nouns[index];
+    return level === "populated_place" ? "town" : level;
+  }
+
+  async function goToPlace(hit) {
+    // A unit of the level shown opens itself; a town, its unit; a coarser unit, its own panel.
+    const shown = LEVEL_NAMES[state.level - 1];
+    let unit = null;
+    if (hit.level === shown) unit = hit.id;
+    else if (shown === "admin1") unit = hit.admin1 || hit.id;
+    else if (shown === "admin2" && hit.admin2) unit = hit.admin2;
+    else {
+      const parent = hit.parents.find((p) => p.level === shown);
+      unit = parent ? parent.id : hit.id;
+    }
+    if (state.layersById.has(unit)) {
+      await selectUnit(unit, true);
+    } else {
+      const inside = [...state.layersById.values()].filter((layer) => layer.feature.properties.admin1 === unit);
+      if (inside.length) map.fitBounds(L.featureGroup(inside).getBounds(), { padding: [30, 30] });
+      await selectUnit(unit, false);
+    }
+    if (hit.lat != null && hit.lon != null && hit.level === "populated_place") {
+      map.setView([hit.lat, hit.lon], Math.max(map.getZoom(), 9));
+    }
+    $("unit-panel").focus({ preventScroll: window.matchMedia("(max-width: 760px)").matches === false });
+  }
+
+  // --- share ---------------------------------------------------------------------------------------
+
+  function setUpTools() {
+    $("copy-link").addEventListener("click", async () => {
+      const link = window.location.href;
+      try {
+        await navigator.clipboard.writeText(link);
+        $("tool-status").textContent = "Link copied";
+      } catch (err) {
+        // No clipboard (an insecure origin, a refused permission): show the link to copy by hand.
+        $("tool-status").textContent = link;
+      }
+      document.body.dataset.copied = link;
+    });
+  }
+
+  function setUpMonthTicks() {
+    // A tick at each month's first day: the slider still steps by one day.
+    const ticks = el("datalist", { attrs: { id: "month-ticks" } });
+    state.days.forEach((day, i) => {
+      if (day.endsWith("-01")) ticks.appendChild(el("option", { attrs: { value: i, label: shortDay(day) } }));
+    });
+    document.body.appendChild(ticks);
+    $("date-slider").setAttribute("list", "month-ticks");
   }
 
   // --- start -----------------------------------------------------------------------------------
@@ -716,6 +1092,7 @@
       await loadUnits(state.level);
       await renderChart();
       await showDay(state.index);
+      updateHash(true);
     });
     document.addEventListener("keydown", (event) => {
       if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
@@ -724,9 +1101,31 @@
 
     await loadUnits(state.level);
     await renderChart();
-    const wanted = hash.date ? state.days.indexOf(hash.date) : -1;
-    if (hash.unit) state.selected = hash.unit;
-    await showDay(wanted >= 0 ? wanted : state.days.length - 1);
+    state.index = state.days.length - 1;
+    await applyHash(true);
+    window.addEventListener("hashchange", () => applyHash());
+    window.addEventListener("popstate", () => applyHash());
+    setUpSearch();
+    setUpTools();
+    setUpMonthTicks();
+    $("token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      useToken($("token-input").value.trim());
+    });
+    $("token-forget").addEventListener("click", () => useToken(null));
+    $("pin-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const unit = $("pin-form").dataset.unit;
+      decide(`/api/places/${encodeURIComponent(unit)}/pin`, {
+        state: $("pin-state").value, start: $("pin-start").value,
+        end: $("pin-end").value || null, note: $("pin-note").value,
+      });
+    });
+    const pinState = $("pin-state");
+    for (const actor of meta.actors) pinState.appendChild(el("option", { text: actor.name, attrs: { value: actor.id } }));
+    pinState.appendChild(el("option", { text: "Contested", attrs: { value: "contested" } }));
+    pinState.appendChild(el("option", { text: "Unknown", attrs: { value: "unknown" } }));
+    await useToken(sessionStorage.getItem("frontlines.token"));
     document.body.dataset.ready = "true";
   }
 
