@@ -365,6 +365,22 @@ def test_merging_keeps_the_best_date_and_every_source() -> None:
     assert one.source_side == "front"
 
 
+def test_a_source_is_credited_only_to_the_sentence_that_names_it() -> None:
+    police = "The district fell on Monday, said Inamuddin Rahmani, a police spokesman."
+    mujahed = "Taliban spokesman Zabihullah Mujahed confirmed that the district had fallen."
+    (one,) = merge_duplicates([
+        event(evidence=Evidence("r1", police, 0, len(police)),
+              source="Inamuddin Rahmani, a police spokesman", source_side="government"),
+        event(evidence=Evidence("r1", mujahed, 200, 200 + len(mujahed)),
+              source="Taliban spokesman Zabihullah Mujahed", source_side="front"),
+    ])
+    assert one.evidence.sentence == police
+    assert one.source == "Inamuddin Rahmani, a police spokesman"
+    assert one.explanation and "Zabihullah Mujahed in another sentence" in one.explanation
+    # Both sides still say it: the merged claim is confirmed.
+    assert one.certainty == "confirmed"
+
+
 def test_the_winners_claim_and_the_losers_word_together_are_confirmed() -> None:
     (one,) = merge_duplicates([event(source_side="front", certainty="claimed"),
                                event(source_side="government", certainty="reported")])

@@ -695,8 +695,27 @@ def _unit(event: Event) -> str:
     return event.admin3 or event.admin2 or event.admin1 or event.place_id
 
 
+def _credit_source(kept: Event, other: Event) -> None:
+    """Credit `other`'s source to the kept event only where its sentence names it.
+
+    The merged event quotes one sentence (the kept one's). A source found in
+    that sentence, or in `other`'s attribution of that same sentence, is
+    credited to it; a source that spoke in another sentence of the report is
+    not put beside a quote it did not say: the explanation notes it instead.
+    """
+    if not other.source or other.source in (kept.source or "").split("; "):
+        return
+    same = (other.evidence.document_id, other.evidence.start, other.evidence.end) == (
+        kept.evidence.document_id, kept.evidence.start, kept.evidence.end)
+    if same or other.source.casefold() in kept.evidence.sentence.casefold():
+        kept.source = f"{kept.source}; {other.source}" if kept.source else other.source
+        return
+    note = f"also said by {other.source} in another sentence of the report"
+    kept.explanation = f"{kept.explanation}; {note}" if kept.explanation else note
+
+
 def merge_duplicates(events: list[Event]) -> list[Event]:
-    """One report saying the same thing twice is one claim, with all its sources.
+    """One report saying the same thing twice is one claim, with the sources of its sentence.
 
     Claims and denials stay apart, and so do negated statements: they are
     different evidence. The merged event keeps the highest probability (the
@@ -743,8 +762,7 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
                 event.date_basis,
                 event.date_precision,
             )
-        if event.source and event.source != kept.source:
-            kept.source = f"{kept.source}; {event.source}" if kept.source else event.source
+        _credit_source(kept, event)
         if kept.source_side in ("unnamed", "independent") and event.source_side not in (
             "unnamed",
             "independent",
