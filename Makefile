@@ -94,6 +94,7 @@ bench: install
 	$(BIN)/python benchmarks/api_load.py
 	bash .ci/with-postgres sh -c '$(BIN)/python benchmarks/api_load.py --postgres "$$FRONTLINES_TEST_POSTGRES"'
 	$(BIN)/python benchmarks/api_load.py --soak 600
+	$(BIN)/python benchmarks/web_map.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) $(MODEL_WS) test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules $(WEB_VENDOR)
