@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from frontlines.api import create_app
 from frontlines.store import Workspace
 from frontlines.timeline import TimelineError
-from frontlines.timeline_store import control, reject_event
+from frontlines.timeline_store import control, pin_state, reject_event
 from frontlines.tokens import ANALYST, create_token
 
 from .conftest import run_cli
@@ -178,3 +178,18 @@ def test_reject_restore_and_pin_leave_one_trail(ws: Workspace, client: TestClien
 def test_restoring_an_event_not_rejected_is_refused(ws: Workspace) -> None:
     with ws.begin() as conn, pytest.raises(TimelineError, match="no event"):
         reject_event(conn, ws.profile, "no-such#1", "x")
+
+
+def test_changes_follow_the_level_asked_for(ws: Workspace, client: TestClient) -> None:
+    """Provinces change when a majority of their districts do; the list names provinces then."""
+    districts = [p["id"] for p in client.get("/api/places", params={"level": 2}).json()
+                 if p["admin1"] == "AF19"]
+    with ws.begin() as conn:
+        for unit in districts[: len(districts) // 2 + 1]:
+            pin_state(conn, ws.profile, unit, "taliban", date(2021, 7, 1), note="majority")
+    by_district = client.get("/api/changes", params={"since": "2021-07-01",
+                                                     "until": "2021-07-01"}).json()
+    assert {c["place_id"] for c in by_district} <= set(districts) and by_district
+    by_province = client.get("/api/changes", params={"since": "2021-07-01", "until": "2021-07-01",
+                                                     "level": 1}).json()
+    assert [(c["place_id"], c["to"]) for c in by_province] == [("AF19", "taliban")]

@@ -336,6 +336,14 @@ def test_on_a_phone_the_page_scrolls_and_the_panel_comes_into_view(open_page: An
     expect(page.locator("#unit-name")).to_have_text("Imam Sahib")
     expect(page.locator("#unit-panel")).to_be_in_viewport()
     shot(page, "phone-panel")
+    # Search works there too, and its place's panel comes into view as well.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("#search").fill("Khan Abad")
+    expect(page.locator("#search-results li[role='option']").first).to_contain_text("Khan Abad")
+    page.locator("#search").press("Enter")
+    expect(page.locator("#unit-name")).to_have_text("Khan Abad")
+    expect(page.locator("#unit-panel")).to_be_in_viewport()
+    shot(page, "phone-search")
 
 
 # --- 6 and 7. chart, change list per level, untitled reports -------------------------------
