@@ -34,7 +34,8 @@ def search_json(path: Path, name: str) -> list[dict[str, object]]:
 def test_search_puts_the_district_first(afghanistan: Imported) -> None:
     hits = search_json(afghanistan.path, "Dasht Archi")
     assert hits[0]["id"] == "AF1906"
-    assert set(hits[0]) == {"id", "name", "level", "parents", "score"}
+    assert set(hits[0]) == {"id", "name", "level", "parents", "score", "match"}
+    assert hits[0]["match"] == "exact"
     assert hits[0]["parents"][0] == "Kunduz" and hits[0]["score"] == 100.0
     assert search_json(afghanistan.path, "Imam Saheb")[0]["id"] == "AF1905"
     scores = [h["score"] for h in hits]

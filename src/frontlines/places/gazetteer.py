@@ -107,6 +107,8 @@ class SearchHit:
 SEARCH_TIERS = ("exact", "prefix", "fuzzy")
 """How a search hit matched, best first: hits rank by tier before anything else."""
 _WORD_BREAK = re.compile(r"[\s\-]+")
+FUZZY_CUTOFF = 60
+FUZZY_CUTOFF_AFTER_MATCHES = 80
 MAX_PREFIX_KEYS = 2000
 """A one-letter query begins thousands of names: only this many (in key order) are ranked."""
 
@@ -372,8 +374,11 @@ class Gazetteer:
                     for place_id in place_ids:
                         offer(place_id, 1, round(100.0 * len(key) / len(choice), 1))
         if key and len(found) < limit:
+            # Close spellings fill the list; once a name matched, only the very close ones do
+            # (type-ahead's "imam sa" wants no "Alasay").
+            cutoff = FUZZY_CUTOFF_AFTER_MATCHES if found else FUZZY_CUTOFF
             for choice, score, _index in process.extract(
-                key, self._search_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60
+                key, self._search_keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff
             ):
                 for place_id in ids_by_key[choice]:
                     offer(place_id, 2, round(float(score), 1))
@@ -383,7 +388,10 @@ class Gazetteer:
             # of its name: "imam sa" is the district Imam Sahib before a village Imam Saheb.
             place = self.places[place_id]
             tier, score = found[place_id]
-            primary = place_id == query or normalize_name(place.name).startswith(key)
+            main = normalize_name(place.name)
+            # The place's main name (not an alternate one) is what matched: equal to the
+            # query for an exact hit, begun by it for a prefix hit.
+            primary = place_id == query or main == key or (tier == 1 and main.startswith(key))
             return (tier, 0.0 if tier == 1 else -score, 0 if primary else 1,
                     LEVEL_RANK.get(place.level, 9), -(place.population or 0), -score, place_id)
 
