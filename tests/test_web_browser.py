@@ -192,7 +192,10 @@ def test_the_api_docs_render_under_the_csp(server: str) -> None:
             assert response is not None and "script-src 'self'" in response.headers[
                 "content-security-policy"]
             expect(page.locator(".opblock-summary-path", has_text="/api/control")).to_have_count(1)
-            expect(page.locator(".opblock-post")).to_have_count(1)  # POST /api/documents
+            # POST /api/documents, and the analyst's reject, restore and pin.
+            expect(page.locator(".opblock-post")).to_have_count(4)
+            expect(page.locator(".opblock-post .opblock-summary-path",
+                                has_text="/api/places/{unit_id}/pin")).to_have_count(1)
         finally:
             browser.close()
     assert not problems, problems
