@@ -484,7 +484,9 @@ def test_a_killed_ingest_loses_no_committed_batch_and_a_rerun_duplicates_nothing
 
     from .conftest import copy_workspace
 
-    n, batch = 80, 10
+    # Enough batches that the ingest cannot finish between the check that it
+    # still runs and the signal (80 reports once did, on a quiet machine).
+    n, batch = 400, 10
     corpus = tmp_path / "corpus.jsonl"
     districts = ("Imam Sahib", "Khan Abad", "Chahar Dara", "Dasht-e-Archi", "Qala-e-Zal")
     rows = [{"id": f"k{i:03d}", "published": f"2021-07-{1 + i % 28:02d}",
