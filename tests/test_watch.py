@@ -34,7 +34,7 @@ from frontlines.sources.feeds import (
 from frontlines.store import Workspace, iter_documents, query_events
 
 from .conftest import copy_workspace, run_cli
-from .test_ingest import LAUNCH, _child_env
+from .test_ingest import LAUNCH, _child_env, ctrl_c_as_usual
 
 # Ingest tests: they run on SQLite and on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.both_backends
@@ -257,7 +257,8 @@ def test_frontlines_watch_runs_until_ctrl_c_and_stops_cleanly(
     argv = [sys.executable, "-c", LAUNCH, "--workspace", str(ws.path), "watch", str(feeds),
             "--every", "1s", "--allow-private"]
     child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=_child_env())
+                             stderr=subprocess.PIPE, text=True, env=_child_env(),
+                             preexec_fn=ctrl_c_as_usual)
     assert child.stdout is not None
     lines: list[str] = []
     deadline = time.monotonic() + 60
