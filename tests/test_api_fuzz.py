@@ -14,6 +14,7 @@ operation are fixed and the whole module runs in well under a minute.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -139,32 +140,41 @@ def test_the_chart_command_refuses_the_day_as_a_usage_error(fuzzed: tuple[Worksp
     assert "Traceback" not in result.output and not (tmp_path / "c.png").exists()
 
 
-@pytest.fixture
-def served(fuzzed: tuple[Workspace, str], tmp_path: Path) -> Iterator[tuple[Workspace, int]]:
-    """A private copy of the workspace under a real uvicorn on a free loopback port."""
+@contextmanager
+def uvicorn_server(ws: Workspace) -> Iterator[int]:
+    """The real app over `ws` under uvicorn on a free loopback port; yields the port."""
     import socket
     import threading
     import time
 
     import uvicorn
 
-    from .conftest import copy_workspace
-
-    ws = copy_workspace(fuzzed[0], tmp_path / "ws")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(create_app(ws.path), log_level="critical",
                                            lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield ws, sock.getsockname()[1]
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+            time.sleep(0.05)
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture
+def served(fuzzed: tuple[Workspace, str], tmp_path: Path) -> Iterator[tuple[Workspace, int]]:
+    """A private copy of the workspace under a real uvicorn."""
+    from .conftest import copy_workspace
+
+    ws = copy_workspace(fuzzed[0], tmp_path / "ws")
+    with uvicorn_server(ws) as port:
+        yield ws, port
 
 
 def test_a_server_error_keeps_the_keep_alive_connection_usable(
