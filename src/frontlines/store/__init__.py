@@ -20,6 +20,7 @@ pass it on; `tests/test_store_layer.py` fails the build on SQL anywhere else.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -409,6 +410,28 @@ def sqlite_url(path: Path) -> URL:
     return URL.create("sqlite", database=str(path))
 
 
+def read_only_sqlite_url(url: URL) -> URL | None:
+    """For a SQLite file this process cannot write (on a read-only mount, or not its
+    own), a URL that opens it read-only; None when it can write (or it is no file).
+
+    SQLite opens such a file read-write all the same and fails later, and a WAL
+    database in a folder it cannot write to (no room for its `-shm` index) does not
+    even open: "unable to open database file". Read-only, the maps and queries of
+    a workspace on a read-only mount work, and a write fails saying the database is
+    read-only. In a folder nothing can write to, the file is opened `immutable`
+    (SQLite then needs no `-shm` and takes no locks): right for a read-only mount.
+    """
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database)
+    if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    query = {"mode": "ro", "uri": "true"}
+    if not os.access(path.parent, os.W_OK):
+        query["immutable"] = "1"
+    return url.set(database=f"file:{path}", query=query)
+
+
 def shown_url(url: URL) -> str:
     """A URL fit to print: its password hidden."""
     return url.render_as_string(hide_password=True)
@@ -547,6 +570,11 @@ def store_failure(exc: OperationalError) -> str:
     if "database is locked" in lowered or "database is busy" in lowered:
         return (f"another process held the database's write lock for longer than "
                 f"{BUSY_TIMEOUT_MS // 1000} s ({reason}): try again when it is done")
+    if any(sign in lowered for sign in ("server closed the connection", "terminating connection",
+                                        "connection refused", "connection is closed",
+                                        "consuming input failed", "the connection is lost")):
+        return (f"the database server went away ({reason}): what was stored before is "
+                "intact; try again when it is back")
     if "unable to open database file" in lowered:
         return f"the database file cannot be opened ({reason})"
     return f"the database failed: {reason}"
@@ -700,7 +728,7 @@ class Workspace:
             profile = parse_profile(profile_file.read_text(encoding="utf-8"), str(profile_file))
         except ProfileError as exc:
             raise WorkspaceError(str(exc)) from exc
-        engine = make_engine(url, path, connections)
+        engine = make_engine(read_only_sqlite_url(url) or url, path, connections)
         try:
             migrate(engine)
         except OperationalError as exc:
