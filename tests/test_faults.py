@@ -32,6 +32,7 @@ from frontlines.api import create_app
 from frontlines.ingest import IngestStopped, ingest
 from frontlines.models import Document
 from frontlines.pipeline import StoreExtraction
+from frontlines.sources.feeds import Watcher
 from frontlines.store import (
     BUSY_TIMEOUT_MS,
     DB_NAME,
@@ -46,6 +47,7 @@ from frontlines.tokens import create_token
 
 from .conftest import copy_workspace, postgres_server, run_cli
 from .test_api import KHAN_ABAD_FALLS
+from .test_watch import LOCAL, FeedSite, site  # noqa: F401 (site: the feed server fixture)
 
 CORPORA = ("eval/dev/corpus.jsonl", "eval/dev-b/corpus.jsonl")
 
@@ -242,3 +244,26 @@ def test_postgres_going_away_mid_ingest_loses_only_the_batch_in_hand(
         assert count_documents(conn) == len(record_ids(shared))
         assert timeline_is_fresh(conn, ws.profile)
 
+
+
+def test_a_watch_round_that_meets_a_locked_database_is_done_again_next_round(
+        site: FeedSite, afghan_workspace: Workspace, tmp_path: Path) -> None:  # noqa: F811
+    """The watch goes on; the feed read in the failed round is read whole next round (not
+    answered 304), so its items are stored then."""
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    site.items = [1, 2]
+    watcher = Watcher(ws, [f"{site.base}/feed.xml"], every=600, options=LOCAL,
+                      on_document=StoreExtraction(ws))
+    holder = sqlite3.connect(ws.path / DB_NAME, timeout=0, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        failed = watcher.round()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    [error] = failed.summary.failed
+    assert str(error).startswith("database: another process held the database's write lock")
+    assert "read again next round" in str(error) and not failed.summary.added
+    again = watcher.round()
+    assert len(again.summary.added) == 2 and not again.summary.failed
+    assert site.feed_answers == [200, 200]
