@@ -133,3 +133,23 @@ def test_every_id_the_ingest_makes_or_reads_is_of_the_safe_set(shared: Path,
                                 workspace=workspace.path).output)
     assert len(listed) > 150
     assert all(re.fullmatch(DOCUMENT_ID_PATTERN, row["id"]) for row in listed)
+
+
+def test_a_document_stored_before_ids_were_checked_can_be_fetched_even_with_a_slash(
+        afghan_workspace: Workspace, tmp_path: Path) -> None:
+    """Older versions stored ids holding '/': they stay reachable (the issue found them not)."""
+    from fastapi.testclient import TestClient
+
+    from frontlines.api import create_app
+    from frontlines.documents import content_hash
+    from frontlines.models import Document
+    from frontlines.store import add_document
+
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    text = "The Taliban captured Khan Abad district on Friday, officials said."
+    with ws.begin() as conn:
+        add_document(conn, Document(id="kunduz/khan-abad", text=text, content_hash=content_hash(text)))
+    with TestClient(create_app(ws.path)) as client:
+        found = client.get("/api/documents/kunduz/khan-abad")
+        assert found.status_code == 200 and found.json()["id"] == "kunduz/khan-abad"
+        assert client.get("/api/documents/kunduz").status_code == 404

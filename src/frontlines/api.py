@@ -985,7 +985,8 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
                                  for d in story.pins],
                            trail=[TrailOut(**e.to_dict()) for e in story.trail])
 
-    @app.get("/api/documents/{document_id}", response_model=DocumentOut, tags=["reads"],
+    # `:path`: an id stored before ids were checked may hold a '/' (never one posted now).
+    @app.get("/api/documents/{document_id:path}", response_model=DocumentOut, tags=["reads"],
              response_model_by_alias=True)
     def get_one_document(conn: Reader, document_id: str) -> DocumentOut:
         """One stored report: its text, metadata and the events read from it."""
