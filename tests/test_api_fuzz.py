@@ -183,24 +183,27 @@ def served(fuzzed: tuple[Workspace, str], tmp_path: Path) -> Iterator[tuple[Work
 
 def test_a_server_error_keeps_the_keep_alive_connection_usable(
         served: tuple[Workspace, int]) -> None:
-    """A real fault (the statements table gone from under the server) is a JSON 500, and
-    the requests that follow on the same connection are answered."""
+    """A real fault (the tokens table gone from under the server: every write's token check
+    fails) is a JSON 500, and the reads that follow on the same connection are answered."""
     import http.client
+    import json
 
-    from frontlines.store import statements
+    from frontlines.store import api_tokens
 
     ws, port = served
     with ws.begin() as conn:
-        statements.drop(conn)
+        api_tokens.drop(conn)
+    post = json.dumps({"text": "The Taliban captured Khan Abad district on Friday."})
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.connect()
         first = connection.sock
         for _ in range(5):
-            connection.request("GET", "/api/statements?date=2021-06-22")
+            connection.request("POST", "/api/documents", body=post, headers={
+                "Content-Type": "application/json", "Authorization": "Bearer fl_whatever"})
             failed = connection.getresponse()
             body = failed.read()
-            assert failed.status == 500 and b'"internal error: ' in body
+            assert failed.status == 500 and b'"internal error: ' in body, body
             assert failed.getheader("connection", "keep-alive").lower() != "close"
             connection.request("GET", "/api/events?page_size=1")
             fine = connection.getresponse()
