@@ -266,7 +266,12 @@ def test_documents_list_and_show(shared: Path, workspace: Workspace) -> None:
     assert listed.exit_code == 0
     rows = json.loads(listed.output)
     assert len(rows) == 54
-    assert all(set(row) == {"id", "title", "published", "outlet", "url"} for row in rows)
+    assert all(set(row) == {"id", "title", "published", "outlet", "url", "origin", "ingested_at",
+                            "posted_by", "posted_from"} for row in rows)
+    # Read from files, not posted: where each came from, and no poster.
+    a004 = next(row for row in rows if row["id"] == "a004")
+    assert a004["origin"].startswith(str(shared / "eval" / "dev" / "corpus.jsonl") + ":")
+    assert a004["ingested_at"] and (a004["posted_by"], a004["posted_from"]) == (None, None)
     dated = [row["published"] for row in rows if row["published"]]
     assert dated == sorted(dated)
     assert rows[-1]["published"] is None  # undated last

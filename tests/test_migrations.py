@@ -138,9 +138,10 @@ def _database_at(revision: str, backend: str, folder: Path) -> tuple[Path, str |
         alembic_version.drop(conn)
     with ws.engine.begin() as conn:
         migrations.upgrade(conn, revision)
+        # Posted through the API before revision 0009: its origin, a temporary file since deleted.
         conn.execute(insert(documents).values(
             id="r1", content_hash="h1", text="Taliban fighters captured Khan Abad.", related=[],
-            ingested_at="2021-06-25T00:00:00+00:00"))
+            origin="/tmp/frontlines-api-x1y2/report.json", ingested_at="2021-06-25T00:00:00+00:00"))
         row = {"id": "r1#1", "document_id": "r1", "extractor": "old.v1", "kind": "capture",
                "actor": "taliban", "place_id": "AF1904", "place_name": "Khan Abad",
                "admin1": "AF19", "admin2": "AF1904", "geo_precision": 1, "date": "2021-06-24",
@@ -168,6 +169,9 @@ def test_a_database_at_any_older_revision_upgrades_keeping_its_events(
         assert (event.id, event.kind, event.probability, event.model) == (
             "r1#1", "capture", 1.0, None)
         assert conn.execute(select(events.c.seq)).scalar() == 1
+        # No token is known for a report posted before the audit trail: its origin says "api".
+        stored = conn.execute(select(documents)).one()
+        assert (stored.origin, stored.posted_by, stored.posted_from) == ("api", None, None)
         if revision < "0004":
             # It keeps extracting with the extractor its events came from.
             assert get_extraction_choice(conn, "new-default.v2").extractor == "old.v1"

@@ -75,6 +75,7 @@ def test_a_user_profile_for_another_conflict_needs_no_code(tmp_path: Path) -> No
         (('government = "junta"', 'government = "nobody"'), "government"),
         (('state = "unknown"', 'state = "martians"'), "start.state"),
         (("date = 2030-01-01", 'date = "first of may"'), "start.date"),
+        (("date = 2030-01-01", "date = 0001-01-01"), "start.date.: 0001-01-01 is out of range"),
         (('id = "junta"', 'id = "Junta Forces"'), "actors[0].id"),
         (('aliases = ["PDF"', 'aliases = ["the military"'), "alias"),
     ],

@@ -18,6 +18,7 @@ concurrent requests never rebuild it twice.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -40,7 +41,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .export import ExportError, control_frame, latest_event_day, write_control
-from .models import EVENT_KINDS
+from .models import DOCUMENT_ID_PATTERN, EVENT_KINDS
 from .outputs.frontline import frontline
 from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.gazetteer import AmbiguousName
@@ -54,6 +55,7 @@ from .store import (
     Workspace,
     count_documents,
     count_events,
+    document_ingested_at,
     get_document,
     get_meta,
     query_events,
@@ -440,6 +442,16 @@ class DailyCountsOut(BaseModel):
     series: list[SeriesOut]
 
 
+class PostedOut(BaseModel):
+    """Who posted a document through the API, when and from where (the audit trail)."""
+
+    by: str = Field(description="The name of the bearer token it was posted with")
+    at: str = Field(description="When it was stored (ISO 8601, UTC)")
+    from_: str | None = Field(alias="from", description="The client's address")
+
+    model_config = {"populate_by_name": True}
+
+
 class DocumentOut(BaseModel):
     id: str
     title: str | None
@@ -450,6 +462,9 @@ class DocumentOut(BaseModel):
     related: list[str]
     text: str
     events: list[EventOut]
+    ingested_at: str | None = Field(None, description="When it was stored (ISO 8601, UTC)")
+    posted: PostedOut | None = Field(None, description="Who posted it through the API; null "
+                                                       "for reports read by `frontlines ingest`")
 
 
 class DocumentIn(BaseModel):
@@ -460,7 +475,9 @@ class DocumentIn(BaseModel):
     published: str | None = Field(None, description="YYYY-MM-DD or YYYY-MM-DDTHH:MM")
     outlet: str | None = None
     url: str | None = None
-    id: str | None = Field(None, description="Keep this id instead of deriving one")
+    id: str | None = Field(None, pattern=f"^{DOCUMENT_ID_PATTERN}$",
+                           description="Keep this id instead of deriving one: 1-200 letters "
+                                       "A-Z a-z, digits, '.', '_', ':' or '-'")
 
 
 class IngestOut(BaseModel):
@@ -589,6 +606,42 @@ class BodySizeLimit:
 
     def _message(self) -> str:
         return f"request body over the {self.max_bytes // 1024} kB limit"
+
+
+class ServerErrorAnswer:
+    """ASGI middleware: an unexpected error is logged and answered with a JSON 500, and the
+    keep-alive connection it came on stays usable.
+
+    Starlette's own outermost error middleware answers 500 too, but then re-raises,
+    and uvicorn closes a connection whose app raised after answering: a client's next
+    request on that connection then fails, or not, depending on timing. Here the app
+    returns normally instead. An error after the answer began (mid-body) cannot be
+    answered any more: it goes on up, and uvicorn closes the connection, so that a cut
+    body is never taken for a whole one.
+    """
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable[[], Awaitable[Any]],
+                       send: Callable[[Any], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Any) -> None:
+            nonlocal started
+            started = started or message.get("type") == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:
+                raise
+            log.exception("unexpected error", exc_info=exc)
+            await _send_error(send, 500, f"internal error: {type(exc).__name__}")
 
 
 async def _send_error(send: Callable[[Any], Awaitable[None]], status: int, message: str) -> None:
@@ -736,6 +789,7 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
                        wait=MAX_QUEUE_SECONDS)
     app.add_middleware(ResponseCache, probe=VersionProbe(state.data_version, MAX_QUEUE_SECONDS),
                        salt=secrets.token_hex(4))
+    app.add_middleware(ServerErrorAnswer)  # around everything of ours: no 500 closes a connection
     _install_error_handlers(app)
 
     # --- the web app ---
@@ -931,17 +985,24 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
                                  for d in story.pins],
                            trail=[TrailOut(**e.to_dict()) for e in story.trail])
 
-    @app.get("/api/documents/{document_id}", response_model=DocumentOut, tags=["reads"])
+    # `:path`: an id stored before ids were checked may hold a '/' (never one posted now).
+    @app.get("/api/documents/{document_id:path}", response_model=DocumentOut, tags=["reads"],
+             response_model_by_alias=True)
     def get_one_document(conn: Reader, document_id: str) -> DocumentOut:
         """One stored report: its text, metadata and the events read from it."""
         doc = get_document(conn, document_id)
         if doc is None:
             raise ApiError(404, f"unknown document {document_id!r}")
         found = query_events(conn, document_id=doc.id)
+        at = document_ingested_at(conn, doc.id)
+        posted = (PostedOut.model_validate({"by": doc.posted_by, "at": at or "",
+                                            "from": doc.posted_from})
+                  if doc.posted_by is not None else None)
         return DocumentOut(id=doc.id, title=doc.title, published=doc.published,
                            outlet=doc.outlet, url=doc.url, language=doc.language,
                            related=list(doc.related), text=doc.text,
-                           events=[EventOut(**e.to_dict()) for e in found])
+                           events=[EventOut(**e.to_dict()) for e in found],
+                           ingested_at=at, posted=posted)
 
     @app.get("/api/summary", response_model=SummaryOut, tags=["reads"])
     def get_summary(conn: Reader, date: str,
@@ -992,11 +1053,17 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
     @app.post("/api/documents", response_model=IngestOut, status_code=201, tags=["writes"],
               responses={200: {"model": IngestOut, "description": "Already stored"},
                          401: {"model": ErrorOut}, 413: {"model": ErrorOut}})
-    def post_document(item: DocumentIn, response: Response,
+    def post_document(item: DocumentIn, request: Request, response: Response,
                       token_name: TokenName) -> IngestOut:
-        """Ingest one report through the same path as `frontlines ingest` (needs a token)."""
+        """Ingest one report through the same path as `frontlines ingest` (needs a token).
+
+        The document keeps who posted it (the token's name), when and from which
+        client address; its origin reads `api:<token name>`.
+        """
+        client = request.client.host if request.client else None
         result = ingest_record(workspace, item.model_dump(exclude_none=True), state.write_lock,
-                               origin=f"api:{token_name}")
+                               origin=f"api:{token_name}", posted_by=token_name,
+                               posted_from=client)
         if not result.added:
             response.status_code = 200
         log.info("POST /api/documents by %s: %s", token_name, result.model_dump())
@@ -1068,25 +1135,38 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
 
 
 def ingest_record(workspace: Workspace, record: dict[str, Any], lock: threading.Lock,
-                  origin: str = "api") -> IngestOut:
+                  origin: str = "api", posted_by: str | None = None,
+                  posted_from: str | None = None) -> IngestOut:
     """Store one report record with its events, then bring the timeline up to date.
 
-    Goes through `ingest.ingest` (a one-record JSON file) with the command
-    line's `StoreExtraction` hook (which also recomputes the timeline of the
-    units the report touches), so the API and `frontlines ingest` cannot
-    drift apart.
+    The record becomes a Document as a record of a JSON corpus does
+    (`documents.document_from_record`), with `origin` as where it came from and
+    the audit trail (`posted_by`, `posted_from`) on it, and is stored through
+    `ingest.ingest_items` with the command line's `StoreExtraction` hook (which
+    also recomputes the timeline of the units the report touches), so the API
+    and `frontlines ingest` cannot drift apart.
     """
-    from .ingest import ingest
+    from .documents import InputError, document_from_record
+    from .ingest import IngestStopped, ingest_items
 
     try:
         hook = StoreExtraction(workspace)  # the workspace's extractor, like the command line
     except ExtractionChoiceError as exc:
         raise ApiError(500, f"the workspace's extractor cannot run: {exc}") from exc
-    with lock, tempfile.TemporaryDirectory(prefix="frontlines-api-") as folder:
-        path = Path(folder) / "report.json"
-        path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        outcome = ingest(workspace, [path], on_document=hook)
-        messages = [str(p).replace(str(path), origin) for p in [*outcome.failed, *outcome.warnings]]
+    warnings: list[str] = []
+    try:
+        doc = document_from_record(record, origin=origin, warnings=warnings)
+    except InputError as exc:
+        raise ApiError(422, f"{origin}: {exc.message}") from exc
+    doc = dataclasses.replace(doc, posted_by=posted_by, posted_from=posted_from)
+    with lock:
+        try:
+            outcome = ingest_items(workspace, [(origin, [doc])], on_document=hook)
+        except IngestStopped as exc:  # the database cannot write now: nothing was stored
+            log.error("POST /api/documents by %s not stored: %s", origin, exc.reason)
+            raise ApiError(503, f"not stored: {exc.reason}") from exc
+        messages = [*(f"{origin}: {w}" for w in warnings),
+                    *(str(p) for p in [*outcome.failed, *outcome.warnings])]
         if outcome.failed:
             raise ApiError(422, "; ".join(messages))
         if outcome.added:
@@ -1142,6 +1222,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 503:  # the database cannot write now (see `ingest_record`)
+            headers = {"Retry-After": "10"}
         return body(exc.status, exc.message, headers=headers)
 
     @app.exception_handler(TimelineError)
@@ -1162,8 +1244,5 @@ def _install_error_handlers(app: FastAPI) -> None:
         summary_text = "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in detail[:5])
         return body(422, f"invalid request: {summary_text}", detail)
 
-    @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
-        return body(500, f"internal error: {type(exc).__name__}")
+    # Any other exception: `ServerErrorAnswer`.
 

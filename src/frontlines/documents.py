@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from .models import Document
+from .models import Document, document_id_problem
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are refused (for JSONL: any single record line).
@@ -762,14 +762,17 @@ def make_document(
     """A Document with its content hash, derived id (when none) and language.
 
     Control characters are replaced (see `replace_control_chars`) in the body
-    and metadata; an id containing one is refused. `related` must be a list
-    (or other collection) of strings, never a single string.
+    and metadata; an id containing one is refused, and so is any id outside
+    `models.DOCUMENT_ID_PATTERN` (one that could not be fetched by URL, say).
+    `related` must be a list (or other collection) of strings, never a single string.
     """
     body = replace_control_chars(body)
     if not _has_words(body, 1):
         raise InputError("no text")
     if doc_id is not None and _CONTROL_CHARS.search(doc_id):
         raise InputError("field 'id' contains control characters")
+    if doc_id is not None and (problem := document_id_problem(doc_id)):
+        raise InputError(problem)
     related_headlines = _related_headlines(related)
     hash_hex = content_hash(body)
     return Document(

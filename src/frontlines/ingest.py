@@ -8,8 +8,11 @@ there) and then, if the hook has one, its `after_batch` once for the batch
 `kill -9` costs at most the batch in hand: every batch before it is
 committed, nothing of it is left half-written, and running the same ingest
 again stores exactly what is missing. A failure inside a batch (a hook that
-raises, a database error) rolls the batch back and stores its documents again
-one transaction each, so that it costs only the document that failed.
+raises, a uniqueness clash) rolls the batch back and stores its documents again
+one transaction each, so that it costs only the document that failed. A database
+that cannot write at all (a full disk, a read-only file, a lock held past the busy
+timeout, a server gone) stops the run with `IngestStopped`: the batch in hand is
+rolled back and the rest would fail the same way.
 A hook that can extract elsewhere (a `PreparingHook`, such as
 `pipeline.StoreExtraction` with workers) is handed the documents as they are
 read, in chunks, and a full batch is held until the next one is read, so the
@@ -44,11 +47,13 @@ from .models import Document
 from .store import (
     Connection,
     StoreConflict,
+    StoreUnavailable,
     Workspace,
     add_document,
     document_identity,
     document_with_url,
     find_duplicate,
+    store_failure,
 )
 
 DocumentHook = Callable[[Connection, Document], None]
@@ -127,6 +132,21 @@ class IngestSummary:
         if self.interrupted:
             text += " (interrupted)"
         return text
+
+
+class IngestStopped(RuntimeError):
+    """The database failed (full disk, read-only, locked, its server gone): the run stopped.
+
+    The batch in hand was rolled back, every batch before it is committed, and
+    nothing after it was tried (it would fail the same way). Running the same
+    ingest again, once the cause is fixed, stores exactly what is missing.
+    `summary` is what was done before; `reason` says what went wrong (`store_failure`).
+    """
+
+    def __init__(self, reason: str, summary: IngestSummary):
+        super().__init__(reason)
+        self.reason = reason
+        self.summary = summary
 
 
 class IngestInterrupted(KeyboardInterrupt):
@@ -284,6 +304,8 @@ def ingest_items(
     except KeyboardInterrupt:
         summary.interrupted = True
         raise IngestInterrupted(summary) from None
+    except StoreUnavailable as exc:
+        raise IngestStopped(store_failure(exc), summary) from exc
     return summary
 
 
@@ -350,10 +372,12 @@ class _Batch:
         if len(docs) > 1:
             try:
                 outcome = self._transaction(docs)
+            except StoreUnavailable:
+                raise  # the next documents would fail the same way: stop (`IngestStopped`)
             except Exception:
-                # A hook or the database failed (or another process stored one of these
-                # documents meanwhile): rolled back whole, the batch is stored again one
-                # document at a time, so that only the document at fault is lost.
+                # A hook failed (or another process stored one of these documents
+                # meanwhile): rolled back whole, the batch is stored again one document
+                # at a time, so that only the document at fault is lost.
                 pass
             else:
                 self._record(outcome)
@@ -398,7 +422,9 @@ class _Batch:
             # Another process stored the same document between our check and insert.
             self.summary.duplicates.append(source)
             return
-        except Exception as exc:  # the hook or the database failed: this document only
+        except StoreUnavailable:
+            raise
+        except Exception as exc:  # the hook failed: this document only
             self.summary.failed.append(
                 SourceError(source, f"document {doc.id} not stored: {type(exc).__name__}: {exc}")
             )

@@ -7,6 +7,7 @@ database, the network or the command line.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -28,6 +29,41 @@ CERTAINTIES: tuple[str, ...] = ("confirmed", "reported", "claimed", "unverified"
 DatePrecision = Literal["day", "week", "month"]
 DateBasis = Literal["explicit", "relative", "publication"]
 
+EARLIEST_DAY = date(1800, 1, 1)
+LATEST_DAY = date.max
+"""The days frontlines reasons about, in every command and API query. The earliest is far
+enough from `date.min` that date arithmetic (a ten-year chart window before a day) never
+overflows, and earlier than any news report. Any later day is fine (9999-12-31 is a common
+"no end"): a query past the data ends at the latest event, and code that adds to a day
+must not overflow at `date.max` (the API's fuzz test tries it)."""
+
+
+def day_out_of_range(day: date, what: str) -> str | None:
+    """Why `day`, given as `what` (an option or field name), cannot be used; None if it can."""
+    if EARLIEST_DAY <= day <= LATEST_DAY:
+        return None
+    return (f"{what} {day.isoformat()} is out of range (days from {EARLIEST_DAY.isoformat()} "
+            f"to {LATEST_DAY.isoformat()})")
+
+
+DOCUMENT_ID_PATTERN = r"[A-Za-z0-9._:-]{1,200}"
+"""What a document id given with a report may be: 1-200 ASCII letters, digits, `.`, `_`, `:`
+and `-`. Such an id is safe in a URL path (`/api/documents/{id}`), a file name and a
+shell, and cannot hold `#`, which event ids use to append their number (`a004#2`).
+Ids frontlines makes itself (`d` + 11 hex digits) are of this set too."""
+_DOCUMENT_ID = re.compile(DOCUMENT_ID_PATTERN)
+
+
+def document_id_problem(doc_id: str) -> str | None:
+    """Why `doc_id` cannot be a document's id (see `DOCUMENT_ID_PATTERN`); None if it can."""
+    if _DOCUMENT_ID.fullmatch(doc_id):
+        return None
+    if not doc_id or len(doc_id) > 200:
+        return f"field 'id' must be 1 to 200 characters long, not {len(doc_id)}"
+    bad = sorted({c for c in doc_id if not _DOCUMENT_ID.fullmatch(c)})
+    return (f"field 'id' {doc_id!r} has characters ids cannot hold ({' '.join(map(repr, bad[:5]))}): "
+            "use letters A-Z and a-z, digits, '.', '_', ':' and '-'")
+
 
 @dataclass(frozen=True)
 class Document:
@@ -46,7 +82,11 @@ class Document:
     url: str | None = None
     language: str | None = None
     related: tuple[str, ...] = ()
-    origin: str | None = None  # the file path or URL it was read from
+    origin: str | None = None  # the file path or URL it was read from; `api:TOKEN` if posted
+    # Who posted it through the API (the token's name) and from which client address;
+    # None for documents read by `frontlines ingest`. When: the store's `ingested_at`.
+    posted_by: str | None = None
+    posted_from: str | None = None
 
     @property
     def published_date(self) -> date | None:

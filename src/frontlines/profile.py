@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pycountry
 
-from .models import EVENT_KINDS
+from .models import EVENT_KINDS, day_out_of_range
 from .places.names import RULE_SETS
 
 SPECIAL_STATES = ("contested", "unknown")
@@ -280,6 +280,9 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         start_date = raw_date
     else:
         raise ProfileError(f"{origin}: field 'start.date' is required (YYYY-MM-DD)")
+    out_of_range = day_out_of_range(start_date, "field 'start.date':")
+    if out_of_range:
+        raise ProfileError(f"{origin}: {out_of_range}")
     start_state = start.get("state", "unknown")
     if start_state not in ids and start_state not in SPECIAL_STATES:
         raise ProfileError(

@@ -61,7 +61,7 @@ from sqlalchemy import (
     update,
 )
 
-from .models import ADMIN_LEVELS, Event, Place, Statement
+from .models import ADMIN_LEVELS, Event, Place, Statement, day_out_of_range
 from .profile import Levels, Profile
 from .store import (
     BASELINE_VERSION_KEY,
@@ -134,11 +134,16 @@ PLACE_MATCH_MIN_SCORE = 85
 
 
 def parse_day(text: str, what: str = "date") -> date:
-    """A YYYY-MM-DD date from the command line, or a one-line error."""
+    """A YYYY-MM-DD date from the command line or the API, or a one-line error (also for a
+    day outside `models.EARLIEST_DAY`..`LATEST_DAY`)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise TimelineError(f"{what} {text!r} is not a date (expected YYYY-MM-DD)") from None
+    problem = day_out_of_range(day, what)
+    if problem:
+        raise TimelineError(problem)
+    return day
 
 
 # --- units ----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from rich.progress import (
 )
 
 from ..documents import DEFAULT_MAX_BYTES, replace_control_chars
-from ..ingest import CLI_BATCH_SIZE, IngestInterrupted, IngestSummary, ingest
+from ..ingest import CLI_BATCH_SIZE, IngestInterrupted, IngestStopped, IngestSummary, ingest
 from ..ingest import Progress as IngestProgress
 from ..pipeline import (
     ExtractionChoiceError,
@@ -33,7 +33,7 @@ from ..pipeline import (
     check_extractor,
     workspace_extraction,
 )
-from ..store import ExtractionChoice, get_document, list_documents_sorted
+from ..store import ExtractionChoice, document_ingested_at, get_document, list_documents_sorted
 from ..store import workspace_status as store_status
 from .base import State, cli, emit, err_console, output_format, pass_state
 
@@ -180,6 +180,12 @@ def ingest_command(state: State, sources: tuple[str, ...], allow_private: bool,
         click.echo("interrupted: the documents in progress were not stored (run the same "
                    "ingest again to finish)", err=True)
         sys.exit(130)
+    except IngestStopped as exc:
+        _print_summary(exc.summary)
+        click.echo(f"error: {exc.reason}", err=True)
+        click.echo("stopped: the documents in progress were not stored, and what was stored "
+                   "before is intact (run the same ingest again to finish)", err=True)
+        sys.exit(1)
     _print_summary(summary)
     click.echo(f"events extracted: {extraction.events}")
     if not summary.ok:
@@ -195,12 +201,24 @@ def documents_group() -> None:
 @output_format("table", "json")
 @pass_state
 def documents_list(state: State, fmt: str) -> None:
-    """Every stored document, oldest publication first (undated last)."""
+    """Every stored document, oldest publication first (undated last), and who posted it."""
     with state.workspace().connect() as conn:
         rows = list_documents_sorted(conn)
-    # The table leaves out URLs (long, and wrapped into unreadable columns); JSON has them.
-    columns = ["id", "published", "outlet", "title"] if fmt == "table" else None
-    emit(rows, fmt, columns=columns)
+    if fmt == "table":
+        # The table leaves out URLs and file paths (long, and wrapped into unreadable
+        # columns); JSON has them. `posted`: who posted it through the API, from where, when.
+        table = [{**row, "posted": posted_text(row["posted_by"], row["posted_from"],
+                                               row["ingested_at"])} for row in rows]
+        emit(table, fmt, columns=["id", "published", "outlet", "title", "posted"])
+        return
+    emit(rows, fmt)
+
+
+def posted_text(by: str | None, client: str | None, at: str | None) -> str | None:
+    """`NAME from ADDRESS at TIME` for a document posted through the API; None otherwise."""
+    if by is None:
+        return None
+    return f"{by} from {client or 'an unknown address'} at {at}"
 
 
 @documents_group.command("show")
@@ -211,6 +229,7 @@ def documents_show(state: State, doc_id: str, fmt: str) -> None:
     """One document: its metadata, related headlines and full text."""
     with state.workspace().connect() as conn:
         doc = get_document(conn, doc_id)
+        ingested_at = document_ingested_at(conn, doc_id)
     if doc is None:
         raise click.ClickException(
             f"no document with id {doc_id!r} (see 'frontlines documents list')"
@@ -219,6 +238,8 @@ def documents_show(state: State, doc_id: str, fmt: str) -> None:
         data = {
             "id": doc.id, "title": doc.title, "published": doc.published, "outlet": doc.outlet,
             "url": doc.url, "language": doc.language, "origin": doc.origin,
+            "ingested_at": ingested_at, "posted_by": doc.posted_by,
+            "posted_from": doc.posted_from,
             "content_hash": doc.content_hash, "related": list(doc.related), "text": doc.text,
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -226,7 +247,8 @@ def documents_show(state: State, doc_id: str, fmt: str) -> None:
     fields = [
         ("id", doc.id), ("title", doc.title), ("published", doc.published),
         ("outlet", doc.outlet), ("url", doc.url), ("language", doc.language),
-        ("origin", doc.origin),
+        ("origin", doc.origin), ("ingested", ingested_at),
+        ("posted", posted_text(doc.posted_by, doc.posted_from, ingested_at)),
     ]
     # New documents hold no control characters (see `documents.make_document`);
     # ones stored by older versions are cleaned here, so no escape reaches the terminal.

@@ -32,6 +32,7 @@ from typing import Literal
 
 import httpx
 
+from ..documents import SourceError
 from ..fetch import (
     FeedItem,
     FetchError,
@@ -43,7 +44,14 @@ from ..fetch import (
     parse_feed,
     read_feed_items,
 )
-from ..ingest import DocumentHook, IngestInterrupted, IngestSummary, ingest_items, url_known
+from ..ingest import (
+    DocumentHook,
+    IngestInterrupted,
+    IngestStopped,
+    IngestSummary,
+    ingest_items,
+    url_known,
+)
 from ..store import Workspace
 
 # The longest a failing feed is left alone before it is tried again.
@@ -265,8 +273,19 @@ class Watcher:
                     streams.append((feed.url, read_feed_items(
                         feed.url, items, self.options, client=client,
                         is_known=lambda url: url_known(self.workspace, url))))
-            summary = ingest_items(self.workspace, streams, on_document=self.on_document,
-                                   batch_size=self.batch_size)
+            try:
+                summary = ingest_items(self.workspace, streams, on_document=self.on_document,
+                                       batch_size=self.batch_size)
+            except IngestStopped as exc:
+                # The database cannot write now (full, read-only, locked, its server gone):
+                # the round ends with the error, and the feeds it read are read whole
+                # again next round (no conditional GET), so no item is skipped for good.
+                summary = exc.summary
+                summary.failed.append(SourceError("database", f"{exc.reason}; this round's "
+                                                              "feeds are read again next round"))
+                for feed in self.feeds:
+                    if any(url == feed.url for url, _ in streams):
+                        feed.etag = feed.last_modified = None
         events = getattr(self.on_document, "events", 0) - events_before
         return Round(self.rounds, started, polls, summary, events)
 

@@ -20,6 +20,7 @@ pass it on; `tests/test_store_layer.py` fails the build on SQL anywhere else.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,11 +57,18 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 
-from ..models import Document, Event, Evidence, Place, Statement
+from ..models import Document, Event, Evidence, Place, Statement, day_out_of_range
 from ..profile import Profile, ProfileError, parse_profile, read_profile_text
 
 StoreConflict = IntegrityError
 """A write refused by a uniqueness rule: another process stored the same row first."""
+StoreUnavailable = OperationalError
+"""The database cannot do what was asked: its disk is full, it is read-only, another
+writer holds its lock past the busy timeout, or its server went away. Nothing of the
+transaction in hand was kept, and the next document would fail the same way."""
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite connection waits for another writer's lock before giving up."""
 
 DB_NAME = "frontlines.db"
 PROFILE_NAME = "profile.toml"
@@ -120,6 +128,10 @@ documents = Table(
     Column("related", JSON, nullable=False, default=list),
     Column("origin", Text),
     Column("ingested_at", String, nullable=False),
+    # Added in revision 0009, the audit trail of the API's writes: the name of the token a
+    # document was posted with and the client's address (NULL: not posted through the API).
+    Column("posted_by", String, nullable=True),
+    Column("posted_from", String, nullable=True),
     Index("ix_documents_published", "published"),
 )
 
@@ -351,7 +363,7 @@ statements = Table(
 )
 
 
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 """The newest alembic revision (`store/migrations/versions/`)."""
 SCHEMA_VERSION = int(SCHEMA_HEAD)
 """The same as a number, kept in the meta table's `schema_version` for frontlines
@@ -372,7 +384,7 @@ def _enable_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -396,6 +408,28 @@ def database_url(text: str) -> URL:
 
 def sqlite_url(path: Path) -> URL:
     return URL.create("sqlite", database=str(path))
+
+
+def read_only_sqlite_url(url: URL) -> URL | None:
+    """For a SQLite file this process cannot write (on a read-only mount, or not its
+    own), a URL that opens it read-only; None when it can write (or it is no file).
+
+    SQLite opens such a file read-write all the same and fails later, and a WAL
+    database in a folder it cannot write to (no room for its `-shm` index) does not
+    even open: "unable to open database file". Read-only, the maps and queries of
+    a workspace on a read-only mount work, and a write fails saying the database is
+    read-only. In a folder nothing can write to, the file is opened `immutable`
+    (SQLite then needs no `-shm` and takes no locks): right for a read-only mount.
+    """
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = Path(url.database)
+    if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    query = {"mode": "ro", "uri": "true"}
+    if not os.access(path.parent, os.W_OK):
+        query["immutable"] = "1"
+    return url.set(database=f"file:{path}", query=query)
 
 
 def shown_url(url: URL) -> str:
@@ -521,6 +555,29 @@ def stored_document_count(url: URL) -> int:
         raise WorkspaceError(_unreachable(url, exc)) from exc
     finally:
         engine.dispose()
+
+
+def store_failure(exc: OperationalError) -> str:
+    """What went wrong with the database, in one line a user can act on."""
+    lines = str(exc.orig or exc).strip().splitlines()
+    reason = lines[0] if lines else type(exc).__name__
+    lowered = reason.lower()
+    if "disk is full" in lowered or "no space left" in lowered:
+        return f"the disk holding the database is full ({reason}): free some space"
+    if "readonly database" in lowered or "read-only" in lowered:
+        return (f"the database is read-only ({reason}): frontlines needs to write to the "
+                "workspace folder and its database file")
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return (f"another process held the database's write lock for longer than "
+                f"{BUSY_TIMEOUT_MS // 1000} s ({reason}): try again when it is done")
+    if any(sign in lowered for sign in ("server closed the connection", "terminating connection",
+                                        "connection refused", "connection is closed",
+                                        "consuming input failed", "the connection is lost")):
+        return (f"the database server went away ({reason}): what was stored before is "
+                "intact; try again when it is back")
+    if "unable to open database file" in lowered:
+        return f"the database file cannot be opened ({reason})"
+    return f"the database failed: {reason}"
 
 
 def _unreachable(url: URL, exc: OperationalError) -> str:
@@ -671,7 +728,7 @@ class Workspace:
             profile = parse_profile(profile_file.read_text(encoding="utf-8"), str(profile_file))
         except ProfileError as exc:
             raise WorkspaceError(str(exc)) from exc
-        engine = make_engine(url, path, connections)
+        engine = make_engine(read_only_sqlite_url(url) or url, path, connections)
         try:
             migrate(engine)
         except OperationalError as exc:
@@ -791,6 +848,8 @@ def add_document(conn: Connection, doc: Document) -> bool:
             related=list(doc.related),
             origin=doc.origin,
             ingested_at=now_iso(),
+            posted_by=doc.posted_by,
+            posted_from=doc.posted_from,
         )
     )
     return True
@@ -826,12 +885,19 @@ def _row_to_document(row: Any) -> Document:
         language=row.language,
         related=tuple(row.related or ()),
         origin=row.origin,
+        posted_by=row.posted_by,
+        posted_from=row.posted_from,
     )
 
 
 def get_document(conn: Connection, doc_id: str) -> Document | None:
     row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
     return _row_to_document(row) if row else None
+
+
+def document_ingested_at(conn: Connection, doc_id: str) -> str | None:
+    """When the document with this id was stored (ISO 8601, UTC), if it is."""
+    return conn.execute(select(documents.c.ingested_at).where(documents.c.id == doc_id)).scalar()
 
 
 def iter_documents(conn: Connection, ids: Sequence[str] | None = None) -> Iterator[Document]:
@@ -1218,11 +1284,13 @@ def set_place_parents(conn: Connection, items: Iterable[Place]) -> None:
 
 
 def list_documents_sorted(conn: Connection) -> list[dict[str, Any]]:
-    """Every document (`id`, `title`, `published`, `outlet`, `url`), oldest publication
-    first, undated ones last, ties by id."""
+    """Every document (`id`, `title`, `published`, `outlet`, `url`, and where it came from:
+    `origin`, `ingested_at`, `posted_by`, `posted_from`), oldest publication first, undated
+    ones last, ties by id."""
     query = select(
         documents.c.id, documents.c.title, documents.c.published, documents.c.outlet,
-        documents.c.url,
+        documents.c.url, documents.c.origin, documents.c.ingested_at, documents.c.posted_by,
+        documents.c.posted_from,
     ).order_by(documents.c.published.is_(None), documents.c.published, documents.c.id)
     return [dict(row._mapping) for row in conn.execute(query)]
 
@@ -1275,11 +1343,15 @@ def _filter_day(value: str, option: str) -> str:
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ValueError(text)
-        return date.fromisoformat(text).isoformat()
+        day = date.fromisoformat(text)
     except ValueError:
         raise EventFilterError(
             option, f"{option} {value!r} is not a date (expected YYYY-MM-DD)"
         ) from None
+    problem = day_out_of_range(day, option)
+    if problem:
+        raise EventFilterError(option, problem)
+    return day.isoformat()
 
 
 def validate_event_filters(
