@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from sqlalchemy import (
     JSON,
@@ -1148,41 +1148,34 @@ def _event_conditions(
     return conditions
 
 
-def query_events(
-    conn: Connection,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    place: str | None = None,
-    actor: str | None = None,
-    kind: str | None = None,
-    document_id: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[Event]:
+class EventFilters(TypedDict, total=False):
+    """What `query_events` and `iter_events` filter and page by."""
+
+    since: str | None
+    until: str | None
+    place: str | None
+    actor: str | None
+    kind: str | None
+    document_id: str | None
+    limit: int | None
+    offset: int
+
+
+def query_events(conn: Connection, **filters: Unpack[EventFilters]) -> list[Event]:
     """Events filtered by date range, place (any admin level), actor and kind."""
-    return list(iter_events(conn, since=since, until=until, place=place, actor=actor, kind=kind,
-                            document_id=document_id, limit=limit, offset=offset))
+    return list(iter_events(conn, **filters))
 
 
 EVENTS_PER_FETCH = 1000
 """Rows `iter_events` holds at a time: memory stays flat whatever the store's size."""
 
 
-def iter_events(
-    conn: Connection,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    place: str | None = None,
-    actor: str | None = None,
-    kind: str | None = None,
-    document_id: str | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> Iterator[Event]:
+def iter_events(conn: Connection, **filters: Unpack[EventFilters]) -> Iterator[Event]:
     """`query_events`, one event at a time, fetched in batches: listing or
     exporting every event of a store of 100,000 never holds them all."""
+    since, until, place = filters.get("since"), filters.get("until"), filters.get("place")
+    actor, kind, document_id = filters.get("actor"), filters.get("kind"), filters.get("document_id")
+    limit, offset = filters.get("limit"), filters.get("offset", 0)
     query = select(events).where(*_event_conditions(since, until, place, actor, kind, document_id))
     query = query.order_by(nulls_first(conn, events.c.date), events.c.id).offset(offset)
     if limit is not None:
