@@ -97,7 +97,7 @@ from .timeline_store import (
     unit_shapes,
     unit_word,
 )
-from .tokens import TokenHolder, token_holder, verify_token
+from .tokens import TokenHolder, token_holder
 
 log = logging.getLogger("frontlines.api")
 
@@ -710,34 +710,25 @@ Reader = Annotated[Connection, Depends(_reader)]
 _bearer = HTTPBearer(auto_error=False, description="A token from 'frontlines token create'")
 
 
-def _require_token(request: Request, credentials: Annotated[
-        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "this endpoint needs a bearer token "
-                            "(create one with 'frontlines token create')")
-    app_state: AppState = request.app.state.frontlines
-    with app_state.workspace.connect() as conn:
-        name = verify_token(conn, credentials.credentials)
-    if name is None:
-        raise ApiError(401, "invalid or revoked token")
-    return name
-
-
-TokenName = Annotated[str, Depends(_require_token)]
-"""A route parameter: the name of the caller's valid token (401 without one)."""
-
-
 def _token_holder(request: Request, credentials: Annotated[
         HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> TokenHolder:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "this endpoint needs a bearer token "
-                            "(create one with 'frontlines token create --role analyst')")
+                            "(create one with 'frontlines token create')")
     app_state: AppState = request.app.state.frontlines
     with app_state.workspace.connect() as conn:
         holder = token_holder(conn, credentials.credentials)
     if holder is None:
         raise ApiError(401, "invalid or revoked token")
     return holder
+
+
+def _require_token(holder: Annotated[TokenHolder, Depends(_token_holder)]) -> str:
+    return holder.name
+
+
+TokenName = Annotated[str, Depends(_require_token)]
+"""A route parameter: the name of the caller's valid token (401 without one)."""
 
 
 def _require_analyst(holder: Annotated[TokenHolder, Depends(_token_holder)]) -> TokenHolder:
