@@ -7,8 +7,12 @@ the page in Debian's chromium through Playwright, a fresh browser context
 (empty cache) each time. It reads the page's own `frontlines:map-drawn`
 performance mark: milliseconds from the start of navigation to the units
 painted in their colours for the day (the chart and the rest of the sidebar
-come after). The first load is cold (the server simplifies the polygons
-then); the others are warm. Target: under 1.5 s.
+come after). The first load is the server's first request: `frontlines
+serve` prepares the map's polygons and the front line's coverage before it
+listens (`map_shapes.prepare_map`), but every API answer is still computed
+then for the first time. The others are warm (answers kept per data
+version). Also printed: how long the server took from its start to
+answering. Target: both the first load and the warm median under 1.5 s.
 
 A benchmark, not a test: it prints figures and exits 0 whatever they are
 (1 when ../shared or chromium is missing).
@@ -61,8 +65,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(workspace: Path, port: int) -> subprocess.Popen[bytes]:
-    """`frontlines serve` in a child process, once it answers."""
+def serve(workspace: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+    """`frontlines serve` in a child process, once it answers; and seconds it took to."""
+    started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-c", LAUNCH, "--workspace", str(workspace),
                                "serve", "--port", str(port)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -71,12 +76,12 @@ def serve(workspace: Path, port: int) -> subprocess.Popen[bytes]:
     while True:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return server
+                return server, time.perf_counter() - started
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
                 raise SystemExit("the server did not start") from None
-            time.sleep(0.2)
+            time.sleep(0.05)
 
 
 def time_loads(url: str, runs: int) -> list[float]:
@@ -103,7 +108,8 @@ def time_loads(url: str, runs: int) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--runs", type=int, default=8, help="Loads of the page (the first cold)")
+    parser.add_argument("--runs", type=int, default=8,
+                        help="Loads of the page (the first is the server's first request)")
     args = parser.parse_args()
     if not (args.shared / "geo").is_dir():
         print(f"{args.shared}/geo is missing: nothing to benchmark", file=sys.stderr)
@@ -118,21 +124,23 @@ def main() -> int:
         build_demo(args.shared, workspace)
         print(f"demo-like workspace built in {time.perf_counter() - started:.1f} s")
         port = free_port()
-        server = serve(workspace, port)
+        server, ready = serve(workspace, port)
         try:
             times = time_loads(f"http://127.0.0.1:{port}/", max(1, args.runs))
         finally:
             server.terminate()
             server.wait(timeout=30)
-    cold, warm = times[0], times[1:]
+    first, warm = times[0], times[1:]
     print(f"web map, navigation to map drawn (chromium, 1600x1000, load average {load:.1f} "
           f"on {os.cpu_count()} cores):")
-    print(f"  cold (first load of the server): {cold:.2f} s")
+    print(f"  server ready (start to first answer, map prepared): {ready:.2f} s")
+    print(f"  first load after the server started: {first:.2f} s")
     if warm:
         print(f"  warm: median {statistics.median(warm):.2f} s, best {min(warm):.2f} s, "
               f"worst {max(warm):.2f} s over {len(warm)} loads")
-    verdict = "within" if (statistics.median(warm) if warm else cold) < TARGET_SECONDS else "over"
-    print(f"  target {TARGET_SECONDS:.1f} s (warm median): {verdict}")
+    worst = max(first, statistics.median(warm)) if warm else first
+    verdict = "within" if worst < TARGET_SECONDS else "over"
+    print(f"  target {TARGET_SECONDS:.1f} s (first load and warm median): {verdict}")
     return 0
 
 

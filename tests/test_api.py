@@ -479,7 +479,8 @@ def test_token_commands(reports_workspace: Workspace, tmp_path: Path) -> None:
 
 
 def test_serve_command_runs_uvicorn_on_the_workspace(reports_workspace: Workspace,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
     import uvicorn
 
     seen: dict[str, Any] = {}
@@ -491,6 +492,40 @@ def test_serve_command_runs_uvicorn_on_the_workspace(reports_workspace: Workspac
     result = run_cli("serve", "--port", "8123", workspace=reports_workspace.path)
     assert result.exit_code == 0, result.output
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    # The map was prepared before listening: the districts and the provinces over them.
+    assert "map prepared: 433 polygons" in result.output
+    shapes = seen["app"].state.frontlines.shapes
+    assert shapes.levels() == [1, 2]
     with TestClient(seen["app"]) as client:
         assert client.get("/api/summary", params={"date": date(2021, 6, 22).isoformat()}).json()[
             "units"] == 399
+        drawn = client.get("/api/places", params={"level": 2, "format": "geojson"}).json()
+        with reports_workspace.connect() as conn:
+            prepared = shapes.of_level(conn, 2)
+        assert {f["properties"]["id"]: f["geometry"] for f in drawn["features"]} == prepared
+
+    # A workspace without boundaries yet has no map to prepare, and is served all the same.
+    assert run_cli("init", workspace=tmp_path / "empty").exit_code == 0
+    seen.clear()
+    result = run_cli("serve", workspace=tmp_path / "empty")
+    assert result.exit_code == 0, result.output
+    assert "map not prepared" in result.output and seen["port"] == 8000
+
+
+def test_prepare_map_fills_the_cache_the_map_reads(afghan_workspace: Workspace,
+                                                    tmp_path: Path) -> None:
+    from frontlines.outputs.map_shapes import UnitGeometry, prepare_map
+
+    ws = copy_workspace(afghan_workspace, tmp_path / "ws")
+    shapes = UnitGeometry()
+    with ws.connect() as conn:
+        done = prepare_map(conn, ws.profile, shapes)
+        assert done.levels == (2, 1) and done.units == 399 + 34 and done.seconds > 0
+        assert shapes.levels() == [1, 2]
+        districts = shapes.of_level(conn, 2)
+        assert shapes.of_level(conn, 2) is districts  # kept, not built again
+        assert len(districts) == 399
+        assert all(g is None or g["type"] in ("Polygon", "MultiPolygon")
+                   for g in districts.values())
+        provinces_only = prepare_map(conn, ws.profile, UnitGeometry(), level=1)
+        assert provinces_only.levels == (1,) and provinces_only.units == 34

@@ -14,6 +14,11 @@ message for a bad date or unit); accessibility (the slider's date as
 `aria-valuetext`, no unit tab stops, focus rings, Enter, axe-core); the phone
 layout; the chart's legend and values; the change list per level; a report
 without a title named by outlet and date.
+
+The last tests go through the same points on a touch phone (390×844): review
+in the panel, share and export (a real download), the live URL and its
+messages, the slider, Enter and axe-core, the chart's values on a tap, the
+change list per level, and every tapped unit's panel coming into view.
 """
 
 from __future__ import annotations
@@ -375,3 +380,228 @@ def test_chart_legend_feed_by_level_and_untitled_reports(open_page: Any) -> None
     page.wait_for_selector("path[data-unit='AF19']", timeout=15_000)
     expect(page.locator("#feed-empty")).to_be_visible()
     expect(page.locator("#feed li")).to_have_count(0)
+
+
+# --- the same points at a phone's 390×844 ----------------------------------------------------
+
+
+def open_phone(open_page: Any, hash_: str = "", **options: Any) -> Any:
+    """The app on a touch phone (390×844): taps, not clicks; a mobile viewport."""
+    return open_page(hash_, viewport=PHONE, is_mobile=True, has_touch=True, **options)
+
+
+def assert_fits_the_width(page: Any) -> None:
+    """Nothing is wider than the phone: the page never scrolls sideways."""
+    wide = page.evaluate("document.scrollingElement.scrollWidth")
+    assert wide <= PHONE["width"], f"the page is {wide} px wide on a {PHONE['width']} px phone"
+
+
+def test_on_a_phone_review_in_the_panel(open_page: Any, desk: Desk) -> None:
+    from playwright.sync_api import expect
+
+    def trail() -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = json.loads(run_cli(
+            "decide", "trail", "--unit", IMAM_SAHIB, "--format", "json",
+            workspace=desk.workspace.path).output)
+        return found
+
+    before = len(trail())
+    page = open_phone(open_page, f"#date=2021-06-22&unit={IMAM_SAHIB}")
+    expect(page.locator("#unit-name")).to_have_text("Imam Sahib")
+    expect(page.locator("#review-note")).to_contain_text("Read-only")
+    expect(page.locator(".reject-form")).to_have_count(0)
+    page.locator("#token-input").fill(desk.token)
+    page.locator("#token-form button[type='submit']").tap()
+    expect(page.locator("#access-note")).to_contain_text("Reviewing as ana")
+
+    item = page.locator("#unit-evidence li", has_text=IMAM_SAHIB_SENTENCE)
+    event_id = item.get_attribute("data-event")
+    assert event_id
+    item.locator(".reject-form input").fill("a rumour, denied the next day")
+    item.get_by_role("button", name="Reject").tap()
+    rejected = page.locator(f"#unit-rejected li[data-event='{event_id}']")
+    expect(rejected).to_contain_text("a rumour, denied the next day")
+    expect(page.locator(f"#unit-evidence li[data-event='{event_id}']")).to_have_count(0)
+    assert_fits_the_width(page)
+    rejected.scroll_into_view_if_needed()
+    shot(page, "phone-review-rejected")
+
+    rejected.get_by_role("button", name="Restore").tap()
+    expect(page.locator(f"#unit-evidence li[data-event='{event_id}']")).to_have_count(1)
+    expect(page.locator(f"#unit-rejected li[data-event='{event_id}']")).to_have_count(0)
+
+    form = page.locator("#pin-form")
+    expect(form).to_be_visible()
+    page.locator("#pin-state").select_option("government")
+    page.locator("#pin-start").fill("2021-06-21")
+    page.locator("#pin-end").fill("2021-06-23")
+    page.locator("#pin-note").fill("held, says the district governor by phone")
+    form.scroll_into_view_if_needed()
+    box = form.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    form.get_by_role("button", name="Pin", exact=True).tap()
+    expect(page.locator("#unit-state")).to_have_text("Afghan government")
+    expect(page.locator("#unit-trail li[data-action='pin']").last).to_contain_text("held, says")
+    assert_fits_the_width(page)
+    page.locator("#trail-box summary").tap()
+    page.locator("#unit-trail li[data-action='pin']").last.scroll_into_view_if_needed()
+    shot(page, "phone-review-pinned")
+
+    decisions = trail()
+    assert [e["action"] for e in decisions[before:]] == ["reject", "restore", "pin"]
+    assert decisions[before]["why"] == "a rumour, denied the next day"
+    # Leave the workspace as the other tests expect it.
+    assert run_cli("decide", "remove", str(decisions[-1]["decision_id"]),
+                   workspace=desk.workspace.path).exit_code == 0
+
+
+def test_on_a_phone_share_export_and_a_live_url(open_page: Any, desk: Desk) -> None:
+    import httpx
+    from playwright.sync_api import expect
+
+    page = open_phone(open_page, "#date=2021-06-22",
+                      permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
+    assert_fits_the_width(page)
+    for tool in ("#copy-link", "#download-png", "#download-csv", "#download-geojson",
+                 "a[href='/docs']"):
+        expect(page.locator(tool)).to_be_in_viewport()
+    page.locator("#copy-link").tap()
+    expect(page.locator("#tool-status")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()").endswith("#date=2021-06-22")
+    shot(page, "phone-share")
+
+    # Each download answers with its kind; the CSV is downloaded by the browser itself.
+    for link, kind in (("#download-png", "image/png"), ("#download-csv", "text/csv"),
+                       ("#download-geojson", "application/geo+json")):
+        href = page.locator(link).get_attribute("href")
+        assert href and "date=2021-06-22" in href
+        answer = httpx.get(desk.url + href, timeout=120)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(kind)
+    with page.expect_download() as downloading:
+        page.locator("#download-csv").tap()
+    download = downloading.value
+    assert download.suggested_filename.endswith(".csv"), download.suggested_filename
+    csv_text = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert csv_text.startswith("place_id,") and IMAM_SAHIB in csv_text
+
+    # The URL hash is followed: an edit moves the map and opens the unit, in view.
+    page.evaluate(f"location.hash = '#date=2021-06-26&unit={KHAN_ABAD}'")
+    expect(page.locator("#unit-name")).to_have_text("Khan Abad")
+    expect(page.locator("#date-label")).to_have_text("26 June 2021")
+    expect(page.locator("#unit-panel")).to_be_in_viewport()
+    page.go_back()
+    expect(page.locator("#unit-panel")).to_be_hidden()
+    expect(page.locator("#date-label")).to_have_text("22 June 2021")
+    page.go_forward()
+    expect(page.locator("#unit-name")).to_have_text("Khan Abad")
+
+    # A bad date or unit says so where the reader is, even scrolled down to the panel.
+    page.evaluate("location.hash = '#date=2021-13-45'")
+    expect(page.locator("#message")).to_contain_text("2021-13-45")
+    expect(page.locator("#message")).to_be_in_viewport()
+    shot(page, "phone-bad-date-message")
+    page.locator("#chart").scroll_into_view_if_needed()
+    page.evaluate("location.hash = '#date=2021-06-22&unit=AF9999'")
+    expect(page.locator("#message")).to_contain_text("AF9999")
+    expect(page.locator("#message")).to_be_in_viewport()
+    page.evaluate("location.hash = '#date=2021-06-24'")
+    expect(page.locator("#message")).to_be_hidden()
+
+
+def test_on_a_phone_keyboard_screen_reader_and_axe(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = open_phone(open_page, "#date=2021-06-22")
+    slider = page.locator("#date-slider")
+    expect(slider).to_have_attribute("aria-valuetext", "22 June 2021")
+    slide_to(page, "2021-06-24")
+    expect(slider).to_have_attribute("aria-valuetext", "24 June 2021")
+    expect(page.locator("#date-label")).to_have_text("24 June 2021")
+    # A slider a thumb can hold: nearly the phone's width (over 2.5 px a day), 36 px high.
+    box = slider.bounding_box()
+    assert box and box["width"] >= PHONE["width"] * 0.7 and box["height"] >= 32, box
+    days = int(slider.get_attribute("max") or 0)
+    assert days and box["width"] / days > 2.5, (box, days)
+    # Enter on a change in the list (a keyboard on a phone, or a switch device) opens its
+    # unit, and the panel comes into view.
+    item = page.locator("#feed li").first
+    item.scroll_into_view_if_needed()
+    item.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#unit-panel")).to_be_visible()
+    expect(page.locator("#unit-panel")).to_be_in_viewport()
+    shot(page, "phone-keyboard")
+
+    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                              target: v.nodes[0].target }));
+    }""")
+    grave = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert grave == [], grave
+
+
+def test_on_a_phone_chart_values_on_tap_and_the_change_list_per_level(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = open_phone(open_page, "#date=2021-06-26")
+    expect(page.locator("#chart-legend")).to_contain_text("Taliban")
+    assert page.locator("#chart-legend li").count() >= 3
+    expect(page.locator("#chart svg .axis-title")).not_to_have_count(0)
+    chart = page.locator("#chart > svg")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    # A tap shows that day's values and moves the map to it.
+    chart.tap(position={"x": box["width"] * 0.6, "y": box["height"] * 0.3})
+    readout = page.locator("#chart-readout")
+    expect(readout).to_be_visible()
+    expect(readout).to_contain_text("2021")
+    expect(readout.locator("div").first).to_contain_text(":")
+    day = readout.locator("strong").inner_text()
+    expect(page.locator("#date-slider")).to_have_attribute("aria-valuetext", day)
+    expect(readout).to_be_in_viewport()
+    assert_fits_the_width(page)
+    shot(page, "phone-chart")
+
+    # The change list follows the level: districts name Khan Abad; no province changed.
+    page.evaluate("location.hash = '#date=2021-06-26'")
+    page.wait_for_selector("body[data-loaded='2021-06-26']", timeout=15_000)
+    expect(page.locator(f"#feed li[data-unit='{KHAN_ABAD}']")).to_have_count(1)
+    page.locator("#level").select_option("1")
+    page.wait_for_selector("path[data-unit='AF19']", timeout=15_000)
+    expect(page.locator("#feed-empty")).to_be_visible()
+    expect(page.locator("#feed li")).to_have_count(0)
+    page.locator("#feed-empty").scroll_into_view_if_needed()
+    shot(page, "phone-feed-provinces")
+    page.locator("#level").select_option("2")
+    expect(page.locator(f"#feed li[data-unit='{KHAN_ABAD}']")).to_have_count(1)
+
+
+def test_on_a_phone_every_tap_brings_its_panel_into_view(open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = open_phone(open_page, "#date=2021-06-26")
+    panel = page.locator("#unit-panel")
+    # A unit tapped on the map, then another one with the panel already open.
+    for unit, name in ((IMAM_SAHIB, "Imam Sahib"), (KHAN_ABAD, "Khan Abad")):
+        page.evaluate("window.scrollTo(0, 0)")
+        shape = page.locator(f"path[data-unit='{unit}']")
+        shape.scroll_into_view_if_needed()
+        shape.tap()
+        expect(page.locator("#unit-name")).to_have_text(name)
+        expect(panel).to_be_in_viewport()
+    shot(page, "phone-tapped-unit")
+    # A change tapped in the list, far below the panel.
+    change = page.locator(f"#feed li[data-unit='{KHAN_ABAD}']")
+    change.scroll_into_view_if_needed()
+    change.tap()
+    expect(page.locator("#unit-name")).to_have_text("Khan Abad")
+    expect(panel).to_be_in_viewport()
+    # A report's stored text, opened from the evidence, comes into view as well.
+    page.locator("#unit-evidence li .links button").first.tap()
+    expect(page.locator("#report-panel")).to_be_in_viewport()
+    expect(page.locator("#report-text")).not_to_be_empty()
+    assert_fits_the_width(page)
+    shot(page, "phone-report")

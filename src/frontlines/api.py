@@ -30,7 +30,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import shapely
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -43,9 +42,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .export import ExportError, control_frame, latest_event_day, write_control
 from .models import DOCUMENT_ID_PATTERN, EVENT_KINDS
 from .outputs.frontline import frontline
+from .outputs.map_shapes import MapPrepared, UnitGeometry, prepare_map
 from .pipeline import ExtractionChoiceError, StoreExtraction
 from .places.gazetteer import AmbiguousName
-from .places.workspace import VERSION_META_KEY as GAZETTEER_VERSION_KEY
 from .places.workspace import PlaceHit, resolve_place, search_places
 from .render import RenderError, actor_colors, daily_state_counts, render_map, state_style
 from .serving import AdmissionLimit, ResponseCache, VersionProbe
@@ -57,7 +56,6 @@ from .store import (
     count_events,
     document_ingested_at,
     get_document,
-    get_meta,
     query_events,
     validate_event_filters,
 )
@@ -79,7 +77,6 @@ from .timeline_store import (
     changes,
     check_level,
     control,
-    count_units,
     data_version,
     ensure_timeline,
     event_details,
@@ -94,7 +91,6 @@ from .timeline_store import (
     timeline_is_fresh,
     unit_level,
     unit_places,
-    unit_shapes,
     unit_word,
 )
 from .tokens import TokenHolder, token_holder
@@ -110,8 +106,6 @@ cores more would only take turns for the interpreter, and each holds database co
 MAX_QUEUED_REQUESTS = 1000
 MAX_QUEUE_SECONDS = 15.0
 MAX_PAGE_SIZE = 500
-SIMPLIFY_DEGREES = 0.002
-"""Tolerance for the web map's polygons (~200 m): 10× smaller GeoJSON, invisible on screen."""
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -539,14 +533,6 @@ def evidence_for(conn: Connection, event_ids: list[str]) -> dict[str, EvidenceOu
     return found
 
 
-def _rounded_geometry(wkb: bytes | None) -> dict[str, Any] | None:
-    if not wkb:
-        return None
-    geometry = shapely.simplify(shapely.from_wkb(wkb), SIMPLIFY_DEGREES, preserve_topology=True)
-    geometry = shapely.set_precision(geometry, 1e-4)
-    return json.loads(shapely.to_geojson(geometry))
-
-
 class BodySizeLimit:
     """ASGI middleware: refuse a request body over `max_bytes` with 413 before it is parsed.
 
@@ -662,20 +648,28 @@ class AppState:
         self.workspace = workspace
         self.timeline_lock = threading.Lock()
         self.write_lock = threading.Lock()
-        # level → (the gazetteer's stamp when built, unit id → simplified GeoJSON geometry)
-        self.geometry: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-        self.geometry_lock = threading.Lock()
+        self.shapes = UnitGeometry()
 
     def reader(self) -> Iterator[Connection]:
         """A read connection over an up-to-date timeline cache."""
+        self.refresh_timeline()
+        with self.workspace.connect() as conn:
+            yield conn
+
+    def refresh_timeline(self) -> None:
+        """Bring the cached timeline up to date if the store changed (under the lock)."""
         ws = self.workspace
         with ws.connect() as conn:
             fresh = timeline_is_fresh(conn, ws.profile)
         if not fresh:
             with self.timeline_lock, ws.begin() as conn:
                 ensure_timeline(conn, ws.profile)
-        with ws.connect() as conn:
-            yield conn
+
+    def prepare(self) -> MapPrepared:
+        """What the first map waits on, done now (`map_shapes.prepare_map`)."""
+        self.refresh_timeline()
+        with self.workspace.connect() as conn:
+            return prepare_map(conn, self.workspace.profile, self.shapes)
 
     def data_version(self) -> dict[str, str]:
         """What the cached answers are keyed on (`timeline_store.data_version`)."""
@@ -683,20 +677,8 @@ class AppState:
             return data_version(conn)
 
     def unit_geometry(self, conn: Connection, level: int) -> dict[str, Any]:
-        """Simplified GeoJSON geometry of every unit of a level.
-
-        Built once and kept until the gazetteer changes: keyed, like
-        `load_gazetteer`, on its change counter (bumped by every import) and
-        the number of units, so boundaries imported while serving show up.
-        """
-        stamp = (get_meta(conn, GAZETTEER_VERSION_KEY), count_units(conn, level))
-        with self.geometry_lock:
-            cached = self.geometry.get(level)
-            if cached is None or cached[0] != stamp:
-                cached = (stamp, {unit.id: _rounded_geometry(unit.geometry)
-                                  for unit in unit_shapes(conn, level)})
-                self.geometry[level] = cached
-            return cached[1]
+        """Simplified GeoJSON geometry of every unit of a level (see `map_shapes.UnitGeometry`)."""
+        return self.shapes.of_level(conn, level)
 
 
 def _reader(request: Request) -> Iterator[Connection]:
@@ -748,7 +730,11 @@ def create_app(workspace_path: Path | str, *, database: str | None = None,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                max_active: int = MAX_ACTIVE_REQUESTS) -> FastAPI:
     """The FastAPI app serving the API and the web app for one workspace (`database` as
-    for `Workspace.open`); at most `max_active` API requests run at once."""
+    for `Workspace.open`); at most `max_active` API requests run at once.
+
+    `app.state.frontlines.prepare()` does what the first map would wait on
+    (`map_shapes.prepare_map`): `frontlines serve` calls it before it listens.
+    """
     # An admitted request holds at most two connections at a time (the write path: the
     # token check's, then ingest's), and the version probe one: nobody waits on the pool.
     workspace = Workspace.open(Path(workspace_path), database, connections=max_active + 1)

@@ -25,6 +25,7 @@ from ..outputs.frontline import frontline as front_line_of
 from ..reference import ReferenceError, read_reference
 from ..render import RenderError, render_chart, render_map
 from ..store import EventFilterError, validate_event_filters
+from ..timeline import TimelineError
 from ..tokens import ROLES, WRITER, create_token, list_tokens, revoke_token
 from .base import (
     State,
@@ -170,6 +171,13 @@ def serve_command(state: State, host: str, port: int) -> None:
 
     ws = state.workspace()
     app = create_app(ws.path, database=state.database)
+    # Before listening: what the first map would otherwise wait on (the polygons simplified,
+    # the front line's coverage), so the first visitor's map is drawn as fast as the next.
+    try:
+        done = app.state.frontlines.prepare()
+        click.echo(f"map prepared: {done.units} polygons in {done.seconds:.1f} s")
+    except TimelineError as exc:  # the page will say what is wrong; the API still serves
+        click.echo(f"map not prepared: {exc}", err=True)
     click.echo(f"serving {ws.path} on http://{host}:{port}/ (API docs: /docs); Ctrl-C stops")
     uvicorn.run(app, host=host, port=port, log_level="info")
 
