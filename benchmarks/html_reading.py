@@ -26,7 +26,7 @@ from pathlib import Path
 
 from whole_process import DEFAULT_SHARED, missing_inputs, read_records
 
-from frontlines.documents import document_from_html
+from frontlines.sources.documents import document_from_html
 
 
 def news_page(record: dict[str, object], number: int) -> str:

@@ -34,9 +34,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from frontlines.ingest import ingest
 from frontlines.pipeline import StoreExtraction
 from frontlines.places.workspace import import_boundary_files
+from frontlines.sources.ingest import ingest
 from frontlines.store import Workspace, events, places
 from frontlines.timeline_store import load_intervals, recompute_all
 

@@ -54,8 +54,8 @@ QUERY_DAY = "2021-08-01"
 
 def grow_store(workspace: Path, target_events: int) -> None:
     """Step 3, run in a child process: copy documents and their events up to `target_events`."""
-    from frontlines.documents import content_hash
     from frontlines.models import Evidence
+    from frontlines.sources.documents import content_hash
     from frontlines.store import (
         Workspace,
         add_document,

@@ -21,10 +21,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from frontlines.api import create_app
-from frontlines.ingest import ingest
 from frontlines.models import Document, Event, Evidence
 from frontlines.pipeline import StoreExtraction
 from frontlines.render import MAX_SERIES_DAYS
+from frontlines.sources.ingest import ingest
 from frontlines.store import Workspace, add_document, api_tokens, query_events, replace_events
 from frontlines.timeline import TimelineError, UnknownPlace
 from frontlines.timeline_store import ensure_timeline

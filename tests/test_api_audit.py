@@ -141,8 +141,8 @@ def test_a_document_stored_before_ids_were_checked_can_be_fetched_even_with_a_sl
     from fastapi.testclient import TestClient
 
     from frontlines.api import create_app
-    from frontlines.documents import content_hash
     from frontlines.models import Document
+    from frontlines.sources.documents import content_hash
     from frontlines.store import add_document
 
     ws = copy_workspace(afghan_workspace, tmp_path / "ws")

@@ -34,9 +34,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from frontlines.api import CSP, create_app
-from frontlines.ingest import ingest
 from frontlines.pipeline import StoreExtraction
 from frontlines.serving import AdmissionLimit
+from frontlines.sources.ingest import ingest
 from frontlines.store import Workspace
 from frontlines.tokens import create_token
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontlines.documents import (
+from frontlines.models import Document
+from frontlines.sources.documents import (
     BOILERPLATE_RULES,
     DEFAULT_MAX_BYTES,
     SourceError,
@@ -26,7 +27,6 @@ from frontlines.documents import (
     read_source,
     related_headline,
 )
-from frontlines.models import Document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -440,7 +440,7 @@ def test_the_content_hash_survives_any_whitespace_changes(gaps: list[str]) -> No
 
 
 def test_hard_wrapped_paragraphs_are_joined_not_taken_for_headers() -> None:
-    from frontlines.documents import clean_text_page
+    from frontlines.sources.documents import clean_text_page
 
     page = clean_text_page(
         "Fighting in the north\n\n"
@@ -504,7 +504,7 @@ def test_related_must_be_a_list_of_strings(tmp_path: Path, related: object, mess
 
 
 def test_make_document_refuses_a_string_for_related() -> None:
-    from frontlines.documents import InputError, make_document
+    from frontlines.sources.documents import InputError, make_document
 
     with pytest.raises(InputError, match="list of strings"):
         make_document(REPORT, origin="x", related="Also read")

@@ -249,7 +249,7 @@ def test_events_point_back_to_their_sentence(extract) -> None:
 
 
 def test_seed_report_matches_the_issue(afghan_gazetteer: Gazetteer, shared: Path) -> None:
-    from frontlines.documents import read_source
+    from frontlines.sources.documents import read_source
 
     document = next(d for d in read_source(shared / "examples" / "seed-report.txt")
                     if isinstance(d, Document))

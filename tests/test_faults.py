@@ -29,10 +29,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from frontlines.api import create_app
-from frontlines.ingest import IngestStopped, ingest
 from frontlines.models import Document
 from frontlines.pipeline import StoreExtraction
 from frontlines.sources.feeds import Watcher
+from frontlines.sources.ingest import IngestStopped, ingest
 from frontlines.store import (
     BUSY_TIMEOUT_MS,
     DB_NAME,

@@ -14,8 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from frontlines.documents import SourceError, SourceWarning
-from frontlines.fetch import (
+from frontlines.models import Document
+from frontlines.sources.documents import SourceError, SourceWarning
+from frontlines.sources.fetch import (
     FetchError,
     FetchOptions,
     KnownURL,
@@ -24,7 +25,6 @@ from frontlines.fetch import (
     is_url,
     read_url,
 )
-from frontlines.models import Document
 from frontlines.store import Workspace, iter_documents
 
 from .conftest import run_cli
@@ -353,7 +353,7 @@ def test_read_url_reports_a_rebound_address_as_a_source_error(site: Site) -> Non
 
 def test_a_proxy_from_the_environment_is_not_taken_for_the_site(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from frontlines.fetch import _behind_proxy
+    from frontlines.sources.fetch import _behind_proxy
 
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",
                  "all_proxy", "NO_PROXY", "no_proxy"):

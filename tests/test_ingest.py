@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, func, insert, select
 
-from frontlines.ingest import IngestInterrupted, Progress, ingest, plan
 from frontlines.models import Document, Event, Evidence
+from frontlines.sources.ingest import IngestInterrupted, Progress, ingest, plan
 from frontlines.store import (
     Workspace,
     documents,

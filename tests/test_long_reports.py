@@ -243,7 +243,7 @@ def test_content_hash_taken_piece_by_piece_is_the_hash_of_the_whole(
     it: the same hash however small the pieces."""
     import hashlib
 
-    from frontlines import documents
+    from frontlines.sources import documents
 
     def whole(text: str) -> str:
         return hashlib.sha256(documents.normalise_for_hash(text).encode("utf-8")).hexdigest()

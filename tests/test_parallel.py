@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from frontlines.ingest import ingest
 from frontlines.parallel import DaskWorkers, ProcessWorkers, parse_dask_address
 from frontlines.pipeline import StoreExtraction
+from frontlines.sources.ingest import ingest
 from frontlines.store import Workspace, iter_documents, query_events, query_statements
 from frontlines.timeline_store import load_intervals
 

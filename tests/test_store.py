@@ -67,7 +67,7 @@ def test_bad_profile_at_init_writes_nothing(tmp_path: Path) -> None:
 
 
 def _add_document(ws: Workspace) -> None:
-    from frontlines.documents import make_document
+    from frontlines.sources.documents import make_document
     from frontlines.store import add_document
 
     with ws.begin() as conn:

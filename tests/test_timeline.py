@@ -847,7 +847,7 @@ pytestmark = pytest.mark.both_backends
 
 def ingest_texts(ws: Workspace, folder: Path, reports: dict[str, str]) -> None:
     """Ingest reports (name → text) one by one through the real ingest path and our hook."""
-    from frontlines.ingest import ingest
+    from frontlines.sources.ingest import ingest
 
     folder.mkdir(parents=True, exist_ok=True)
     extraction = StoreExtraction(ws)  # stores the events and calls `recompute_documents`

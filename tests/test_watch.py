@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from frontlines.fetch import FetchOptions
 from frontlines.pipeline import StoreExtraction
 from frontlines.sources.feeds import (
     FeedListError,
@@ -31,6 +30,7 @@ from frontlines.sources.feeds import (
     parse_interval,
     read_feed_list,
 )
+from frontlines.sources.fetch import FetchOptions
 from frontlines.store import Workspace, iter_documents, query_events
 
 from .conftest import copy_workspace, run_cli

@@ -1123,8 +1123,8 @@ def ingest_record(workspace: Workspace, record: dict[str, Any], lock: threading.
     also recomputes the timeline of the units the report touches), so the API
     and `frontlines ingest` cannot drift apart.
     """
-    from .documents import InputError, document_from_record
-    from .ingest import IngestStopped, ingest_items
+    from .sources.documents import InputError, document_from_record
+    from .sources.ingest import IngestStopped, ingest_items
 
     try:
         hook = StoreExtraction(workspace)  # the workspace's extractor, like the command line

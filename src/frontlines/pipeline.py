@@ -40,7 +40,7 @@ from .store import (
 )
 
 if TYPE_CHECKING:
-    from .documents import SourceProblem
+    from .sources.documents import SourceProblem
 
 
 class ExtractionChoiceError(ValueError):
@@ -135,7 +135,7 @@ def extract_file(
     extractor and model (`workspace_extraction` gives the workspace's);
     None means `DEFAULT_EXTRACTOR` with its built-in model.
     """
-    from .documents import SourceProblem, read_source
+    from .sources.documents import SourceProblem, read_source
 
     choice = choice or ExtractionChoice(DEFAULT_EXTRACTOR)
     component = get_extractor(choice.extractor, gazetteer, profile)

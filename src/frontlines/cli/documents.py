@@ -1,6 +1,6 @@
 """`frontlines ingest`, `frontlines documents list|show` and `frontlines status`.
 
-Thin shells over `frontlines.ingest` and the store. Report text is untrusted,
+Thin shells over `frontlines.sources.ingest` and the store. Report text is untrusted,
 so it is printed with click (never through rich markup), and error lines are
 printed unwrapped: one line per problem, whatever the terminal width.
 """
@@ -23,9 +23,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ..documents import DEFAULT_MAX_BYTES, replace_control_chars
-from ..ingest import CLI_BATCH_SIZE, IngestInterrupted, IngestStopped, IngestSummary, ingest
-from ..ingest import Progress as IngestProgress
 from ..pipeline import (
     ExtractionChoiceError,
     ExtractionWorkers,
@@ -33,6 +30,9 @@ from ..pipeline import (
     check_extractor,
     workspace_extraction,
 )
+from ..sources.documents import DEFAULT_MAX_BYTES, replace_control_chars
+from ..sources.ingest import CLI_BATCH_SIZE, IngestInterrupted, IngestStopped, IngestSummary, ingest
+from ..sources.ingest import Progress as IngestProgress
 from ..store import ExtractionChoice, document_ingested_at, get_document, list_documents_sorted
 from ..store import workspace_status as store_status
 from .base import State, cli, emit, err_console, output_format, pass_state

@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from ..documents import SourceError, SourceProblem
 from ..extract import events_to_jsonl
 from ..pipeline import (
     ExtractionChoiceError,
@@ -23,6 +22,7 @@ from ..pipeline import (
     workspace_extraction,
     workspace_gazetteer,
 )
+from ..sources.documents import SourceError, SourceProblem
 from ..store import EventFilterError, iter_events, validate_event_filters
 from .base import State, cli, emit, output_format, pass_state
 

@@ -9,10 +9,10 @@ from types import FrameType
 
 import click
 
-from ..documents import DEFAULT_MAX_BYTES
-from ..fetch import FetchOptions
 from ..pipeline import ExtractionChoiceError, StoreExtraction
+from ..sources.documents import DEFAULT_MAX_BYTES
 from ..sources.feeds import FeedListError, Round, Watcher, format_interval, parse_interval, read_feed_list
+from ..sources.fetch import FetchOptions
 from .base import State, cli, pass_state
 
 

@@ -124,7 +124,7 @@ def read_corpus(path: Path, on_problem: Callable[[Any], None] | None = None) -> 
     `documents.SourceError` or `SourceWarning`, naming the file and line) goes
     to `on_problem`.
     """
-    from ..documents import read_source
+    from ..sources.documents import read_source
 
     for item in read_source(path):
         if isinstance(item, Document):

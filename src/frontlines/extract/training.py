@@ -80,7 +80,7 @@ class LabelledReport:
 def read_gold_set(gold_set: GoldSet) -> list[tuple[Document, GoldReport]]:
     """The gold reports of a set with their documents; a gold id the corpus lacks
     is an error naming its line."""
-    from ..documents import SourceError, read_source
+    from ..sources.documents import SourceError, read_source
 
     gold = load_gold(gold_set.gold)
     if not gold_set.corpus.is_file():

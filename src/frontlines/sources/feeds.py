@@ -32,8 +32,9 @@ from typing import Literal
 
 import httpx
 
-from ..documents import SourceError
-from ..fetch import (
+from ..store import Workspace
+from .documents import SourceError
+from .fetch import (
     FeedItem,
     FetchError,
     FetchOptions,
@@ -44,7 +45,7 @@ from ..fetch import (
     parse_feed,
     read_feed_items,
 )
-from ..ingest import (
+from .ingest import (
     DocumentHook,
     IngestInterrupted,
     IngestStopped,
@@ -52,7 +53,6 @@ from ..ingest import (
     ingest_items,
     url_known,
 )
-from ..store import Workspace
 
 # The longest a failing feed is left alone before it is tried again.
 MAX_BACKOFF_SECONDS = 24 * 3600.0

@@ -29,7 +29,7 @@ from urllib.request import getproxies, proxy_bypass
 
 import httpx
 
-from . import __version__
+from .. import __version__
 from .documents import (
     DEFAULT_MAX_BYTES,
     InputError,

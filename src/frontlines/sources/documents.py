@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from .models import Document, document_id_problem
+from ..models import Document, document_id_problem
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Files larger than this are refused (for JSONL: any single record line).

@@ -33,18 +33,8 @@ from typing import Literal, Protocol
 
 import httpx
 
-from .documents import (
-    DEFAULT_MAX_BYTES,
-    KNOWN_SUFFIXES,
-    ReadItem,
-    SourceError,
-    SourceWarning,
-    read_file,
-    walk_files,
-)
-from .fetch import FetchOptions, KnownURL, is_url, make_client, read_url
-from .models import Document
-from .store import (
+from ..models import Document
+from ..store import (
     Connection,
     StoreConflict,
     StoreUnavailable,
@@ -55,6 +45,16 @@ from .store import (
     find_duplicate,
     store_failure,
 )
+from .documents import (
+    DEFAULT_MAX_BYTES,
+    KNOWN_SUFFIXES,
+    ReadItem,
+    SourceError,
+    SourceWarning,
+    read_file,
+    walk_files,
+)
+from .fetch import FetchOptions, KnownURL, is_url, make_client, read_url
 
 DocumentHook = Callable[[Connection, Document], None]
 """Called inside a new document's transaction (its batch's), right after it was added."""
