@@ -106,11 +106,16 @@ def run_ingest(workspace: Path, corpus: Path, env: dict[str, str],
                options: Sequence[str] = ()) -> Run:
     """One whole `frontlines ingest [options]` process: wall seconds, cpu (its worker
     processes' included) and peak RSS (of the largest of its processes)."""
-    argv = [sys.executable, "-c", LAUNCH, "--workspace", str(workspace), "ingest", str(corpus),
-            *options]
+    return run_child([sys.executable, "-c", LAUNCH, "--workspace", str(workspace), "ingest",
+                      str(corpus), *options], env, "frontlines ingest")
+
+
+def run_child(argv: Sequence[str], env: dict[str, str], what: str) -> Run:
+    """One child process, timed from start to exit, its CPU and peak RSS from `os.wait4`;
+    exits (with the end of its stderr) when the child fails."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
         began = time.perf_counter()
-        child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=errors,
+        child = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=out, stderr=errors,
                                  env=env)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - began
@@ -118,7 +123,7 @@ def run_ingest(workspace: Path, corpus: Path, env: dict[str, str],
         if code != 0:
             errors.seek(0)
             tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise SystemExit(f"frontlines ingest exited with {code}:\n" + "\n".join(tail))
+            raise SystemExit(f"{what} exited with {code}:\n" + "\n".join(tail))
         out.seek(0)
         output = out.read().decode("utf-8", "replace").strip()
     peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)

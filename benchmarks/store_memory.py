@@ -30,15 +30,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-from ingest_whole_process import write_corpus
+from ingest_whole_process import run_child, stored, write_corpus
 from whole_process import (
     DEFAULT_SHARED,
     LAUNCH,
@@ -102,29 +100,6 @@ def grow_store(workspace: Path, target_events: int) -> None:
     ws.engine.dispose()
 
 
-def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one child process; exits on failure."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
-        began = time.perf_counter()
-        child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=errors, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - began
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise SystemExit(f"{' '.join(argv[3:])} failed:\n" + "\n".join(tail))
-        out.seek(0)
-        output = out.read().decode("utf-8", "replace")
-    return seconds, usage.ru_maxrss / 1024, output
-
-
-def counts(workspace: Path) -> tuple[int, int]:
-    """(documents, events) in the workspace's SQLite database."""
-    with sqlite3.connect(workspace / "frontlines.db") as db:
-        return (db.execute("SELECT count(*) FROM documents").fetchone()[0],
-                db.execute("SELECT count(*) FROM events").fetchone()[0])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000, help="events in the store (default: 100000)")
@@ -162,17 +137,17 @@ def main(argv: list[str] | None = None) -> int:
         lines = first.read_text(encoding="utf-8").splitlines(keepends=True)
         first.write_text("".join(lines[: args.reports]), encoding="utf-8")
         second.write_text("".join(lines[args.reports:]), encoding="utf-8")
-        run_child([*frontlines, "ingest", str(first)], env)
+        run_child([*frontlines, "ingest", str(first)], env, "the first ingest")
         grow = [sys.executable, __file__, "--grow", str(workspace), str(args.events)]
-        grow_seconds, grow_peak, said = run_child(grow, env)
-        documents, stored_events = counts(workspace)
+        grown = run_child(grow, env, "growing the store")
+        documents, stored_events, _ = stored(workspace)
         size_mb = sum(p.stat().st_size for p in workspace.iterdir() if p.is_file()) / 1e6
         print(f"store: {stored_events:,} events from {documents:,} documents ({size_mb:.0f} MB on "
               f"disk), built in {time.perf_counter() - began:.0f} s (not timed); "
               f"python on {os.cpu_count()} CPUs")
         print(f"{'command':<44} {'seconds':>8} {'peak MB':>8}")
-        rows = [("copy events and recompute the timeline (library)", grow_seconds, grow_peak)]
-        print(f"{rows[0][0]:<44} {float(said.strip() or 0):8.1f} {grow_peak:8.0f}   "
+        rows = [("copy events and recompute the timeline (library)", grown.seconds, grown.peak_mb)]
+        print(f"{rows[0][0]:<44} {float(grown.output or 0):8.1f} {grown.peak_mb:8.0f}   "
               f"(seconds: the full recompute alone)")
         commands = [
             (f"ingest {args.reports:,} new reports", ["ingest", str(second)]),
@@ -190,10 +165,10 @@ def main(argv: list[str] | None = None) -> int:
             ("chart", ["chart", "--out", str(folder / "chart.png")]),
         ]
         for label, command in commands:
-            seconds, peak, _ = run_child([*frontlines, *command], env)
-            rows.append((label, seconds, peak))
-            print(f"{label:<44} {seconds:8.1f} {peak:8.0f}")
-        documents, stored_events = counts(workspace)
+            run = run_child([*frontlines, *command], env, label)
+            rows.append((label, run.seconds, run.peak_mb))
+            print(f"{label:<44} {run.seconds:8.1f} {run.peak_mb:8.0f}")
+        documents, stored_events, _ = stored(workspace)
         worst = max(rows, key=lambda row: row[2])
         print(f"after the second ingest the store holds {stored_events:,} events from "
               f"{documents:,} documents")

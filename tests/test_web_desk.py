@@ -309,14 +309,19 @@ def test_keyboard_screen_reader_and_axe(open_page: Any) -> None:
     expect(page.locator("#unit-panel")).to_be_visible()
     shot(page, "keyboard")
 
+    grave = serious_accessibility_violations(page)
+    assert grave == [], grave
+
+
+def serious_accessibility_violations(page: Any) -> list[dict[str, Any]]:
+    """What axe-core (served by us, for the tests only) finds serious or critical on the page."""
     page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
     found = page.evaluate("""async () => {
         const result = await axe.run(document, { resultTypes: ['violations'] });
         return result.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
                                               target: v.nodes[0].target }));
     }""")
-    grave = [v for v in found if v["impact"] in ("serious", "critical")]
-    assert grave == [], grave
+    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 # --- 5. phone -----------------------------------------------------------------------------
@@ -532,13 +537,7 @@ def test_on_a_phone_keyboard_screen_reader_and_axe(open_page: Any) -> None:
     expect(page.locator("#unit-panel")).to_be_in_viewport()
     shot(page, "phone-keyboard")
 
-    page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
-    found = page.evaluate("""async () => {
-        const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
-                                              target: v.nodes[0].target }));
-    }""")
-    grave = [v for v in found if v["impact"] in ("serious", "critical")]
+    grave = serious_accessibility_violations(page)
     assert grave == [], grave
 
 
