@@ -470,6 +470,11 @@ LOCATIVES_LANDMARK_ONLY = templates(
     ("checkpoint-on-the-road-to", "{actor} captured a checkpoint on the road to {landmark}.", NOT_PROVINCE),
     ("road-between-was-cleared", "The road between {landmark} and {landmark2} was cleared by {actor}."),
     ("base-outside", "{actor} overran an army base outside {landmark}.", NOT_PROVINCE),
+    # A line of advance is named for where it leads.
+    ("fighting-in-the-direction-of",
+     "Fighting between {actor} and {loser} raged in the direction of {landmark} on Sunday.", NOT_PROVINCE),
+    ("attacks-in-the-x-direction", "{actor} repelled attacks by {loser} in the {landmark_bare} direction.",
+     NOT_PROVINCE),
     # A name hyphenated to a participle modifies what follows.
     ("a-bound-convoy", "{actor} seized a {landmark_bare}-bound convoy on Sunday.", NOT_PROVINCE),
     # People arriving are no army.

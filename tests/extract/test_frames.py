@@ -261,7 +261,14 @@ def test_an_abandoned_place_was_left_by_whoever_held_it(frames_of) -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["The Ash Front attacked Cobble.", "Soldiers repelled an attack by the Ash Front on Cobble."],
+    [
+        "The Ash Front attacked Cobble.",
+        "Soldiers repelled an attack by the Ash Front on Cobble.",
+        # The owner of a counter-attack or an offensive attacked, whoever repelled it.
+        "Soldiers repelled counterattacks by the Ash Front on Cobble.",
+        "Soldiers repulsed the offensive of the Ash Front on Cobble.",
+        "Soldiers beat back a counter-offensive by insurgents on Cobble.",
+    ],
 )
 def test_the_attacker_of_a_clash(frames_of, sentence: str) -> None:
     frame = only_selected(frames_of(sentence))

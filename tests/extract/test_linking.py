@@ -64,6 +64,12 @@ def test_a_possessive_province_is_context(link) -> None:
         ("Insurgents attacked a checkpoint 40 km from Ivel.", "Ivel"),
         ("Clashes erupted near Lumen on Monday.", "Lumen"),
         ("Insurgents blocked the road to Lumen.", "Lumen"),
+        # A line of advance is named for where it leads, not where it is.
+        ("Soldiers advanced in the direction of Lumen.", "Lumen"),
+        ("Insurgents attacked in the Tarrow direction on Monday.", "Tarrow"),
+        ("Soldiers repelled attacks in the Tarrow-Ivel direction.", "Tarrow"),
+        ("Soldiers repelled attacks in the Tarrow-Ivel direction.", "Ivel"),
+        ("Heavy fighting went on along the Pell axis.", "Pell"),
     ],
 )
 def test_a_landmark_after_a_relational_word_is_a_relation(link, sentence: str, name: str) -> None:

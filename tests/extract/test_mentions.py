@@ -165,6 +165,20 @@ def test_a_profile_trigger_phrase_is_found_alone(gazetteer: Gazetteer) -> None:
     assert [h.name for h in hits] == ["profile-capture"]
 
 
+def test_stand_off_fire_is_a_clash_only_where_the_profile_says_so(gazetteer: Gazetteer) -> None:
+    # The lexicon leaves artillery and rockets out ("a rocket attack on X" is no
+    # fight for ground); a profile whose war is told through fire on front-line
+    # towns names such phrases as clashes of its own.
+    sentence = "Artillery shelled Tarrow overnight, and missile strikes hit Ivel."
+    plain = MentionFinder(gazetteer, parse_profile(PROFILE_TEXT, "<plain>"))
+    assert [h for h in plain.find_triggers(sentence) if h.kind == "clash"] == []
+    profile = parse_profile(
+        PROFILE_TEXT.replace("[start]", '[triggers]\nclash = ["shelled", "missile strikes"]\n\n[start]'), "<fire>"
+    )
+    hits = [h for h in MentionFinder(gazetteer, profile).find_triggers(sentence) if h.kind == "clash"]
+    assert [sentence[h.start : h.end] for h in hits] == ["shelled", "missile strikes"]
+
+
 def test_an_empty_report_has_no_sentences(finder: MentionFinder) -> None:
     assert finder(document("")).sentences == []
     assert finder(document("   \n  ")).title_places == []

@@ -919,7 +919,7 @@ RELATION_BEFORE_PLACE = re.compile(
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|outskirts\s+of|"
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|like|as\s+in|including\s+in|"
-    r"overlooking|overlook|overlooks|approaches\s+to)\s+"
+    r"overlooking|overlook|overlooks|approaches\s+to|(?:in\s+the\s+)?direction\s+of|axis\s+of)\s+"
     # Only determiners, place words and names may stand between the relation and
     # the name ("fled to the Kestria provincial capital of Lumen").
     r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
@@ -927,6 +927,11 @@ RELATION_BEFORE_PLACE = re.compile(
     r"province|border|main|(?-i:[A-Z][\w’'-]+))\s+){0,5}$",
     re.IGNORECASE,
 )
+
+# A place named before one of these words names a line of advance towards it,
+# not where anything happened: "in the Svatove-Kreminna direction", "on the
+# Izium axis" (as "in the direction of X" before a name does).
+DIRECTION_AFTER_PLACE = re.compile(r"^(?:[-‐–][\w’'-]+)*\s+(?:directions?|axis|axes)\b", re.IGNORECASE)
 
 # Relational participles that are also adjectives of the place they precede
 # ("the neighbouring district of X"). They relate to a landmark only after the
@@ -1584,6 +1589,7 @@ LIST_GAP = re.compile(
 LANDMARK_ONLY = frozenset({
     "near", "nearby", "close to", "next to", "road to", "highway", "between", "via", "linking", "links",
     "connecting", "connects", "towards", "toward", "heading to", "heading towards", "beyond", "past",
+    "direction of", "in the direction of", "axis of", "direction",
 })
 
 # Relations that name where someone went ("retreated to X", "fled towards X").
@@ -1691,8 +1697,10 @@ RECEIVER_AFTER = re.compile(r"\bto\s+(?P<rest>.{0,60})", re.IGNORECASE)
 DEFENDER_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?by\s+(?P<rest>.{0,60})", re.IGNORECASE)
 
 # "an attack by X", "attacks from X": X attacked.
-ATTACK_BY = re.compile(r"\b(?:attacks?|assaults?|offensives?|advances?|raids?)\s+(?:by|from|of)\s+",
-                       re.IGNORECASE)
+ATTACK_BY = re.compile(
+    r"\b(?:(?:counter-?)?(?:attacks?|assaults?|offensives?)|advances?|raids?)\s+(?:by|from|of)\s+",
+    re.IGNORECASE,
+)
 
 # Words naming an attack: the side named with them attacked.
 ATTACK_WORDS = re.compile(r"\b(?:attacks?|assault|offensive|advance)\b", re.IGNORECASE)

@@ -355,6 +355,8 @@ class PlaceLinker:
             role = "context"  # "Ghazni's Jaghatu district"
         elif lexicon.FACILITY_AFTER_PLACE.match(after):
             role = "facility"
+        elif lexicon.DIRECTION_AFTER_PLACE.match(after):
+            role, relation = "relation", "direction"  # "the Izium direction": a line of advance
         elif (
             lexicon.ROLE_AFTER_PLACE.match(after)
             or lexicon.ROLE_BEFORE_PLACE.search(before[-40:])
