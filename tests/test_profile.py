@@ -175,3 +175,38 @@ def test_a_profile_may_name_a_baseline_file_and_its_source() -> None:
     assert parse_profile(SMALL_PROFILE).baseline is None
     with pytest.raises(ProfileError, match=r"my.toml.*start\.baseline"):
         parse_profile(SMALL_PROFILE.replace("[start]\n", "[start]\nbaseline = 3\n"), "my.toml")
+
+
+PLACE = '[[places]]\nname = "Nine Wells"\nlat = 21.5\nlon = 95.25\naliases = ["Nine Wells gate"]\n'
+
+
+def test_a_profile_names_points_of_its_own() -> None:
+    """`[[places]]`: points the gazetteer's sources lack (border crossings...),
+    added with the GeoNames places and tied to their units like them."""
+    (place,) = parse_profile(SMALL_PROFILE + PLACE).places
+    assert (place.name, place.lat, place.lon, place.level, place.aliases) == (
+        "Nine Wells", 21.5, 95.25, "crossing", ("Nine Wells gate",)
+    )
+    names = [p.name for p in load_profile("afghanistan-2021").places]
+    assert "Sher Khan Bandar" in names and "Torkham" in names
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("lat = 21.5", "lat = 121.5"), r"places\[0\]\.lat"),
+        (("lon = 95.25", 'lon = "east"'), r"places\[0\]\.lon"),
+        (('name = "Nine Wells"', 'name = ""'), r"places\[0\]\.name"),
+        (("lat = 21.5", 'lat = 21.5\nlevel = "fortress"'), r"places\[0\]\.level.*'fortress'"),
+        (("lat = 21.5", "lat = 21.5\npopulation = 5"), r"places\[0\].*population"),
+        (('aliases = ["Nine Wells gate"]', 'aliases = "Nine Wells gate"'), r"places\[0\]\.aliases"),
+    ],
+)
+def test_a_bad_named_place_names_the_field(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(ProfileError, match="my.toml.*" + message):
+        parse_profile(SMALL_PROFILE + PLACE.replace(*change), "my.toml")
+
+
+def test_a_named_place_given_twice_is_an_error() -> None:
+    with pytest.raises(ProfileError, match=r"places\[1\]\.name 'Nine Wells' is given twice"):
+        parse_profile(SMALL_PROFILE + PLACE + PLACE, "my.toml")

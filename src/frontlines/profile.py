@@ -103,6 +103,23 @@ class Levels:
 
 
 @dataclass(frozen=True)
+class NamedPlace:
+    """A `[[places]]` entry: a point the gazetteer's sources lack but reports of
+    this conflict name (a border crossing, a base, a town GeoNames misses). It
+    is added with the GeoNames places (`gazetteer add-places`) and tied to its
+    units by point in polygon, like them."""
+
+    name: str
+    lat: float
+    lon: float
+    level: str = "crossing"  # "crossing" or "populated_place"
+    aliases: tuple[str, ...] = ()
+
+
+NAMED_PLACE_LEVELS = ("crossing", "populated_place")
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     country: str  # ISO 3166-1 alpha-2
@@ -138,6 +155,8 @@ class Profile:
     # workspace folder. `baseline_source`: the source of its rows that name none.
     baseline: str | None = None
     baseline_source: str | None = None
+    # Optional `[[places]]`: points of the conflict's own (see `NamedPlace`).
+    places: tuple[NamedPlace, ...] = ()
 
     def actor(self, actor_id: str) -> Actor:
         for actor in self.actors:
@@ -342,6 +361,7 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         levels=_levels_table(data.get("levels", {}), origin),
         baseline=baseline.strip() if isinstance(baseline, str) else None,
         baseline_source=baseline_source.strip() if isinstance(baseline_source, str) else None,
+        places=_places_list(data.get("places", []), origin),
     )
 
 
@@ -386,6 +406,44 @@ def _levels_table(raw: object, origin: str) -> Levels:
             f"{origin}: field 'levels.geometry': {geometry!r} is not one of {', '.join(GEOMETRY_CHOICES)}"
         )
     return Levels(map_level, words, geometry)
+
+
+def _places_list(raw: object, origin: str) -> tuple[NamedPlace, ...]:
+    """The `[[places]]` entries, each checked: a name, a latitude and a
+    longitude in range, a known level, aliases as strings; names unique."""
+    if not isinstance(raw, list):
+        raise ProfileError(f"{origin}: field 'places' must be an array of tables ([[places]])")
+    places: list[NamedPlace] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw):
+        where = f"{origin}: places[{i}]"
+        if not isinstance(entry, dict):
+            raise ProfileError(f"{where} must be a table")
+        unknown = set(entry) - {"name", "lat", "lon", "level", "aliases"}
+        if unknown:
+            raise ProfileError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        name = entry.get("name")
+        if not (isinstance(name, str) and name.strip()):
+            raise ProfileError(f"{where}.name must be a non-empty string")
+        coordinates = []
+        for key, limit in (("lat", 90.0), ("lon", 180.0)):
+            value = entry.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not -limit <= value <= limit:
+                raise ProfileError(f"{where}.{key} must be a number within ±{limit:g}, got {value!r}")
+            coordinates.append(float(value))
+        level = entry.get("level", "crossing")
+        if level not in NAMED_PLACE_LEVELS:
+            raise ProfileError(f"{where}.level must be one of {', '.join(NAMED_PLACE_LEVELS)}, got {level!r}")
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise ProfileError(f"{where}.aliases must be a list of non-empty strings")
+        key = name.strip().casefold()
+        if key in seen:
+            raise ProfileError(f"{where}.name {name!r} is given twice")
+        seen.add(key)
+        places.append(NamedPlace(name.strip(), coordinates[0], coordinates[1], level,
+                                 tuple(a.strip() for a in aliases)))
+    return tuple(places)
 
 
 def _names_table(raw: object, origin: str) -> tuple[str, ...]:

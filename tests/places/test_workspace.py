@@ -16,6 +16,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from frontlines.places.boundaries import BoundaryFileError, import_boundaries
+from frontlines.places.gazetteer import Gazetteer
 from frontlines.places.names import NameFolding
 from frontlines.places.workspace import (
     add_places,
@@ -193,7 +194,7 @@ def test_adding_places_again_replaces_them(afghanistan: Imported) -> None:
         added = add_places(conn, ws.profile)
     with ws.connect() as conn:
         assert count_places(conn) == before
-    assert added == before["populated_place"]
+    assert added == before["populated_place"] + before["crossing"]  # with the profile's crossings
 
 
 def test_without_boundaries_provinces_come_from_iso_3166_2(workspace: Workspace) -> None:
@@ -365,3 +366,19 @@ def test_an_unreadable_index_file_is_built_again(afghanistan: Imported, tmp_path
     gazetteer = fresh_gazetteer(ws)
     assert [(m.text, m.place_ids) for m in gazetteer.find_mentions(TEXT)] == expected
     assert gazetteer._matchable
+
+
+@pytest.mark.parametrize(
+    ("name", "district"),
+    [("Sher Khan Bandar", "AF1905"), ("Torkham", "AF0617"), ("Hairatan", "AF2116"), ("Wesh", "AF2711")],
+)
+def test_the_profiles_own_places_are_tied_to_their_districts(afghan_gazetteer: Gazetteer, name: str,
+                                                              district: str) -> None:
+    """The Afghan profile's border crossings come in with `add-places` and lie
+    in their districts by point in polygon, like any GeoNames town."""
+    found = [m for m in afghan_gazetteer.find_mentions(f"The Taliban captured {name} on Sunday.")
+             if m.text == name]
+    assert found, name
+    places = [afghan_gazetteer.places[i] for i in found[0].place_ids]
+    crossing = next(p for p in places if p.source == "profile")
+    assert (crossing.level, crossing.admin2) == ("crossing", district)

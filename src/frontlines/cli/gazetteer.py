@@ -55,11 +55,13 @@ def import_command(state: State, paths: tuple[Path, ...], layers: tuple[Path, ..
 @gazetteer_group.command("add-places")
 @pass_state
 def add_places_command(state: State) -> None:
-    """Add the profile country's populated places from GeoNames (re-running replaces them)."""
+    """Add the country's populated places from GeoNames and the profile's own (re-running replaces them)."""
     ws = state.workspace()
     with ws.begin() as conn:
         count = add_places(conn, ws.profile)
-    click.echo(f"added {count} populated places of {ws.profile.country_name} from GeoNames")
+    own = len(ws.profile.places)
+    click.echo(f"added {count - own} populated places of {ws.profile.country_name} from GeoNames"
+               + (f" and {own} of the profile's own" if own else ""))
     _refresh_events(ws)
 
 

