@@ -627,6 +627,13 @@ COORDINATION = (
               ("capital", "other_capital"), ("prov", "other_prov")),
     Reference("the-capital-of-x-province", "The capital of {prov} province fell to {actor}.",
               ("capital",), ("prov",)),
+    # Semicolons part list items that carry words of their own.
+    Reference("semicolon-list-were-captured",
+              "{d1} district; {d2} district; and {d3} district were captured by {actor}.", ("d1", "d2", "d3")),
+    Reference("captured-semicolon-list", "{actor} captured {d1} district; {d2} district; and {d3} district.",
+              ("d1", "d2", "d3")),
+    # ... but a semicolon before a clause of its own ends the list.
+    Reference("semicolon-then-a-new-clause", "{actor} captured {d1}; {d2} could fall next.", ("d1",), ("d2",)),
 )
 
 REFERENCE = (

@@ -145,7 +145,11 @@ class FrameBuilder:
     ) -> list[Frame]:
         # Read through scare quotes as the triggers were found ('Russia's "liberation" of X').
         text = lexicon.DOUBLE_QUOTES.sub(" ", sentence.text)
-        clause_breaks = list(lexicon.CLAUSE_BREAK.finditer(text))
+        clause_breaks: list[re.Match[str]] = []
+        for candidate in lexicon.CLAUSE_BREAK.finditer(text):
+            start = clause_breaks[-1].end() if clause_breaks else 0
+            if not _semicolon_in_a_list(text, candidate, linked, triggers, start):
+                clause_breaks.append(candidate)
         breaks = [0] + [m.end() for m in clause_breaks] + [len(text)]
         break_starts = [m.start() for m in clause_breaks]
         frames: list[Frame] = []
@@ -942,6 +946,48 @@ def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bo
 def _gap(hit: TriggerMention, start: int, end: int) -> int:
     """Characters between a trigger and a span, whichever comes first."""
     return hit.start - end if end <= hit.start else max(0, start - hit.end)
+
+
+def _semicolon_in_a_list(
+    text: str,
+    match: re.Match[str],
+    linked: list[LinkedPlace],
+    triggers: list[TriggerMention],
+    clause_start: int,
+) -> bool:
+    """Is this break a semicolon between the items of one list of places? Items
+    that carry words of their own are parted by semicolons ("X district in P;
+    Y in Q; and Z in R were captured"), and the list is one subject or object.
+
+    The item before ends in a place (and a level word), the next starts with
+    one. Where a verb came before in the clause the list is its object, and
+    each item must end where the list goes on or the sentence ends: in
+    "seized X; Kabul could be captured" a new clause begins.
+    """
+    if match.group(0) != ";":
+        return False
+    before = [lp for lp in linked if lp.end <= match.start()]
+    if not before or not lexicon.LIST_ITEM_TAIL.fullmatch(text, before[-1].end, match.start()):
+        return False
+    head = lexicon.LIST_ITEM_HEAD.match(text, match.end())
+    item = next((lp for lp in linked if head is not None and lp.start == head.end()), None)
+    if item is None:
+        return False
+    if not any(clause_start <= t.start < match.start() for t in triggers):
+        return True  # a list of subjects: its verb comes after the last item
+    end = _tail_end(text, item.end)
+    where = lexicon.LIST_ITEM_WHERE.match(text, end)
+    if where is not None:
+        inside = next((lp for lp in linked if lp.start == where.end()), None)
+        if inside is not None:
+            end = _tail_end(text, inside.end)
+    return lexicon.LIST_ITEM_END.match(text, end) is not None
+
+
+def _tail_end(text: str, position: int) -> int:
+    """Past the level word after a place ("Tarrow district"), if any."""
+    tail = lexicon.LIST_ITEM_TAIL.match(text, position)
+    return tail.end() if tail else position
 
 
 def _list_end(text: str, start: int, end: int, linked: list[LinkedPlace]) -> int:

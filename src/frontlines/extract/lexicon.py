@@ -1576,6 +1576,18 @@ ELLIPSIS_AFTER = re.compile(
 # Separators inside a list of places ("Kunduz, Baghlan and Balkh").
 LIST_SEPARATOR = re.compile(r"\s*(?:,|and|,\s*and|as\s+well\s+as|,\s*as\s+well\s+as)\s*")
 
+# A semicolon parts the items of a list of places when each item has commas or
+# words of its own ("X district in P; Y in Q; and Z in R"): the item before
+# it ends in a place and a level word at most, the next one starts with a place.
+LIST_ITEM_TAIL = re.compile(
+    r"(?:\s+(?:districts?|provinces?|city|cities|towns?|villages?|regions?|oblasts?|raions?|hromadas?))?\s*",
+    re.IGNORECASE,
+)
+LIST_ITEM_WHERE = re.compile(r"\s*\b(?:in|of)\s+(?:the\s+)?", re.IGNORECASE)
+LIST_ITEM_END = re.compile(r"\s*(?:[;,.]|(?:and|or)\b|$)", re.IGNORECASE)
+LIST_ITEM_HEAD = re.compile(r"\s*(?:(?:and|or)\s+)?(?:the\s+)?(?:(?:district|town|city|village)\s+of\s+)?",
+                            re.IGNORECASE)
+
 # Between two places of one list, with the words that say what each is:
 # "Halvik district and the town of Pellin".
 LIST_GAP = re.compile(
