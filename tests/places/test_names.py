@@ -47,7 +47,11 @@ VARIANT_GROUPS: list[tuple[str, ...]] = [
     ("Urozgan", "Uruzgan", "Oruzgan"),
     ("Nirkh", "Nerkh"),
     ("Shinkai", "Shinkay"),
-    ("Dawlat Abad", "Dawlatabad", "Dawalat Abad"),
+    ("Dawlat Abad", "Dawlatabad", "Dawalat Abad", "Dolat Abad", "Dowlatabad"),
+    # Waw after a vowel, before a consonant, is the vowel o: aw, ow or o.
+    ("Obeh", "Awbeh", "Owbeh", "Obe"),
+    ("Jawzjan", "Jozjan"),
+    ("Nawzad", "Now Zad", "Nauzad"),
     ("Pul-e-Khumri", "Pul-i-Khumri", "Pol-e Khomri"),
     ("Sar-e-Pul", "Sar-i-Pul", "Sari Pul"),
     ("Maimana", "Maymana"),

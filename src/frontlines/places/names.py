@@ -139,6 +139,9 @@ PERSIAN = RuleSet(
               "Helmand/Hilmand, Nooristan/Nuristan, Urozgan/Oruzgan, Jawzjan/Jowzjan."),
         _rule("epenthetic-vowel-after-w", r"awa(?=[^a])", "aw",
               "A vowel is sometimes inserted after w before a consonant: Dawalat/Dawlat."),
+        _rule("w-after-a-vowel-is-a-vowel", r"(?<=a)w(?=[^aw]|$)", "",
+              "Waw after a vowel and before a consonant is the vowel o/au, written aw, ow or o: "
+              "Dawlat/Dolat, Jawzjan/Jozjan, Awbeh/Obeh."),
         _rule("final-vowel-takes-h", r"a$", "ah",
               "A final vowel is often written with a silent h: Dara/Darah, "
               "Maymana/Meymaneh, Dako/Dukoh. Adding the h (rather than dropping it) keeps "
