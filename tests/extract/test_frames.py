@@ -165,15 +165,25 @@ def test_a_negated_passive_gives_a_negated_frame_of_its_subject(frames_of, sente
         "Should Tarrow fall, the road to Lumen would be open.",  # an inverted condition
         "Has Brennick fallen to the Ash Front?",  # a question
         "Would the Ash Front capture Tarrow district?",  # a question
+        "The deal would have allowed the Ash Front to enter Tarrow district.",  # a counterfactual
+        "A truce could allow the Ash Front to take over Tarrow district.",  # a modal over a causative
     ],
 )
 def test_what_is_not_asserted_gives_no_frame(frames_of, sentence: str) -> None:
     assert frames_of(sentence) == []
 
 
-def test_a_caused_event_is_asserted(frames_of) -> None:
-    frames = frames_of("Shelling forced the garrison to surrender Pell district.")
-    assert [(f.place.id, f.trigger.kind) for f in selected(frames)] == [("XX0302", "surrender")]
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Shelling forced the garrison to surrender Pell district.", "surrender"),
+        # What was allowed or enabled, in a past told as fact, happened.
+        ("The soldiers ran out of ammunition, allowing the insurgents to overrun Pell district.", "capture"),
+        ("The truce enabled the Ash Front to take over Pell district.", "capture"),
+    ],
+)
+def test_a_caused_event_is_asserted(frames_of, sentence: str, kind: str) -> None:
+    assert [(f.place.id, f.trigger.kind) for f in selected(frames_of(sentence))] == [("XX0302", kind)]
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -251,6 +261,21 @@ def test_withdrawing_names_who_leaves(frames_of) -> None:
     assert frame.trigger_class == "withdrawal"
     assert frame.actor_for("withdrawal") == "government"
     assert frame.gainer == "front"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leaver"),
+    [
+        # Who is made to act acts: named, or else the side the one who forced fought.
+        ("The Ash Front attacked Tarrow district, forcing its defenders to flee.", "government"),
+        ("Soldiers shelled the insurgents in Tarrow district, forcing them to retreat.", "front"),
+        ("The Ash Front forced government troops to abandon Tarrow district.", "government"),
+        ("After days of fighting the army compelled the Ash Front to withdraw from Tarrow district.", "front"),
+    ],
+)
+def test_a_causative_makes_its_object_the_one_who_left(frames_of, sentence: str, leaver: str) -> None:
+    frames = [f for f in frames_of(sentence) if f.selected and f.trigger_class == "withdrawal"]
+    assert [(f.place.id, f.leaver) for f in frames] == [("XX0202", leaver)]
 
 
 def test_an_abandoned_place_was_left_by_whoever_held_it(frames_of) -> None:

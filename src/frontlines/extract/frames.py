@@ -670,7 +670,16 @@ class FrameBuilder:
             fused = [a for a in actors if a.end == hit.start - 1 and text[a.end] == "-"]
             doer = doer or (fused[0].actor if fused else None) or self._fused_side(text, hit)
         elif doer is None:
-            doer = self._actor_in(actors, *before, last=True)
+            causative = lexicon.CAUSATIVE_BEFORE.search(text, max(before[0], hit.start - 60), hit.start)
+            if causative:
+                # "attacked X, forcing its defenders to flee": the one made to act
+                # did it; named by no actor, it is the side the forcer fought.
+                doer = self._actor_in(actors, causative.start("made"), causative.end("made"), last=False)
+                forcer = self._actor_in(actors, before[0], causative.start(), last=False)
+                if doer is None and forcer is not None:
+                    doer = self._other_side(forcer, actors)
+            else:
+                doer = self._actor_in(actors, *before, last=True)
             coordinated = lexicon.COORDINATED_VERB_BEFORE.search(text, max(0, before[0] - 8), before[0])
             if doer is None and coordinated:
                 # "Government forces liberated X but lost Y": the subject both verbs share.
@@ -896,6 +905,9 @@ def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:
         return False
     if lexicon.MODAL_OVER_CAUSED.search(prefix):
         return False
+    caused = lexicon.CAUSED.search(prefix)
+    if caused and lexicon.MODAL_BEFORE_CAUSATIVE.search(prefix, 0, caused.start()):
+        return False  # "would have allowed them to enter X": it did not happen
     if lexicon.QUESTION_AFTER.match(text, hit.end):
         return False
     if hit.voice == "nominal" and lexicon.NOMINAL_UNREAL_AFTER.match(text, hit.end):

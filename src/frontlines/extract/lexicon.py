@@ -737,8 +737,22 @@ INTENTION = re.compile(
     re.IGNORECASE,
 )
 
+# A causative right before a verb: "forcing its defenders to flee", "compelled
+# the Taliban to retreat from X". The group `made` is who was made to act.
+CAUSATIVE_BEFORE = re.compile(
+    # (Past forms only: "forces", "allows" are mostly nouns or plans.)
+    r"\b(?:forced|forcing|compelled|compelling|caused|causing|prompted|prompting|allowed|allowing|"
+    r"enabled|enabling)\s+(?P<made>(?:[\w’'-]+\s+){1,5}?)to\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
 # A modal over a causative is still unreal: "could eventually be forced to
 # withdraw", "may have to abandon" (what `CAUSED` lets through otherwise).
+# A modal right before a causative verb: "would have allowed", "could force".
+MODAL_BEFORE_CAUSATIVE = re.compile(
+    r"\b(?:would|will|could|might|can|should|must|(?-i:may))\s+(?:not\s+)?(?:have\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 MODAL_OVER_CAUSED = re.compile(
     r"\b(?:would|will|could|might|can|should|must|(?-i:may))\s+(?:not\s+)?(?:\w+\s+){0,2}?"
     r"(?:(?:be|have\s+been)\s+(?:\w+\s+)?(?:forced|made|compelled|obliged)|have)\s+to\s+(?:\w+\s+)?$",
@@ -781,7 +795,8 @@ ORDINAL_INFINITIVE = re.compile(
 # "forced the defenders to flee", "compelled them to surrender": the infinitive
 # after a verb of causing states what happened, not an intention.
 CAUSED = re.compile(
-    r"\b(?:forced|forcing|compelled|compelling|obliged|obliging)\s+(?:[\w’'-]+\s+){0,5}?to\s+$",
+    r"\b(?:forced|forcing|compelled|compelling|obliged|obliging|allowed|allowing|enabled|enabling)\s+"
+    r"(?:[\w’'-]+\s+){0,5}?to\s+$",
     re.IGNORECASE,
 )
 
