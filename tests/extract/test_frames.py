@@ -278,6 +278,16 @@ def test_a_causative_makes_its_object_the_one_who_left(frames_of, sentence: str,
     assert [(f.place.id, f.leaver) for f in frames] == [("XX0202", leaver)]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    ["Tarrow district was abandoned to the Ash Front on Sunday.",
+     "Tarrow district was left to the Ash Front after a week of fighting."],
+)
+def test_a_place_left_to_someone_was_not_left_by_them(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.trigger_class, frame.leaver, frame.gainer) == ("withdrawal", "government", "front")
+
+
 def test_an_abandoned_place_was_left_by_whoever_held_it(frames_of) -> None:
     frame = only_selected(frames_of("Tarrow district was abandoned on Monday."))
     # Places are held by the profile's start state unless a report says otherwise.

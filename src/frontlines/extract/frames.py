@@ -635,6 +635,10 @@ class FrameBuilder:
                 # "fell to X", "in the hands of X" (the trigger ends in "of")
                 rest = agent.start("rest") if agent.group("rest") is not None else agent.start("rest2")
                 doer = self._actor_in(actors, rest, min(clause_end, rest + 60), last=False)
+                received = lexicon.TO_BEFORE.search(text, hit.end, rest)
+                if kind == "withdrawal" and doer is not None and received:
+                    # "X was abandoned to the Taliban": they received it; the other side left.
+                    doer = self._other_side(doer, actors)
                 if (
                     kind == "recapture"
                     and doer is not None

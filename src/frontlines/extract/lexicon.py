@@ -457,9 +457,12 @@ TRIGGERS: tuple[Trigger, ...] = (
         "was-abandoned",
         "withdrawal",
         "passive",
-        r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:abandoned|evacuated|vacated|deserted)\b",
-        ("Lashkar Gah has been evacuated", "the town was abandoned by government troops"),
-        stems=("abandon", "evacuat", "vacat", "desert"),
+        # ("were left": what was left is its subject, a place or else no withdrawal:
+        # "weapons and bodies were left there".)
+        r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:abandoned|evacuated|vacated|deserted|left)\b",
+        ("Lashkar Gah has been evacuated", "the town was abandoned by government troops",
+         "the district was left to the Taliban"),
+        stems=("abandon", "evacuat", "vacat", "desert", "left"),
     ),
     # --- surrender -------------------------------------------------------
     Trigger(
@@ -1710,6 +1713,9 @@ AGENT_AFTER_PASSIVE = re.compile(
     r"\s*(?:[\w’',]+\s+){0,5}?(?:to|by|of)\s+(?P<rest>.*)|(?<=\b(?:to|by|of))\s+(?P<rest2>.*)",
     re.IGNORECASE,
 )
+
+# The "to" of a receiver right before the name ("abandoned to the Taliban").
+TO_BEFORE = re.compile(r"\bto\s+(?:the\s+)?$", re.IGNORECASE)
 
 # After a recapture trigger: the side that lost ("cleared of the Taliban").
 LOSER_AFTER_RECAPTURE = re.compile(r"\s*(?:\w+\s+){0,3}?(?:of|from)\s", re.IGNORECASE)
