@@ -195,6 +195,20 @@ def test_the_provincial_capital_resolves_from_context(extract) -> None:
     assert only(events, kind="capture", admin2="AF2801")
 
 
+def test_the_provincial_capital_is_never_the_national_capital(extract) -> None:
+    """'The provincial capital' is said in contrast to 'the capital': after a
+    sentence on Kabul, it is the capital of the province last named, and a
+    country 'it has left' (what remains of it) is no withdrawal from Kabul."""
+    events = extract(
+        "While the capital, Kabul, itself has not been threatened, the speed of the offensive raises "
+        "questions of how long the government can hold the slivers of the country it has left. "
+        "The surrender ceded the last island of government control in Kunduz to the Taliban. "
+        "The group overran much of the provincial capital over the weekend."
+    )
+    assert not [e for e in events if e.admin2 == "AF0101"]
+    assert only(events, kind="capture", admin2="AF1901")
+
+
 def test_a_province_named_alone_is_a_province_level_event(extract) -> None:
     events = extract("The Taliban said they have captured the province of Badakhshan.")
     event = only(events, kind="capture", admin1="AF17")[0]

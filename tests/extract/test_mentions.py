@@ -179,6 +179,21 @@ def test_stand_off_fire_is_a_clash_only_where_the_profile_says_so(gazetteer: Gaz
     assert [sentence[h.start : h.end] for h in hits] == ["shelled", "missile strikes"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("The army can hold only the slivers of the country it has left.", False),  # what remains
+        ("Soldiers guarded what they had left.", False),
+        ("Soldiers held Tarrow for weeks. On Sunday they left.", True),
+        ("The army said its soldiers had left Tarrow district.", True),
+    ],
+)
+def test_left_closing_a_relative_clause_is_no_withdrawal(finder: MentionFinder, sentence: str,
+                                                         found: bool) -> None:
+    hits = [h for s in finder(document(sentence)).sentences for h in s.triggers if h.name == "retreated"]
+    assert bool(hits) is found
+
+
 def test_an_empty_report_has_no_sentences(finder: MentionFinder) -> None:
     assert finder(document("")).sentences == []
     assert finder(document("   \n  ")).title_places == []

@@ -1532,6 +1532,17 @@ SPEECH_NOUN_USE = re.compile(r"\s+(?:said|say|says|suggest|suggested|indicate|in
 NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Gen)\.?\s+([A-Z][a-z]{3,})\b")
 
+# "Left" closing a relative clause whose object is the noun before it: "the
+# slivers of the country it has left", "what they had left." The noun is what
+# remains (or was left), not a place named, and the pronoun is no place.
+LEFT_IN_RELATIVE_BEFORE = re.compile(
+    r"\b(?:the|its|their|what|all)\s+"
+    r"(?:(?!(?:said|says|say|told|reported|announced|added|claimed|confirmed|stated)\b)[\w’'-]+\s+){0,3}?"
+    r"(?:that\s+|which\s+)?(?:it|they|he|she|we)\s+(?:still\s+)?(?:has\s+|have\s+|had\s+)?$",
+    re.IGNORECASE,
+)
+CLAUSE_END_AFTER = re.compile(r"\s*(?:[,.;:!?)\]\"”]|$)")
+
 # An attack from afar or by a lone bomber is no fight for ground: "a rocket
 # attack on X", "a suicide attack in X", "the drone strike on X". Such a
 # modifier right before a nominal attack trigger leaves it out.

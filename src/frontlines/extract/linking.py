@@ -508,6 +508,13 @@ class PlaceLinker:
                 else self._told_province(discourse)
             )
             capital = self.gazetteer.capital_of(province) if province else None
+            if "provincial" in phrase and capital is not None and capital == self.national_capital:
+                # "The provincial capital" is said in contrast to the country's capital,
+                # which is "the capital": the province last named, if another.
+                fallback = discourse.last_province
+                capital = (
+                    self.gazetteer.capital_of(fallback) if fallback and fallback != province else None
+                )
             return self.places.get(capital) if capital else None
         if "province" in phrase:
             # The province named last before the words, else the one the report
@@ -565,8 +572,17 @@ class PlaceLinker:
         return place if self.is_seat(place) else None
 
     def _told_province(self, discourse: Discourse) -> str | None:
-        """The province the report is telling about: that of its last event, else
-        the last one named."""
+        """The province the report is telling about: that of the nearest
+        antecedent, the places a sentence named after the last event (when they
+        lie in one province), else the last event's, else the last one named."""
+        if discourse.last_places and discourse.last_places_sentence > discourse.last_event_sentence:
+            named = {
+                place.id if place.level == "admin1" else place.admin1
+                for place in (self.places.get(i) for i in discourse.last_places)
+                if place is not None
+            }
+            if len(named) == 1 and None not in named:
+                return named.pop()
         told = self.places.get(discourse.last_event_place or "")
         if told is not None:
             return told.id if told.level == "admin1" else told.admin1
