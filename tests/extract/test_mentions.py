@@ -184,6 +184,8 @@ def test_stand_off_fire_is_a_clash_only_where_the_profile_says_so(gazetteer: Gaz
     [
         ("The army can hold only the slivers of the country it has left.", False),  # what remains
         ("Soldiers guarded what they had left.", False),
+        ("The offensive has left them well positioned to attack Lumen.", False),  # a result
+        ("The commander left him in charge of Tarrow.", False),
         ("Soldiers held Tarrow for weeks. On Sunday they left.", True),
         ("The army said its soldiers had left Tarrow district.", True),
     ],

@@ -1541,6 +1541,9 @@ LEFT_IN_RELATIVE_BEFORE = re.compile(
     r"(?:that\s+|which\s+)?(?:it|they|he|she|we)\s+(?:still\s+)?(?:has\s+|have\s+|had\s+)?$",
     re.IGNORECASE,
 )
+# "Left" a person and then a predicate: a result, not a departure ("the offensive
+# has left them well positioned", "left him in charge").
+LEFT_SOMEONE_SOMEHOW_AFTER = re.compile(r"\s+(?:him|her|us|me|you|them)\s+(?-i:[a-z])")
 CLAUSE_END_AFTER = re.compile(r"\s*(?:[,.;:!?)\]\"”]|$)")
 
 # An attack from afar or by a lone bomber is no fight for ground: "a rocket

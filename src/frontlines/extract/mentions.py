@@ -207,13 +207,14 @@ class MentionFinder:
                     or lexicon.LOCATION_WORDS.search(text, max(0, start - 15), end)
                 ):
                     continue  # "located 50 kilometres south of X": geography, not a siege
-                if (
-                    trigger.name == "retreated"
-                    and text[start:end].lower() == "left"
-                    and lexicon.CLAUSE_END_AFTER.match(text, end)
-                    and lexicon.LEFT_IN_RELATIVE_BEFORE.search(text, max(0, start - 60), start)
+                if trigger.name == "retreated" and text[start:end].lower() == "left" and (
+                    (
+                        lexicon.CLAUSE_END_AFTER.match(text, end)
+                        and lexicon.LEFT_IN_RELATIVE_BEFORE.search(text, max(0, start - 60), start)
+                    )
+                    or lexicon.LEFT_SOMEONE_SOMEHOW_AFTER.match(text, end)
                 ):
-                    continue  # "the country it has left": what remains, not a place left
+                    continue  # "the country it has left", "left them well placed": no departure
                 if trigger.name in lexicon.ATTACK_NOUN_TRIGGERS and lexicon.STANDOFF_ATTACK_BEFORE.search(
                     text[max(0, start - 30) : start]
                 ):
