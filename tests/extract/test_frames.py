@@ -278,6 +278,12 @@ def test_a_causative_makes_its_object_the_one_who_left(frames_of, sentence: str,
     assert [(f.place.id, f.leaver) for f in frames] == [("XX0202", leaver)]
 
 
+def test_the_local_capital_is_that_of_the_province_whose_assembly_speaks(frames_of) -> None:
+    frame = only_selected(frames_of(
+        "The chairman of the Kestria Provincial Assembly said the local capital fell to the Ash Front."))
+    assert (frame.place.id, frame.trigger_class) == ("XX0201", "gain")
+
+
 @pytest.mark.parametrize(
     "sentence",
     ["Tarrow district was abandoned to the Ash Front on Sunday.",

@@ -88,6 +88,9 @@ def test_the_relation_word_is_kept(link) -> None:
         ("The governor of Kestria said the situation was calm.", "Kestria", "XX02"),
         ("The governor of Norvale said the situation was calm.", "Norvale", "XX01"),
         ("The Tarrow police chief said insurgents attacked Cobble.", "Tarrow", "XX0202"),
+        # A body named after its province: "Provincial" starts no longer name.
+        ("The chairman of the Kestria Provincial Assembly said the city was calm.", "Kestria", "XX02"),
+        ("The Kestria Provincial Council said the city was calm.", "Kestria", "XX02"),
     ],
 )
 def test_who_speaks_or_serves_is_a_speaker(link, sentence: str, name: str, place_id: str) -> None:

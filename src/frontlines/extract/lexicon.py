@@ -983,7 +983,7 @@ FACILITY_AFTER_PLACE = re.compile(
 # where something happened ("Baghlan police spokesman").
 ROLE_AFTER_PLACE = re.compile(
     r"^[’'`]?s?\s*(?:provincial\s+|district\s+|city\s+|local\s+)?(?:police|governor|governorate|"
-    r"council|councillors?|councilors?|lawmakers?|officials?|official|spokesm[ae]n|"
+    r"council|councillors?|councilors?|assembly|lawmakers?|officials?|official|spokesm[ae]n|"
     r"spokesperson|spokeswoman|mp|mps|representative|residents?|security\s+officials?|army\s+"
     r"corps|corps|authorities|administration\s+spokesman|media|tv|news|province's\s+(?:governor|"
     r"police))\b",
@@ -1011,7 +1011,8 @@ SPEAKERS_SAY_AFTER = re.compile(
 # Tuesday"); headlines, written in title case, are left alone.
 PROPER_WORD_AFTER = re.compile(r"^\s(?-i:[A-Z][a-z][\w’'-]*)")
 NOT_A_NAME_PART = re.compile(
-    r"^\s(?:province|provinces|oblast|oblasts|region|regions|district|districts|raion|raions|hromada|"
+    r"^\s(?:province|provinces|provincial|oblast|oblasts|region|regions|regional|district|districts|raion|"
+    r"raions|hromada|"
     r"city|cities|town|towns|village|villages|valley|river|airport|airfield|air|base|border|crossing|"
     r"highway|road|pass|dam|corps|police|governor|council|university|hospital|prison|mountains?|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
