@@ -697,6 +697,31 @@ def test_a_loss_is_the_other_sides_gain(frames_of, sentence: str, gainer: str, l
 @pytest.mark.parametrize(
     "sentence",
     [
+        "Brennick remains under government control.",
+        "Brennick is still in the hands of government troops.",
+        "Government troops still hold Brennick.",
+        "Brennick, the largest town still held by the army, was calm.",
+    ],
+)
+def test_the_first_holder_still_holding_a_place_is_evidence_against_its_fall(frames_of, sentence: str) -> None:
+    """Who held a place from the start and still does regained nothing: the
+    sentence says nobody took it (a negated gain by the other side)."""
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.negated, frame.gainer, frame.leaver) == ("XX0102", True, "front", "government")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Brennick is still under Front control.", "Brennick remains in the hands of the insurgents."],
+)
+def test_the_other_side_still_holding_a_place_is_its_gain(frames_of, sentence: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.negated, frame.gainer) == ("XX0102", False, "front")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "Government troops ceded Brennick to the insurgents.",
         "Control of Brennick passed to the Ash Front after talks.",
         "Under a local deal, Brennick was handed to the insurgents.",

@@ -256,6 +256,21 @@ class FrameBuilder:
                 negated = False
                 holder, taker = roles["doer"], self.opponent(roles["doer"])
                 roles = {"doer": taker, "gainer": taker, "attacker": taker, "leaver": holder}
+            start_holder = self._start_holder()
+            if (
+                not negated
+                and hit.name in lexicon.STATE_TRIGGERS
+                and start_holder is not None
+                and roles["gainer"] is not None
+                and self.profile.side_of(roles["gainer"]) == self.profile.side_of(start_holder)
+                and self.opponent(roles["gainer"]) is not None
+                and lexicon.CONTINUITY.search(text, max(clause_start, hit.start - 12), hit.end)
+            ):
+                # "X remains under government control": who held it from the start
+                # still does, so nobody took it: evidence against a fall, not a regain.
+                negated = True
+                keeper, opponent = roles["gainer"], self.opponent(roles["gainer"])
+                roles = {"doer": opponent, "gainer": opponent, "attacker": opponent, "leaver": keeper}
             seen: set[str] = set()
             for place, lp, how in found:
                 if place.id in seen:

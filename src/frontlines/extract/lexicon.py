@@ -1033,6 +1033,11 @@ PREPOSITION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# States of control: who holds a place, not who took it.
+STATE_TRIGGERS = frozenset({"under-control", "in-hands", "held-by", "in-control-of", "holds", "holding"})
+# A state said to go on ("still held by", "remains under X's control").
+CONTINUITY = re.compile(r"\b(?:still|remains?|remained|continues?\s+to|continued\s+to)\b", re.IGNORECASE)
+
 # Where a clause ends: a place or actor across one of these belongs elsewhere.
 CLAUSE_BREAK = re.compile(
     # "captured X and killed three people in Y": "and" before a verb opens a clause.
