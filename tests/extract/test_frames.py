@@ -371,8 +371,17 @@ def test_a_withdrawal_long_after_the_event_follows_nothing_up(frames_of) -> None
     assert frames_of("Soldiers retreated after a day of fighting.", discourse) == []
 
 
-def test_civilians_fleeing_are_no_withdrawal(frames_of) -> None:
-    assert selected(frames_of("Residents fled Tarrow district on Monday.")) == []
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Residents fled Tarrow district on Monday.",
+        # People moved out by others are no forces withdrawing.
+        "The army evacuated civilians from Tarrow district.",
+        "Soldiers helped evacuate some personnel from the embassy in Tarrow district.",
+    ],
+)
+def test_civilians_fleeing_are_no_withdrawal(frames_of, sentence: str) -> None:
+    assert selected(frames_of(sentence)) == []
 
 
 def test_opponents_come_from_the_profiles_sides(builder: FrameBuilder) -> None:

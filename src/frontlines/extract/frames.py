@@ -182,8 +182,11 @@ class FrameBuilder:
             if hit.kind == "withdrawal" and (
                 self.country_re.search(text[hit.end : hit.end + 40])
                 or lexicon.CIVILIANS_BEFORE.search(text, max(0, hit.start - 40), hit.start)
+                or (hit.voice == "active" and lexicon.PEOPLE_OBJECT_AFTER.match(text, hit.end))
             ):
-                continue  # foreign troops leaving the country, civilians fleeing: no place changes hands
+                # Foreign troops leaving the country, civilians fleeing, staff
+                # evacuated: no place changes hands.
+                continue
             if (
                 hit.name == "entered"
                 and lexicon.CIVILIAN_SUBJECT.search(text, clause_start, hit.start)

@@ -769,6 +769,15 @@ CIVILIANS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# People evacuated or moved out are no forces withdrawing: "evacuate some
+# personnel from the embassy", "evacuated civilians from X".
+PEOPLE_OBJECT_AFTER = re.compile(
+    r"\s+(?:(?:some|all|the|its|their|more|many|several|[\d,]+)\s+)?(?:\w+\s+)?(?:personnel|staff|diplomats|"
+    r"civilians|residents|families|people|villagers|citizens|nationals|employees|workers|wounded|children|"
+    r"women|refugees|foreigners)\b",
+    re.IGNORECASE,
+)
+
 # A possessive right before a nominal trigger names its doer ("its
 # withdrawal", "the Taliban's capture of X").
 POSSESSOR_BEFORE = re.compile(r"(?:\b(?:its|their|his|her)|[’']s?)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
