@@ -944,6 +944,12 @@ def test_most_of_a_place_changes_hands_with_it(frames_of, sentence: str, partial
     assert (frame.place.id, frame.partial) == ("XX0102", partial)
 
 
+def test_most_of_a_province_is_not_all_its_units(frames_of) -> None:
+    """A province holds many of the map's units: most of it is not all of them."""
+    frame = only_selected(frames_of("Most of Kestria province is now under Front control."))
+    assert (frame.place.id, frame.partial) == ("XX02", True)
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

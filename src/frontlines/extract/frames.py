@@ -312,6 +312,15 @@ class FrameBuilder:
             and hit.kind != "surrender"
             and partial_place(sentence.text, linked.start, linked.end)
         ) or (hit.name in lexicon.ENTRY_TRIGGERS and bool(lexicon.ONGOING_FIGHTING.search(sentence.text)))
+        if (
+            not frame.partial
+            and linked is not None
+            and place.level == "admin1"
+            and lexicon.MAJORITY_PART_BEFORE.search(sentence.text, max(0, linked.start - 40), linked.start)
+        ):
+            # "Most of X province": most of a city is the city, but most of a province
+            # is not every unit of it.
+            frame.partial = True
         frame.rule_kind = self.kind_of(frame, frame.trigger_class)
         frame.seat = self.linker.is_seat(place)
         return frame
