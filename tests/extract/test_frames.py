@@ -278,6 +278,23 @@ def test_a_causative_makes_its_object_the_one_who_left(frames_of, sentence: str,
     assert [(f.place.id, f.leaver) for f in frames] == [("XX0202", leaver)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "place_id"),
+    [
+        ("The governor of Kestria province surrendered to the Ash Front.", "XX0201"),  # the seat
+        ("The police chief of Tarrow district surrendered to the insurgents with 20 men.", "XX0202"),
+    ],
+)
+def test_officials_surrendering_surrender_where_they_hold_office(frames_of, sentence: str,
+                                                                  place_id: str) -> None:
+    frame = only_selected(frames_of(sentence))
+    assert (frame.place.id, frame.trigger_class, frame.gainer) == (place_id, "surrender", "front")
+
+
+def test_an_official_saying_others_surrendered_gives_no_place(frames_of) -> None:
+    assert selected(frames_of("The governor of Kestria said 30 soldiers surrendered to the Ash Front.")) == []
+
+
 def test_the_local_capital_is_that_of_the_province_whose_assembly_speaks(frames_of) -> None:
     frame = only_selected(frames_of(
         "The chairman of the Kestria Provincial Assembly said the local capital fell to the Ash Front."))

@@ -570,6 +570,22 @@ class FrameBuilder:
                 # The words standing for the place, so later stages see where it is.
                 words = LinkedPlace(lo + match.start(), lo + match.end(), match.group(0), place, "anaphor")
                 return [(place, words, "anaphor")]
+        if fallback and hit.kind == "surrender":
+            # "the governor of Farah province surrendered": the place its
+            # surrendering officials hold office in (a province's, its capital).
+            office = [
+                lp for lp in linked
+                if lp.role == "speaker" and hit.start - 120 <= lp.start and lp.end <= hit.start
+                and lexicon.ROLE_BEFORE_PLACE.search(text, max(0, lp.start - 40), lp.start)
+                # ... who surrendered, not who said others did
+                and not lexicon.SPEECH_BEFORE_CLAUSE.search(text, lp.end, hit.start)
+            ]
+            if office:
+                place = office[-1].place
+                if place.level == "admin1":
+                    capital = self.linker.gazetteer.capital_of(place.id)
+                    place = self.linker.places.get(capital or "", place)
+                return [(place, None, "follow-up")]
         recent = discourse.sentence_index - discourse.last_event_sentence <= 2
         local_party = hit.kind == "withdrawal" or bool(
             lexicon.LOCAL_SURRENDER.search(text[max(0, hit.start - 80) : hit.start])
