@@ -326,6 +326,8 @@ def test_an_abandoned_place_was_left_by_whoever_held_it(frames_of) -> None:
         "Soldiers repelled counterattacks by the Ash Front on Cobble.",
         "Soldiers repulsed the offensive of the Ash Front on Cobble.",
         "Soldiers beat back a counter-offensive by insurgents on Cobble.",
+        # "attacks from" where no attacker follows: not the speaker named later.
+        '"The Ash Front has launched attacks from several directions on Cobble," soldiers in the town said.',
     ],
 )
 def test_the_attacker_of_a_clash(frames_of, sentence: str) -> None:

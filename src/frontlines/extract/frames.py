@@ -875,7 +875,10 @@ class FrameBuilder:
         """
         attack_by = lexicon.ATTACK_BY.search(text, before[0], after[1])
         if attack_by:
-            named = self._actor_in(actors, attack_by.end(), min(after[1], attack_by.end() + 60), last=False)
+            # The attacker's name follows the preposition at once ("attacks by the
+            # Taliban"); "attacks from several directions on X," an official said"
+            # names none.
+            named = self._actor_in(actors, attack_by.end(), min(after[1], attack_by.end() + 25), last=False)
             if named:
                 return named
         named_before = self._actor_in(actors, *before, last=True)
