@@ -416,6 +416,7 @@ def test_opponents_come_from_the_profiles_sides(builder: FrameBuilder) -> None:
         "Insurgents captured Tarrow district and killed three civilians in Lumen.",
         "Insurgents captured Tarrow district on Friday and then shelled Lumen.",
         "Insurgents captured Tarrow district and threatened Lumen.",
+        "Insurgents captured Tarrow district and thus completed their hold on Kestria province.",
     ],
 )
 def test_a_second_verb_phrase_is_no_object_of_the_first_verb(frames_of, sentence: str) -> None:

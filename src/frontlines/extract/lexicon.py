@@ -1050,7 +1050,8 @@ CONTINUITY = re.compile(r"\b(?:still|remains?|remained|continues?\s+to|continued
 # Where a clause ends: a place or actor across one of these belongs elsewhere.
 CLAUSE_BREAK = re.compile(
     # "captured X and killed three people in Y": "and" before a verb opens a clause.
-    r";|\s[–—]\s|,?\s+and\s+(?:then\s+)?(?:have|has|had|are|is|were|was|pressed|launched|"
+    r";|\s[–—]\s|,?\s+and\s+(?:(?:then|thus|so|later|also|eventually|finally|subsequently|soon)\s+)?"
+    r"(?:have|has|had|are|is|were|was|pressed|launched|"
     r"began|started|moved|seized|captured|took|overran|shelled|threatened|vowed|killed|"
     # irregular pasts, which the "-ed" rule misses
     r"cut|hit|struck|shot|sent|held|won|lost|drove|broke|fought|fled|left|made|set|put|blew|tore|"
