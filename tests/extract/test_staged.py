@@ -309,6 +309,26 @@ def test_a_claim_denied_in_the_same_sentence_gives_both(extractor: StagedExtract
     ]
 
 
+def test_a_claim_denied_in_the_next_sentence_gives_both(extractor: StagedExtractor) -> None:
+    text = ("The Ash Front claimed it had captured Tarrow district. "
+            "The governor of Kestria, however, denied the Front’s claim.")
+    events = extractor.extract_batch([document(text)])[0]
+    assert sorted((e.place_id, e.certainty) for e in events) == [("XX0202", "claimed"), ("XX0202", "denied")]
+
+
+def test_a_denial_two_sentences_on_or_of_nothing_claimed_denies_nothing(extractor: StagedExtractor) -> None:
+    text = ("The Ash Front claimed it had captured Tarrow district. Fighting went on for days. "
+            "Residents said the market was calm. The governor denied the reports.")
+    events = extractor.extract_batch([document(text)])[0]
+    assert [e.certainty for e in events if e.place_id == "XX0202"] == ["claimed"]
+
+
+def test_the_districts_centre_is_the_district(extractor: StagedExtractor) -> None:
+    text = "Insurgents attacked Tarrow district on Monday. On Tuesday they took control of the district’s centre."
+    events = extractor.extract_batch([document(text)])[0]
+    assert [(e.kind, e.place_id) for e in events if e.kind == "capture"] == [("capture", "XX0202")]
+
+
 def test_a_negated_change_of_hands_is_kept_apart_as_evidence_against(extractor: StagedExtractor) -> None:
     text = "The Ash Front did not capture Brennick district on Monday. Insurgents seized Tarrow district."
     events = extractor.extract_batch([document(text)])[0]

@@ -910,7 +910,7 @@ DENIALS = re.compile(
 # denied the claim").
 DENIAL_OF_CLAIM = re.compile(
     r"\b(?:denied|denies|rejected|rejects|dismissed|dismisses|refuted|refutes)\s+(?:the|this|that|"
-    r"these|those|such)?\s*(?:claims?|reports?|it|them|allegations?)\b",
+    r"these|those|such|(?:the\s+)?[\w-]+[’']s)?\s*(?:claims?|reports?|it|them|allegations?)\b",
     re.IGNORECASE,
 )
 
@@ -994,7 +994,7 @@ ROLE_AFTER_PLACE = re.compile(
     r"^[’'`]?s?\s*(?:provincial\s+|district\s+|city\s+|local\s+)?(?:police|governor|governorate|"
     r"council|councillors?|councilors?|assembly|lawmakers?|officials?|official|spokesm[ae]n|"
     r"spokesperson|spokeswoman|mp|mps|representative|residents?|security\s+officials?|army\s+"
-    r"corps|corps|authorities|administration\s+spokesman|media|tv|news|province's\s+(?:governor|"
+    r"corps|corps|authorities|administration\s+spokesman|media|tv|news|province[’']s\s+(?:governor|"
     r"police))\b",
     re.IGNORECASE,
 )
@@ -1178,10 +1178,11 @@ PLURAL_ANAPHORA = re.compile(
 PLURAL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 ANAPHORA = re.compile(
-    r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|local|province's|district's)\s+)?(?:capital|provincial\s+"
-    r"capital)(?:\s+city)?|the\s+(?:(?:key|strategic|northern|southern|eastern|western|central|"
-    r"entire|whole)\s+)?(?:city|town|district(?:\s+(?:center|centre|headquarters|building))?|"
-    r"province)|the\s+district's\s+(?:center|centre)|the\s+area|\bit|\bthem)\b",
+    # (The district's centre before the district: the longer phrase is the place.)
+    r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|local|province[’']s|district[’']s)\s+)?(?:capital|provincial\s+"
+    r"capital)(?:\s+city)?|the\s+district[’']s\s+(?:center|centre)|the\s+(?:(?:key|strategic|northern|"
+    r"southern|eastern|western|central|entire|whole)\s+)?(?:city|town|district(?:\s+(?:center|centre|"
+    r"headquarters|building))?|province)|the\s+area|\bit|\bthem)\b",
     re.IGNORECASE,
 )
 

@@ -235,6 +235,11 @@ class StagedExtractor:
         stages.linking.remember_title(found.title_places, discourse)
         result = reading.candidates
         quiet: SentenceMentions | None = None  # the last sentence read without its actors
+        # The changes of hands the last sentence with any stated, and its index: a
+        # denial in the next sentence ("The governor, however, denied the claim")
+        # is theirs.
+        claimed: list[Candidate] = []
+        claimed_at = -10
         for sentence in found.sentences:
             linked = stages.linking.link(sentence, discourse)
             if (
@@ -280,6 +285,14 @@ class StagedExtractor:
             frames: list[Frame] = []
             if worth_reading:
                 frames = stages.frames.build(sentence, linked, discourse, triggers)
+            if claimed and 0 < discourse.sentence_index - claimed_at <= 2:
+                first = min((t.start for t in triggers), default=len(sentence.text))
+                later_denial = stages.attribution.denial_after(sentence.text[:first], 0, discourse)
+                if later_denial is not None:
+                    for earlier in claimed:
+                        if earlier.denial is None:
+                            earlier.denial = later_denial
+                    claimed = []
             if frames:
                 attribution = stages.attribution.attribute(sentence.text, discourse)
                 last_trigger = max(t.end for t in triggers)
@@ -322,7 +335,12 @@ class StagedExtractor:
                         cues=cues,
                         map_level=self.gazetteer.map_level,
                     )
-                    result.append(Candidate(frame, features, when, attribution, denial))
+                    candidate = Candidate(frame, features, when, attribution, denial)
+                    result.append(candidate)
+                    if frame.selected and not frame.negated and frame.trigger_class == "gain":
+                        if claimed_at != discourse.sentence_index:
+                            claimed, claimed_at = [], discourse.sentence_index
+                        claimed.append(candidate)
                 for frame in frames:
                     if frame.selected and not frame.negated:
                         discourse.last_event_place = frame.place.id
