@@ -166,6 +166,7 @@ def test_a_negated_passive_gives_a_negated_frame_of_its_subject(frames_of, sente
         "Has Brennick fallen to the Ash Front?",  # a question
         "Would the Ash Front capture Tarrow district?",  # a question
         "The deal would have allowed the Ash Front to enter Tarrow district.",  # a counterfactual
+        "Front fighters were killed in attempts to escape and retreat from Tarrow district.",  # coordinated
         "A truce could allow the Ash Front to take over Tarrow district.",  # a modal over a causative
     ],
 )
@@ -401,6 +402,12 @@ def test_a_withdrawal_long_after_the_event_follows_nothing_up(frames_of) -> None
 )
 def test_civilians_fleeing_are_no_withdrawal(frames_of, sentence: str) -> None:
     assert selected(frames_of(sentence)) == []
+
+
+def test_foreign_troops_leaving_the_country_leave_no_place_of_it(frames_of) -> None:
+    frames = selected(frames_of(
+        "The fall of Tarrow district came as foreign forces completed their pullout from the war-torn country."))
+    assert [f.trigger_class for f in frames] == ["gain"]
 
 
 def test_opponents_come_from_the_profiles_sides(builder: FrameBuilder) -> None:

@@ -90,7 +90,8 @@ class FrameBuilder:
         self.linker = linker
         self.government = profile.government
         self.country_re = re.compile(
-            r"\b(?:the\s+country|" + re.escape(profile.country_name) + r")\b", re.IGNORECASE
+            r"\b(?:the\s+(?:[\w-]+\s+){0,2}?country|" + re.escape(profile.country_name) + r")\b",
+            re.IGNORECASE,
         )
         # "under Ukrainian control" is Ukraine's.
         self.actor_adjectives = actor_adjectives(profile)

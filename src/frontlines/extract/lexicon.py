@@ -727,7 +727,8 @@ INTENTION = re.compile(
     r"threatened|threatening|hope|hopes|hoping|seek|seeks|seeking|sought|want|wants|wanted|"
     r"intend|intends|intended|expected|expect|expects|operation|operations|bid|efforts?|ready|"
     r"unable|failed|fail|fails|would|will|could|may|might|can|soon|to\s+be)\s+(?:\w+\s+){0,2}?"
-    r"to\s+(?:\w+\s+)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$"
+    # ("attempts to escape and retreat": coordinated infinitives share the attempt.)
+    r"to\s+(?:\w+\s+(?:(?:and|or)\s+)?)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$"
     # Any other bare infinitive is a purpose ("clashes ... to retake the district"),
     # unless the attempt is said to have succeeded ("managed to retake").
     # ("had to give up X": an obligation in the past, met.)
