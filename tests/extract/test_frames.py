@@ -404,6 +404,17 @@ def test_civilians_fleeing_are_no_withdrawal(frames_of, sentence: str) -> None:
     assert selected(frames_of(sentence)) == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "After insurgents attacked Tarrow district, the district centre was captured by the Ash Front.",
+        "The Ash Front attacked Tarrow district and seized it on Sunday.",
+    ],
+)
+def test_the_fight_that_took_a_place_is_no_event_of_its_own(frames_of, sentence: str) -> None:
+    assert [(f.place.id, f.trigger_class) for f in selected(frames_of(sentence))] == [("XX0202", "gain")]
+
+
 def test_foreign_troops_leaving_the_country_leave_no_place_of_it(frames_of) -> None:
     frames = selected(frames_of(
         "The fall of Tarrow district came as foreign forces completed their pullout from the war-torn country."))

@@ -291,7 +291,13 @@ class FrameBuilder:
                     discourse.last_event_place = place.id
                     discourse.last_event_sentence = discourse.sentence_index
         frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
-        return frames
+        # "Militants attacked X, and the district centre was captured": the fight
+        # is how the sentence's change of hands (or assault) came about, not another event.
+        taken = {
+            f.place.id for f in frames
+            if f.selected and not f.negated and f.trigger_class in ("gain", "siege", "surrender")
+        }
+        return [f for f in frames if not (f.trigger_class == "clash" and f.selected and f.place.id in taken)]
 
     def _frame(
         self,
