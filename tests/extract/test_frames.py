@@ -973,6 +973,9 @@ def test_a_failed_attempt_to_take_a_place_is_a_fight_for_it(frames_of) -> None:
         ("The Ash Front now controls the bulk of Brennick.", False),
         ("Front fighters overran some areas of Brennick on Monday.", True),
         ("Parts of Brennick fell to the insurgents.", True),
+        # A change of hands said to be short of complete is no fall yet.
+        ("The Ash Front has almost completely gained control of Brennick.", True),
+        ("Front fighters nearly captured Brennick on Monday.", True),
     ],
 )
 def test_most_of_a_place_changes_hands_with_it(frames_of, sentence: str, partial: bool) -> None:

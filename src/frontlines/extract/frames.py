@@ -319,6 +319,9 @@ class FrameBuilder:
             and hit.kind != "surrender"
             and partial_place(sentence.text, linked.start, linked.end)
         ) or (hit.name in lexicon.ENTRY_TRIGGERS and bool(lexicon.ONGOING_FIGHTING.search(sentence.text)))
+        incomplete = lexicon.INCOMPLETE_BEFORE.search(sentence.text, max(0, hit.start - 30), hit.start)
+        if incomplete and not frame.partial:
+            frame.partial = True  # "almost completely gained control of X": not yet all of it
         if (
             not frame.partial
             and linked is not None

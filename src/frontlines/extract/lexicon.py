@@ -947,7 +947,8 @@ RELATION_BEFORE_PLACE = re.compile(
     r"links|connects|road\s+to|highway|from|reached|reach|heading\s+(?:to|towards)|"
     r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|away\s+from|outskirts\s+of|"
     r"hometown\s+of|native\s+of|residents?\s+of|people\s+of|like|as\s+in|including\s+in|"
-    r"overlooking|overlook|overlooks|approaches\s+to|(?:in\s+the\s+)?direction\s+of|axis\s+of)\s+"
+    r"overlooking|overlook|overlooks|approaches\s+to|(?:in\s+the\s+)?direction\s+of|axis\s+of|"
+    r"defen[cs]e\s+of)\s+"
     # Only determiners, place words and names may stand between the relation and
     # the name ("fled to the Kestria provincial capital of Lumen").
     r"(?:(?:the|a|an|its|their|nearby|neighbou?ring|adjoining|northern|southern|eastern|western|"
@@ -1380,6 +1381,13 @@ PARTIAL_BEFORE = re.compile(
 # of X has fallen", "overran much of the city", "the central parts of X" (its
 # core, where its authority sits). Not partial, unlike its edges or some of
 # its areas (`PARTIAL_BEFORE`).
+# A change of hands said to be short of complete: "have almost completely gained
+# control of X", "nearly captured X", "partly seized X" (an assault, not a fall).
+INCOMPLETE_BEFORE = re.compile(
+    r"\b(?:almost|nearly|partially|partly|all\s+but)\s+(?:completely\s+|entirely\s+|fully\s+)?$",
+    re.IGNORECASE,
+)
+
 MAJORITY_PART_BEFORE = re.compile(
     r"\b(?:(?:almost|nearly)\s+all\s+of|most\s+of|much\s+of|the\s+bulk\s+of|(?:the\s+)?greater\s+part\s+of|"
     r"large\s+parts?\s+of|(?:the\s+)?(?:central|main)\s+parts?\s+of|two[-\s]thirds\s+of|"
@@ -1641,7 +1649,8 @@ LIST_ITEM_HEAD = re.compile(r"\s*(?:(?:and|or)\s+)?(?:the\s+)?(?:(?:district|tow
 # Between two places of one list, with the words that say what each is:
 # "Halvik district and the town of Pellin".
 LIST_GAP = re.compile(
-    r"(?:\s+(?:districts?|provinces?|city|town|village))?\s*(?:,|and|,\s*and|as\s+well\s+as|or)\s*"
+    # (A hyphen joins names of one compound: "the Sievierodonetsk-Lysychansk area".)
+    r"(?:\s+(?:districts?|provinces?|city|town|village))?\s*(?:,|and|,\s*and|as\s+well\s+as|or|(?<=\w)[-–])\s*"
     r"(?:the\s+)?(?:(?:city|town|village|district|province)\s+of\s+)?",
     re.IGNORECASE,
 )
@@ -1652,6 +1661,8 @@ LANDMARK_ONLY = frozenset({
     "near", "nearby", "close to", "next to", "road to", "highway", "between", "via", "linking", "links",
     "connecting", "connects", "towards", "toward", "heading to", "heading towards", "beyond", "past",
     "direction of", "in the direction of", "axis of", "direction",
+    # "retreated ..., focusing on the defence of X": X is held, not left or taken.
+    "defence of", "defense of",
 })
 
 # Relations that name where someone went ("retreated to X", "fled towards X").
