@@ -766,6 +766,8 @@ def test_the_other_side_still_holding_a_place_is_its_gain(frames_of, sentence: s
     assert (frame.place.id, frame.negated, frame.gainer) == ("XX0102", False, "front")
 
 
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -1035,3 +1037,10 @@ def test_settlements_taken_in_a_place_are_part_of_it(frames_of) -> None:
 def test_a_side_suffering_a_loss_is_the_side_that_lost(frames_of) -> None:
     frame = only_selected(frames_of("The government side suffered a setback with the loss of Brennick."))
     assert (frame.place.id, frame.gainer, frame.leaver) == ("XX0102", "front", "government")
+
+
+def test_the_subject_of_a_clause_that_ends_in_an_adjunct_did_it(frames_of) -> None:
+    """"X said ... after taking over P": X took P, not a side named after it."""
+    frames = frames_of("The Ash Front said it controls Kestria after taking over Brennick, where soldiers held out.")
+    taken = [f for f in selected(frames) if f.place.id == "XX0102" and f.trigger.name == "took-over"]
+    assert [(f.gainer, f.negated) for f in taken] == [("front", False)]

@@ -745,12 +745,16 @@ class FrameBuilder:
                 # "It was Afghan commandos who captured X", "the army, which retook
                 # X": the relative pronoun's antecedent did it.
                 doer = self._actor_in(actors, max(0, before[0] - 80), before[0], last=True)
-            if doer is None and lexicon.ADJUNCT_ING_BEFORE.search(text, max(0, hit.start - 20), hit.start):
-                # "After capturing X, the army set up checkpoints": the main
-                # clause's subject, after the adjunct or before it.
-                doer = self._actor_in(actors, hit.end, len(text), last=False) or self._actor_in(
-                    actors, 0, hit.start, last=True
-                )
+            adjunct = lexicon.ADJUNCT_ING_BEFORE.search(text, max(0, hit.start - 20), hit.start)
+            if doer is None and adjunct:
+                # "After capturing X, the army set up checkpoints": the main clause's
+                # subject, after an adjunct that opens the sentence, else before it
+                # ("Russia said it holds Luhansk after taking over X, the last
+                # Ukrainian-held city").
+                opening = not text[: adjunct.start()].strip(" \"“'‘")
+                after_subject = self._actor_in(actors, hit.end, len(text), last=False)
+                before_subject = self._actor_in(actors, 0, hit.start, last=opening)
+                doer = (after_subject or before_subject) if opening else (before_subject or after_subject)
             reported = lexicon.SPEECH_BEFORE_CLAUSE.search(text, max(0, before[0] - 60), before[1])
             subject = text[before[0] : before[1]]
             if doer is None and reported and lexicon.REPORTED_PRONOUN.search(subject):

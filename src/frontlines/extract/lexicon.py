@@ -1045,7 +1045,9 @@ PREPOSITION_BEFORE = re.compile(
 )
 
 # States of control: who holds a place, not who took it.
-STATE_TRIGGERS = frozenset({"under-control", "in-hands", "held-by", "in-control-of", "holds", "holding"})
+STATE_TRIGGERS = frozenset(
+    {"under-control", "in-hands", "held-by", "side-held", "in-control-of", "holds", "holding"}
+)
 # A state said to go on ("still held by", "remains under X's control").
 CONTINUITY = re.compile(r"\b(?:still|remains?|remained|continues?\s+to|continued\s+to)\b", re.IGNORECASE)
 
