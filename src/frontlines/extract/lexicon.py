@@ -750,13 +750,13 @@ CAUSATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# A modal over a causative is still unreal: "could eventually be forced to
-# withdraw", "may have to abandon" (what `CAUSED` lets through otherwise).
 # A modal right before a causative verb: "would have allowed", "could force".
 MODAL_BEFORE_CAUSATIVE = re.compile(
     r"\b(?:would|will|could|might|can|should|must|(?-i:may))\s+(?:not\s+)?(?:have\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+# A modal over a causative is still unreal: "could eventually be forced to
+# withdraw", "may have to abandon" (what `CAUSED` lets through otherwise).
 MODAL_OVER_CAUSED = re.compile(
     r"\b(?:would|will|could|might|can|should|must|(?-i:may))\s+(?:not\s+)?(?:\w+\s+){0,2}?"
     r"(?:(?:be|have\s+been)\s+(?:\w+\s+)?(?:forced|made|compelled|obliged)|have)\s+to\s+(?:\w+\s+)?$",
