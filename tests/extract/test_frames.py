@@ -415,6 +415,13 @@ def test_the_fight_that_took_a_place_is_no_event_of_its_own(frames_of, sentence:
     assert [(f.place.id, f.trigger_class) for f in selected(frames_of(sentence))] == [("XX0202", "gain")]
 
 
+def test_a_fight_dated_apart_from_the_fall_stays_an_event(frames_of) -> None:
+    """The place was contested first: the timeline shows it."""
+    frames = selected(frames_of(
+        "The battles around Tarrow district began late Sunday and by noon on Monday the Ash Front had taken it."))
+    assert sorted(f.trigger_class for f in frames if f.place.id == "XX0202") == ["clash", "gain"]
+
+
 def test_foreign_troops_leaving_the_country_leave_no_place_of_it(frames_of) -> None:
     frames = selected(frames_of(
         "The fall of Tarrow district came as foreign forces completed their pullout from the war-torn country."))

@@ -292,11 +292,14 @@ class FrameBuilder:
                     discourse.last_event_sentence = discourse.sentence_index
         frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
         # "Militants attacked X, and the district centre was captured": the fight
-        # is how the sentence's change of hands (or assault) came about, not another event.
+        # is how the sentence's change of hands (or assault) came about, not another
+        # event. Unless the sentence dates them apart ("the battles commenced late
+        # Sunday and by noon on Monday they had taken the city"): then X was
+        # contested first.
         taken = {
             f.place.id for f in frames
             if f.selected and not f.negated and f.trigger_class in ("gain", "siege", "surrender")
-        }
+        } if len(sentence.dates) <= 1 else set()
         return [f for f in frames if not (f.trigger_class == "clash" and f.selected and f.place.id in taken)]
 
     def _frame(
