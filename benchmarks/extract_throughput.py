@@ -65,7 +65,7 @@ def make_extractor(name: str, gazetteer: Any, profile: Profile) -> Any:
 def load_reports(corpus: Path, at_least: int) -> tuple[list[Document], int]:
     """The corpus repeated whole until there are `at_least` reports; also the distinct count.
 
-    Copies get their own ids (`a004~2`) so nothing keyed on the id can
+    Copies get their own ids (`a004.2`) so nothing keyed on the id can
     shortcut a repeat; their text is the same, as with wire-story copies.
     """
     from frontlines.extract import read_corpus
@@ -75,7 +75,7 @@ def load_reports(corpus: Path, at_least: int) -> tuple[list[Document], int]:
         raise SystemExit(f"{corpus}: no reports")
     rounds = max(1, math.ceil(at_least / len(originals)))
     reports = [
-        doc if n == 0 else dataclasses.replace(doc, id=f"{doc.id}~{n + 1}")
+        doc if n == 0 else dataclasses.replace(doc, id=f"{doc.id}.{n + 1}")
         for n in range(rounds)
         for doc in originals
     ]

@@ -4,7 +4,7 @@ Builds a throw-away workspace with the real Afghan provinces and districts
 (OCHA COD-AB, from ../shared/geo) and the GeoNames populated places, and a
 corpus JSONL of `--reports` real-length reports made by repeating
 ../shared/eval/dev and ../shared/eval/dev-b. Each copy has its own id
-(`a004~2`) and its own text (a trailing reference line), so nothing keyed on
+(`a004.2`) and its own text (a trailing reference line), so nothing keyed on
 the id or the text can shortcut a repeat. Workspace and corpus live in a
 temporary folder only.
 
@@ -73,7 +73,7 @@ def write_corpus(records: list[dict[str, object]], count: int, path: Path) -> in
             record = dict(records[n % len(records)])
             copy = n // len(records)
             if copy:
-                record["id"] = f"{record['id']}~{copy + 1}"
+                record["id"] = f"{record['id']}.{copy + 1}"
             record["text"] = f"{record['text']}\n\nRef. FLB-{n:06d}"
             words += len(str(record["text"]).split())
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
