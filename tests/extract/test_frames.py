@@ -166,7 +166,7 @@ def test_a_negated_passive_gives_a_negated_frame_of_its_subject(frames_of, sente
         "Has Brennick fallen to the Ash Front?",  # a question
         "Would the Ash Front capture Tarrow district?",  # a question
         "The deal would have allowed the Ash Front to enter Tarrow district.",  # a counterfactual
-        "Front fighters were killed in attempts to escape and retreat from Tarrow district.",  # coordinated
+        "Front fighters died in efforts to flee and withdraw from Tarrow district.",  # coordinated
         "A truce could allow the Ash Front to take over Tarrow district.",  # a modal over a causative
     ],
 )
@@ -328,7 +328,7 @@ def test_an_abandoned_place_was_left_by_whoever_held_it(frames_of) -> None:
         "Soldiers repulsed the offensive of the Ash Front on Cobble.",
         "Soldiers beat back a counter-offensive by insurgents on Cobble.",
         # "attacks from" where no attacker follows: not the speaker named later.
-        '"The Ash Front has launched attacks from several directions on Cobble," soldiers in the town said.',
+        '"The Ash Front has launched attacks from three sides on Cobble," soldiers in the town said.',
     ],
 )
 def test_the_attacker_of_a_clash(frames_of, sentence: str) -> None:
@@ -397,7 +397,7 @@ def test_a_withdrawal_long_after_the_event_follows_nothing_up(frames_of) -> None
         "Residents fled Tarrow district on Monday.",
         # People moved out by others are no forces withdrawing.
         "The army evacuated civilians from Tarrow district.",
-        "Soldiers helped evacuate some personnel from the embassy in Tarrow district.",
+        "Soldiers evacuated the mission staff from Tarrow district.",
     ],
 )
 def test_civilians_fleeing_are_no_withdrawal(frames_of, sentence: str) -> None:
@@ -407,7 +407,7 @@ def test_civilians_fleeing_are_no_withdrawal(frames_of, sentence: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "After insurgents attacked Tarrow district, the district centre was captured by the Ash Front.",
+        "Insurgents attacked Tarrow district on Monday and captured it by nightfall.",
         "The Ash Front attacked Tarrow district and seized it on Sunday.",
     ],
 )
@@ -418,13 +418,13 @@ def test_the_fight_that_took_a_place_is_no_event_of_its_own(frames_of, sentence:
 def test_a_fight_dated_apart_from_the_fall_stays_an_event(frames_of) -> None:
     """The place was contested first: the timeline shows it."""
     frames = selected(frames_of(
-        "The battles around Tarrow district began late Sunday and by noon on Monday the Ash Front had taken it."))
+        "Fighting for Tarrow district started on Sunday night, and on Tuesday the Ash Front seized it."))
     assert sorted(f.trigger_class for f in frames if f.place.id == "XX0202") == ["clash", "gain"]
 
 
 def test_foreign_troops_leaving_the_country_leave_no_place_of_it(frames_of) -> None:
     frames = selected(frames_of(
-        "The fall of Tarrow district came as foreign forces completed their pullout from the war-torn country."))
+        "Tarrow district fell as foreign troops finished pulling out of the war-weary country."))
     assert [f.trigger_class for f in frames] == ["gain"]
 
 
@@ -754,7 +754,7 @@ def test_a_loss_is_the_other_sides_gain(frames_of, sentence: str, gainer: str, l
         "Brennick remains under government control.",
         "Brennick is still in the hands of government troops.",
         "Government troops still hold Brennick.",
-        "Brennick, the largest town still held by the army, was calm.",
+        "Brennick, one of the few towns still held by the army, was calm.",
     ],
 )
 def test_the_first_holder_still_holding_a_place_is_evidence_against_its_fall(frames_of, sentence: str) -> None:

@@ -71,9 +71,9 @@ def test_a_possessive_province_is_context(link) -> None:
         ("Soldiers repelled attacks in the Tarrow-Ivel direction.", "Ivel"),
         ("Heavy fighting went on along the Pell axis.", "Pell"),
         # What the army defends it holds: neither left nor taken.
-        ("Soldiers pulled out of Brennick, focusing on the defence of Ivel.", "Ivel"),
+        ("Soldiers pulled out of Brennick to concentrate on the defence of Ivel.", "Ivel"),
         # A hyphen joins the names of one compound, which go on as landmarks.
-        ("Soldiers pulled out of Brennick, focusing on the defence of the Ivel-Pell area.", "Pell"),
+        ("Soldiers pulled out of Brennick to concentrate on the defence of the Ivel-Pell area.", "Pell"),
     ],
 )
 def test_a_landmark_after_a_relational_word_is_a_relation(link, sentence: str, name: str) -> None:

@@ -182,9 +182,9 @@ def test_stand_off_fire_is_a_clash_only_where_the_profile_says_so(gazetteer: Gaz
 @pytest.mark.parametrize(
     ("sentence", "found"),
     [
-        ("The army can hold only the slivers of the country it has left.", False),  # what remains
+        ("The army can hold only the scraps of land it has left.", False),  # what remains
         ("Soldiers guarded what they had left.", False),
-        ("The offensive has left them well positioned to attack Lumen.", False),  # a result
+        ("The advance left them well placed to strike at Lumen.", False),  # a result
         ("The commander left him in charge of Tarrow.", False),
         ("Soldiers held Tarrow for weeks. On Sunday they left.", True),
         ("The army said its soldiers had left Tarrow district.", True),

@@ -311,7 +311,7 @@ def test_a_claim_denied_in_the_same_sentence_gives_both(extractor: StagedExtract
 
 def test_a_claim_denied_in_the_next_sentence_gives_both(extractor: StagedExtractor) -> None:
     text = ("The Ash Front claimed it had captured Tarrow district. "
-            "The governor of Kestria, however, denied the Front’s claim.")
+            "Officials in Kestria rejected the Front’s claim the next day.")
     events = extractor.extract_batch([document(text)])[0]
     assert sorted((e.place_id, e.certainty) for e in events) == [("XX0202", "claimed"), ("XX0202", "denied")]
 

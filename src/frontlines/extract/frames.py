@@ -291,7 +291,7 @@ class FrameBuilder:
                     discourse.last_event_place = place.id
                     discourse.last_event_sentence = discourse.sentence_index
         frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
-        # "Militants attacked X, and the district centre was captured": the fight
+        # "Insurgents attacked X on Monday and took it": the fight
         # is how the sentence's change of hands (or assault) came about, not another
         # event. Unless the sentence dates them apart ("the battles commenced late
         # Sunday and by noon on Monday they had taken the city"): then X was
@@ -584,7 +584,7 @@ class FrameBuilder:
                 words = LinkedPlace(lo + match.start(), lo + match.end(), match.group(0), place, "anaphor")
                 return [(place, words, "anaphor")]
         if fallback and hit.kind == "surrender":
-            # "the governor of Farah province surrendered": the place its
+            # "the governor of a province and his guards surrendered": the place its
             # surrendering officials hold office in (a province's, its capital).
             office = [
                 lp for lp in linked
@@ -752,7 +752,7 @@ class FrameBuilder:
             if doer is None and adjunct:
                 # "After capturing X, the army set up checkpoints": the main clause's
                 # subject, after an adjunct that opens the sentence, else before it
-                # ("Russia said it holds Luhansk after taking over X, the last
+                # ("A said it holds the region after taking over X, the last
                 # Ukrainian-held city").
                 opening = not text[: adjunct.start()].strip(" \"“'‘")
                 after_subject = self._actor_in(actors, hit.end, len(text), last=False)
@@ -893,7 +893,7 @@ class FrameBuilder:
         attack_by = lexicon.ATTACK_BY.search(text, before[0], after[1])
         if attack_by:
             # The attacker's name follows the preposition at once ("attacks by the
-            # Taliban"); "attacks from several directions on X," an official said"
+            # Taliban"); "attacks from three sides on X," an official said"
             # names none.
             named = self._actor_in(actors, attack_by.end(), min(after[1], attack_by.end() + 25), last=False)
             if named:

@@ -727,7 +727,7 @@ INTENTION = re.compile(
     r"threatened|threatening|hope|hopes|hoping|seek|seeks|seeking|sought|want|wants|wanted|"
     r"intend|intends|intended|expected|expect|expects|operation|operations|bid|efforts?|ready|"
     r"unable|failed|fail|fails|would|will|could|may|might|can|soon|to\s+be)\s+(?:\w+\s+){0,2}?"
-    # ("attempts to escape and retreat": coordinated infinitives share the attempt.)
+    # ("efforts to flee and withdraw": coordinated infinitives share the attempt.)
     r"to\s+(?:\w+\s+(?:(?:and|or)\s+)?)?$|(?:would|will|could|may|might|can)\s+(?:\w+\s+)?$"
     # Any other bare infinitive is a purpose ("clashes ... to retake the district"),
     # unless the attempt is said to have succeeded ("managed to retake").
@@ -771,7 +771,7 @@ CIVILIANS_BEFORE = re.compile(
 )
 
 # People evacuated or moved out are no forces withdrawing: "evacuate some
-# personnel from the embassy", "evacuated civilians from X".
+# staff from the mission", "evacuated civilians from X".
 PEOPLE_OBJECT_AFTER = re.compile(
     r"\s+(?:(?:some|all|the|its|their|more|many|several|[\d,]+)\s+)?(?:\w+\s+)?(?:personnel|staff|diplomats|"
     r"civilians|residents|families|people|villagers|citizens|nationals|employees|workers|wounded|children|"
@@ -958,7 +958,7 @@ RELATION_BEFORE_PLACE = re.compile(
 )
 
 # A place named before one of these words names a line of advance towards it,
-# not where anything happened: "in the Svatove-Kreminna direction", "on the
+# not where anything happened: "in the X-Y direction", "on the
 # Izium axis" (as "in the direction of X" before a name does).
 DIRECTION_AFTER_PLACE = re.compile(r"^(?:[-‐–][\w’'-]+)*\s+(?:directions?|axis|axes)\b", re.IGNORECASE)
 
@@ -1561,7 +1561,7 @@ NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Gen)\.?\s+([A-Z][a-z]{3,})\b")
 
 # "Left" closing a relative clause whose object is the noun before it: "the
-# slivers of the country it has left", "what they had left." The noun is what
+# scraps of land it has left", "what they had left." The noun is what
 # remains (or was left), not a place named, and the pronoun is no place.
 LEFT_IN_RELATIVE_BEFORE = re.compile(
     r"\b(?:the|its|their|what|all)\s+"
@@ -1570,7 +1570,7 @@ LEFT_IN_RELATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # "Left" a person and then a predicate: a result, not a departure ("the offensive
-# has left them well positioned", "left him in charge").
+# left them well placed", "left him in charge").
 LEFT_SOMEONE_SOMEHOW_AFTER = re.compile(r"\s+(?:him|her|us|me|you|them)\s+(?-i:[a-z])")
 CLAUSE_END_AFTER = re.compile(r"\s*(?:[,.;:!?)\]\"”]|$)")
 
@@ -1663,7 +1663,7 @@ LANDMARK_ONLY = frozenset({
     "near", "nearby", "close to", "next to", "road to", "highway", "between", "via", "linking", "links",
     "connecting", "connects", "towards", "toward", "heading to", "heading towards", "beyond", "past",
     "direction of", "in the direction of", "axis of", "direction",
-    # "retreated ..., focusing on the defence of X": X is held, not left or taken.
+    # "pulled out of X to concentrate on the defence of Y": Y is held, not left or taken.
     "defence of", "defense of",
 })
 
