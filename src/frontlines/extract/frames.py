@@ -258,8 +258,7 @@ class FrameBuilder:
             ):
                 # "X is no longer under Taliban control": the holder lost it to its enemy.
                 negated = False
-                holder, taker = roles["doer"], self.opponent(roles["doer"])
-                roles = {"doer": taker, "gainer": taker, "attacker": taker, "leaver": holder}
+                roles = self._taken_from(roles["doer"])
             start_holder = self._start_holder()
             if (
                 not negated
@@ -273,8 +272,7 @@ class FrameBuilder:
                 # "X remains under government control": who held it from the start
                 # still does, so nobody took it: evidence against a fall, not a regain.
                 negated = True
-                keeper, opponent = roles["gainer"], self.opponent(roles["gainer"])
-                roles = {"doer": opponent, "gainer": opponent, "attacker": opponent, "leaver": keeper}
+                roles = self._taken_from(roles["gainer"])
             seen: set[str] = set()
             for place, lp, how in found:
                 if place.id in seen:
@@ -291,16 +289,20 @@ class FrameBuilder:
                     discourse.last_event_place = place.id
                     discourse.last_event_sentence = discourse.sentence_index
         frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
-        # "Insurgents attacked X on Monday and took it": the fight
-        # is how the sentence's change of hands (or assault) came about, not another
-        # event. Unless the sentence dates them apart ("the battles commenced late
-        # Sunday and by noon on Monday they had taken the city"): then X was
-        # contested first.
+        # "Insurgents attacked X on Monday and took it": the fight is how the
+        # sentence's change of hands (or assault) came about, not another event.
+        # Unless the sentence dates them apart ("fighting for X started on Sunday,
+        # and on Tuesday they seized it"): then X was contested first.
         taken = {
             f.place.id for f in frames
             if f.selected and not f.negated and f.trigger_class in ("gain", "siege", "surrender")
         } if len(sentence.dates) <= 1 else set()
         return [f for f in frames if not (f.trigger_class == "clash" and f.selected and f.place.id in taken)]
+
+    def _taken_from(self, holder: str) -> dict[str, str | None]:
+        """The roles of the holder's enemy taking a place from it."""
+        taker = self.opponent(holder)
+        return {"doer": taker, "gainer": taker, "attacker": taker, "leaver": holder}
 
     def _frame(
         self,
