@@ -56,7 +56,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whole_process import DEFAULT_SHARED, LAUNCH
+from whole_process import LAUNCH, add_shared_option
 
 REQUEST_TIMEOUT = 10.0
 """A request not answered by then counts as a hang (an error)."""
@@ -456,8 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the load (30)")
     parser.add_argument("--soak", type=float, default=None, metavar="SECONDS",
                         help="run the soak instead, for this long (e.g. 600)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    add_shared_option(parser)
     parser.add_argument("--postgres", metavar="SERVER_URL", default=None,
                         help="keep the workspace in a new database on this PostgreSQL server "
                              "(dropped at the end) instead of SQLite")

@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whole_process import (
-    DEFAULT_SHARED,
     LAUNCH,
+    add_shared_option,
     build_workspace_apart,
     child_environment,
     missing_inputs,
@@ -139,8 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="text sizes in MB, comma-separated (default: 1,5,50)")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="seconds after which one run is stopped (default: 900)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    add_shared_option(parser)
     args = parser.parse_args(argv)
     missing = missing_inputs(args.shared)
     if missing:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import os
 import sys
 import tempfile
 import time
@@ -27,11 +26,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from whole_process import add_shared_option
+
 from frontlines.models import Document
 from frontlines.profile import Profile
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))
 BOUNDARIES = ("afg_admbnda_adm1_agcho_20180522.zip", "afg_admbnda_adm2_agcho_20180522.zip")
 TARGET_REPORTS_PER_SECOND = 200
 
@@ -95,8 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=2000,
                         help="extract at least this many reports (default: 2000)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    add_shared_option(parser)
     parser.add_argument("--extractor", default="staged.v1", help="extractor name")
     args = parser.parse_args(argv)
     corpus = args.shared / "eval" / "dev" / "corpus.jsonl"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -26,8 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))
+from whole_process import add_shared_option
+
 COUNTRIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "af": ("afghanistan-2021",
            ("afg_admbnda_adm1_agcho_20180522.zip", "afg_admbnda_adm2_agcho_20180522.zip"),
@@ -84,8 +83,7 @@ def timed(gazetteer: Any, items: Sequence[tuple[str, list[Any], tuple[int, int],
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    add_shared_option(parser)
     parser.add_argument("--countries", default="af,ua", help="af, ua or both (default)")
     parser.add_argument("--list", action="store_true", help="print every fuzzy match")
     args = parser.parse_args(argv)

@@ -22,12 +22,13 @@ A benchmark, not a test: it prints figures and exits 0 whatever they are
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from whole_process import add_shared_option
 
 from frontlines.cli import main as cli_main
 from frontlines.outputs.frontline import forget_coverages, frontline
@@ -35,8 +36,6 @@ from frontlines.render import render_map
 from frontlines.store import Workspace
 from frontlines.timeline_store import ensure_timeline
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SHARED = Path(os.environ.get("FRONTLINES_SHARED", ROOT.parent / "shared"))
 TARGET_SECONDS = 10.0
 
 
@@ -52,8 +51,7 @@ def run(*argv: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    add_shared_option(parser)
     parser.add_argument("--date", default="2022-11-15", help="the day to draw")
     args = parser.parse_args(argv)
     geo, corpus = args.shared / "geo" / "ukraine", args.shared / "eval" / "ukraine-dev" / "corpus.jsonl"

@@ -22,9 +22,8 @@ import html
 import statistics
 import sys
 import time
-from pathlib import Path
 
-from whole_process import DEFAULT_SHARED, missing_inputs, read_records
+from whole_process import add_shared_option, missing_inputs, read_records
 
 from frontlines.sources.documents import document_from_html
 
@@ -58,7 +57,7 @@ def news_page(record: dict[str, object], number: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=400, help="pages to read (default: 400)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    add_shared_option(parser)
     args = parser.parse_args(argv)
     missing = missing_inputs(args.shared)
     if missing:

@@ -38,8 +38,8 @@ from pathlib import Path
 
 from ingest_whole_process import run_child, stored, write_corpus
 from whole_process import (
-    DEFAULT_SHARED,
     LAUNCH,
+    add_shared_option,
     build_workspace_apart,
     child_environment,
     missing_inputs,
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=100_000, help="events in the store (default: 100000)")
     parser.add_argument("--reports", type=int, default=2000,
                         help="new reports in the real ingests (default: 2000)")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    add_shared_option(parser)
     parser.add_argument("--keep", type=Path, default=None,
                         help="build the store in this new folder and keep it (to profile commands on it)")
     parser.add_argument("--grow", nargs=2, metavar=("WORKSPACE", "EVENTS"), help=argparse.SUPPRESS)

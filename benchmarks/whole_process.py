@@ -50,6 +50,12 @@ def build_workspace_apart(shared: Path, path: Path) -> None:
         raise SystemExit(f"building the workspace failed:\n{done.stderr.strip()}")
 
 
+def add_shared_option(parser: argparse.ArgumentParser) -> None:
+    """The `--shared` option every benchmark takes: where ../shared is."""
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+
+
 def missing_inputs(shared: Path) -> list[Path]:
     """The boundary files and corpora the benchmarks read that are not there."""
     wanted = [shared / "geo" / n for n in BOUNDARIES]
@@ -86,8 +92,7 @@ def parse_arguments(
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=2000, help=f"{reports_help} (default: 2000)")
     parser.add_argument("--runs", type=int, default=runs, help=f"{runs_help} (default: {runs})")
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help=f"the ../shared folder (default: {DEFAULT_SHARED})")
+    add_shared_option(parser)
     args = parser.parse_args(argv)
     missing = missing_inputs(args.shared)
     if missing:
