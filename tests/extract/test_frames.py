@@ -272,6 +272,13 @@ def test_withdrawing_names_who_leaves(frames_of) -> None:
         ("Soldiers shelled the insurgents in Tarrow district, forcing them to retreat.", "front"),
         ("The Ash Front forced government troops to abandon Tarrow district.", "government"),
         ("After days of fighting the army compelled the Ash Front to withdraw from Tarrow district.", "front"),
+        # However long the object, and when the causative opens a clause of its own.
+        (
+            "Officials said the insurgents forced the remaining defenders of the long-contested "
+            "district of Tarrow to flee.",
+            "government",
+        ),
+        ("The Ash Front overran the hills, forcing the defenders of Tarrow district to flee.", "government"),
     ],
 )
 def test_a_causative_makes_its_object_the_one_who_left(frames_of, sentence: str, leaver: str) -> None:
@@ -612,6 +619,30 @@ def test_a_white_flag_is_no_flag_of_conquest(frames_of) -> None:
 def test_a_participle_with_its_agent_is_passive_without_an_auxiliary(frames_of) -> None:
     frame = only_selected(frames_of("Brennick, seized by government troops on Monday, was calm."))
     assert (frame.place.id, frame.trigger.voice, frame.gainer) == ("XX0102", "passive", "government")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Brennick was surrounded and then captured by Front fighters.",
+        "Brennick was besieged for weeks and overrun by the Ash Front.",
+        "Brennick was attacked, and seized by the Ash Front.",
+    ],
+)
+def test_coordinated_passives_share_their_subject(frames_of, sentence: str) -> None:
+    gains = [f for f in selected(frames_of(sentence)) if f.trigger_class == "gain"]
+    assert [(f.place.id, f.gainer) for f in gains] == [("XX0102", "front")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Some forty soldiers were killed or captured near Brennick.",
+        "Dozens of soldiers have been wounded and captured around Tarrow district.",
+    ],
+)
+def test_people_captured_are_prisoners_not_a_place_taken(frames_of, sentence: str) -> None:
+    assert not [f for f in selected(frames_of(sentence)) if f.trigger_class == "gain"]
 
 
 def test_the_subject_stands_before_a_participle_phrase_that_describes_it(frames_of) -> None:

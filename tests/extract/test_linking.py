@@ -52,6 +52,34 @@ def test_the_province_of_a_district_of_a_province_is_context(link) -> None:
     assert (kestria.place.id, kestria.role) == ("XX02", "context")
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Insurgents seized Marrow district of Kestria province on Sunday.",
+        "Kestria's Marrow district was overrun by insurgents.",
+        "Marrow district in the eastern province of Kestria fell on Sunday.",
+    ],
+)
+def test_a_name_told_in_a_province_none_of_its_bearers_lies_in_is_that_provinces_unit_spelt_alike(
+    link, sentence: str
+) -> None:
+    # No Marrow lies in Kestria; Kestria's Tarrow is spelt nearly alike.
+    assert by_name(link(sentence), "Marrow").place.id == "XX0202"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place_id"),
+    [
+        ("Insurgents seized Marrow district of Ardenne province.", "XX0303"),  # a Marrow lies there
+        ("Insurgents seized Pell district of Kestria province.", "XX0302"),  # no Kestria unit is like Pell
+    ],
+)
+def test_a_province_corrects_only_a_name_it_does_not_hold_and_a_spelling_close_enough(
+    link, sentence: str, place_id: str
+) -> None:
+    assert by_name(link(sentence), sentence.split()[2]).place.id == place_id
+
+
 def test_a_possessive_province_is_context(link) -> None:
     linked = link("Kestria's Tarrow district was overrun by insurgents.")
     assert by_name(linked, "Kestria").role == "context"

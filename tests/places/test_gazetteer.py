@@ -241,3 +241,16 @@ def test_a_unit_named_after_its_centre_is_found_by_the_centres_name() -> None:
 )
 def test_named_after(unit: str, centre: str, folding: NameFolding, expected: bool) -> None:
     assert named_after(unit, centre, folding) is expected
+
+
+def test_the_closest_unit_within_a_province_forgives_a_misspelling_only_there(
+    afghanistan: Imported,
+) -> None:
+    """A report's "Dawlat Shah district of Faryab" (Dawlat Shah lies in Laghman):
+    among Faryab's fourteen districts, Dawlat Abad is the one spelt alike. Names
+    far from every unit of the province find none."""
+    gazetteer = afghanistan.gazetteer()
+    assert gazetteer.closest_unit_within("Dawlat Shah", "AF29").id == "AF2909"  # type: ignore[union-attr]
+    assert gazetteer.closest_unit_within("Khwaja Sabz Pos", "AF29").id == "AF2903"  # type: ignore[union-attr]
+    assert gazetteer.closest_unit_within("Dawlat Shah", "AF13") is None  # nothing like it in Paktya
+    assert gazetteer.closest_unit_within("Kandahar", "AF29") is None

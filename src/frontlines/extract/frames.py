@@ -155,6 +155,7 @@ class FrameBuilder:
         break_starts = [m.start() for m in clause_breaks]
         frames: list[Frame] = []
         subject_starts: dict[int, int] = {}  # a passive trigger's subject, cut off the object before it
+        before_starts: dict[int, int] = {}  # where each trigger's subject span begins
         for index, hit in enumerate(triggers):
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
             prefix = text[clause_start : hit.start]
@@ -201,7 +202,17 @@ class FrameBuilder:
                 and not lexicon.INSURGENT_PRONOUNS.search(text, clause_start, hit.start)
             ):
                 continue  # "the district is 10 km from X": where a place lies, not a siege
-            before_span = (max(clause_start, previous_end, subject_starts.get(index, 0)), hit.start)
+            before_start = max(clause_start, previous_end, subject_starts.get(index, 0))
+            if (
+                hit.voice == "passive"
+                and index
+                and triggers[index - 1].voice == "passive"
+                and lexicon.PARTICIPLE_COORDINATION.fullmatch(text, triggers[index - 1].end, hit.start)
+            ):
+                # "X was besieged and then captured": coordinated passives share their subject.
+                before_start = before_starts.get(index - 1, before_start)
+            before_starts[index] = before_start
+            before_span = (before_start, hit.start)
             object_end = min(clause_end, next_start)
             if index + 1 < len(triggers) and triggers[index + 1].voice == "passive":
                 # "captured Lyman and Izium was retaken": a name right before the next
@@ -732,12 +743,16 @@ class FrameBuilder:
             fused = [a for a in actors if a.end == hit.start - 1 and text[a.end] == "-"]
             doer = doer or (fused[0].actor if fused else None) or self._fused_side(text, hit)
         elif doer is None:
-            causative = lexicon.CAUSATIVE_BEFORE.search(text, max(before[0], hit.start - 60), hit.start)
+            causative = lexicon.CAUSATIVE_BEFORE.search(text, max(before[0], hit.start - 100), hit.start)
             if causative:
                 # "attacked X, forcing its defenders to flee": the one made to act
                 # did it; named by no actor, it is the side the forcer fought.
                 doer = self._actor_in(actors, causative.start("made"), causative.end("made"), last=False)
-                forcer = self._actor_in(actors, before[0], causative.start(), last=False)
+                # The forcer is the subject of the clause, or of the sentence when the
+                # causative opens a participle clause of its own (", forcing ...").
+                forcer = self._actor_in(actors, before[0], causative.start(), last=False) or self._actor_in(
+                    actors, 0, causative.start(), last=False
+                )
                 if doer is None and forcer is not None:
                     doer = self._other_side(forcer, actors)
             else:

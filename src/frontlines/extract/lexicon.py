@@ -746,7 +746,7 @@ INTENTION = re.compile(
 CAUSATIVE_BEFORE = re.compile(
     # (Past forms only: "forces", "allows" are mostly nouns or plans.)
     r"\b(?:forced|forcing|compelled|compelling|caused|causing|prompted|prompting|allowed|allowing|"
-    r"enabled|enabling)\s+(?P<made>(?:[\w’'-]+\s+){1,5}?)to\s+(?:\w+\s+)?$",
+    r"enabled|enabling)\s+(?P<made>(?:[\w’'-]+\s+){1,9}?)to\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 
@@ -809,7 +809,7 @@ ORDINAL_INFINITIVE = re.compile(
 # after a verb of causing states what happened, not an intention.
 CAUSED = re.compile(
     r"\b(?:forced|forcing|compelled|compelling|obliged|obliging|allowed|allowing|enabled|enabling)\s+"
-    r"(?:[\w’'-]+\s+){0,5}?to\s+$",
+    r"(?:[\w’'-]+\s+){0,9}?to\s+$",
     re.IGNORECASE,
 )
 
@@ -1138,8 +1138,22 @@ ATTRIBUTIVE_BEFORE = re.compile(
 # A participle followed by its agent is passive even without an auxiliary
 # (a reduced relative clause: "Kherson, captured by Russian forces in March,").
 BY_AGENT_AHEAD = re.compile(r"\s+by\s+(?!(?:far|then|now|the\s+(?:end|time|way))\b)", re.IGNORECASE)
+# A participle coordinated with a passive one shares its auxiliary: in "were
+# killed or captured near X" both are passive (the men were captured, not X).
+COORDINATED_PASSIVE_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s*,?\s+(?:or|and)\s+$",
+    re.IGNORECASE,
+)
 AUXILIARY_BEFORE = re.compile(
     r"\b(?:is|are|was|were|be|been|being|has|have|had|having)\s+(?:[a-z]+ly\s+|not\s+)?$", re.IGNORECASE
+)
+# What joins two participles of one verb phrase: "besieged and then captured",
+# "attacked, and captured", "surrounded or overrun", "besieged for weeks and
+# overrun" (a short adjunct of the first may stand between).
+PARTICIPLE_COORDINATION = re.compile(
+    r"(?:\s+(?:for|in|on|at|after|over|during|since)(?:\s+[\w-]+){1,3})?"
+    r"\s*,?\s*(?:and|or)\s+(?:(?:then|later|eventually|finally|soon|quickly)\s+)?",
+    re.IGNORECASE,
 )
 # A conjunction right before a name: the name may open a clause of its own.
 COORDINATION_BEFORE = re.compile(r"(?:,|\band|\bwhile|\bbut)\s*$", re.IGNORECASE)
@@ -1147,7 +1161,9 @@ ADVERBIAL_AHEAD = re.compile(
     r"\s*(?:,|\s(?:in|on|by|during|since|last|earlier|early|before|after|at|from)\b)", re.IGNORECASE
 )
 # (Used with match(text, start, end).)
-PARTICIPLE_WORD = re.compile(r"(?:[A-Za-z]+(?:ed|en|wn)|held|run|won|lost|left|fled|fought|hit|struck)$")
+PARTICIPLE_WORD = re.compile(
+    r"(?:[A-Za-z]+(?:ed|en|wn)|held|(?:over)?run|won|lost|left|fled|fought|hit|struck)$"
+)
 
 # The seat of a unit's authority: when it falls, the unit falls ("all
 # government buildings in the district have fallen").
@@ -1589,6 +1605,14 @@ STANDOFF_ATTACK_BEFORE = re.compile(
 # --- small patterns the clause analysis uses ------------------------------------
 
 # Between a unit and the name after it: "Burka district of Baghlan".
+# Between a unit's name and the province a sentence places it in: "X district of
+# P", "X district in the northern province of P", "X, P province"; and a
+# province's possessive before the name ("P's X district").
+UNIT_IN_PROVINCE_GAP = re.compile(
+    r"(?:\s+(?:district|city|town))?(?:\s+(?:of|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:province\s+of\s+)?|,\s+)",
+    re.IGNORECASE,
+)
+PROVINCE_POSSESSIVE_GAP = re.compile(r"['’]s\s+")
 DISTRICT_OF_GAP = re.compile(r"\s+districts?\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?")
 
 # Between a unit and a province that says where it lies: "X district, Paktia

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..models import Place
@@ -205,17 +205,21 @@ class PlaceLinker:
         mentions = sentence.places
         # Provinces named in the sentence help tell apart units sharing a name.
         sentence_provinces: list[tuple[int, str]] = []
+        province_spans: list[tuple[int, int, str]] = []
         for m in mentions:
             for pid in m.place_ids:
                 place = self.places.get(pid)
                 if place is not None and place.level == "admin1":
                     sentence_provinces.append((m.start, place.id))
+                    province_spans.append((m.start, m.end, place.id))
         linked: list[LinkedPlace] = []
         previous_end = 0
         for m in mentions:
             found = self._link_one(
                 text, m, linked, sentence_provinces, previous_end, discourse, sentence.triggers
             )
+            if found is not None:
+                found = self._within_told_province(text, m, found, province_spans)
             if found is not None:
                 if found.place.admin2 and found.place.level != "admin1":
                     discourse.areas[found.place.admin2] += 1
@@ -233,6 +237,31 @@ class PlaceLinker:
                 # A list continuing a landmark: "the road between X and Y".
                 cur.role, cur.relation = "relation", prev.relation
         return linked
+
+    def _within_told_province(
+        self, text: str, m: Mention, found: LinkedPlace, province_spans: list[tuple[int, int, str]]
+    ) -> LinkedPlace:
+        """A name the sentence places in a province ("X district of P", "P's X
+        district") where none of its bearers lies is a misspelling of one of P's
+        units, if one is spelt close enough (`Gazetteer.closest_unit_within`):
+        the province is surer than the spelling."""
+        if found.place.level == "admin1" or found.role != "event":
+            return found
+        told = next(
+            (
+                pid
+                for start, end, pid in province_spans
+                if (end <= m.start and lexicon.PROVINCE_POSSESSIVE_GAP.fullmatch(text, end, m.start))
+                or (start >= m.end and lexicon.UNIT_IN_PROVINCE_GAP.fullmatch(text, m.end, start))
+            ),
+            None,
+        )
+        if told is None or any(
+            (self.places[p].admin1 or p) == told for p in m.place_ids if p in self.places
+        ):
+            return found
+        unit = self.gazetteer.closest_unit_within(m.text, told)
+        return replace(found, place=unit) if unit is not None else found
 
     def _remember_person(self, m: Mention, discourse: Discourse) -> None:
         """A surname seen in a person's full name is that person later in the report

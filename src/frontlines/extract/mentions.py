@@ -291,11 +291,14 @@ def _shifted(mention: Mention, delta: int) -> Mention:
 def participle_voice(text: str, start: int, end: int) -> str:
     """The voice of a trigger that is a bare past participle: an attribute of the
     noun after it ("the occupied town of X", "Taliban-held X"), a passive without
-    its auxiliary ("X, captured by Y in March"), or else the active verb it
-    looks like (past tense: "forces captured X")."""
+    its auxiliary ("X, captured by Y in March") or sharing that of the passive
+    it is coordinated with ("were killed or captured"), or else the active verb
+    it looks like (past tense: "forces captured X")."""
     if lexicon.ATTRIBUTIVE_BEFORE.search(text[max(0, start - 40) : start]) or text[start - 1 : start] == "-":
         return lexicon.ATTRIBUTIVE_VOICE
-    if lexicon.BY_AGENT_AHEAD.match(text, end):
+    if lexicon.BY_AGENT_AHEAD.match(text, end) or lexicon.COORDINATED_PASSIVE_BEFORE.search(
+        text, max(0, start - 40), start
+    ):
         return "passive"
     return "active"
 

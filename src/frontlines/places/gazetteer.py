@@ -109,6 +109,8 @@ SEARCH_TIERS = ("exact", "prefix", "fuzzy")
 _WORD_BREAK = re.compile(r"[\s\-]+")
 FUZZY_CUTOFF = 60
 FUZZY_CUTOFF_AFTER_MATCHES = 80
+# A name told in a province matched against that province's units alone (`closest_unit_within`).
+WITHIN_PROVINCE_CUTOFF = 70
 MAX_PREFIX_KEYS = 2000
 """A one-letter query begins thousands of names: only this many (in key order) are ranked."""
 
@@ -146,6 +148,11 @@ HINT_BEFORE: tuple[tuple[str, str], ...] = (
     ("village of", "city"),
 )
 _PLURAL_HINTS = frozenset(w for w, _ in HINT_AFTER if w.endswith("s") and w != "provincial capital")
+
+
+def _plain_spelling(name: str) -> str:
+    """A name lower-cased with its hyphens as spaces ("Pul-e-Khumri": "pul e khumri")."""
+    return " ".join(name.casefold().replace("-", " ").split())
 
 
 def _phrase_regex(phrases: Iterable[str]) -> str:
@@ -334,6 +341,32 @@ class Gazetteer:
 
     def admin_units(self, level: str) -> list[Place]:
         return sorted((p for p in self.places.values() if p.level == level), key=lambda p: p.id)
+
+    def closest_unit_within(
+        self, name: str, admin1: str, cutoff: float = WITHIN_PROVINCE_CUTOFF
+    ) -> Place | None:
+        """The map unit of province `admin1` whose name is spelt closest to `name`
+        (rapidfuzz ratio on names as written, at least `cutoff`), or None.
+
+        For a name a report places in a province where no place bears it ("Faryab's
+        Dawlat Shah district": Dawlat Shah is in Laghman): among a province's dozen
+        units a misspelling can be trusted much further than across the country.
+        """
+        level = self.map_level
+        if not level:
+            return None
+        # Spellings as written, not folded: folding joins vowels, and so makes any two
+        # Dari names of a province look alike.
+        key = _plain_spelling(name)
+        best: tuple[float, Place] | None = None
+        for unit in self.children(admin1) if level == "admin2" else self.admin_units(level):
+            if unit.level != level or unit.admin1 != admin1:
+                continue
+            for other in (unit.name, *unit.alt_names):
+                score = fuzz.ratio(key, _plain_spelling(other))
+                if score >= cutoff and (best is None or score > best[0]):
+                    best = (score, unit)
+        return best[1] if best else None
 
     def _order(self, ids: Iterable[str]) -> tuple[str, ...]:
         """Candidates coarsest level first, then biggest population."""
