@@ -80,6 +80,28 @@ def test_a_province_corrects_only_a_name_it_does_not_hold_and_a_spelling_close_e
     assert by_name(link(sentence), sentence.split()[2]).place.id == place_id
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Insurgents seized the governor's compound in Norvale on Monday.",
+        "Front fighters stormed the presidential palace in Norvale.",
+        "The provincial police headquarters in Ardenne fell overnight.",
+    ],
+)
+def test_the_seat_of_power_in_a_name_shared_by_a_province_and_its_capital_is_the_capital(
+    link, sentence: str
+) -> None:
+    # The seat stands in the city; "in X" after it names no province around something.
+    name = "Norvale" if "Norvale" in sentence else "Ardenne"
+    found = by_name(link(sentence), name)
+    assert found.place.level != "admin1" and found.role == "event"
+
+
+def test_a_seat_of_power_in_a_place_called_a_province_stays_in_the_province(link) -> None:
+    found = by_name(link("Insurgents stormed police headquarters in Norvale province."), "Norvale")
+    assert (found.place.id, found.role) == ("XX01", "context")
+
+
 def test_a_possessive_province_is_context(link) -> None:
     linked = link("Kestria's Tarrow district was overrun by insurgents.")
     assert by_name(linked, "Kestria").role == "context"

@@ -1372,7 +1372,7 @@ QUESTION_AFTER = re.compile(r"[^:;.!]*\?\s*[\"'”’)]*\s*$")
 # The seat of a place's authority, which stands for the place: "the governor's
 # compound in X", "the city administration building in X".
 SEAT_BEFORE = re.compile(
-    r"\b(?:governor['’]?s?|government|administration|district|provincial|city|municipal|police|regional)\s+"
+    r"\b(?:governor['’]?s?|government|administration|district|provincial|city|municipal|police|regional|presidential)\s+"
     r"(?:administration\s+|military\s+)?(?:compound|office|offices|headquarters|building|buildings|seat|palace)\s+"
     r"(?:in|of)\s+(?:the\s+(?:city|town)\s+of\s+)?$",
     re.IGNORECASE,

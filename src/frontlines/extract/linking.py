@@ -330,8 +330,12 @@ class PlaceLinker:
                 level_hint="province" if place.level == "admin1" else hint,
                 ambiguous=len({self.places[p].admin1 or p for p in ids if p in self.places}) > 1,
             )
-        context_like = bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before)) and bool(
-            start - previous_end < 60 or lexicon.LOCATIVE_WORD.search(before[-30:])
+        context_like = (
+            bool(lexicon.CONTEXT_BEFORE_PROVINCE.search(before))
+            and bool(start - previous_end < 60 or lexicon.LOCATIVE_WORD.search(before[-30:]))
+            # "the governor's compound in X": the seat of power in the city, not a
+            # province (unless called one: "police headquarters in X province").
+            and not (hint != "province" and lexicon.SEAT_BEFORE.search(before))
         )
         if (
             hint == "province"
