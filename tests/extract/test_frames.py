@@ -645,6 +645,30 @@ def test_people_captured_are_prisoners_not_a_place_taken(frames_of, sentence: st
     assert not [f for f in selected(frames_of(sentence)) if f.trigger_class == "gain"]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The police chief of Tarrow district and his men joined the Ash Front last night.",
+        "Soldiers defending Tarrow district have taken the Ash Front's side.",
+        "The Tarrow garrison went over to the insurgents.",
+    ],
+)
+def test_defenders_going_over_to_the_enemy_surrender_their_post(frames_of, sentence: str) -> None:
+    frames = [f for f in frames_of(sentence) if f.trigger_class == "surrender"]
+    assert [(f.place.id, f.gainer) for f in frames] == [("XX0202", "front")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hundreds of young men in Tarrow district joined the Ash Front.",  # recruits, not a post
+        "Soldiers joined the fighting in Tarrow district.",  # no side joined
+    ],
+)
+def test_joining_is_a_defection_only_of_defenders_to_a_side(frames_of, sentence: str) -> None:
+    assert not [f for f in frames_of(sentence) if f.trigger_class == "surrender"]
+
+
 def test_the_subject_stands_before_a_participle_phrase_that_describes_it(frames_of) -> None:
     frames = frames_of("Brennick and other towns taken in March were handed back to government troops.")
     (frame,) = [f for f in selected(frames) if f.trigger.name == "was-returned"]

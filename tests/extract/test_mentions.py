@@ -91,6 +91,8 @@ def test_the_title_places_are_found(finder: MentionFinder) -> None:
         ("Soldiers withdrew from Sallow district.", "withdrew", "withdrawal", "active"),
         ("The Ash Front accepted the surrender of Pell district.", "accepted the surrender of", "surrender",
          "active"),
+        ("Lumen is still under seige.", "under seige", "siege", "passive"),  # a frequent misspelling
+        ("The Tarrow garrison defected to the Ash Front.", "defected to", "surrender", "active"),
     ],
 )
 def test_trigger_phrases_with_their_kind_and_voice(

@@ -24,6 +24,7 @@ negated frames: evidence against an event.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..models import Place
@@ -153,6 +154,8 @@ class FrameBuilder:
                 clause_breaks.append(candidate)
         breaks = [0] + [m.end() for m in clause_breaks] + [len(text)]
         break_starts = [m.start() for m in clause_breaks]
+        # "joined the fighting", "young men joined X": nobody gave up a post.
+        triggers = [t for t in triggers if t.name != "defected" or _a_defection(text, t, sentence.actors)]
         frames: list[Frame] = []
         subject_starts: dict[int, int] = {}  # a passive trigger's subject, cut off the object before it
         before_starts: dict[int, int] = {}  # where each trigger's subject span begins
@@ -613,7 +616,8 @@ class FrameBuilder:
                     place = self.linker.places.get(capital or "", place)
                 return [(place, None, "follow-up")]
         recent = discourse.sentence_index - discourse.last_event_sentence <= 2
-        local_party = hit.kind == "withdrawal" or bool(
+        # (Defectors are a post's defenders: `DEFECTORS` before the trigger.)
+        local_party = hit.kind == "withdrawal" or hit.name == "defected" or bool(
             lexicon.LOCAL_SURRENDER.search(text[max(0, hit.start - 80) : hit.start])
         )
         if (
@@ -863,6 +867,8 @@ class FrameBuilder:
                 if receiver
                 else None
             )
+            if hit.name == "defected":
+                taker = self._actor_in(actors, hit.end, min(clause_end, hit.end + 30), last=False)
             if kind == "handover" and hit.voice != "active" and taker is None:
                 taker = doer
             giver = self._actor_in(actors, *before, last=True)
@@ -974,6 +980,15 @@ def partial_place(text: str, start: int, end: int | None = None) -> bool:
     if lexicon.SEAT_BEFORE.search(text, max(0, start - 60), start):
         return False  # "the governor's compound in X": who holds the seat holds X
     return not lexicon.ALL_OF_BEFORE.search(text, max(0, found.start() - 30), found.start())
+
+
+def _a_defection(text: str, hit: TriggerMention, actors: Sequence[ActorMention]) -> bool:
+    """Is "joined", "went over to" a post's defenders going over to a side named
+    right after it? (Defenders in the clause before, a side within 30 characters.)"""
+    clause_start = max((m.end() for m in lexicon.CLAUSE_BREAK.finditer(text, 0, hit.start)), default=0)
+    return any(hit.end <= a.start <= hit.end + 30 for a in actors) and bool(
+        lexicon.DEFECTORS.search(text, clause_start, hit.start)
+    )
 
 
 def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:

@@ -346,15 +346,16 @@ TRIGGERS: tuple[Trigger, ...] = (
         "siege-of",
         "siege",
         "nominal",
-        r"\b(?:siege|blockade|encirclement)\s+(?:of|on|around)\b",
+        # ("seige": a misspelling reports make often enough to read through.)
+        r"\b(?:siege|seige|blockade|encirclement)\s+(?:of|on|around)\b",
         ("the siege of the city entered its third week",),
-        stems=("siege", "blockade", "encirclement"),
+        stems=("siege", "seige", "blockade", "encirclement"),
     ),
     Trigger(
         "under-siege",
         "siege",
         "passive",
-        r"\b(?:under\s+(?:[\w’'-]+\s+){0,2}?(?:siege|blockade|encirclement)|"
+        r"\b(?:under\s+(?:[\w’'-]+\s+){0,2}?(?:siege|seige|blockade|encirclement)|"
         r"besieged|surrounded|encircled|cut\s+off|blockaded|"
         # With its auxiliary, the passive outweighs the active reading of the same verb.
         r"(?:is|are|was|were|been|being|remains?|remained)\s+(?:\w+\s+){0,2}?(?:besieged|surrounded|encircled|"
@@ -362,10 +363,11 @@ TRIGGERS: tuple[Trigger, ...] = (
         (
             "The town has been under siege by the rebels",
             "the town has been under government siege for weeks",
+            "the district is under seige",
         ),
         stems=(
-            "siege", "besieg", "surround", "encircl", "cut off", "under attack", "under assault", "blockade",
-            "encirclement",
+            "siege", "seige", "besieg", "surround", "encircl", "cut off", "under attack", "under assault",
+            "blockade", "encirclement",
         ),
     ),
     # --- clash -----------------------------------------------------------
@@ -481,6 +483,23 @@ TRIGGERS: tuple[Trigger, ...] = (
             "the garrison capitulated on Friday",
         ),
         stems=("surrender", "laid down", "gave up", "capitulat", "themselves"),
+    ),
+    Trigger(
+        # Defenders going over to the enemy give up their post to it: "the police
+        # chief and his men joined the Taliban", "soldiers defending it have
+        # taken the Taliban's side". The side joined must follow at once (see
+        # `frames`): "joined the fighting" is no defection.
+        "defected",
+        "surrender",
+        "active",
+        r"\b(?:joined|joining|defected\s+to|defecting\s+to|(?:went|gone|going)\s+over\s+to|"
+        r"switched\s+sides?\s+to|sided\s+with|(?:taken|took|taking)\s+(?=the\s+[^,.;]{1,30}?\bside\b))",
+        (
+            "the police chief of the district and his men joined the rebels",
+            "the soldiers defending the town have taken the rebels' side",
+            "the garrison defected to the rebels",
+        ),
+        stems=("joined", "joining", "defect", "over to", "switched side", "sided with", "side"),
     ),
     Trigger(
         "received-surrender",
@@ -715,7 +734,7 @@ TRIGGER_STEMS = re.compile(
     r"cut\s+off|districts|areas|cities|capitals|towns|drove|driv|expel|evict|kick|forc|flush|oust|chased|rout|"
     r"held|hold|controlled|occupied|\brun\b|ruled|\brule\b|authority|grip|sway|charge|command|possession|"
     r"advanc|pour|stream|penetrat|attack|assault|offensive|raid|overwhelm|desert|flee|vacat|\bturn|\bced|ambush|"
-    r"give\s+up|given\s+up|giving\s+up",
+    r"give\s+up|given\s+up|giving\s+up|seige|join|defect|over\s+to|switched\s+side|sided\s+with|\bside\b",
     re.IGNORECASE,
 )
 
@@ -1477,6 +1496,14 @@ LOCAL_SURRENDER = re.compile(
     r"officials|police\s+chief|commander|garrison|chief)|(?:some|about|around|at\s+least)?\s*\d+\s+"
     r"(?:\w+\s+){0,2}?(?:soldiers|troops|police(?:men)?|guards|members|personnel|officers|forces|"
     r"fighters|commandos|militiamen|defenders))\b",
+    re.IGNORECASE,
+)
+
+# Who went over to the enemy with their post: its defenders, not recruits
+# ("the police chief and his men joined X"; not "young men joined X").
+DEFECTORS = re.compile(
+    r"\b(?:police\s+chief|chief\s+of\s+(?:the\s+)?police|commander|governor|garrison|defenders|"
+    r"soldiers|troops|police(?:men)?|commandos|officers|officials|guards|forces|personnel|units)\b",
     re.IGNORECASE,
 )
 
