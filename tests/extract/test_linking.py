@@ -102,6 +102,13 @@ def test_a_seat_of_power_in_a_place_called_a_province_stays_in_the_province(link
     assert (found.place.id, found.role) == ("XX01", "context")
 
 
+def test_the_centre_of_a_district_of_a_province_is_the_districts_not_the_provinces_capital(link) -> None:
+    linked = link("The centre of Tarrow district of Kestria was overrun on Sunday.")
+    kestria = by_name(linked, "Kestria")
+    assert (kestria.role, kestria.as_capital) == ("context", False)
+    assert by_name(link("Insurgents seized the centre of Kestria province."), "Kestria").as_capital
+
+
 def test_a_possessive_province_is_context(link) -> None:
     linked = link("Kestria's Tarrow district was overrun by insurgents.")
     assert by_name(linked, "Kestria").role == "context"

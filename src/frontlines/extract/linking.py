@@ -350,7 +350,13 @@ class PlaceLinker:
             and lexicon.LIST_SEPARATOR.fullmatch(text[linked[-1].end : start])
         ):
             context_like = True  # "the provinces of Kunduz, Baghlan and Balkh"
-        capital_reading = bool(lexicon.CAPITAL_OF.search(before)) and has_admin1
+        capital_of = lexicon.CAPITAL_OF.search(before)
+        # (Not past another name: in "the centre of X district of P", the centre is X's.)
+        capital_reading = (
+            capital_of is not None
+            and has_admin1
+            and not (linked and linked[-1].end > start - len(before) + capital_of.start())
+        )
         if has_admin1 and (
             hint == "province"
             or capital_reading
