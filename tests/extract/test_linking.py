@@ -236,6 +236,19 @@ def test_names_that_are_no_place(link, sentence: str) -> None:
     assert [lp.text for lp in link(sentence)] == []
 
 
+def test_a_titles_abbreviation_is_no_place_even_where_a_place_bears_its_letters(profile: Profile) -> None:
+    places = [*invented_places(), Place("xx:col", "Col", "populated_place", parent_id="XX0202",
+                                        admin1="XX02", admin2="XX0202", population=900)]
+    gazetteer = Gazetteer(places, capitals=CAPITALS)
+    linker = PlaceLinker(gazetteer, profile)
+    text = "Col. Ardo Vess said insurgents had taken Lumen."
+    linked = linker.link(sentence_mentions(gazetteer, text), Discourse())
+    assert [lp.text for lp in linked] == ["Lumen"]
+    # The village itself, named as a place, still is one.
+    text = "Insurgents took Col on Monday."
+    assert [lp.text for lp in linker.link(sentence_mentions(gazetteer, text), Discourse())] == ["Col"]
+
+
 # --- memory and words standing for places ------------------------------------------------
 
 

@@ -832,6 +832,13 @@ CAUSED = re.compile(
     re.IGNORECASE,
 )
 
+# A title's abbreviation before a person's name is no place, whatever place a
+# gazetteer knows by those letters ("Gen. Sami Sadat").
+TITLE_ABBREVIATION = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|Gen|Gens|Col|Lt|Maj|Capt|Sgt|Brig|Gov|Sen|Rep|Prof|Adm|Cmdr)"
+)
+TITLE_ABBREVIATION_AFTER = re.compile(r"\.\s+[A-Z]")
+
 # Titles before a person's name: "Mr. Qate", "Gen. Raziq" name no place.
 HONORIFIC_BEFORE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Gen|General|Col|Colonel|Lt|Maj|Major|Capt|Captain|Sgt|Brig|Mullah|Maulvi|Haji|"

@@ -295,6 +295,8 @@ class PlaceLinker:
         after = text[end : end + 40]
         if lexicon.HYPHEN_MODIFIER_AFTER.match(after):
             return None  # "a Kabul-bound convoy": a modifier, not a place
+        if lexicon.TITLE_ABBREVIATION.fullmatch(m.text) and lexicon.TITLE_ABBREVIATION_AFTER.match(after):
+            return None  # "Gen. Sami Sadat": a title, not a place
         if (
             lexicon.PROPER_WORD_AFTER.match(after)
             and not lexicon.NOT_A_NAME_PART.match(after)
