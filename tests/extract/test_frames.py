@@ -559,6 +559,15 @@ def test_where_people_fled_to_is_no_place_they_left(frames_of) -> None:
     assert not [f for f in selected(frames) if f.trigger_class == "withdrawal" and f.place.id == "XX0101"]
 
 
+def test_the_seat_named_first_in_a_list_of_what_was_taken_is_the_whole_place(frames_of) -> None:
+    frame = only_selected(
+        frames_of("Insurgents captured the district centre, the police headquarters and an army base in Tarrow.")
+    )
+    assert (frame.place.id, frame.partial) == ("XX0202", False)
+    frame = only_selected(frames_of("Insurgents captured the police headquarters and an army base in Tarrow."))
+    assert frame.partial  # no seat of the district's authority among them
+
+
 def test_a_part_named_with_a_possessive_is_partial(frames_of) -> None:
     frame = only_selected(frames_of("Insurgents seized Lumen City's entrance on Sunday."))
     assert (frame.place.id, frame.partial, frame.trigger_class) == ("XX0201", True, "siege")

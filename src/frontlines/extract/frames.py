@@ -977,8 +977,12 @@ def partial_place(text: str, start: int, end: int | None = None) -> bool:
         return False
     if lexicon.MAJORITY_PART_BEFORE.search(text, max(0, start - 40), start):
         return False  # "the central parts of X": X's core is X
-    if lexicon.SEAT_BEFORE.search(text, max(0, start - 60), start):
-        return False  # "the governor's compound in X": who holds the seat holds X
+    if lexicon.SEAT_BEFORE.search(text, max(0, start - 60), start) or lexicon.SEAT_LISTED_BEFORE.search(
+        text, max(0, start - 140), start
+    ):
+        # "the governor's compound in X", "took the district centre, the police
+        # headquarters and a base in X": who holds the seat holds X.
+        return False
     return not lexicon.ALL_OF_BEFORE.search(text, max(0, found.start() - 30), found.start())
 
 

@@ -1403,6 +1403,13 @@ SEAT_BEFORE = re.compile(
     r"(?:in|of)\s+(?:the\s+(?:city|town)\s+of\s+)?$",
     re.IGNORECASE,
 )
+# The seat of a place named first in a list of what was taken there ("the
+# district centre, the police headquarters and an army base in X").
+SEAT_LISTED_BEFORE = re.compile(
+    r"\b(?:(?:district|provincial|city)\s+(?:cent(?:er|re)|headquarters|administration)|"
+    r"governor['’]?s?\s+(?:office|compound|headquarters|residence))\b[^.;:]{0,120}$",
+    re.IGNORECASE,
+)
 PARTIAL_BEFORE = re.compile(
     r"\b(?:parts?\s+of|some\s+(?:areas|parts|neighbou?rhoods)\s+(?:of|in)|"
     r"\d{1,2}(?:\.\d+)?\s*(?:%|percent|per\s+cent)\s+of|(?:half|a\s+third|a\s+quarter)\s+of|"
