@@ -207,6 +207,29 @@ def test_a_bad_named_place_names_the_field(change: tuple[str, str], message: str
         parse_profile(SMALL_PROFILE + PLACE.replace(*change), "my.toml")
 
 
+def test_a_profile_names_other_names_of_its_units() -> None:
+    """`[names] aliases`: unit id -> the names reports use that the boundary
+    files lack ("Wardak" for Maidan Wardak)."""
+    profile = parse_profile(SMALL_PROFILE + '[names]\naliases = { MM01 = ["Upper Valley", " Valley "] }\n')
+    assert profile.unit_aliases == {"MM01": ("Upper Valley", "Valley")}
+    assert load_profile("afghanistan-2021").unit_aliases["AF04"] == ("Wardak",)
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        ('aliases = ["Wardak"]', r"names\.aliases' must be a table"),
+        ("aliases = { MM01 = [] }", r"names\.aliases\.MM01' must be a non-empty list"),
+        ('aliases = { MM01 = "Valley" }', r"names\.aliases\.MM01' must be a non-empty list"),
+        ('aliases = { MM01 = ["Valley", ""] }', r"names\.aliases\.MM01': every name"),
+        ('nicknames = { MM01 = ["Valley"] }', r"names\.nicknames': unknown \(known: folding, aliases\)"),
+    ],
+)
+def test_bad_unit_aliases_name_the_field(names: str, message: str) -> None:
+    with pytest.raises(ProfileError, match="my.toml.*" + message):
+        parse_profile(SMALL_PROFILE + "[names]\n" + names + "\n", "my.toml")
+
+
 def test_a_named_place_given_twice_is_an_error() -> None:
     with pytest.raises(ProfileError, match=r"places\[1\]\.name 'Nine Wells' is given twice"):
         parse_profile(SMALL_PROFILE + PLACE + PLACE, "my.toml")

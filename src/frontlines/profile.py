@@ -148,6 +148,10 @@ class Profile:
     # `places.names.RULE_SETS` under which transliteration variants of a name
     # meet, on top of the universal base. None given: the base only.
     folding: tuple[str, ...] = ()
+    # Optional `[names] aliases = { AF04 = ["Wardak"] }`: names reports use for
+    # administrative units that the boundary files do not carry (unit id -> names),
+    # added to the gazetteer by `gazetteer add-places`.
+    unit_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Optional `[levels]` table: map level, words per level, geometry (see `Levels`).
     levels: Levels = field(default_factory=Levels)
     # Optional `[start] baseline`: a baseline file (CSV or GeoJSON, see `baseline.py`)
@@ -358,6 +362,7 @@ def profile_from_mapping(data: dict[str, object], origin: str = "<profile>") -> 
         default_actor=default_actor,
         national_capital=national_capital,
         folding=_names_table(data.get("names", {}), origin),
+        unit_aliases=_unit_aliases(data.get("names", {}), origin),
         levels=_levels_table(data.get("levels", {}), origin),
         baseline=baseline.strip() if isinstance(baseline, str) else None,
         baseline_source=baseline_source.strip() if isinstance(baseline_source, str) else None,
@@ -450,9 +455,9 @@ def _names_table(raw: object, origin: str) -> tuple[str, ...]:
     """The optional `[names]` table: `folding`, a list of rule-set names."""
     if not isinstance(raw, dict):
         raise ProfileError(f"{origin}: field 'names' must be a table (folding = [...])")
-    unknown = sorted(set(raw) - {"folding"})
+    unknown = sorted(set(raw) - {"folding", "aliases"})
     if unknown:
-        raise ProfileError(f"{origin}: field 'names.{unknown[0]}': unknown (known: folding)")
+        raise ProfileError(f"{origin}: field 'names.{unknown[0]}': unknown (known: folding, aliases)")
     folding = raw.get("folding", [])
     if not isinstance(folding, list) or not all(isinstance(n, str) for n in folding):
         raise ProfileError(f"{origin}: field 'names.folding' must be a list of rule-set names")
@@ -463,6 +468,24 @@ def _names_table(raw: object, origin: str) -> tuple[str, ...]:
                 f"(known: {', '.join(RULE_SETS)})"
             )
     return tuple(dict.fromkeys(folding))
+
+
+def _unit_aliases(raw: object, origin: str) -> dict[str, tuple[str, ...]]:
+    """`[names] aliases`: a table of unit id -> list of other names of that unit."""
+    if not isinstance(raw, dict):
+        return {}  # (`_names_table` reports a `names` that is no table)
+    aliases = raw.get("aliases", {})
+    if not isinstance(aliases, dict):
+        raise ProfileError(f"{origin}: field 'names.aliases' must be a table of unit id = [names]")
+    found: dict[str, tuple[str, ...]] = {}
+    for unit_id, names in aliases.items():
+        where = f"{origin}: field 'names.aliases.{unit_id}'"
+        if not isinstance(names, list) or not names:
+            raise ProfileError(f"{where} must be a non-empty list of names")
+        if not all(isinstance(n, str) and n.strip() for n in names):
+            raise ProfileError(f"{where}: every name must be a non-empty string")
+        found[str(unit_id)] = tuple(dict.fromkeys(n.strip() for n in names))
+    return found
 
 
 def _timeline_table(raw: object, origin: str) -> dict[str, int | float]:

@@ -23,6 +23,7 @@ from frontlines.places.workspace import (
     guess_capitals,
     import_boundary_files,
     load_gazetteer,
+    missing_alias_units,
 )
 from frontlines.profile import ProfileError, parse_profile
 from frontlines.store import Workspace, count_places, load_places
@@ -382,3 +383,41 @@ def test_the_profiles_own_places_are_tied_to_their_districts(afghan_gazetteer: G
     places = [afghan_gazetteer.places[i] for i in found[0].place_ids]
     crossing = next(p for p in places if p.source == "profile")
     assert (crossing.level, crossing.admin2) == ("crossing", district)
+
+
+def test_the_profiles_other_names_of_units_find_them(afghan_gazetteer: Gazetteer) -> None:
+    """`[names] aliases` come in with `add-places`: "Wardak" is Maidan Wardak."""
+    (wardak,) = [m for m in afghan_gazetteer.find_mentions("Fighting in Wardak province.") if m.text == "Wardak"]
+    assert "AF04" in wardak.place_ids
+    assert "Laja Mangal" in afghan_gazetteer.places["AF1308"].alt_names
+
+
+def test_unit_aliases_are_added_once_and_a_unit_the_gazetteer_lacks_is_named(
+    afghanistan: Imported, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from ..conftest import copy_workspace
+
+    ws = copy_workspace(afghanistan.workspace(), tmp_path / "ws")
+    with ws.begin() as conn:
+        add_places(conn, ws.profile)
+    with ws.connect() as conn:
+        names = {p.id: p.alt_names for p in load_places(conn, levels=("admin1",))}
+        before = count_places(conn)
+    assert names["AF04"].count("Wardak") == 1  # run twice (the fixture's import, and here)
+    wrong = replace(ws.profile, unit_aliases={"AF04": ("Wardak",), "AF99": ("Nowhere",)})
+    with ws.begin() as conn:
+        add_places(conn, wrong)
+        assert missing_alias_units(conn, wrong) == ["AF99"]
+    with ws.connect() as conn:
+        assert count_places(conn) == before
+        assert {p.id: p.alt_names for p in load_places(conn, levels=("admin1",))} == names
+
+
+def test_add_places_warns_of_aliases_for_units_the_gazetteer_lacks(workspace: Workspace) -> None:
+    """Without boundaries the provinces are ISO codes: the Afghan profile's
+    aliases (for COD-AB ids) have no unit to go to, and the command says so."""
+    result = run_cli("gazetteer", "add-places", workspace=workspace.path)
+    assert result.exit_code == 0
+    assert "names.aliases" in result.output and "AF04" in result.output

@@ -8,7 +8,7 @@ import click
 
 from ..pipeline import ExtractionChoiceError, refresh_after_gazetteer_change
 from ..places.layers import LayerChoiceError
-from ..places.workspace import add_places, import_boundary_files, load_gazetteer
+from ..places.workspace import add_places, import_boundary_files, load_gazetteer, missing_alias_units
 from ..store import Workspace
 from .base import State, apply_profile_baseline_or_fail, cli, emit, output_format, pass_state
 
@@ -59,9 +59,13 @@ def add_places_command(state: State) -> None:
     ws = state.workspace()
     with ws.begin() as conn:
         count = add_places(conn, ws.profile)
+        missing = missing_alias_units(conn, ws.profile)
     own = len(ws.profile.places)
     click.echo(f"added {count - own} populated places of {ws.profile.country_name} from GeoNames"
                + (f" and {own} of the profile's own" if own else ""))
+    if missing:
+        click.echo(f"warning: profile field 'names.aliases' names units this gazetteer lacks "
+                   f"(their names were not added): {', '.join(missing)}", err=True)
     _refresh_events(ws)
 
 

@@ -46,6 +46,7 @@ from ..store import (
     Connection,
     StoreConflict,
     Workspace,
+    add_place_names,
     count_places,
     database_file,
     delete_places,
@@ -747,9 +748,17 @@ def _similar_keys(a: str, b: str) -> bool:
     return len(short) >= 5 and long.startswith(short) and len(short) >= 0.7 * len(long)
 
 
+def missing_alias_units(conn: Connection, profile: Profile) -> list[str]:
+    """The unit ids of the profile's `[names] aliases` that no stored place has."""
+    wanted = set(profile.unit_aliases)
+    stored = {p.id for p in load_places(conn, levels=UNIT_LEVELS, with_names=False)}
+    return sorted(wanted - stored)
+
+
 def add_places(conn: Connection, profile: Profile, *,
                min_population: int = GEONAMES_MIN_POPULATION) -> int:
-    """Add the GeoNames populated places of the profile's country; returns how many.
+    """Add the GeoNames populated places of the profile's country, and the
+    profile's own points and unit names; returns how many places were added.
 
     Each is tied to the finest admin unit containing it (point in polygon);
     without boundaries, to an ISO 3166-2 province through GeoNames' admin1
@@ -783,6 +792,10 @@ def add_places(conn: Connection, profile: Profile, *,
     delete_places(conn, source=PROFILE_SOURCE)
     items += named
     insert_places(conn, items)
+    # The profile's other names of units ("Wardak" for Maidan Wardak). Ids of
+    # boundaries not imported here (a gazetteer without polygons has ISO codes)
+    # are left out: `missing_alias_units` names them.
+    add_place_names(conn, profile.unit_aliases)
     update_capitals(conn, profile)
     mark_gazetteer_changed(conn)
     return len(items)

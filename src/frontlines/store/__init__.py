@@ -21,7 +21,7 @@ pass it on; `tests/test_store_layer.py` fails the build on SQL anywhere else.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -1236,6 +1236,31 @@ def insert_places(conn: Connection, items: Sequence[Place]) -> int:
     if name_rows:
         conn.execute(insert(place_names), name_rows)
     return len(items)
+
+
+def add_place_names(conn: Connection, names: Mapping[str, Sequence[str]]) -> list[str]:
+    """Give stored places more names (place id -> names); a name a place already
+    has is not added again, so re-running adds nothing. Returns the ids that no
+    stored place has (nothing is written for them)."""
+    wanted = {pid: [n.strip() for n in ns if n and n.strip()] for pid, ns in names.items()}
+    if not wanted:
+        return []
+    known = {row[0] for row in conn.execute(select(places.c.id).where(places.c.id.in_(list(wanted))))}
+    stored = {
+        (row[0], row[1].casefold())
+        for row in conn.execute(
+            select(place_names.c.place_id, place_names.c.name).where(place_names.c.place_id.in_(list(known)))
+        )
+    }
+    rows = []
+    for pid in sorted(known):
+        for name in dict.fromkeys(wanted[pid]):
+            if (pid, name.casefold()) not in stored:
+                rows.append({"place_id": pid, "name": name})
+                stored.add((pid, name.casefold()))
+    if rows:
+        conn.execute(insert(place_names), rows)
+    return sorted(set(wanted) - known)
 
 
 def delete_places(conn: Connection, *, source: str | None = None,
