@@ -568,6 +568,12 @@ def test_the_seat_named_first_in_a_list_of_what_was_taken_is_the_whole_place(fra
     assert frame.partial  # no seat of the district's authority among them
 
 
+def test_the_words_before_a_place_told_in_an_earlier_clause_are_that_clauses(frames_of) -> None:
+    frames = frames_of("Soldiers pulled out of a base in Tarrow, a district that fell to the Ash Front in May.")
+    (fell,) = [f for f in selected(frames) if f.trigger_class == "gain"]
+    assert (fell.place.id, fell.partial) == ("XX0202", False)
+
+
 def test_a_part_named_with_a_possessive_is_partial(frames_of) -> None:
     frame = only_selected(frames_of("Insurgents seized Lumen City's entrance on Sunday."))
     assert (frame.place.id, frame.partial, frame.trigger_class) == ("XX0201", True, "siege")

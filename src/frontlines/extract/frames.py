@@ -332,10 +332,13 @@ class FrameBuilder:
     ) -> Frame:
         frame = Frame(sentence, hit, place, linked, how, selected, clause, negated, **roles)  # type: ignore[arg-type]
         # Troops surrendering "at an outpost in X" surrender in X: only a change
-        # of hands can be partial.
+        # of hands can be partial. The words before a place told in an earlier
+        # clause are that clause's ("withdrew from a base in X, a district that
+        # fell to Y": all of X fell).
         frame.partial = (
             linked is not None
             and hit.kind != "surrender"
+            and linked.start >= clause[0]
             and partial_place(sentence.text, linked.start, linked.end)
         ) or (hit.name in lexicon.ENTRY_TRIGGERS and bool(lexicon.ONGOING_FIGHTING.search(sentence.text)))
         incomplete = lexicon.INCOMPLETE_BEFORE.search(sentence.text, max(0, hit.start - 30), hit.start)
