@@ -309,6 +309,18 @@ def test_a_claim_denied_in_the_same_sentence_gives_both(extractor: StagedExtract
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Ash Front's claim to have captured Tarrow is a lie, army spokesman Ivo Dren said.",
+        "Front statements that its fighters had seized Tarrow district were baseless, the army said.",
+    ],
+)
+def test_a_claim_called_untrue_stands_and_is_denied(extractor: StagedExtractor, text: str) -> None:
+    events = extractor.extract_batch([document(text)])[0]
+    assert sorted((e.place_id, e.certainty == "denied") for e in events) == [("XX0202", False), ("XX0202", True)]
+
+
 def test_a_claim_denied_in_the_next_sentence_gives_both(extractor: StagedExtractor) -> None:
     text = ("The Ash Front claimed it had captured Tarrow district. "
             "Officials in Kestria rejected the Front’s claim the next day.")

@@ -143,7 +143,14 @@ class Attributor:
         the sentence claimed before `after` (None when nobody does)."""
         denial = lexicon.DENIAL_OF_CLAIM.search(sentence, after)
         if denial is None:
-            return None
+            called_untrue = lexicon.CLAIM_CALLED_UNTRUE.match(sentence, after)
+            if called_untrue is None or not lexicon.CLAIM_NOUN_BEFORE.search(sentence, 0, after):
+                return None
+            # "The Taliban's claim to have taken X is a lie, they tweeted": whoever
+            # says so denies it (named after the predicate, if at all).
+            speaker = lexicon.SPEAKER_AFTER_QUOTE.match(sentence, called_untrue.end())
+            denier = speaker.group("who").strip() if speaker else None
+            return Attribution(denier, frozenset(self.sides(denier, discourse)) if denier else frozenset())
         clause = re.split(r"[,;]|\b(?:but|while|however)\b", sentence[after : denial.start()])[-1]
         denier = clause.strip() or None
         return Attribution(denier, frozenset(self.sides(denier, discourse)) if denier else frozenset())

@@ -909,7 +909,8 @@ DENIED_CLAUSE_BEFORE = re.compile(
 # Words without which no statement is said to be untrue (a cheap first test).
 UNTRUE_CUES = ("true", "false", "deni", "deny", "reject", "dismiss", "refut", "truth", "baseless", "fake",
                "unfounded", "wrong")
-REPORTS_THAT_BEFORE = re.compile(r"\b(?:reports?|claims?|rumou?rs?)\s+that\b[^.;]*$", re.IGNORECASE)
+# (A side's claims called untrue are claims, and denied: `CLAIM_CALLED_UNTRUE`.)
+REPORTS_THAT_BEFORE = re.compile(r"\b(?:reports?|rumou?rs?)\s+that\b[^.;]*$", re.IGNORECASE)
 UNTRUE_AFTER = re.compile(
     r"[^.;]{0,80}?\b(?:were|was|are|is|proved|proven|turned\s+out\s+to\s+be)\s+(?:\w+\s+)?"
     r"(?:false|untrue|baseless|fake|unfounded|wrong)\b",
@@ -938,6 +939,21 @@ DENIALS = re.compile(
 DENIAL_OF_CLAIM = re.compile(
     r"\b(?:denied|denies|rejected|rejects|dismissed|dismisses|refuted|refutes)\s+(?:the|this|that|"
     r"these|those|such|(?:the\s+)?[\w-]+[’']s)?\s*(?:claims?|reports?|it|them|allegations?)\b",
+    re.IGNORECASE,
+)
+
+# A claim called untrue after the change of hands it claims: "X's claim to have
+# taken P is a lie", "reports that P fell were false" (`CLAIM_NOUN_BEFORE` must
+# stand before the trigger). The claim stands as claimed, and is denied.
+CLAIM_CALLED_UNTRUE = re.compile(
+    r"[^.;]{0,60}?\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:a\s+lie|lies|false|untrue|baseless|fake|unfounded|"
+    r"a\s+fabrication|propaganda)\b",
+    re.IGNORECASE,
+)
+CLAIM_NOUN_BEFORE = re.compile(r"\b(?:claims?|statements?|assertions?)\b", re.IGNORECASE)
+# Who said it, after the predicate: ", they tweeted", ", the ministry said".
+SPEAKER_AFTER_QUOTE = re.compile(
+    r"\s*,\s*(?P<who>(?:the\s+)?[\w’' -]{1,60}?)\s+(?:said|says|tweeted|wrote|stated|added|told)\b",
     re.IGNORECASE,
 )
 
