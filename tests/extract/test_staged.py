@@ -321,6 +321,29 @@ def test_a_claim_called_untrue_stands_and_is_denied(extractor: StagedExtractor, 
     assert sorted((e.place_id, e.certainty == "denied") for e in events) == [("XX0202", False), ("XX0202", True)]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Ash Front said it had taken Tarrow district. An army spokesman said soldiers were still in "
+        "the district and would drive the insurgents out.",
+        "The Ash Front said it had taken Tarrow district, but the governor said the resistance would continue.",
+        "Front fighters said they had seized Tarrow district on Monday. The army did not concede, saying its units were "
+        "still fighting.",
+    ],
+)
+def test_the_losers_holding_out_denies_a_claimed_fall(extractor: StagedExtractor, text: str) -> None:
+    events = extractor.extract_batch([document(text)])[0]
+    assert sorted((e.place_id, e.certainty == "denied") for e in events if e.kind == "capture") == [
+        ("XX0202", False), ("XX0202", True)
+    ]
+
+
+def test_fighting_elsewhere_after_a_fall_denies_nothing(extractor: StagedExtractor) -> None:
+    text = "The Ash Front captured Tarrow district and soldiers were still fighting near Ivel."
+    events = extractor.extract_batch([document(text)])[0]
+    assert [e.certainty for e in events if e.place_id == "XX0202"] == ["reported"]
+
+
 def test_a_claim_denied_in_the_next_sentence_gives_both(extractor: StagedExtractor) -> None:
     text = ("The Ash Front claimed it had captured Tarrow district. "
             "Officials in Kestria rejected the Front’s claim the next day.")

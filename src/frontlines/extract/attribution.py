@@ -143,6 +143,14 @@ class Attributor:
         the sentence claimed before `after` (None when nobody does)."""
         denial = lexicon.DENIAL_OF_CLAIM.search(sentence, after)
         if denial is None:
+            # "..., but officials said government forces were still in the city":
+            # the side that lost it is still there, so it did not (yet) fall.
+            still = lexicon.STILL_HOLDING_OUT.search(sentence, after)
+            if still is not None and (
+                after == 0 or lexicon.CONTRAST.search(sentence, after, still.start())
+            ):
+                denial = still
+        if denial is None:
             called_untrue = lexicon.CLAIM_CALLED_UNTRUE.match(sentence, after)
             if called_untrue is None or not lexicon.CLAIM_NOUN_BEFORE.search(sentence, 0, after):
                 return None
