@@ -684,6 +684,17 @@ def test_joining_is_a_defection_only_of_defenders_to_a_side(frames_of, sentence:
     assert not [f for f in frames_of(sentence) if f.trigger_class == "surrender"]
 
 
+def test_a_surrender_with_no_place_of_its_own_is_where_the_sentence_says_a_place_fell(frames_of) -> None:
+    frames = frames_of("The police chief and his men surrendered to the Ash Front after Lumen fell.")
+    (surrender,) = [f for f in frames if f.trigger_class == "surrender"]
+    assert (surrender.place.id, surrender.gainer) == ("XX0201", "front")
+    # Not to an attribute ("the occupied X" tells no change), nor among two places taken.
+    assert not [f for f in frames_of("The surrender of the occupied Lumen was reported.")
+                if f.trigger_class == "surrender" and f.found_by == "follow-up"]
+    frames = frames_of("The garrison surrendered after Lumen fell and Tarrow was captured by the Ash Front.")
+    assert not [f for f in frames if f.trigger_class == "surrender" and f.found_by == "follow-up"]
+
+
 def test_the_subject_stands_before_a_participle_phrase_that_describes_it(frames_of) -> None:
     frames = frames_of("Brennick and other towns taken in March were handed back to government troops.")
     (frame,) = [f for f in selected(frames) if f.trigger.name == "was-returned"]

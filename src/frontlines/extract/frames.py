@@ -159,6 +159,7 @@ class FrameBuilder:
         frames: list[Frame] = []
         subject_starts: dict[int, int] = {}  # a passive trigger's subject, cut off the object before it
         before_starts: dict[int, int] = {}  # where each trigger's subject span begins
+        placeless: list[tuple[TriggerMention, tuple[int, int], dict[str, str | None]]] = []
         for index, hit in enumerate(triggers):
             clause_start = max([b for b in breaks if b <= hit.start] or [0])
             prefix = text[clause_start : hit.start]
@@ -287,6 +288,8 @@ class FrameBuilder:
                 # still does, so nobody took it: evidence against a fall, not a regain.
                 negated = True
                 roles = self._taken_from(roles["gainer"])
+            if not found and hit.kind == "surrender" and not negated:
+                placeless.append((hit, (clause_start, clause_end), roles))
             seen: set[str] = set()
             for place, lp, how in found:
                 if place.id in seen:
@@ -302,6 +305,22 @@ class FrameBuilder:
                     # seized, ... adding that the soldiers had pulled back").
                     discourse.last_event_place = place.id
                     discourse.last_event_sentence = discourse.sentence_index
+        # "The governor and his men surrendered after X fell": a surrender with no
+        # place of its own is at the one place the sentence says changed hands.
+        taken_places = {
+            f.place.id: f.place
+            for f in frames
+            if f.selected
+            and not f.negated
+            and f.trigger_class == "gain"
+            and f.trigger.voice != lexicon.ATTRIBUTIVE_VOICE  # "the occupied X" tells no change
+        }
+        if len(taken_places) == 1:
+            (place,) = taken_places.values()
+            for hit, clause, roles in placeless:
+                frames.append(
+                    self._frame(sentence, hit, place, None, "follow-up", True, clause, False, roles)
+                )
         frames += self._nearest_frames(sentence, linked, triggers, frames, breaks, break_starts, discourse)
         # "Insurgents attacked X on Monday and took it": the fight is how the
         # sentence's change of hands (or assault) came about, not another event.
