@@ -208,6 +208,15 @@ def test_the_provincial_capital_is_never_the_national_capital(extract) -> None:
     assert only(events, kind="capture", admin2="AF1901")
 
 
+def test_the_countrys_capital_by_its_adjective_and_its_outskirts(extract) -> None:
+    """"The Afghan capital" is Kabul (the adjective of the government's side);
+    "the outskirts of the capital" are an assault on it; another country's
+    capital is no place of the map."""
+    assert only(extract("Insurgents entered the Afghan capital on Sunday."), kind="capture", admin2="AF0101")
+    assert only(extract("Fighters reached the outskirts of the capital on Sunday."), kind="siege", admin2="AF0101")
+    assert not extract("Officials fled from the Pakistani capital on Sunday.")
+
+
 def test_a_province_named_alone_is_a_province_level_event(extract) -> None:
     events = extract("The Taliban said they have captured the province of Badakhshan.")
     event = only(events, kind="capture", admin1="AF17")[0]

@@ -554,6 +554,27 @@ def test_entering_a_place_while_fighting_goes_on_there_is_partial(frames_of) -> 
     assert not only_selected(frames_of("Insurgents entered Brennick on Monday.")).partial
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Norvale, June 20 (Wire) - Front fighters captured Brennick after days of laying siege to it.",
+        "Brennick was besieged and captured by the Ash Front.",
+    ],
+)
+def test_a_siege_that_ended_in_the_fall_told_with_it_is_no_event_of_its_own(frames_of, sentence: str) -> None:
+    assert [f.trigger_class for f in selected(frames_of(sentence)) if f.place.id == "XX0102"] == ["gain"]
+
+
+def test_a_siege_dated_apart_from_the_fall_stays(frames_of) -> None:
+    frames = frames_of("Front fighters besieged Brennick on Monday and captured it on Friday.")
+    assert sorted(f.trigger_class for f in selected(frames) if f.place.id == "XX0102") == ["gain", "siege"]
+
+
+def test_workers_fleeing_are_no_withdrawal(frames_of) -> None:
+    frames = frames_of("Insurgents entered Brennick, and office workers were fleeing the town.")
+    assert not [f for f in frames if f.trigger_class == "withdrawal"]
+
+
 def test_where_people_fled_to_is_no_place_they_left(frames_of) -> None:
     frames = frames_of("Soldiers fled to the Norvale provincial capital of Norvale on Sunday.")
     assert not [f for f in selected(frames) if f.trigger_class == "withdrawal" and f.place.id == "XX0101"]

@@ -56,7 +56,7 @@ from frontlines.models import Event, Evidence, Place
 from frontlines.places.gazetteer import Gazetteer
 from frontlines.profile import Profile, load_profile
 
-from .conftest import document, tiny_model
+from .conftest import PUBLISHED, document, tiny_model
 
 
 @pytest.fixture(scope="module")
@@ -342,6 +342,21 @@ def test_fighting_elsewhere_after_a_fall_denies_nothing(extractor: StagedExtract
     text = "The Ash Front captured Tarrow district and soldiers were still fighting near Ivel."
     events = extractor.extract_batch([document(text)])[0]
     assert [e.certainty for e in events if e.place_id == "XX0202"] == ["reported"]
+
+
+def test_a_dated_entry_dates_the_sentences_of_its_paragraph(extractor: StagedExtractor) -> None:
+    """A list or timeline of dated entries: "– June 14 – TARROW. Front fighters
+    took the town. ..." Sentences naming no date of their own tell that day; the
+    next paragraph does not."""
+    text = ("Following is a list of districts taken.\n\n"
+            "– June 14 – TARROW. Front fighters said they had taken the district. Heavy fighting went on.\n\n"
+            "– June 16 – BRENNICK. Front fighters overran Brennick.\n\n"
+            "Soldiers later retook Ivel district.")
+    events = extractor.extract_batch([document(text)])[0]
+    dates = {e.place_id: (e.date, e.date_basis) for e in events if e.kind in ("capture", "recapture")}
+    assert dates["XX0202"] == ("2021-06-14", "relative")
+    assert dates["XX0102"] == ("2021-06-16", "relative")
+    assert dates["XX0203"] == (PUBLISHED, "publication")
 
 
 def test_a_claim_denied_in_the_next_sentence_gives_both(extractor: StagedExtractor) -> None:

@@ -102,6 +102,10 @@ def date_of(
     if best is None and trigger.name == "list-continuation" and discourse.last_date:
         # "The districts include X, Y and Z": they fell when the sentence before said.
         best = ResolvedDate(discourse.last_date, "day", "relative")
+    if best is None and discourse.paragraph_date is not None:
+        # A dated entry ("– Aug. 7 – SHEBERGHAN. The Taliban declare ... Heavy
+        # fighting is reported in the city"): its sentences tell that day.
+        best = ResolvedDate(discourse.paragraph_date, "day", "relative")
     if best is None:
         best = publication_date(published)
     if best.date is not None:

@@ -326,11 +326,24 @@ class FrameBuilder:
         # sentence's change of hands (or assault) came about, not another event.
         # Unless the sentence dates them apart ("fighting for X started on Sunday,
         # and on Tuesday they seized it"): then X was contested first.
-        taken = {
+        # So is a siege that ended in the place's fall ("captured X after days of
+        # laying siege to it").
+        # (A dateline's date is no date of the sentence's own: "Kabul, Jun 5 (EFE).-".)
+        told_dates = [d for d in sentence.dates if not lexicon.DATELINE_END.match(text, d.end, d.end + 20)]
+        one_time = len(told_dates) <= 1
+        contested = {
             f.place.id for f in frames
             if f.selected and not f.negated and f.trigger_class in ("gain", "siege", "surrender")
-        } if len(sentence.dates) <= 1 else set()
-        return [f for f in frames if not (f.trigger_class == "clash" and f.selected and f.place.id in taken)]
+        } if one_time else set()
+        fallen = {
+            f.place.id for f in frames
+            if f.selected and not f.negated and f.trigger_class == "gain" and not f.partial
+        } if one_time else set()
+        return [
+            f for f in frames
+            if not (f.selected and f.trigger_class == "clash" and f.place.id in contested)
+            and not (f.selected and f.trigger_class == "siege" and f.place.id in fallen)
+        ]
 
     def _taken_from(self, holder: str) -> dict[str, str | None]:
         """The roles of the holder's enemy taking a place from it."""
@@ -597,10 +610,12 @@ class FrameBuilder:
             relation = lexicon.RELATION_BEFORE_PLACE.search(
                 text[max(0, lo + match.start() - 40) : lo + match.start()]
             )
-            if relation and not (
-                hit.kind == "withdrawal" and relation.group("relation").lower() in ("from", "away from")
+            if relation and not _relation_belongs_to_trigger(
+                text, " ".join(relation.group("relation").lower().split()), lo + match.start(), hit
             ):
-                continue  # "near the city": a landmark; but "withdrew from the district" left it
+                # "near the city": a landmark; but "withdrew from the district" left
+                # it, and "reached the outskirts of the capital" is an assault on it.
+                continue
             word = match.group(0).lower()
             if (
                 word in ("it", "them")
@@ -1069,15 +1084,21 @@ def _relation_is_argument(text: str, lp: LinkedPlace, hit: TriggerMention) -> bo
     relation ends the trigger), "the outskirts of X" (an assault on X's edge),
     "retreated from X" (the place left). "Fighting near X" is about somewhere
     near X, not X."""
-    if lp.relation in lexicon.LANDMARK_ONLY:
+    return _relation_belongs_to_trigger(text, lp.relation, lp.start, hit)
+
+
+def _relation_belongs_to_trigger(text: str, relation: str | None, start: int, hit: TriggerMention) -> bool:
+    """`_relation_is_argument` for a relational word before position `start` (a
+    name, or words standing for a place: "the outskirts of the capital")."""
+    if relation in lexicon.LANDMARK_ONLY:
         return False
-    if hit.kind == "withdrawal" and lp.relation in lexicon.DESTINATIONS:
+    if hit.kind == "withdrawal" and relation in lexicon.DESTINATIONS:
         return False  # "fled to X": where they went, not what they left
-    if lexicon.ONLY_DETERMINERS.fullmatch(text, hit.end, lp.start):
+    if lexicon.ONLY_DETERMINERS.fullmatch(text, hit.end, start):
         return True  # "swept into X", "drove them out of X", "laid siege to X"
-    if hit.kind in ("siege", "clash") and lp.relation in ("outskirts of", "around"):
+    if hit.kind in ("siege", "clash") and relation in ("outskirts of", "around"):
         return True
-    return hit.kind == "withdrawal" and lp.relation in ("from", "away from")
+    return hit.kind == "withdrawal" and relation in ("from", "away from")
 
 
 def _gap(hit: TriggerMention, start: int, end: int) -> int:

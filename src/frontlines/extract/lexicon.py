@@ -785,7 +785,7 @@ MODAL_OVER_CAUSED = re.compile(
 # People who flee are not forces withdrawing ("residents fleeing to Kabul").
 CIVILIANS_BEFORE = re.compile(
     r"\b(?:residents|civilians|families|people|villagers|refugees|inhabitants|locals|children|women|"
-    r"displaced|thousands|hundreds)\s+(?:[\w’'-]+\s+){0,2}$",
+    r"displaced|thousands|hundreds|workers|employees|staff|diplomats)\s+(?:[\w’'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 
@@ -1123,6 +1123,15 @@ CLAUSE_BREAK = re.compile(
 
 # A place at the head of a line followed by a colon, a comma and a date, or a
 # bracket is a dateline ("KABUL, Jun 5 (EFE) -"), not where the news happened.
+# A paragraph that opens with a date, as an entry of a dated list or timeline:
+# only bullets before it ("– Aug. 7 – SHEBERGHAN.", "* June 22: ...") and a
+# dash or colon right after it.
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+HEADING_DATE_BEFORE = re.compile(r"[\s\-–—•*·]*")
+HEADING_DATE_AFTER = re.compile(r"\s*(?:[-–—:]|\.\s*[-–—])")
+
+# What ends a dateline right after its date: "Kabul, Jun 5 (EFE).-", "KABUL, Aug 3 -".
+DATELINE_END = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?(?:\.?\s*[-–—]{1,2}|:)")
 DATELINE_AFTER = re.compile(
     r"^\s*(?:\[[^\]]*\]\s*)?(?::|,\s*(?:\w+\.?\s+\d{1,2}|\d{1,2}\s+\w+)|\s*\(|\s*[-–—]{1,2}\s)"
 )
@@ -1255,10 +1264,17 @@ PLURAL_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
 ANAPHORA = re.compile(
     # (The district's centre before the district: the longer phrase is the place.)
     r"\b(?:(?:the|its)\s+(?:(?:provincial|regional|local|province[’']s|district[’']s)\s+)?(?:capital|provincial\s+"
-    r"capital)(?:\s+city)?|the\s+district[’']s\s+(?:center|centre)|the\s+(?:(?:key|strategic|northern|"
+    r"capital)(?:\s+city)?|"
+    # "the Afghan capital": a country's (`PlaceLinker.resolve_anaphor` says which).
+    r"the\s+(?-i:[A-Z][a-z]+)\s+capital(?:\s+city)?|the\s+district[’']s\s+(?:center|centre)|the\s+(?:(?:key|strategic|northern|"
     r"southern|eastern|western|central|entire|whole)\s+)?(?:city|town|district(?:\s+(?:center|centre|"
     r"headquarters|building))?|province)|the\s+area|\bit|\bthem)\b",
     re.IGNORECASE,
+)
+
+# "the afghan capital" (lower-cased by `resolve_anaphor`): which country's.
+COUNTRY_CAPITAL = re.compile(
+    r"the\s+(?P<adjective>(?!provincial\b|regional\b|local\b)[a-z]+)\s+capital(?:\s+city)?"
 )
 
 # Words around a source that tell which side it speaks for (beyond the

@@ -37,7 +37,7 @@ from ..places.fuzzy import is_headline
 from ..places.gazetteer import Gazetteer, Mention
 from ..profile import Profile
 from . import lexicon
-from .mentions import SentenceMentions, TriggerMention
+from .mentions import SentenceMentions, TriggerMention, actor_adjectives
 
 ROLES = ("event", "context", "relation", "speaker", "facility", "anaphor")
 
@@ -68,6 +68,9 @@ class Discourse:
     last_event_place: str | None = None
     last_event_sentence: int = -10
     last_date: date | None = None
+    # The date that heads the current paragraph ("– Aug. 7 – SHEBERGHAN. ..."):
+    # its sentences that name no date of their own happened then.
+    paragraph_date: date | None = None
     # The places the last sentence naming any told of ("the said districts").
     last_places: list[str] = field(default_factory=list)
     last_places_sentence: int = -10
@@ -121,6 +124,14 @@ class PlaceLinker:
         self.actor_words = {
             alias.lower() for actor in profile.actors for alias in (*actor.aliases, actor.name)
         }
+        # The adjectives of the government's side ("Afghan" of "Afghan forces"): "the
+        # Afghan capital" is the national capital; "the Russian capital" is none of ours.
+        government_side = profile.side_of(profile.government)
+        self.national_adjectives = frozenset(
+            word
+            for word, actor in actor_adjectives(profile).items()
+            if profile.side_of(actor) == government_side
+        )
 
     # --- choosing among candidates -----------------------------------------
 
@@ -526,6 +537,10 @@ class PlaceLinker:
             if named_before and before - named_before[-1].end <= 3:
                 return named_before[-1].place  # "Kunduz, the provincial capital"
             national = self.places.get(self.national_capital or "")
+            adjective = lexicon.COUNTRY_CAPITAL.fullmatch(phrase.strip())
+            if adjective is not None:
+                # "the Afghan capital" is the country's; another country's is no place of the map.
+                return national if adjective.group("adjective") in self.national_adjectives else None
             unqualified = phrase.strip() in ("the capital", "the capital city")
             told = self.places.get(discourse.last_event_place or "")
             if (

@@ -240,7 +240,11 @@ class StagedExtractor:
         # is theirs.
         claimed: list[Candidate] = []
         claimed_at = -10
+        previous_end = 0
         for sentence in found.sentences:
+            if sentence.index == 0 or lexicon.PARAGRAPH_BREAK.search(doc.text, previous_end, sentence.start):
+                discourse.paragraph_date = self._heading_date(sentence, published)
+            previous_end = sentence.end
             linked = stages.linking.link(sentence, discourse)
             if (
                 sentence.triggers
@@ -564,6 +568,19 @@ class StagedExtractor:
                 continue  # only a negated change of hands is evidence (against it)
             events.extend(self.events_of(doc, candidate, frame_class, probability, version))
         return merge_duplicates(events)
+
+    def _heading_date(self, sentence: SentenceMentions, published: date | None) -> date | None:
+        """The date a paragraph opens with, as a dated entry of a list or timeline
+        ("– Aug. 7 – SHEBERGHAN.", "June 22: ..."), if it does."""
+        # (Sentences without a trigger are not searched for dates: a heading alone is one.)
+        dates = sentence.dates or find_dates(sentence.text)
+        first = dates[0] if dates else None
+        if first is None or not lexicon.HEADING_DATE_BEFORE.fullmatch(sentence.text, 0, first.start):
+            return None
+        if not lexicon.HEADING_DATE_AFTER.match(sentence.text, first.end):
+            return None
+        resolved = resolve_relative_date(first, published, default_year=self.profile.start_date.year)
+        return resolved.date if resolved is not None and resolved.precision == "day" else None
 
     def events_of(
         self, doc: Document, candidate: Candidate, frame_class: str, probability: float, model: str | None
