@@ -945,12 +945,13 @@ DENIAL_OF_CLAIM = re.compile(
 # Those a claim says lost a place saying they hold out there: "government
 # forces were still in the city", "we are in X and our resistance will
 # continue", "did not concede defeat, saying his force was still fighting".
+# ("Fighting continues" alone says nothing of who holds what, or where.)
 # After a claimed change of hands (or in its sentence, after a contrast), a
 # denial of it.
 STILL_HOLDING_OUT = re.compile(
     r"\b(?:(?:are|is|were|was|remain(?:s|ed)?)\s+still\s+(?:in|inside|fighting|holding|resisting|in\s+control)|"
     r"still\s+(?:fighting|holding\s+out|resisting|in\s+control)|did\s+not\s+concede|"
-    r"(?:resistance|fighting)\s+(?:\w+\s+){0,3}?(?:will\s+)?continues?|we\s+are\s+(?:still\s+)?in)\b",
+    r"resistance\s+(?:\w+\s+){0,3}?(?:will\s+)?continues?|we\s+are\s+(?:still\s+)?in)\b",
     re.IGNORECASE,
 )
 CONTRAST = re.compile(r"\b(?:however|but|while|whereas|although|though|yet)\b", re.IGNORECASE)
