@@ -143,8 +143,8 @@ class Attributor:
         the sentence claimed before `after` (None when nobody does)."""
         denial = lexicon.DENIAL_OF_CLAIM.search(sentence, after)
         if denial is None:
-            # "..., but officials said government forces were still in the city":
-            # the side that lost it is still there, so it did not (yet) fall.
+            # "..., but the army says its units are still inside the town": the side
+            # said to have lost it is still there, so it did not (yet) fall.
             still = lexicon.STILL_HOLDING_OUT.search(sentence, after)
             if still is not None and (
                 after == 0 or lexicon.CONTRAST.search(sentence, after, still.start())
@@ -154,7 +154,7 @@ class Attributor:
             called_untrue = lexicon.CLAIM_CALLED_UNTRUE.match(sentence, after)
             if called_untrue is None or not lexicon.CLAIM_NOUN_BEFORE.search(sentence, 0, after):
                 return None
-            # "The Taliban's claim to have taken X is a lie, they tweeted": whoever
+            # "The rebels' claim to hold X is false, the ministry said": whoever
             # says so denies it (named after the predicate, if at all).
             speaker = lexicon.SPEAKER_AFTER_QUOTE.match(sentence, called_untrue.end())
             denier = speaker.group("who").strip() if speaker else None

@@ -942,9 +942,9 @@ DENIAL_OF_CLAIM = re.compile(
     re.IGNORECASE,
 )
 
-# Those a claim says lost a place saying they hold out there: "government
-# forces were still in the city", "we are in X and our resistance will
-# continue", "did not concede defeat, saying his force was still fighting".
+# Those a claim says lost a place saying they hold out there: "the garrison
+# is still in the town", "we are still in the valley", "their resistance
+# continues", "refused to admit the loss, saying its men were still fighting".
 # ("Fighting continues" alone says nothing of who holds what, or where.)
 # After a claimed change of hands (or in its sentence, after a contrast), a
 # denial of it.
