@@ -833,7 +833,7 @@ CAUSED = re.compile(
 )
 
 # A title's abbreviation before a person's name is no place, whatever place a
-# gazetteer knows by those letters ("Gen. Sami Sadat").
+# gazetteer knows by those letters ("Gen. Ardo Vess").
 TITLE_ABBREVIATION = re.compile(
     r"(?:Mr|Mrs|Ms|Dr|Gen|Gens|Col|Lt|Maj|Capt|Sgt|Brig|Gov|Sen|Rep|Prof|Adm|Cmdr)"
 )

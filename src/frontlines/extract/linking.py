@@ -307,7 +307,7 @@ class PlaceLinker:
         if lexicon.HYPHEN_MODIFIER_AFTER.match(after):
             return None  # "a Kabul-bound convoy": a modifier, not a place
         if lexicon.TITLE_ABBREVIATION.fullmatch(m.text) and lexicon.TITLE_ABBREVIATION_AFTER.match(after):
-            return None  # "Gen. Sami Sadat": a title, not a place
+            return None  # "Gen. Ardo Vess": a title, not a place
         if (
             lexicon.PROPER_WORD_AFTER.match(after)
             and not lexicon.NOT_A_NAME_PART.match(after)
