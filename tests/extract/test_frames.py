@@ -699,6 +699,7 @@ def test_defenders_going_over_to_the_enemy_surrender_their_post(frames_of, sente
     [
         "Hundreds of young men in Tarrow district joined the Ash Front.",  # recruits, not a post
         "Soldiers joined the fighting in Tarrow district.",  # no side joined
+        "Government troops in Tarrow district joined the Vale Militia on Monday.",  # an ally
     ],
 )
 def test_joining_is_a_defection_only_of_defenders_to_a_side(frames_of, sentence: str) -> None:
@@ -714,6 +715,40 @@ def test_a_surrender_with_no_place_of_its_own_is_where_the_sentence_says_a_place
                 if f.trigger_class == "surrender" and f.found_by == "follow-up"]
     frames = frames_of("The garrison surrendered after Lumen fell and Tarrow was captured by the Ash Front.")
     assert not [f for f in frames if f.trigger_class == "surrender" and f.found_by == "follow-up"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gainer"),
+    [
+        ("Front fighters were reinforced and captured Tarrow district.", "front"),  # an object follows
+        ("Front fighters took the eastern side of Tarrow district.", "front"),  # a side of a place
+    ],
+)
+def test_a_coordinated_or_side_word_leaves_an_active_taking_alone(frames_of, sentence: str, gainer: str) -> None:
+    (frame,) = [f for f in selected(frames_of(sentence)) if f.trigger_class == "gain"]
+    assert (frame.place.id, frame.gainer) == ("XX0202", gainer)
+
+
+def test_a_causative_ends_with_its_clause(frames_of) -> None:
+    frames = frames_of("The army forced the insurgents out of Brennick and plans to retake Tarrow district.")
+    assert not [f for f in selected(frames) if f.place.id == "XX0202"]
+
+
+def test_a_seat_held_elsewhere_makes_no_part_whole(frames_of) -> None:
+    frames = frames_of("Front fighters, who already hold the district centre of Ivel, seized parts of Tarrow district.")
+    (tarrow,) = [f for f in selected(frames) if f.place.id == "XX0202"]
+    assert tarrow.partial
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Front fighters besieged Tarrow district on Monday – and captured it on Friday.",  # dated apart
+        "Soldiers besieged Tarrow district after the Ash Front captured it on Monday.",  # the other side's
+    ],
+)
+def test_a_siege_apart_from_the_fall_stays(frames_of, sentence: str) -> None:
+    assert [f for f in selected(frames_of(sentence)) if f.trigger_class == "siege"]
 
 
 def test_the_subject_stands_before_a_participle_phrase_that_describes_it(frames_of) -> None:

@@ -67,6 +67,11 @@ def test_a_name_told_in_a_province_none_of_its_bearers_lies_in_is_that_provinces
     assert by_name(link(sentence), "Marrow").place.id == "XX0202"
 
 
+def test_a_list_of_names_is_no_name_placed_in_a_province(link) -> None:
+    # "Marrow, Kestria and Ivel": three places, not Marrow in Kestria.
+    assert by_name(link("Insurgents seized Marrow, Kestria and Ivel on Sunday."), "Marrow").place.id != "XX0202"
+
+
 @pytest.mark.parametrize(
     ("sentence", "place_id"),
     [

@@ -338,17 +338,30 @@ def test_the_losers_holding_out_denies_a_claimed_fall(extractor: StagedExtractor
     ]
 
 
+def test_another_speaker_holding_out_in_the_claims_sentence_denies_it(extractor: StagedExtractor) -> None:
+    text = "The Ash Front claims to have seized Tarrow district, the army says its units are still in the district."
+    events = extractor.extract_batch([document(text)])[0]
+    assert sorted(e.certainty == "denied" for e in events if e.kind == "capture") == [False, True]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "The Ash Front captured Tarrow district and soldiers were still fighting near Ivel.",
         "The Ash Front said it had captured Tarrow district. Intense fighting continues across Kestria.",
+        # Nobody who held the place is said to be there.
+        "The Ash Front said it had taken Tarrow district. The situation is still in flux.",
+        "The Ash Front said it had taken Tarrow district. Many residents are still in their homes.",
+        "The Ash Front said it had taken Tarrow district. Organised resistance ended but clashes go on.",
+        # A claim and another sentence's falsehood; a claim said not to be false.
+        "The army said the Ash Front captured Tarrow district and its account of the battle is false.",
+        "The Front's claim to have taken Tarrow district is not false, the army said.",
     ],
 )
 def test_fighting_going_on_denies_no_fall(extractor: StagedExtractor, text: str) -> None:
     events = extractor.extract_batch([document(text)])[0]
     assert [e.certainty for e in events if e.place_id == "XX0202" and e.kind == "capture"] in (
-        ["reported"], ["claimed"]
+        ["reported"], ["claimed"], ["confirmed"]
     )
 
 

@@ -147,7 +147,7 @@ class Attributor:
             # said to have lost it is still there, so it did not (yet) fall.
             still = lexicon.STILL_HOLDING_OUT.search(sentence, after)
             if still is not None and (
-                after == 0 or lexicon.CONTRAST.search(sentence, after, still.start())
+                after == 0 or lexicon.CONTRAST.search(sentence, after, still.end())
             ):
                 denial = still
         if denial is None:

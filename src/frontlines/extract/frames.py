@@ -154,8 +154,10 @@ class FrameBuilder:
                 clause_breaks.append(candidate)
         breaks = [0] + [m.end() for m in clause_breaks] + [len(text)]
         break_starts = [m.start() for m in clause_breaks]
-        # "joined the fighting", "young men joined X": nobody gave up a post.
-        triggers = [t for t in triggers if t.name != "defected" or _a_defection(text, t, sentence.actors)]
+        # "joined the fighting", "young men joined X", troops joining an ally: nobody gave up a post.
+        triggers = [
+            t for t in triggers if t.name != "defected" or self._a_defection(text, t, sentence.actors)
+        ]
         frames: list[Frame] = []
         subject_starts: dict[int, int] = {}  # a passive trigger's subject, cut off the object before it
         before_starts: dict[int, int] = {}  # where each trigger's subject span begins
@@ -328,22 +330,49 @@ class FrameBuilder:
         # and on Tuesday they seized it"): then X was contested first.
         # So is a siege that ended in the place's fall ("captured X after days of
         # laying siege to it").
-        # (A dateline's date is no date of the sentence's own: "Kabul, Jun 5 (EFE).-".)
-        told_dates = [d for d in sentence.dates if not lexicon.DATELINE_END.match(text, d.end, d.end + 20)]
+        # (A dateline's date, at the head of the text, is no date of the sentence's
+        # own: "Kabul, Jun 5 (EFE).- ...".)
+        first_trigger = min((t.start for t in triggers), default=len(text))
+        told_dates = [
+            d for d in sentence.dates
+            if not (
+                d.end < first_trigger
+                and d.start <= 40
+                and lexicon.DATELINE_END.match(text, d.end, d.end + 20)
+            )
+        ]
         one_time = len(told_dates) <= 1
         contested = {
             f.place.id for f in frames
             if f.selected and not f.negated and f.trigger_class in ("gain", "siege", "surrender")
         } if one_time else set()
+        # The besieger's own fall of the place: a siege by the other side stays.
         fallen = {
-            f.place.id for f in frames
-            if f.selected and not f.negated and f.trigger_class == "gain" and not f.partial
+            (f.place.id, self.profile.side_of(f.gainer))
+            for f in frames
+            if f.selected and not f.negated and f.trigger_class == "gain" and not f.partial and f.gainer
         } if one_time else set()
         return [
             f for f in frames
             if not (f.selected and f.trigger_class == "clash" and f.place.id in contested)
-            and not (f.selected and f.trigger_class == "siege" and f.place.id in fallen)
+            and not (
+                f.selected
+                and f.trigger_class == "siege"
+                and f.attacker is not None
+                and (f.place.id, self.profile.side_of(f.attacker)) in fallen
+            )
         ]
+
+    def _a_defection(self, text: str, hit: TriggerMention, actors: Sequence[ActorMention]) -> bool:
+        """Is "joined", "went over to" a post's defenders going over to a side named
+        right after it, and not to their own side? (Defenders in the clause
+        before, an enemy's side within 30 characters.)"""
+        clause_start = max((m.end() for m in lexicon.CLAUSE_BREAK.finditer(text, 0, hit.start)), default=0)
+        joined = next((a.actor for a in actors if hit.end <= a.start <= hit.end + 30), None)
+        if joined is None or not lexicon.DEFECTORS.search(text, clause_start, hit.start):
+            return False
+        own = {self.profile.side_of(a.actor) for a in actors if clause_start <= a.start < hit.start}
+        return self.profile.side_of(joined) not in own
 
     def _taken_from(self, holder: str) -> dict[str, str | None]:
         """The roles of the holder's enemy taking a place from it."""
@@ -1021,15 +1050,6 @@ def partial_place(text: str, start: int, end: int | None = None) -> bool:
         # headquarters and a base in X": who holds the seat holds X.
         return False
     return not lexicon.ALL_OF_BEFORE.search(text, max(0, found.start() - 30), found.start())
-
-
-def _a_defection(text: str, hit: TriggerMention, actors: Sequence[ActorMention]) -> bool:
-    """Is "joined", "went over to" a post's defenders going over to a side named
-    right after it? (Defenders in the clause before, a side within 30 characters.)"""
-    clause_start = max((m.end() for m in lexicon.CLAUSE_BREAK.finditer(text, 0, hit.start)), default=0)
-    return any(hit.end <= a.start <= hit.end + 30 for a in actors) and bool(
-        lexicon.DEFECTORS.search(text, clause_start, hit.start)
-    )
 
 
 def _asserted(text: str, clause_start: int, hit: TriggerMention) -> bool:

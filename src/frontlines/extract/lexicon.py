@@ -493,7 +493,7 @@ TRIGGERS: tuple[Trigger, ...] = (
         "surrender",
         "active",
         r"\b(?:joined|joining|defected\s+to|defecting\s+to|(?:went|gone|going)\s+over\s+to|"
-        r"switched\s+sides?\s+to|sided\s+with|(?:taken|took|taking)\s+(?=the\s+[^,.;]{1,30}?\bside\b))",
+        r"switched\s+sides?\s+to|sided\s+with|(?:taken|took|taking)\s+(?=the\s+[^,.;]{1,30}?['’]s?\s+side\b))",
         (
             "the police chief of the district and his men joined the rebels",
             "the soldiers defending the town have taken the rebels' side",
@@ -765,7 +765,8 @@ INTENTION = re.compile(
 CAUSATIVE_BEFORE = re.compile(
     # (Past forms only: "forces", "allows" are mostly nouns or plans.)
     r"\b(?:forced|forcing|compelled|compelling|caused|causing|prompted|prompting|allowed|allowing|"
-    r"enabled|enabling)\s+(?P<made>(?:[\w’'-]+\s+){1,9}?)to\s+(?:\w+\s+)?$",
+    r"enabled|enabling)\s+(?P<made>(?:(?!(?:and|but|or|then|plans?|planned|vowed|vows|said|says)\b)[\w’'-]+\s+){1,9}?)"
+    r"to\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 
@@ -828,20 +829,20 @@ ORDINAL_INFINITIVE = re.compile(
 # after a verb of causing states what happened, not an intention.
 CAUSED = re.compile(
     r"\b(?:forced|forcing|compelled|compelling|obliged|obliging|allowed|allowing|enabled|enabling)\s+"
-    r"(?:[\w’'-]+\s+){0,9}?to\s+$",
+    r"(?:(?!(?:and|but|or|then|plans?|planned|vowed|vows|said|says)\b)[\w’'-]+\s+){0,9}?to\s+$",
     re.IGNORECASE,
 )
 
 # A title's abbreviation before a person's name is no place, whatever place a
 # gazetteer knows by those letters ("Gen. Ardo Vess").
-TITLE_ABBREVIATION = re.compile(
-    r"(?:Mr|Mrs|Ms|Dr|Gen|Gens|Col|Lt|Maj|Capt|Sgt|Brig|Gov|Sen|Rep|Prof|Adm|Cmdr)"
-)
+TITLE_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Capt", "Sgt", "Brig", "Gov",
+                       "Sen", "Rep", "Prof", "Adm", "Cmdr")
+TITLE_ABBREVIATION = re.compile("|".join(TITLE_ABBREVIATIONS))
 TITLE_ABBREVIATION_AFTER = re.compile(r"\.\s+[A-Z]")
 
 # Titles before a person's name: "Mr. Qate", "Gen. Raziq" name no place.
 HONORIFIC_BEFORE = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Gen|General|Col|Colonel|Lt|Maj|Major|Capt|Captain|Sgt|Brig|Mullah|Maulvi|Haji|"
+    r"\b(?:" + "|".join(TITLE_ABBREVIATIONS) + r"|General|Colonel|Major|Captain|Mullah|Maulvi|Haji|"
     r"Sheikh|President|Minister|Commander|Ustad)\.?\s+$"
 )
 
@@ -949,19 +950,27 @@ DENIAL_OF_CLAIM = re.compile(
 # After a claimed change of hands (or in its sentence, after a contrast), a
 # denial of it.
 STILL_HOLDING_OUT = re.compile(
-    r"\b(?:(?:are|is|were|was|remain(?:s|ed)?)\s+still\s+(?:in|inside|fighting|holding|resisting|in\s+control)|"
-    r"still\s+(?:fighting|holding\s+out|resisting|in\s+control)|did\s+not\s+concede|"
-    r"resistance\s+(?:\w+\s+){0,3}?(?:will\s+)?continues?|we\s+are\s+(?:still\s+)?in)\b",
+    # Someone who holds a post ("forces", "the garrison", "we", "they") still there...
+    r"\b(?:forces|troops|soldiers|garrison|defenders|units|men|police|army|fighters|we|they)\b"
+    r"[^.;,]{0,40}?\b(?:are|is|were|was)\s+still\s+(?:in|inside|fighting|holding|resisting|in\s+control)\b|"
+    # ... or not conceding, or a resistance going on (nothing between but its own words).
+    r"\bdid\s+not\s+concede\b|"
+    r"\bresistance\s+(?:(?!(?:and|but|ended|is\s+over)\b)[\w-]+\s+){0,3}?(?:will\s+|would\s+)?continues?\b",
     re.IGNORECASE,
 )
-CONTRAST = re.compile(r"\b(?:however|but|while|whereas|although|though|yet)\b", re.IGNORECASE)
+# What sets a holding-out against a claim in one sentence: a contrast, or
+# another speaker ("X claims Y, the army says its units are still there").
+CONTRAST = re.compile(
+    r"\b(?:however|but|while|whereas|although|though|yet)\b|,\s+(?:[\w’'-]+\s+){1,4}?(?:says|said)\b",
+    re.IGNORECASE,
+)
 
 # A claim called untrue after the change of hands it claims: "X's claim to have
 # taken P is a lie", "reports that P fell were false" (`CLAIM_NOUN_BEFORE` must
 # stand before the trigger). The claim stands as claimed, and is denied.
 CLAIM_CALLED_UNTRUE = re.compile(
-    r"[^.;]{0,60}?\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:a\s+lie|lies|false|untrue|baseless|fake|unfounded|"
-    r"a\s+fabrication|propaganda)\b",
+    r"(?:(?!\b(?:and|but)\b)[^.;,]){0,60}?\b(?:is|are|was|were)\s+(?!not\b)(?:(?!not\b)\w+\s+)?"
+    r"(?:a\s+lie|lies|false|untrue|baseless|fake|unfounded|a\s+fabrication|propaganda)\b",
     re.IGNORECASE,
 )
 CLAIM_NOUN_BEFORE = re.compile(r"\b(?:claims?|statements?|assertions?)\b", re.IGNORECASE)
@@ -1209,6 +1218,13 @@ COORDINATED_PASSIVE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn)\s*,?\s+(?:or|and)\s+$",
     re.IGNORECASE,
 )
+# ... unless an object follows ("were reinforced and captured X": active): a
+# passive participle is followed by its agent, an adjunct or the clause's end.
+PASSIVE_PARTICIPLE_AHEAD = re.compile(
+    r"\s*(?:[,.;:)\"”]|$|(?:by|in|on|at|near|around|outside|inside|across|from|during|after|before|since|"
+    r"overnight|yesterday|today|last|earlier|early|later)\b)",
+    re.IGNORECASE,
+)
 AUXILIARY_BEFORE = re.compile(
     r"\b(?:is|are|was|were|be|been|being|has|have|had|having)\s+(?:[a-z]+ly\s+|not\s+)?$", re.IGNORECASE
 )
@@ -1453,7 +1469,9 @@ SEAT_BEFORE = re.compile(
 # district centre, the police headquarters and an army base in X").
 SEAT_LISTED_BEFORE = re.compile(
     r"\b(?:(?:district|provincial|city)\s+(?:cent(?:er|re)|headquarters|administration)|"
-    r"governor['’]?s?\s+(?:office|compound|headquarters|residence))\b[^.;:]{0,120}$",
+    r"governor['’]?s?\s+(?:office|compound|headquarters|residence))\b"
+    # (Only the items of the list between: no other clause, no part of another place.)
+    r"(?:(?!\b(?:who|which|that|while|seized|captured|took|taken|hold|holds|held|parts?|areas?)\b)[^.;:]){0,120}$",
     re.IGNORECASE,
 )
 PARTIAL_BEFORE = re.compile(
@@ -1693,10 +1711,11 @@ STANDOFF_ATTACK_BEFORE = re.compile(
 
 # Between a unit and the name after it: "Burka district of Baghlan".
 # Between a unit's name and the province a sentence places it in: "X district of
-# P", "X district in the northern province of P", "X, P province"; and a
-# province's possessive before the name ("P's X district").
+# P", "X district in the northern province of P"; and a province's possessive
+# before the name ("P's X district").
 UNIT_IN_PROVINCE_GAP = re.compile(
-    r"(?:\s+(?:district|city|town))?(?:\s+(?:of|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:province\s+of\s+)?|,\s+)",
+    # (Not a comma: "X, P and Q" is a list, not X in P.)
+    r"(?:\s+(?:district|city|town))?\s+(?:of|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:province\s+of\s+)?",
     re.IGNORECASE,
 )
 PROVINCE_POSSESSIVE_GAP = re.compile(r"['’]s\s+")

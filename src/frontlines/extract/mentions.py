@@ -296,8 +296,9 @@ def participle_voice(text: str, start: int, end: int) -> str:
     it looks like (past tense: "forces captured X")."""
     if lexicon.ATTRIBUTIVE_BEFORE.search(text[max(0, start - 40) : start]) or text[start - 1 : start] == "-":
         return lexicon.ATTRIBUTIVE_VOICE
-    if lexicon.BY_AGENT_AHEAD.match(text, end) or lexicon.COORDINATED_PASSIVE_BEFORE.search(
-        text, max(0, start - 40), start
+    if lexicon.BY_AGENT_AHEAD.match(text, end) or (
+        lexicon.COORDINATED_PASSIVE_BEFORE.search(text, max(0, start - 40), start)
+        and lexicon.PASSIVE_PARTICIPLE_AHEAD.match(text, end)
     ):
         return "passive"
     return "active"

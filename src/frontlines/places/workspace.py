@@ -749,9 +749,12 @@ def _similar_keys(a: str, b: str) -> bool:
 
 
 def missing_alias_units(conn: Connection, profile: Profile) -> list[str]:
-    """The unit ids of the profile's `[names] aliases` that no stored place has."""
+    """The ids of the profile's `[names] aliases` that no stored place has (the
+    ones `add_place_names` left out)."""
     wanted = set(profile.unit_aliases)
-    stored = {p.id for p in load_places(conn, levels=UNIT_LEVELS, with_names=False)}
+    if not wanted:
+        return []
+    stored = {p.id for p in load_places(conn, with_names=False)}
     return sorted(wanted - stored)
 
 
