@@ -156,7 +156,10 @@ class FrameBuilder:
         break_starts = [m.start() for m in clause_breaks]
         # "joined the fighting", "young men joined X", troops joining an ally: nobody gave up a post.
         triggers = [
-            t for t in triggers if t.name != "defected" or self._a_defection(text, t, sentence.actors)
+            t
+            for t in triggers
+            if t.name != "defected"
+            or self._a_defection(text, t, max(b for b in breaks if b <= t.start), sentence.actors)
         ]
         frames: list[Frame] = []
         subject_starts: dict[int, int] = {}  # a passive trigger's subject, cut off the object before it
@@ -363,11 +366,12 @@ class FrameBuilder:
             )
         ]
 
-    def _a_defection(self, text: str, hit: TriggerMention, actors: Sequence[ActorMention]) -> bool:
+    def _a_defection(
+        self, text: str, hit: TriggerMention, clause_start: int, actors: Sequence[ActorMention]
+    ) -> bool:
         """Is "joined", "went over to" a post's defenders going over to a side named
-        right after it, and not to their own side? (Defenders in the clause
-        before, an enemy's side within 30 characters.)"""
-        clause_start = max((m.end() for m in lexicon.CLAUSE_BREAK.finditer(text, 0, hit.start)), default=0)
+        right after it, and not to their own side? (Defenders in its clause, from
+        `clause_start`; an enemy's side within 30 characters.)"""
         joined = next((a.actor for a in actors if hit.end <= a.start <= hit.end + 30), None)
         if joined is None or not lexicon.DEFECTORS.search(text, clause_start, hit.start):
             return False

@@ -760,13 +760,16 @@ INTENTION = re.compile(
     re.IGNORECASE,
 )
 
+# A word of the object of a causative, which ends with its clause: in "forced the
+# rebels out of X and plans to retake Y" nobody was made to retake Y.
+_WORD_OF_ONE_CLAUSE = r"(?!(?:and|but|or|then|plans?|planned|vowed|vows|said|says)\b)[\w’'-]+\s+"
+
 # A causative right before a verb: "forcing its defenders to flee", "compelled
 # the Taliban to retreat from X". The group `made` is who was made to act.
 CAUSATIVE_BEFORE = re.compile(
     # (Past forms only: "forces", "allows" are mostly nouns or plans.)
     r"\b(?:forced|forcing|compelled|compelling|caused|causing|prompted|prompting|allowed|allowing|"
-    r"enabled|enabling)\s+(?P<made>(?:(?!(?:and|but|or|then|plans?|planned|vowed|vows|said|says)\b)[\w’'-]+\s+){1,9}?)"
-    r"to\s+(?:\w+\s+)?$",
+    r"enabled|enabling)\s+(?P<made>(?:" + _WORD_OF_ONE_CLAUSE + r"){1,9}?)to\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 
@@ -829,7 +832,7 @@ ORDINAL_INFINITIVE = re.compile(
 # after a verb of causing states what happened, not an intention.
 CAUSED = re.compile(
     r"\b(?:forced|forcing|compelled|compelling|obliged|obliging|allowed|allowing|enabled|enabling)\s+"
-    r"(?:(?!(?:and|but|or|then|plans?|planned|vowed|vows|said|says)\b)[\w’'-]+\s+){0,9}?to\s+$",
+    r"(?:" + _WORD_OF_ONE_CLAUSE + r"){0,9}?to\s+$",
     re.IGNORECASE,
 )
 

@@ -358,10 +358,11 @@ class Gazetteer:
         # Spellings as written, not folded: folding joins vowels, and so makes any two
         # Dari names of a province look alike.
         key = _plain_spelling(name)
+        units = sorted(
+            (p for p in self.places.values() if p.level == level and p.admin1 == admin1), key=lambda p: p.id
+        )
         best: tuple[float, Place] | None = None
-        for unit in self.children(admin1) if level == "admin2" else self.admin_units(level):
-            if unit.level != level or unit.admin1 != admin1:
-                continue
+        for unit in units:
             for other in (unit.name, *unit.alt_names):
                 score = fuzz.ratio(key, _plain_spelling(other))
                 if score >= cutoff and (best is None or score > best[0]):
